@@ -1,0 +1,297 @@
+// ParseJson: simdjson's On-Demand API walks the text once in document order, which lets us
+// record each value's line:column with a forward-only cursor (no second pass, no line table).
+#include <cstring>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "bulwark/core/document.h"
+#include "bulwark/core/file.h"
+#include "bulwark/core/internal/map_builder.h"
+#include "bulwark/core/status_macros.h"
+#include "re2/re2.h"
+#include "simdjson.h"
+
+namespace bulwark::core {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+const LazyRE2 kJsonInteger = {R"(-?(0|[1-9][0-9]*))"};
+
+// Turns byte offsets into 1-based line:column. Offsets asked in increasing order cost O(total
+// length) overall; an earlier offset rescans from the start (only on error paths).
+class PositionCursor {
+ public:
+  explicit PositionCursor(absl::string_view text) : text_(text) {}
+
+  SourcePosition At(size_t offset) {
+    if (offset > text_.size()) offset = text_.size();
+    if (offset < scanned_) {
+      scanned_ = 0;
+      line_ = 1;
+      line_start_ = 0;
+    }
+    while (true) {
+      const void* newline = std::memchr(text_.data() + scanned_, '\n', offset - scanned_);
+      if (newline == nullptr) break;
+      scanned_ = static_cast<const char*>(newline) - text_.data() + 1;
+      ++line_;
+      line_start_ = scanned_;
+    }
+    scanned_ = offset;
+    return SourcePosition{line_, static_cast<uint32_t>(offset - line_start_ + 1)};
+  }
+
+ private:
+  absl::string_view text_;
+  size_t scanned_ = 0;
+  uint32_t line_ = 1;
+  size_t line_start_ = 0;
+};
+
+class JsonConverter {
+ public:
+  JsonConverter(absl::string_view text, const Limits& limits, absl::string_view source_name)
+      : text_(text), limits_(limits), source_name_(source_name), cursor_(text) {}
+
+  absl::StatusOr<Value> ConvertDocument(od::document& document) {
+    document_ = &document;
+    Value root;
+    od::json_type type;
+    if (auto error = document.type().get(type)) return SimdjsonError(error);
+    if (type == od::json_type::array || type == od::json_type::object) {
+      od::value value;
+      if (auto error = document.get_value().get(value)) return SimdjsonError(error);
+      BULWARK_RETURN_IF_ERROR(Convert(value, 1, &root));
+    } else {
+      BULWARK_RETURN_IF_ERROR(ConvertScalar(document, type, &root));
+    }
+    // current_location() answers OUT_OF_BOUNDS only once the whole text is consumed.
+    const char* trailing;
+    if (!document.current_location().get(trailing)) {
+      return Invalid(cursor_.At(trailing - text_.data()),
+                     "unexpected content after the top-level value");
+    }
+    return root;
+  }
+
+ private:
+  absl::Status Convert(od::value& value, uint32_t depth, Value* out) {
+    od::json_type type;
+    if (auto error = value.type().get(type)) return SimdjsonError(error);
+    if (type == od::json_type::array) return ConvertArray(value, depth, out);
+    if (type == od::json_type::object) return ConvertObject(value, depth, out);
+    return ConvertScalar(value, type, out);
+  }
+
+  absl::Status ConvertArray(od::value& value, uint32_t depth, Value* out) {
+    SourcePosition position = PositionOf(value);
+    BULWARK_RETURN_IF_ERROR(CheckDepthAndCount(depth, position));
+    od::array array;
+    if (auto error = value.get_array().get(array)) return SimdjsonError(error);
+    ValueList elements;
+    for (auto element_result : array) {
+      od::value element;
+      if (auto error = element_result.get(element)) return SimdjsonError(error);
+      Value converted;
+      BULWARK_RETURN_IF_ERROR(Convert(element, depth + 1, &converted));
+      elements.push_back(std::move(converted));
+    }
+    *out = Value(std::move(elements));
+    out->set_position(position);
+    return absl::OkStatus();
+  }
+
+  absl::Status ConvertObject(od::value& value, uint32_t depth, Value* out) {
+    SourcePosition position = PositionOf(value);
+    BULWARK_RETURN_IF_ERROR(CheckDepthAndCount(depth, position));
+    od::object object;
+    if (auto error = value.get_object().get(object)) return SimdjsonError(error);
+    internal::MapBuilder map;
+    for (auto field : object) {
+      std::string_view key;
+      if (auto error = field.unescaped_key().get(key)) return SimdjsonError(error);
+      od::value field_value;
+      if (auto error = field.value().get(field_value)) return SimdjsonError(error);
+      Value converted;
+      BULWARK_RETURN_IF_ERROR(Convert(field_value, depth + 1, &converted));
+      SourcePosition value_position = converted.position();
+      if (!map.Add(std::string(key), std::move(converted))) {
+        return Invalid(value_position, absl::StrCat("duplicate key \"",
+                                                    absl::string_view(key.data(), key.size()),
+                                                    "\""));
+      }
+    }
+    *out = Value(std::move(map).Finish());
+    out->set_position(position);
+    return absl::OkStatus();
+  }
+
+  // `T` is od::value or od::document: both expose the same scalar getters.
+  template <typename T>
+  absl::Status ConvertScalar(T& value, od::json_type type, Value* out) {
+    SourcePosition position = PositionOf(value);
+    BULWARK_RETURN_IF_ERROR(CheckDepthAndCount(0, position));
+    switch (type) {
+      case od::json_type::null: {
+        bool is_null = false;
+        if (auto error = value.is_null().get(is_null)) return SimdjsonError(error);
+        if (!is_null) return Invalid(position, "invalid literal");
+        *out = Value();
+        break;
+      }
+      case od::json_type::boolean: {
+        bool b;
+        if (auto error = value.get_bool().get(b)) return SimdjsonError(error);
+        *out = Value(b);
+        break;
+      }
+      case od::json_type::string: {
+        std::string_view s;
+        if (auto error = value.get_string().get(s)) return SimdjsonError(error);
+        *out = Value(std::string(s));
+        break;
+      }
+      case od::json_type::number: {
+        BULWARK_RETURN_IF_ERROR(ConvertNumber(value, position, out));
+        break;
+      }
+      default:
+        return Invalid(position, "unexpected value");
+    }
+    out->set_position(position);
+    return absl::OkStatus();
+  }
+
+  template <typename T>
+  absl::Status ConvertNumber(T& value, SourcePosition position, Value* out) {
+    od::number number;
+    auto error = value.get_number().get(number);
+    if (error == simdjson::NUMBER_ERROR) {
+      // simdjson 3.0 rejects integers beyond uint64 as it does malformed numbers. A well-formed
+      // big integer becomes the nearest double, as in JavaScript and Go.
+      absl::string_view token = RawToken(value);
+      token = token.substr(0, token.find_first_of(" \t\r\n,]}"));
+      double d;
+      if (!RE2::FullMatch(re2::StringPiece(token.data(), token.size()), *kJsonInteger) ||
+          !absl::SimpleAtod(token, &d)) {
+        return Invalid(position, "invalid number");
+      }
+      *out = Value(d);
+      return absl::OkStatus();
+    }
+    if (error) return SimdjsonError(error);
+    switch (number.get_number_type()) {
+      case od::number_type::signed_integer:
+        *out = Value(number.get_int64());
+        break;
+      case od::number_type::unsigned_integer:
+        *out = Value(number.get_uint64());
+        break;
+      default:
+        *out = Value(number.get_double());
+        break;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status CheckDepthAndCount(uint32_t depth, SourcePosition position) {
+    if (depth > limits_.max_depth) {
+      return LimitExceeded("max_depth", limits_.max_depth, Where(position));
+    }
+    if (++entries_ > limits_.max_entries) {
+      return LimitExceeded("max_entries", limits_.max_entries, Where(position));
+    }
+    return absl::OkStatus();
+  }
+
+  static absl::string_view RawToken(od::value& value) {
+    std::string_view token = value.raw_json_token();
+    return absl::string_view(token.data(), token.size());
+  }
+  static absl::string_view RawToken(od::document& document) {
+    std::string_view token;
+    if (document.raw_json_token().get(token)) return absl::string_view();
+    return absl::string_view(token.data(), token.size());
+  }
+
+  template <typename T>
+  SourcePosition PositionOf(T& value) {
+    absl::string_view token = RawToken(value);
+    if (token.data() == nullptr) return SourcePosition{};
+    return cursor_.At(token.data() - text_.data());
+  }
+
+  template <typename T>
+  SourcePosition Location(T& value) {
+    const char* location;
+    if (value.current_location().get(location)) return cursor_.At(text_.size());
+    return cursor_.At(location - text_.data());
+  }
+
+  std::string Where(SourcePosition position) const {
+    return absl::StrCat(source_name_, ":", position.ToString());
+  }
+
+  absl::Status Invalid(SourcePosition position, absl::string_view what) const {
+    return absl::InvalidArgumentError(absl::StrCat(Where(position), ": invalid JSON: ", what));
+  }
+
+  absl::Status SimdjsonError(simdjson::error_code error) {
+    SourcePosition position = Location(*document_);
+    if (error == simdjson::DEPTH_ERROR) {
+      return LimitExceeded("max_depth", limits_.max_depth, Where(position));
+    }
+    return Invalid(position, simdjson::error_message(error));
+  }
+
+  absl::string_view text_;
+  const Limits& limits_;
+  absl::string_view source_name_;
+  PositionCursor cursor_;
+  od::document* document_ = nullptr;
+  uint64_t entries_ = 0;
+};
+
+absl::StatusOr<Value> ParsePadded(const simdjson::padded_string_view& padded,
+                                  const Limits& limits, absl::string_view source_name) {
+  absl::string_view text(padded.data(), padded.size());
+  if (text.size() > limits.max_file_bytes) {
+    return LimitExceeded("max_file_bytes", limits.max_file_bytes, source_name);
+  }
+  od::parser parser;
+  // One level of headroom so our own depth check, which names the limit, fires first.
+  if (auto error = parser.allocate(text.size(), limits.max_depth + 1)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(source_name, ": cannot allocate the JSON parser: ",
+                     simdjson::error_message(error)));
+  }
+  od::document document;
+  JsonConverter converter(text, limits, source_name);
+  if (auto error = parser.iterate(padded).get(document)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_name, ":1:1: invalid JSON: ", simdjson::error_message(error)));
+  }
+  return converter.ConvertDocument(document);
+}
+
+}  // namespace
+
+absl::StatusOr<Value> ParseJson(absl::string_view text, const Limits& limits,
+                                absl::string_view source_name) {
+  if (text.size() > limits.max_file_bytes) {
+    return LimitExceeded("max_file_bytes", limits.max_file_bytes, source_name);
+  }
+  simdjson::padded_string padded(text.data(), text.size());
+  return ParsePadded(padded, limits, source_name);
+}
+
+absl::StatusOr<Value> ParseJsonFile(const std::string& path, const Limits& limits) {
+  BULWARK_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path, limits.max_file_bytes));
+  size_t size = text.size();
+  text.resize(size + simdjson::SIMDJSON_PADDING);
+  return ParsePadded(simdjson::padded_string_view(text.data(), size, text.size()), limits, path);
+}
+
+}  // namespace bulwark::core
