@@ -30,7 +30,9 @@ absl::StatusOr<Value> ParseJsonFile(const std::string& path, const Limits& limit
 // Parses every document of a YAML stream with yaml-cpp. Plain scalars resolve by the YAML 1.2
 // core schema (null, true/false, decimal/0o/0x integers, floats, .inf, .nan); quoted scalars are
 // strings; the tags !!str, !!int, !!float, !!bool, !!null and !!binary are honoured; merge keys
-// (<<) are applied. Map keys must be scalars. An empty stream gives no documents.
+// (<<) are applied. Map keys must be scalars. An empty stream gives no documents. Aliases may
+// expand the stream to at most 10,000 + 4 values per input byte (and limits.max_entries), which
+// stops "billion laughs" documents after a few milliseconds.
 absl::StatusOr<std::vector<Value>> ParseYaml(absl::string_view text, const Limits& limits = {},
                                              absl::string_view source_name = "<yaml>");
 

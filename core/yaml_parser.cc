@@ -1,6 +1,7 @@
 // ParseYaml: yaml-cpp builds its node graph (aliases shared, not copied); we convert it to Value,
 // resolving plain scalars by the YAML 1.2 core schema and counting every expanded node so that
 // alias bombs stop at limits.max_entries.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -120,16 +121,27 @@ bool ParseCoreFloat(absl::string_view s, double* out) {
 
 class YamlConverter {
  public:
-  YamlConverter(const Limits& limits, absl::string_view source_name)
-      : limits_(limits), source_name_(source_name) {}
+  // Without aliases a document cannot hold more values than it has bytes, so a budget
+  // proportional to its size stops alias bombs early while leaving room for real aliasing.
+  YamlConverter(const Limits& limits, absl::string_view source_name, size_t text_size)
+      : limits_(limits),
+        source_name_(source_name),
+        max_entries_(std::min<uint64_t>(limits.max_entries,
+                                        kBaseEntries + kEntriesPerByte * uint64_t{text_size})) {}
 
   absl::Status Convert(const YAML::Node& node, uint32_t depth, Value* out) {
     SourcePosition position = PositionOf(node.Mark());
     if (depth > limits_.max_depth) {
       return LimitExceeded("max_depth", limits_.max_depth, Where(position));
     }
-    if (++entries_ > limits_.max_entries) {
-      return LimitExceeded("max_entries", limits_.max_entries, Where(position));
+    if (++entries_ > max_entries_) {
+      if (max_entries_ == limits_.max_entries) {
+        return LimitExceeded("max_entries", limits_.max_entries, Where(position));
+      }
+      return absl::ResourceExhaustedError(absl::StrCat(
+          Where(position), ": aliases expand to more than ", max_entries_,
+          " values (", kEntriesPerByte, " per byte of input plus ", kBaseEntries,
+          "; limit max_entries)"));
     }
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
@@ -263,8 +275,12 @@ class YamlConverter {
     return absl::InvalidArgumentError(absl::StrCat(Where(position), ": invalid YAML: ", what));
   }
 
+  static constexpr uint64_t kBaseEntries = 10'000;
+  static constexpr uint64_t kEntriesPerByte = 4;
+
   const Limits& limits_;
   absl::string_view source_name_;
+  uint64_t max_entries_;
   uint64_t entries_ = 0;
 };
 
@@ -286,7 +302,7 @@ absl::StatusOr<std::vector<Value>> ParseYaml(absl::string_view text, const Limit
                                                    ": invalid YAML: ", e.msg));
   }
   std::vector<Value> documents;
-  YamlConverter converter(limits, source_name);
+  YamlConverter converter(limits, source_name, text.size());
   try {
     for (const YAML::Node& node : nodes) {
       Value document;
