@@ -27,7 +27,7 @@ absl::StatusOr<Value> ParseJson(absl::string_view text, const Limits& limits = {
 // Reads and parses the JSON file at `path` (at most limits.max_file_bytes).
 absl::StatusOr<Value> ParseJsonFile(const std::string& path, const Limits& limits = {});
 
-// Parses every document of a YAML stream with yaml-cpp. Plain scalars resolve by the YAML 1.2
+// Parses every document of a UTF-8 YAML stream with yaml-cpp. Plain scalars resolve by the YAML 1.2
 // core schema (null, true/false, decimal/0o/0x integers, floats, .inf, .nan); quoted scalars are
 // strings; the tags !!str, !!int, !!float, !!bool, !!null and !!binary are honoured; merge keys
 // (<<) are applied. Map keys must be scalars. An empty stream gives no documents. Aliases may

@@ -18,6 +18,7 @@
 #include "bulwark/core/internal/map_builder.h"
 #include "bulwark/core/status_macros.h"
 #include "re2/re2.h"
+#include "simdjson.h"
 #include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/yaml.h"
 
@@ -290,6 +291,12 @@ absl::StatusOr<std::vector<Value>> ParseYaml(absl::string_view text, const Limit
                                              absl::string_view source_name) {
   if (text.size() > limits.max_file_bytes) {
     return LimitExceeded("max_file_bytes", limits.max_file_bytes, source_name);
+  }
+  // Values leave the process as JSON and reach policies as strings: reject what is not UTF-8
+  // here rather than pass undecodable text on.
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_name, ": invalid YAML: the stream is not valid UTF-8"));
   }
   std::vector<YAML::Node> nodes;
   try {

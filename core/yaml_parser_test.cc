@@ -126,6 +126,8 @@ TEST(ParseYamlTest, MalformedInputNamesLineAndColumn) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("map keys must be scalars")));
   EXPECT_THAT(ParseYaml("a: *missing\n"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseYaml("a: !!binary '%%%'\n"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParseYaml("a: \"\xff\xfe\"\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not valid UTF-8")));
 }
 
 TEST(ParseYamlFileTest, ErrorsNameThePath) {
