@@ -11,6 +11,8 @@ BULWARK_COPTS = [
     "-Wextra",
     "-Werror",
     "-Wno-unused-parameter",
+    # Partial aggregate initialisation (LazyRE2, designated initialisers) is intended.
+    "-Wno-missing-field-initializers",
 ]
 
 def _include_prefix():

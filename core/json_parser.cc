@@ -3,21 +3,17 @@
 #include <cstring>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/internal/map_builder.h"
 #include "bulwark/core/status_macros.h"
-#include "re2/re2.h"
 #include "simdjson.h"
 
 namespace bulwark::core {
 namespace {
 
 namespace od = simdjson::ondemand;
-
-const LazyRE2 kJsonInteger = {R"(-?(0|[1-9][0-9]*))"};
 
 // Turns byte offsets into 1-based line:column. Offsets asked in increasing order cost O(total
 // length) overall; an earlier offset rescans from the start (only on error paths).
@@ -164,35 +160,30 @@ class JsonConverter {
     return absl::OkStatus();
   }
 
+  // simdjson 3.0.1's get_number() returns 0 for some long decimals (e.g.
+  // 18446744073729552384.0) in its portable kernel, and fails for integers beyond 64 bits;
+  // get_number_type() and the typed getters are exact, so the type picks the getter and
+  // get_double() covers what no integer getter holds (the nearest double, as JavaScript and Go).
   template <typename T>
   absl::Status ConvertNumber(T& value, SourcePosition position, Value* out) {
-    od::number number;
-    auto error = value.get_number().get(number);
-    if (error == simdjson::NUMBER_ERROR) {
-      // simdjson 3.0 rejects integers beyond uint64 as it does malformed numbers. A well-formed
-      // big integer becomes the nearest double, as in JavaScript and Go.
-      absl::string_view token = RawToken(value);
-      token = token.substr(0, token.find_first_of(" \t\r\n,]}"));
-      double d;
-      if (!RE2::FullMatch(re2::StringPiece(token.data(), token.size()), *kJsonInteger) ||
-          !absl::SimpleAtod(token, &d)) {
-        return Invalid(position, "invalid number");
+    od::number_type type;
+    if (auto error = value.get_number_type().get(type)) return SimdjsonError(error);
+    if (type == od::number_type::signed_integer) {
+      int64_t i;
+      if (!value.get_int64().get(i)) {
+        *out = Value(i);
+        return absl::OkStatus();
       }
-      *out = Value(d);
-      return absl::OkStatus();
+    } else if (type == od::number_type::unsigned_integer) {
+      uint64_t u;
+      if (!value.get_uint64().get(u)) {
+        *out = Value(u);
+        return absl::OkStatus();
+      }
     }
-    if (error) return SimdjsonError(error);
-    switch (number.get_number_type()) {
-      case od::number_type::signed_integer:
-        *out = Value(number.get_int64());
-        break;
-      case od::number_type::unsigned_integer:
-        *out = Value(number.get_uint64());
-        break;
-      default:
-        *out = Value(number.get_double());
-        break;
-    }
+    double d;
+    if (value.get_double().get(d)) return Invalid(position, "invalid or out-of-range number");
+    *out = Value(d);
     return absl::OkStatus();
   }
 

@@ -117,6 +117,15 @@ TEST(ParseJsonTest, RoundTripsThroughToJson) {
   ASSERT_THAT(again, IsOk());
   EXPECT_EQ(*again, *value);
   EXPECT_EQ(ParseJson("[1.0]")->ToJson(), "[1.0]");
+  // Integers beyond uint64 come back as the same double.
+  auto big = ParseJson("[18446744073729551615, 123456700006805523252648020691]");
+  ASSERT_THAT(big, IsOk());
+  EXPECT_EQ(big->ToJson(), "[1.8446744073729552e+19,1.2345670000680552e+29]");
+  // Long decimals that simdjson's portable kernel declines still read as the nearest double.
+  EXPECT_EQ(ParseJson("18446744073729552384.0")->double_value(), 18446744073729552384.0);
+  EXPECT_THAT(ParseJson("[1e400]"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("out-of-range number")));
+  EXPECT_EQ(*ParseJson(big->ToJson()), *big);
 }
 
 TEST(ParseJsonFileTest, ErrorsNameThePath) {

@@ -13,7 +13,18 @@ namespace bulwark::core {
 
 std::string SourcePosition::ToString() const { return absl::StrCat(line, ":", column); }
 
+Value::Value(bool b) : data_(b) {}
+Value::Value(int i) : data_(int64_t{i}) {}
+Value::Value(int64_t i) : data_(i) {}
+Value::Value(uint64_t u) : data_(u) {}
+Value::Value(double d) : data_(d) {}
+Value::Value(std::string s) : data_(std::move(s)) {}
+Value::Value(const char* s) : data_(std::string(s)) {}
+Value::Value(Bytes b) : data_(std::move(b)) {}
+Value::Value(ValueList l) : data_(std::move(l)) {}
 Value::Value(ValueMap m) : data_(std::move(m)) {}
+
+bool operator==(const Value& a, const Value& b) { return a.data_ == b.data_; }
 
 absl::string_view KindName(Value::Kind kind) {
   static constexpr absl::string_view kNames[] = {"null",   "bool",  "int",  "uint", "double",
@@ -174,7 +185,12 @@ void AppendJsonDouble(double d, std::string* out) {
     out->append(d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
   } else {
     char buffer[64];
-    auto result = std::to_chars(buffer, buffer + sizeof(buffer), d);
+    // Shortest round-trip form; scientific for large magnitudes, where the fixed form would
+    // print every digit of the integer part.
+    auto result = std::fabs(d) < 1e16
+                      ? std::to_chars(buffer, buffer + sizeof(buffer), d)
+                      : std::to_chars(buffer, buffer + sizeof(buffer), d,
+                                      std::chars_format::scientific);
     absl::string_view text(buffer, result.ptr - buffer);
     absl::StrAppend(out, text);
     // Keep doubles recognisable as such when they read back: 1.0, not 1.

@@ -48,16 +48,18 @@ class Value {
  public:
   enum class Kind { kNull, kBool, kInt, kUint, kDouble, kString, kBytes, kList, kMap };
 
+  // Constructors are defined in value.cc, where MapEntry is complete: the variant's converting
+  // constructor needs every alternative complete.
   Value() = default;  // null
-  explicit Value(bool b) : data_(b) {}
-  explicit Value(int i) : data_(int64_t{i}) {}
-  explicit Value(int64_t i) : data_(i) {}
-  explicit Value(uint64_t u) : data_(u) {}
-  explicit Value(double d) : data_(d) {}
-  explicit Value(std::string s) : data_(std::move(s)) {}
-  explicit Value(const char* s) : data_(std::string(s)) {}
-  explicit Value(Bytes b) : data_(std::move(b)) {}
-  explicit Value(ValueList l) : data_(std::move(l)) {}
+  explicit Value(bool b);
+  explicit Value(int i);
+  explicit Value(int64_t i);
+  explicit Value(uint64_t u);
+  explicit Value(double d);
+  explicit Value(std::string s);
+  explicit Value(const char* s);
+  explicit Value(Bytes b);
+  explicit Value(ValueList l);
   explicit Value(ValueMap m);
 
   Kind kind() const { return static_cast<Kind>(data_.index()); }
@@ -102,7 +104,7 @@ class Value {
   std::string ToJson() const;
 
   // Deep equality of kind and contents (positions are ignored; maps compare in order).
-  friend bool operator==(const Value& a, const Value& b) { return a.data_ == b.data_; }
+  friend bool operator==(const Value& a, const Value& b);
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 
  private:
