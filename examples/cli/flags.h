@@ -1,0 +1,44 @@
+// Command-line parsing for the `bulwark` subcommands: GNU-style long flags in the forms
+// --flag=value and --flag value, anywhere among the positional arguments; "--" ends the flags
+// and "-" alone is a positional argument (standard input).
+//   BULWARK_ASSIGN_OR_RETURN(ParsedArgs parsed, ParseArgs(args, {"format", "fail-on"}));
+//   if (const std::string* format = parsed.Find("format")) ...
+// Thread safety: the functions share no state.
+#ifndef BULWARK_EXAMPLES_CLI_FLAGS_H_
+#define BULWARK_EXAMPLES_CLI_FLAGS_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace bulwark::cli {
+
+struct ParsedArgs {
+  // Arguments that are not flags, in command-line order.
+  std::vector<std::string> positional;
+  // Flag name (without "--") to value. A flag given twice keeps the last value, so a wrapper
+  // script can override a default it was handed.
+  std::map<std::string, std::string, std::less<>> flags;
+
+  // The value of --`name`, or nullptr when the flag was not given. Borrows from this object.
+  const std::string* Find(absl::string_view name) const;
+};
+
+// Splits `args` (the arguments after the subcommand name) into flags and positionals. Every
+// flag takes a value; `known_flags` are the names accepted. Errors: InvalidArgument for an
+// unknown flag (naming it) or a flag without a value.
+absl::StatusOr<ParsedArgs> ParseArgs(absl::Span<const std::string> args,
+                                     absl::Span<const std::string> known_flags);
+
+// True when --help or -h appears before any "--": help wins over every other argument, even
+// ones that would not parse.
+bool AsksForHelp(absl::Span<const std::string> args);
+
+}  // namespace bulwark::cli
+
+#endif  // BULWARK_EXAMPLES_CLI_FLAGS_H_
