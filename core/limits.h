@@ -33,7 +33,8 @@ struct Limits {
   // Bytes of one path or name (archive member names, link targets). Default: 4096 (PATH_MAX).
   uint32_t max_path_length = 4096;
 
-  // Nesting depth of one document (arrays and objects, YAML sequences and mappings).
+  // Nesting depth of containers in one document (arrays and objects, YAML sequences and
+  // mappings; scalars do not count).
   // Default: 512.
   uint32_t max_depth = 512;
 };

@@ -17,7 +17,7 @@ namespace bulwark::core {
 inline constexpr absl::string_view kVersion = "0.1.0";
 
 // (library, version) for each linked dependency whose version is known at run time or build
-// time: OpenSSL (run time), protobuf, simdjson, yaml-cpp (build time).
+// time: OpenSSL (run time), protobuf and simdjson (build time).
 std::vector<std::pair<std::string, std::string>> DependencyVersions();
 
 }  // namespace bulwark::core

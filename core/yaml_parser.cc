@@ -1,12 +1,13 @@
-// ParseYaml: yaml-cpp builds its node graph (aliases shared, not copied); we convert it to Value,
-// resolving plain scalars by the YAML 1.2 core schema and counting every expanded node so that
-// alias bombs stop at limits.max_entries.
+// ParseYaml: yaml-cpp's event parser drives a builder that makes Values directly, resolving
+// plain scalars by the YAML 1.2 core schema and counting every value (aliases once per use).
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -20,7 +21,9 @@
 #include "re2/re2.h"
 #include "simdjson.h"
 #include "yaml-cpp/depthguard.h"
-#include "yaml-cpp/yaml.h"
+#include "yaml-cpp/eventhandler.h"
+#include "yaml-cpp/exceptions.h"
+#include "yaml-cpp/parser.h"
 
 namespace bulwark::core {
 namespace {
@@ -120,169 +123,244 @@ bool ParseCoreFloat(absl::string_view s, double* out) {
   return absl::SimpleAtod(s, out);
 }
 
-class YamlConverter {
+// Builds Values straight from yaml-cpp's parser events (no intermediate node graph). Every
+// event is counted against the entry budget, which also stops yaml-cpp 0.7 inputs that make its
+// parser emit events forever (found by fuzzing: ",) 2"). Errors travel as a thrown
+// StatusException from inside the event callbacks and are caught in ParseYaml.
+class ValueBuilder : public YAML::EventHandler {
  public:
+  struct StatusException {
+    absl::Status status;
+  };
+
   // Without aliases a document cannot hold more values than it has bytes, so a budget
   // proportional to its size stops alias bombs early while leaving room for real aliasing.
-  YamlConverter(const Limits& limits, absl::string_view source_name, size_t text_size)
+  ValueBuilder(const Limits& limits, absl::string_view source_name, size_t text_size)
       : limits_(limits),
         source_name_(source_name),
         max_entries_(std::min<uint64_t>(limits.max_entries,
                                         kBaseEntries + kEntriesPerByte * uint64_t{text_size})) {}
 
-  absl::Status Convert(const YAML::Node& node, uint32_t depth, Value* out) {
-    SourcePosition position = PositionOf(node.Mark());
-    if (depth > limits_.max_depth) {
-      return LimitExceeded("max_depth", limits_.max_depth, Where(position));
-    }
-    if (++entries_ > max_entries_) {
-      if (max_entries_ == limits_.max_entries) {
-        return LimitExceeded("max_entries", limits_.max_entries, Where(position));
-      }
-      return absl::ResourceExhaustedError(absl::StrCat(
-          Where(position), ": aliases expand to more than ", max_entries_,
-          " values (", kEntriesPerByte, " per byte of input plus ", kBaseEntries,
-          "; limit max_entries)"));
-    }
-    switch (node.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        *out = Value();
-        break;
-      case YAML::NodeType::Scalar:
-        BULWARK_RETURN_IF_ERROR(ConvertScalar(node, position, out));
-        break;
-      case YAML::NodeType::Sequence: {
-        ValueList elements;
-        elements.reserve(node.size());
-        for (const YAML::Node& element : node) {
-          Value converted;
-          BULWARK_RETURN_IF_ERROR(Convert(element, depth + 1, &converted));
-          elements.push_back(std::move(converted));
-        }
-        *out = Value(std::move(elements));
-        break;
-      }
-      case YAML::NodeType::Map:
-        BULWARK_RETURN_IF_ERROR(ConvertMap(node, depth, out));
-        break;
-    }
-    out->set_position(position);
-    return absl::OkStatus();
+  std::vector<Value> TakeDocuments() && { return std::move(documents_); }
+
+  void OnDocumentStart(const YAML::Mark&) override { stack_.clear(); }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Value value;
+    value.set_position(PositionOf(mark));
+    Complete(std::move(value), anchor, /*key_text=*/"", /*is_plain_merge_key=*/false);
   }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) Fail(PositionOf(mark), "alias to an anchor that is not complete");
+    Count(PositionOf(mark), it->second.entries);
+    Value copy = it->second.value;
+    Complete(std::move(copy), YAML::NullAnchor, it->second.key_text, false);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& text) override {
+    SourcePosition position = PositionOf(mark);
+    Value value = ResolveScalar(tag, text, position);
+    value.set_position(position);
+    Complete(std::move(value), anchor, text, tag == "?" && text == "<<");
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(mark, anchor, /*is_map=*/false);
+  }
+  void OnSequenceEnd() override { Close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Open(mark, anchor, /*is_map=*/true);
+  }
+  void OnMapEnd() override { Close(); }
 
  private:
-  absl::Status ConvertMap(const YAML::Node& node, uint32_t depth, Value* out) {
+  static constexpr uint64_t kBaseEntries = 10'000;
+  static constexpr uint64_t kEntriesPerByte = 4;
+
+  // A sequence or mapping being built.
+  struct Frame {
+    bool is_map = false;
+    SourcePosition position;
+    YAML::anchor_t anchor = YAML::NullAnchor;
+    uint64_t entries_at_start = 0;
+    ValueList elements;
     internal::MapBuilder map;
-    std::vector<YAML::Node> merge_storage;
-    for (const auto& pair : node) {
-      const YAML::Node& key = pair.first;
-      if (!key.IsScalar() && !key.IsNull()) {
-        return Invalid(PositionOf(key.Mark()), "map keys must be scalars");
-      }
-      std::string key_text = key.IsScalar() ? key.Scalar() : "";
-      if (key_text == "<<" && key.Tag() == "?") {
-        merge_storage.push_back(pair.second);
-        continue;
-      }
-      Value converted;
-      BULWARK_RETURN_IF_ERROR(Convert(pair.second, depth + 1, &converted));
-      if (!map.Add(key_text, std::move(converted))) {
-        return Invalid(PositionOf(key.Mark()), absl::StrCat("duplicate key \"", key_text, "\""));
-      }
-    }
-    // Merge keys (yaml.org/type/merge.html): entries of the merged maps fill in keys the map does
-    // not set itself; in a list of maps, earlier maps win.
-    for (const YAML::Node& merge : merge_storage) {
-      std::vector<YAML::Node> sources;
-      if (merge.IsMap()) {
-        sources.push_back(merge);
-      } else if (merge.IsSequence()) {
-        for (const YAML::Node& element : merge) sources.push_back(element);
-      }
-      for (const YAML::Node& source : sources) {
-        if (!source.IsMap()) {
-          return Invalid(PositionOf(merge.Mark()), "merge key (<<) needs a map or a list of maps");
-        }
-        Value merged;
-        BULWARK_RETURN_IF_ERROR(Convert(source, depth + 1, &merged));
-        for (const MapEntry& entry : merged.map_value()) {
-          if (!map.Contains(entry.key)) map.Add(entry.key, entry.value);
-        }
-      }
-    }
-    *out = Value(std::move(map).Finish());
-    return absl::OkStatus();
+    // Mapping state: the next node is a key, or the value of `key`.
+    bool expecting_key = true;
+    bool key_is_merge = false;
+    std::string key;
+    SourcePosition key_position;
+    std::vector<Value> merge_sources;
+  };
+
+  struct Anchored {
+    Value value;
+    uint64_t entries = 0;
+    std::string key_text;  // Scalars only: the text, so an alias can serve as a map key.
+  };
+
+  [[noreturn]] void Fail(SourcePosition position, absl::string_view what) const {
+    throw StatusException{absl::InvalidArgumentError(
+        absl::StrCat(Where(position), ": invalid YAML: ", what))};
   }
 
-  absl::Status ConvertScalar(const YAML::Node& node, SourcePosition position, Value* out) {
-    const std::string& text = node.Scalar();
-    std::string tag = node.Tag();
+  void Count(SourcePosition position, uint64_t entries) {
+    entries_ += entries;
+    if (entries_ <= max_entries_) return;
+    if (max_entries_ == limits_.max_entries) {
+      throw StatusException{LimitExceeded("max_entries", limits_.max_entries, Where(position))};
+    }
+    throw StatusException{absl::ResourceExhaustedError(absl::StrCat(
+        Where(position), ": the stream expands to more than ", max_entries_, " values (",
+        kEntriesPerByte, " per byte of input plus ", kBaseEntries, "; limit max_entries)"))};
+  }
+
+  void Open(const YAML::Mark& mark, YAML::anchor_t anchor, bool is_map) {
+    SourcePosition position = PositionOf(mark);
+    if (!stack_.empty() && stack_.back().is_map && stack_.back().expecting_key) {
+      Fail(position, "map keys must be scalars");
+    }
+    if (stack_.size() + 1 > limits_.max_depth) {
+      throw StatusException{LimitExceeded("max_depth", limits_.max_depth, Where(position))};
+    }
+    Count(position, 1);
+    Frame frame;
+    frame.is_map = is_map;
+    frame.position = position;
+    frame.anchor = anchor;
+    frame.entries_at_start = entries_ - 1;
+    stack_.push_back(std::move(frame));
+  }
+
+  void Close() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    Value value;
+    if (frame.is_map) {
+      ApplyMerges(frame);
+      value = Value(std::move(frame.map).Finish());
+    } else {
+      value = Value(std::move(frame.elements));
+    }
+    value.set_position(frame.position);
+    if (frame.anchor != YAML::NullAnchor) {
+      anchors_[frame.anchor] = Anchored{value, entries_ - frame.entries_at_start, ""};
+    }
+    Complete(std::move(value), YAML::NullAnchor, "", false);
+  }
+
+  // Merge keys (yaml.org/type/merge.html): entries of the merged maps fill in keys the map does
+  // not set itself; in a list of maps, earlier maps win.
+  void ApplyMerges(Frame& frame) {
+    for (const Value& source : frame.merge_sources) {
+      std::vector<const Value*> maps;
+      if (source.is_map()) {
+        maps.push_back(&source);
+      } else if (source.is_list()) {
+        for (const Value& element : source.list_value()) maps.push_back(&element);
+      }
+      if (maps.empty()) Fail(source.position(), "merge key (<<) needs a map or a list of maps");
+      for (const Value* map : maps) {
+        if (!map->is_map()) Fail(map->position(), "merge key (<<) needs a map or a list of maps");
+        for (const MapEntry& entry : map->map_value()) {
+          if (!frame.map.Contains(entry.key)) frame.map.Add(entry.key, entry.value);
+        }
+      }
+    }
+  }
+
+  // Places a finished node: as a document, a sequence element, a map key, or a map value.
+  void Complete(Value value, YAML::anchor_t anchor, const std::string& key_text,
+                bool is_plain_merge_key) {
+    bool is_scalar = !value.is_list() && !value.is_map();
+    if (is_scalar) Count(value.position(), 1);
+    if (anchor != YAML::NullAnchor) anchors_[anchor] = Anchored{value, 1, key_text};
+    if (stack_.empty()) {
+      documents_.push_back(std::move(value));
+      return;
+    }
+    Frame& parent = stack_.back();
+    if (!parent.is_map) {
+      parent.elements.push_back(std::move(value));
+      return;
+    }
+    if (parent.expecting_key) {
+      if (!is_scalar) Fail(value.position(), "map keys must be scalars");
+      parent.key = key_text;
+      parent.key_position = value.position();
+      parent.key_is_merge = is_plain_merge_key;
+      parent.expecting_key = false;
+      return;
+    }
+    parent.expecting_key = true;
+    if (parent.key_is_merge) {
+      parent.merge_sources.push_back(std::move(value));
+      return;
+    }
+    if (!parent.map.Add(parent.key, std::move(value))) {
+      Fail(parent.key_position, absl::StrCat("duplicate key \"", parent.key, "\""));
+    }
+  }
+
+  Value ResolveScalar(const std::string& raw_tag, const std::string& text,
+                      SourcePosition position) const {
+    std::string tag = raw_tag;
     if (absl::StartsWith(tag, kTagPrefix)) tag = "!!" + tag.substr(kTagPrefix.size());
-    if (tag == "!" || tag == "!!str") {
-      *out = Value(text);
-      return absl::OkStatus();
+    Value out;
+    bool b;
+    double d;
+    if (tag == "!" || tag == "!!str") return Value(text);
+    if (tag == "?") {
+      if (IsCoreNull(text)) return Value();
+      if (ParseCoreBool(text, &b)) return Value(b);
+      if (ParseCoreInt(text, &out)) return out;
+      if (ParseCoreFloat(text, &d)) return Value(d);
+      return Value(text);
     }
     if (tag == "!!binary") {
       std::string decoded;
-      if (!absl::Base64Unescape(text, &decoded)) return Invalid(position, "invalid !!binary data");
-      *out = Value(Bytes{std::move(decoded)});
-      return absl::OkStatus();
-    }
-    bool b;
-    double d;
-    if (tag == "?") {
-      if (IsCoreNull(text)) {
-        *out = Value();
-      } else if (ParseCoreBool(text, &b)) {
-        *out = Value(b);
-      } else if (ParseCoreInt(text, out)) {
-      } else if (ParseCoreFloat(text, &d)) {
-        *out = Value(d);
-      } else {
-        *out = Value(text);
-      }
-      return absl::OkStatus();
+      if (!absl::Base64Unescape(text, &decoded)) Fail(position, "invalid !!binary data");
+      return Value(Bytes{std::move(decoded)});
     }
     if (tag == "!!null") {
-      if (!IsCoreNull(text)) return Invalid(position, "!!null value is not null");
-      *out = Value();
-    } else if (tag == "!!bool") {
-      if (!ParseCoreBool(text, &b)) return Invalid(position, "!!bool value is not true or false");
-      *out = Value(b);
-    } else if (tag == "!!int") {
-      if (!ParseCoreInt(text, out)) return Invalid(position, "!!int value is not an integer");
-    } else if (tag == "!!float") {
-      Value integer;
-      if (ParseCoreFloat(text, &d)) {
-        *out = Value(d);
-      } else if (ParseCoreInt(text, &integer) && absl::SimpleAtod(text, &d)) {
-        *out = Value(d);
-      } else {
-        return Invalid(position, "!!float value is not a number");
-      }
-    } else {
-      // Application tags (e.g. !Ref) keep the text: the caller may interpret them.
-      *out = Value(text);
+      if (!IsCoreNull(text)) Fail(position, "!!null value is not null");
+      return Value();
     }
-    return absl::OkStatus();
+    if (tag == "!!bool") {
+      if (!ParseCoreBool(text, &b)) Fail(position, "!!bool value is not true or false");
+      return Value(b);
+    }
+    if (tag == "!!int") {
+      if (!ParseCoreInt(text, &out)) Fail(position, "!!int value is not an integer");
+      return out;
+    }
+    if (tag == "!!float") {
+      if (ParseCoreFloat(text, &d)) return Value(d);
+      if (ParseCoreInt(text, &out) && absl::SimpleAtod(text, &d)) return Value(d);
+      Fail(position, "!!float value is not a number");
+    }
+    // Application tags (e.g. !Ref) keep the text: the caller may interpret them.
+    return Value(text);
   }
 
   std::string Where(SourcePosition position) const {
     return absl::StrCat(source_name_, ":", position.ToString());
   }
 
-  absl::Status Invalid(SourcePosition position, absl::string_view what) const {
-    return absl::InvalidArgumentError(absl::StrCat(Where(position), ": invalid YAML: ", what));
-  }
-
-  static constexpr uint64_t kBaseEntries = 10'000;
-  static constexpr uint64_t kEntriesPerByte = 4;
-
   const Limits& limits_;
   absl::string_view source_name_;
-  uint64_t max_entries_;
+  const uint64_t max_entries_;
   uint64_t entries_ = 0;
+  std::vector<Frame> stack_;
+  absl::flat_hash_map<YAML::anchor_t, Anchored> anchors_;
+  std::vector<Value> documents_;
 };
 
 }  // namespace
@@ -298,9 +376,15 @@ absl::StatusOr<std::vector<Value>> ParseYaml(absl::string_view text, const Limit
     return absl::InvalidArgumentError(
         absl::StrCat(source_name, ": invalid YAML: the stream is not valid UTF-8"));
   }
-  std::vector<YAML::Node> nodes;
+  std::string copy(text);
+  std::istringstream stream(copy);
+  ValueBuilder builder(limits, source_name, text.size());
   try {
-    nodes = YAML::LoadAll(std::string(text));
+    YAML::Parser parser(stream);
+    while (parser.HandleNextDocument(builder)) {
+    }
+  } catch (const ValueBuilder::StatusException& e) {
+    return e.status;
   } catch (const YAML::DeepRecursion& e) {
     return LimitExceeded("max_depth", limits.max_depth,
                          absl::StrCat(source_name, ":", PositionOf(e.mark).ToString()));
@@ -308,19 +392,7 @@ absl::StatusOr<std::vector<Value>> ParseYaml(absl::string_view text, const Limit
     return absl::InvalidArgumentError(absl::StrCat(source_name, ":", PositionOf(e.mark).ToString(),
                                                    ": invalid YAML: ", e.msg));
   }
-  std::vector<Value> documents;
-  YamlConverter converter(limits, source_name, text.size());
-  try {
-    for (const YAML::Node& node : nodes) {
-      Value document;
-      BULWARK_RETURN_IF_ERROR(converter.Convert(node, 1, &document));
-      documents.push_back(std::move(document));
-    }
-  } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(source_name, ":", PositionOf(e.mark).ToString(),
-                                                   ": invalid YAML: ", e.msg));
-  }
-  return documents;
+  return std::move(builder).TakeDocuments();
 }
 
 absl::StatusOr<std::vector<Value>> ParseYamlFile(const std::string& path, const Limits& limits) {

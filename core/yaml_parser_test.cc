@@ -89,6 +89,11 @@ TEST(ParseYamlTest, AnchorsAliasesAndMergeKeys) {
   EXPECT_EQ(v.Find("three")->Find("b")->int_value(), 2);
 }
 
+// yaml-cpp 0.7 emits events forever for this input; the entry budget ends it.
+TEST(ParseYamlTest, RunawayParserStopsAtTheEntryBudget) {
+  EXPECT_THAT(ParseYaml(",) 2\n"), StatusIs(absl::StatusCode::kResourceExhausted));
+}
+
 TEST(ParseYamlTest, AliasBombStopsAtMaxEntries) {
   std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
   char previous = 'a';
@@ -99,7 +104,7 @@ TEST(ParseYamlTest, AliasBombStopsAtMaxEntries) {
     previous = name;
   }
   EXPECT_THAT(ParseYaml(bomb), StatusIs(absl::StatusCode::kResourceExhausted,
-                                        HasSubstr("aliases expand to more than")));
+                                        HasSubstr("expands to more than")));
   // A caller's tighter max_entries still wins and is named.
   Limits limits;
   limits.max_entries = 50;
@@ -110,8 +115,8 @@ TEST(ParseYamlTest, AliasBombStopsAtMaxEntries) {
 TEST(ParseYamlTest, DepthBeyondLimitIsResourceExhausted) {
   Limits limits;
   limits.max_depth = 5;
-  EXPECT_THAT(ParseYaml("[[[[1]]]]", limits), IsOk());
-  EXPECT_THAT(ParseYaml("[[[[[1]]]]]", limits),
+  EXPECT_THAT(ParseYaml("[[[[[1]]]]]", limits), IsOk());
+  EXPECT_THAT(ParseYaml("a:\n  b:\n    c:\n      d:\n        e:\n          f: 1\n", limits),
               StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("max_depth (5)")));
   EXPECT_THAT(ParseYaml(std::string(100000, '[') + std::string(100000, ']')),
               StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("max_depth")));
