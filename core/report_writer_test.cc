@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+
 #include "bulwark/core/document.h"
 #include "bulwark/core/report.h"
 #include "bulwark/core/status_matchers.h"
@@ -88,6 +90,18 @@ TEST(JsonWriterTest, RoundTripsThroughReportFromJson) {
   EXPECT_THAT(ReportFromJson("{\"findings\": 3}"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ReportFromJson("{\"unknownField\": 1}"),
               StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(JsonWriterTest, MapsPrintInKeyOrderSoEqualReportsGiveEqualBytes) {
+  v1::Report report;
+  for (int i = 0; i < 50; ++i) (*report.mutable_metadata())[absl::StrCat("key", i)] = "v";
+  auto json = ReportToJson(report);
+  ASSERT_THAT(json, IsOk());
+  EXPECT_LT(json->find("\"key0\""), json->find("\"key1\""));
+  EXPECT_LT(json->find("\"key10\""), json->find("\"key2\""));
+  v1::Report copy;
+  for (int i = 49; i >= 0; --i) (*copy.mutable_metadata())[absl::StrCat("key", i)] = "v";
+  EXPECT_EQ(*ReportToJson(copy), *json);
 }
 
 TEST(SarifWriterTest, OneRulePerRuleIdAndOneResultPerFinding) {
