@@ -1,0 +1,34 @@
+"""Bulwark: container-security checks for images, policies and runtime events.
+
+    import bulwark
+    bulwark.core.digest(b"hello")            # 'sha256:2cf24dba...'
+    bulwark.core.parse_yaml_file("pod.yaml")  # [{'apiVersion': 'v1', ...}]
+
+Every error is a bulwark.Error; common ones also derive from the builtin that fits
+(InvalidArgumentError is a ValueError, NotFoundError a FileNotFoundError). The functions release
+the GIL while the C++ library works, so they may run in parallel from several threads.
+"""
+
+from bulwark._bulwark import (
+    DataLossError,
+    Error,
+    InvalidArgumentError,
+    NotFoundError,
+    PermissionDeniedError,
+    ResourceExhaustedError,
+    UnimplementedError,
+    __version__,
+)
+from bulwark import core
+
+__all__ = [
+    "DataLossError",
+    "Error",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "ResourceExhaustedError",
+    "UnimplementedError",
+    "__version__",
+    "core",
+]

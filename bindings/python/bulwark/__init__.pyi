@@ -1,0 +1,40 @@
+from bulwark import core as core
+
+__version__: str
+
+class Error(Exception):
+    """Base class of every Bulwark error."""
+
+    code: str
+    """The status code name, e.g. "INVALID_ARGUMENT", "NOT_FOUND", "INTERNAL" ("UNKNOWN" for an
+    Error made in Python)."""
+
+class InvalidArgumentError(Error, ValueError):
+    """Malformed input or a bad argument; the message says where (file:line:column)."""
+
+class NotFoundError(Error, FileNotFoundError):
+    """A file, or an entry a lookup asked for, does not exist."""
+
+class PermissionDeniedError(Error, PermissionError):
+    """The operating system refused access to a file."""
+
+class UnimplementedError(Error, NotImplementedError):
+    """Well-formed input that uses a feature Bulwark does not support."""
+
+class ResourceExhaustedError(Error):
+    """Input exceeded a safety limit; the message names the limit."""
+
+class DataLossError(Error):
+    """Stored data is corrupt or truncated (e.g. a digest mismatch)."""
+
+__all__ = [
+    "DataLossError",
+    "Error",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "ResourceExhaustedError",
+    "UnimplementedError",
+    "__version__",
+    "core",
+]

@@ -1,0 +1,18 @@
+// The `_bulwark` extension module (imported as bulwark._bulwark and re-exported by the `bulwark`
+// package): the status exception classes, and one submodule per C++ module.
+#include "absl/strings/string_view.h"
+#include "bulwark/bindings/python/core_bindings.h"
+#include "bulwark/bindings/python/status_exceptions.h"
+#include "bulwark/core/version.h"
+#include "pybind11/pybind11.h"
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_bulwark, module) {
+  module.doc() = "Bulwark's C++ API; use it through the `bulwark` package.";
+  module.attr("__version__") =
+      py::str(bulwark::core::kVersion.data(), bulwark::core::kVersion.size());
+  bulwark::python::RegisterStatusExceptions(module);
+  py::module_ core = module.def_submodule("core", "bulwark::core: digests and documents.");
+  bulwark::python::DefineCoreBindings(core);
+}
