@@ -188,8 +188,8 @@ class JsonConverter {
   }
 
   absl::Status CheckDepthAndCount(uint32_t depth, SourcePosition position) {
-    if (depth > limits_.max_depth) {
-      return LimitExceeded("max_depth", limits_.max_depth, Where(position));
+    if (depth > EffectiveMaxDepth(limits_)) {
+      return LimitExceeded("max_depth", EffectiveMaxDepth(limits_), Where(position));
     }
     if (++entries_ > limits_.max_entries) {
       return LimitExceeded("max_entries", limits_.max_entries, Where(position));
@@ -232,7 +232,7 @@ class JsonConverter {
   absl::Status SimdjsonError(simdjson::error_code error) {
     SourcePosition position = Location(*document_);
     if (error == simdjson::DEPTH_ERROR) {
-      return LimitExceeded("max_depth", limits_.max_depth, Where(position));
+      return LimitExceeded("max_depth", EffectiveMaxDepth(limits_), Where(position));
     }
     return Invalid(position, simdjson::error_message(error));
   }
@@ -253,7 +253,7 @@ absl::StatusOr<Value> ParsePadded(const simdjson::padded_string_view& padded,
   }
   od::parser parser;
   // One level of headroom so our own depth check, which names the limit, fires first.
-  if (auto error = parser.allocate(text.size(), limits.max_depth + 1)) {
+  if (auto error = parser.allocate(text.size(), EffectiveMaxDepth(limits) + 1)) {
     return absl::ResourceExhaustedError(
         absl::StrCat(source_name, ": cannot allocate the JSON parser: ",
                      simdjson::error_message(error)));

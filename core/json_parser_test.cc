@@ -94,6 +94,10 @@ TEST(ParseJsonTest, DepthBeyondLimitIsResourceExhausted) {
   // The default limit holds against a hostile document far deeper than any real one.
   EXPECT_THAT(ParseJson(std::string(100000, '[') + std::string(100000, ']')),
               StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("max_depth")));
+  // A caller cannot raise the depth past what the recursive reader supports.
+  limits.max_depth = 1'000'000;
+  EXPECT_THAT(ParseJson(std::string(100000, '[') + std::string(100000, ']'), limits),
+              StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("max_depth (1000)")));
 }
 
 TEST(ParseJsonTest, EntriesAndSizeLimits) {

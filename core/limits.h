@@ -34,10 +34,19 @@ struct Limits {
   uint32_t max_path_length = 4096;
 
   // Nesting depth of containers in one document (arrays and objects, YAML sequences and
-  // mappings; scalars do not count).
+  // mappings; scalars do not count). Values above kMaxSupportedDepth act as kMaxSupportedDepth.
   // Default: 512.
   uint32_t max_depth = 512;
 };
+
+// The deepest nesting any reader follows, whatever Limits says: readers recurse per level, and
+// this keeps them far inside an 8 MiB thread stack even in sanitizer builds.
+inline constexpr uint32_t kMaxSupportedDepth = 1000;
+
+// limits.max_depth capped at kMaxSupportedDepth.
+inline uint32_t EffectiveMaxDepth(const Limits& limits) {
+  return limits.max_depth < kMaxSupportedDepth ? limits.max_depth : kMaxSupportedDepth;
+}
 
 // Returns the ResourceExhausted error for cap `field` with value `cap`, e.g.
 // LimitExceeded("max_depth", 512, "config.json:3:17").

@@ -227,8 +227,9 @@ class ValueBuilder : public YAML::EventHandler {
     if (!stack_.empty() && stack_.back().is_map && stack_.back().expecting_key) {
       Fail(position, "map keys must be scalars");
     }
-    if (stack_.size() + 1 > limits_.max_depth) {
-      throw StatusException{LimitExceeded("max_depth", limits_.max_depth, Where(position))};
+    if (stack_.size() + 1 > EffectiveMaxDepth(limits_)) {
+      throw StatusException{
+          LimitExceeded("max_depth", EffectiveMaxDepth(limits_), Where(position))};
     }
     Count(position, 1);
     Frame frame;
@@ -386,8 +387,10 @@ absl::StatusOr<std::vector<Value>> ParseYaml(absl::string_view text, const Limit
   } catch (const ValueBuilder::StatusException& e) {
     return e.status;
   } catch (const YAML::DeepRecursion& e) {
-    return LimitExceeded("max_depth", limits.max_depth,
-                         absl::StrCat(source_name, ":", PositionOf(e.mark).ToString()));
+    // yaml-cpp's parser has a nesting guard of its own (2000 levels in 0.7).
+    return absl::ResourceExhaustedError(absl::StrCat(source_name, ":",
+                                                     PositionOf(e.mark).ToString(),
+                                                     ": yaml-cpp nesting limit exceeded: ", e.msg));
   } catch (const YAML::Exception& e) {
     return absl::InvalidArgumentError(absl::StrCat(source_name, ":", PositionOf(e.mark).ToString(),
                                                    ": invalid YAML: ", e.msg));
