@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
@@ -130,16 +131,21 @@ class JsonConverter {
     SourcePosition position = PositionOf(value);
     BULWARK_RETURN_IF_ERROR(CheckDepthAndCount(0, position));
     switch (type) {
+      // simdjson 3.0.1 accepts a literal followed by other atom characters at the document root
+      // ("null-", found by fuzzing), so the whole token is compared.
       case od::json_type::null: {
+        absl::string_view literal = Literal(RawToken(value));
         bool is_null = false;
         if (auto error = value.is_null().get(is_null)) return SimdjsonError(error);
-        if (!is_null) return Invalid(position, "invalid literal");
+        if (!is_null || literal != "null") return Invalid(position, "invalid literal");
         *out = Value();
         break;
       }
       case od::json_type::boolean: {
+        absl::string_view literal = Literal(RawToken(value));
         bool b;
         if (auto error = value.get_bool().get(b)) return SimdjsonError(error);
+        if (literal != (b ? "true" : "false")) return Invalid(position, "invalid literal");
         *out = Value(b);
         break;
       }
@@ -195,6 +201,11 @@ class JsonConverter {
       return LimitExceeded("max_entries", limits_.max_entries, Where(position));
     }
     return absl::OkStatus();
+  }
+
+  // A raw scalar token without the whitespace simdjson includes after it.
+  static absl::string_view Literal(absl::string_view token) {
+    return absl::StripTrailingAsciiWhitespace(token);
   }
 
   static absl::string_view RawToken(od::value& value) {

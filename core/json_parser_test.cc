@@ -73,6 +73,12 @@ TEST(ParseJsonTest, MalformedInputNamesLineAndColumn) {
   EXPECT_THAT(ParseJson("\"\xff\""), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseJson("[\"a\\q\"]"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseJson("[NaN]"), StatusIs(absl::StatusCode::kInvalidArgument));
+  for (const char* text : {"null-", "nullx", "true1", "falsey", "[null-]", "{\"a\": truex}", "1x",
+                           "[1-]", "-", "[-]", "tru", "[nul]"}) {
+    EXPECT_THAT(ParseJson(text), StatusIs(absl::StatusCode::kInvalidArgument)) << text;
+  }
+  EXPECT_TRUE(ParseJson(" null \n")->is_null());
+  EXPECT_TRUE(ParseJson("[true ,false]\t")->list_value()[0].bool_value());
 }
 
 TEST(ParseJsonTest, DuplicateKeysAreRejected) {

@@ -16,11 +16,17 @@ output_base="${BULWARK_FUZZ_OUTPUT_BASE:-$HOME/.cache/bazel-fuzz}"
 bazel --output_base="$output_base" build --config=fuzz "${targets[@]/#///tests/fuzz:}"
 bin="$(bazel --output_base="$output_base" info --config=fuzz bazel-bin)/tests/fuzz"
 scratch="${BULWARK_FUZZ_SCRATCH:-/tmp/bulwark-fuzz}"
+failed=0
 for target in "${targets[@]}"; do
   name="${target%_fuzzer}"
   mkdir -p "$scratch/$name/corpus" "$scratch/$name/artifacts"
-  echo "== $target for ${seconds}s"
-  "$bin/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-    -artifact_prefix="$scratch/$name/artifacts/" "$scratch/$name/corpus" "tests/fuzz/corpus/$name" \
-    2>&1 | tail -n 12
+  echo "== $target for ${seconds}s (log: $scratch/$name/log)"
+  if ! "$bin/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+      -print_final_stats=1 -artifact_prefix="$scratch/$name/artifacts/" \
+      "$scratch/$name/corpus" "tests/fuzz/corpus/$name" >"$scratch/$name/log" 2>&1; then
+    echo "$target FAILED: see $scratch/$name/log and $scratch/$name/artifacts/"
+    failed=1
+  fi
+  grep -E "^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)" "$scratch/$name/log"
 done
+exit "$failed"
