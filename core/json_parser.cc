@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
-#include "bulwark/core/internal/map_builder.h"
+#include "bulwark/core/internal/value_builders.h"
 #include "bulwark/core/status_macros.h"
 #include "simdjson.h"
 
@@ -87,15 +87,15 @@ class JsonConverter {
     BULWARK_RETURN_IF_ERROR(CheckDepthAndCount(depth, position));
     od::array array;
     if (auto error = value.get_array().get(array)) return SimdjsonError(error);
-    ValueList elements;
+    internal::ListBuilder elements(&element_scratch_);
     for (auto element_result : array) {
       od::value element;
       if (auto error = element_result.get(element)) return SimdjsonError(error);
       Value converted;
       BULWARK_RETURN_IF_ERROR(Convert(element, depth + 1, &converted));
-      elements.push_back(std::move(converted));
+      elements.Add(std::move(converted));
     }
-    *out = Value(std::move(elements));
+    *out = Value(std::move(elements).Finish());
     out->set_position(position);
     return absl::OkStatus();
   }
@@ -105,7 +105,7 @@ class JsonConverter {
     BULWARK_RETURN_IF_ERROR(CheckDepthAndCount(depth, position));
     od::object object;
     if (auto error = value.get_object().get(object)) return SimdjsonError(error);
-    internal::MapBuilder map;
+    internal::MapBuilder map(&entry_scratch_);
     for (auto field : object) {
       std::string_view key;
       if (auto error = field.unescaped_key().get(key)) return SimdjsonError(error);
@@ -254,6 +254,8 @@ class JsonConverter {
   PositionCursor cursor_;
   od::document* document_ = nullptr;
   uint64_t entries_ = 0;
+  ValueList element_scratch_;
+  ValueMap entry_scratch_;
 };
 
 absl::StatusOr<Value> ParsePadded(const simdjson::padded_string_view& padded,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
-#include "bulwark/core/internal/map_builder.h"
+#include "bulwark/core/internal/value_builders.h"
 #include "bulwark/core/status_macros.h"
 #include "re2/re2.h"
 #include "simdjson.h"
@@ -190,8 +191,8 @@ class ValueBuilder : public YAML::EventHandler {
     SourcePosition position;
     YAML::anchor_t anchor = YAML::NullAnchor;
     uint64_t entries_at_start = 0;
-    ValueList elements;
-    internal::MapBuilder map;
+    std::optional<internal::ListBuilder> elements;
+    std::optional<internal::MapBuilder> map;
     // Mapping state: the next node is a key, or the value of `key`.
     bool expecting_key = true;
     bool key_is_merge = false;
@@ -237,6 +238,11 @@ class ValueBuilder : public YAML::EventHandler {
     frame.position = position;
     frame.anchor = anchor;
     frame.entries_at_start = entries_ - 1;
+    if (is_map) {
+      frame.map.emplace(&entry_scratch_);
+    } else {
+      frame.elements.emplace(&element_scratch_);
+    }
     stack_.push_back(std::move(frame));
   }
 
@@ -246,9 +252,9 @@ class ValueBuilder : public YAML::EventHandler {
     Value value;
     if (frame.is_map) {
       ApplyMerges(frame);
-      value = Value(std::move(frame.map).Finish());
+      value = Value(std::move(*frame.map).Finish());
     } else {
-      value = Value(std::move(frame.elements));
+      value = Value(std::move(*frame.elements).Finish());
     }
     value.set_position(frame.position);
     if (frame.anchor != YAML::NullAnchor) {
@@ -271,7 +277,7 @@ class ValueBuilder : public YAML::EventHandler {
       for (const Value* map : maps) {
         if (!map->is_map()) Fail(map->position(), "merge key (<<) needs a map or a list of maps");
         for (const MapEntry& entry : map->map_value()) {
-          if (!frame.map.Contains(entry.key)) frame.map.Add(entry.key, entry.value);
+          if (!frame.map->Contains(entry.key)) frame.map->Add(entry.key, entry.value);
         }
       }
     }
@@ -289,7 +295,7 @@ class ValueBuilder : public YAML::EventHandler {
     }
     Frame& parent = stack_.back();
     if (!parent.is_map) {
-      parent.elements.push_back(std::move(value));
+      parent.elements->Add(std::move(value));
       return;
     }
     if (parent.expecting_key) {
@@ -305,7 +311,7 @@ class ValueBuilder : public YAML::EventHandler {
       parent.merge_sources.push_back(std::move(value));
       return;
     }
-    if (!parent.map.Add(parent.key, std::move(value))) {
+    if (!parent.map->Add(parent.key, std::move(value))) {
       Fail(parent.key_position, absl::StrCat("duplicate key \"", parent.key, "\""));
     }
   }
@@ -360,6 +366,9 @@ class ValueBuilder : public YAML::EventHandler {
   const uint64_t max_entries_;
   uint64_t entries_ = 0;
   std::vector<Frame> stack_;
+  // Shared by every open container (see internal/value_builders.h).
+  ValueList element_scratch_;
+  ValueMap entry_scratch_;
   absl::flat_hash_map<YAML::anchor_t, Anchored> anchors_;
   std::vector<Value> documents_;
 };
