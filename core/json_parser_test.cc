@@ -78,6 +78,9 @@ TEST(ParseJsonTest, MalformedInputNamesLineAndColumn) {
     EXPECT_THAT(ParseJson(text), StatusIs(absl::StatusCode::kInvalidArgument)) << text;
   }
   EXPECT_TRUE(ParseJson(" null \n")->is_null());
+  EXPECT_TRUE(ParseJson("null\n")->is_null());
+  EXPECT_EQ(ParseJson("\n  7")->position(), (SourcePosition{2, 3}));
+  EXPECT_FALSE(ParseJson("false")->bool_value());
   EXPECT_TRUE(ParseJson("[true ,false]\t")->list_value()[0].bool_value());
 }
 

@@ -164,6 +164,11 @@ class ValueBuilder : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& text) override {
     SourcePosition position = PositionOf(mark);
+    // yaml-cpp 0.7 can turn valid input into invalid UTF-8 (found by fuzzing), so the decoded
+    // text is checked again.
+    if (!simdjson::validate_utf8(text.data(), text.size())) {
+      Fail(position, "scalar does not decode to valid UTF-8");
+    }
     Value value = ResolveScalar(tag, text, position);
     value.set_position(position);
     Complete(std::move(value), anchor, text, tag == "?" && text == "<<");
@@ -385,6 +390,21 @@ absl::StatusOr<std::vector<Value>> ParseYaml(absl::string_view text, const Limit
   if (!simdjson::validate_utf8(text.data(), text.size())) {
     return absl::InvalidArgumentError(
         absl::StrCat(source_name, ": invalid YAML: the stream is not valid UTF-8"));
+  }
+  // YAML 1.2 (5.1): control characters other than tab, line feed and carriage return may only
+  // appear escaped.
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = text[i];
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      size_t line_start = text.rfind('\n', i == 0 ? 0 : i - 1);
+      line_start = line_start == absl::string_view::npos || i == 0 ? 0 : line_start + 1;
+      SourcePosition position{
+          static_cast<uint32_t>(std::count(text.begin(), text.begin() + i, '\n') + 1),
+          static_cast<uint32_t>(i - line_start + 1)};
+      return absl::InvalidArgumentError(absl::StrCat(
+          source_name, ":", position.ToString(), ": invalid YAML: control character 0x",
+          absl::Hex(c, absl::kZeroPad2), " must be escaped"));
+    }
   }
   std::string copy(text);
   std::istringstream stream(copy);

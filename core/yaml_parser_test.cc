@@ -140,6 +140,10 @@ TEST(ParseYamlTest, MalformedInputNamesLineAndColumn) {
   EXPECT_THAT(ParseYaml("a: !!binary '%%%'\n"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseYaml("a: \"\xff\xfe\"\n"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not valid UTF-8")));
+  EXPECT_THAT(ParseYaml(std::string("a: 1\nb: x\0y\n", 12)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("2:5: invalid YAML: control character 0x00 must be escaped")));
+  EXPECT_EQ(ParseOne("a: \"x\\0y\"\n").Find("a")->string_value(), std::string("x\0y", 3));
 }
 
 TEST(ParseYamlFileTest, ErrorsNameThePath) {
