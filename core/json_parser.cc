@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/internal/value_builders.h"
@@ -64,10 +65,12 @@ class JsonConverter {
     } else if (type == od::json_type::null) {
       // simdjson 3.0.1's document::is_null() is false for "null\n" (found by fuzzing), so a null
       // document is checked here: the whole text must be the literal and JSON whitespace.
-      absl::string_view literal = RawToken(document);
-      SourcePosition position = cursor_.At(literal.data() - text_.data());
-      if (literal.substr(0, literal.find_last_not_of(" \t\r\n") + 1) != "null") {
-        return Invalid(position, "invalid literal");
+      size_t start = RawToken(document).data() - text_.data();
+      SourcePosition position = cursor_.At(start);
+      absl::string_view rest = text_.substr(start);
+      if (!absl::ConsumePrefix(&rest, "null") ||
+          rest.find_first_not_of(" \t\r\n") != absl::string_view::npos) {
+        return Invalid(position, "invalid literal or content after it");
       }
       root.set_position(position);
       return root;

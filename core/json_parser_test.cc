@@ -73,7 +73,7 @@ TEST(ParseJsonTest, MalformedInputNamesLineAndColumn) {
   EXPECT_THAT(ParseJson("\"\xff\""), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseJson("[\"a\\q\"]"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseJson("[NaN]"), StatusIs(absl::StatusCode::kInvalidArgument));
-  for (const char* text : {"null-", "nullx", "true1", "falsey", "[null-]", "{\"a\": truex}", "1x",
+  for (const char* text : {"null-", "null[1]", "null 1", "null\f", "true[1]", "\"a\"[1]", "1[1]", "nullx", "true1", "falsey", "[null-]", "{\"a\": truex}", "1x",
                            "[1-]", "-", "[-]", "tru", "[nul]"}) {
     EXPECT_THAT(ParseJson(text), StatusIs(absl::StatusCode::kInvalidArgument)) << text;
   }
