@@ -89,9 +89,9 @@ absl::StatusOr<DigestAlgorithm> ParseDigestAlgorithm(absl::string_view name) {
   for (const AlgorithmInfo& info : kAlgorithms) {
     if (info.name == name) return info.algorithm;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown digest algorithm \"", absl::CHexEscape(name),
-                   "\" (expected sha256, sha512 or md5)"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown digest algorithm \"",
+                                                 absl::CHexEscape(name),
+                                                 "\" (expected sha256, sha512 or md5)"));
 }
 
 absl::StatusOr<Digest> Digest::Parse(absl::string_view text) {
@@ -112,8 +112,8 @@ absl::StatusOr<Digest> Digest::Parse(absl::string_view text) {
   }
   size_t want_hex = 2 * DigestSize(*algorithm);
   if (encoded.size() != want_hex) {
-    return invalid(absl::StrCat(algorithm_name, " needs ", want_hex, " hex digits, got ",
-                                encoded.size()));
+    return invalid(
+        absl::StrCat(algorithm_name, " needs ", want_hex, " hex digits, got ", encoded.size()));
   }
   if (!IsLowerHex(encoded)) return invalid("encoded part must be lowercase hex");
   return Digest(*algorithm, absl::HexStringToBytes(encoded));

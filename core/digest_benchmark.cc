@@ -57,13 +57,21 @@ void BM_OpensslDgst(benchmark::State& state, const char* algorithm) {
   state.SetBytesProcessed(state.iterations() * kFileBytes);
 }
 
-BENCHMARK_CAPTURE(BM_DigestFile, sha256, DigestAlgorithm::kSha256)->Unit(benchmark::kMillisecond)->MinTime(2)
+BENCHMARK_CAPTURE(BM_DigestFile, sha256, DigestAlgorithm::kSha256)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2)
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_OpensslDgst, sha256, "sha256")->Unit(benchmark::kMillisecond)->MinTime(2)
+BENCHMARK_CAPTURE(BM_OpensslDgst, sha256, "sha256")
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2)
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_DigestFile, sha512, DigestAlgorithm::kSha512)->Unit(benchmark::kMillisecond)->MinTime(2)
+BENCHMARK_CAPTURE(BM_DigestFile, sha512, DigestAlgorithm::kSha512)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2)
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_OpensslDgst, sha512, "sha512")->Unit(benchmark::kMillisecond)->MinTime(2)
+BENCHMARK_CAPTURE(BM_OpensslDgst, sha512, "sha512")
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2)
     ->UseRealTime();
 
 }  // namespace

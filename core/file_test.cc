@@ -48,7 +48,8 @@ TEST(ReadFileToStringTest, UnreadableFileIsPermissionDenied) {
 }
 
 TEST(ErrnoToStatusTest, MapsCommonCodes) {
-  EXPECT_THAT(ErrnoToStatus(EACCES, "p"), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("p: ")));
+  EXPECT_THAT(ErrnoToStatus(EACCES, "p"),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("p: ")));
   EXPECT_THAT(ErrnoToStatus(ENOENT, "p"), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(ErrnoToStatus(ENOSPC, "p"), StatusIs(absl::StatusCode::kResourceExhausted));
   EXPECT_THAT(ErrnoToStatus(EIO, "p"), StatusIs(absl::StatusCode::kUnknown));
@@ -60,10 +61,11 @@ TEST(ForEachFileChunkTest, StreamsEveryByteInOrder) {
   std::string path = WriteTemp("big", contents);
   std::string seen;
   int chunks = 0;
-  ASSERT_THAT(ForEachFileChunk(path, [&](absl::string_view chunk) {
-                ++chunks;
-                seen.append(chunk.data(), chunk.size());
-              }),
+  ASSERT_THAT(ForEachFileChunk(path,
+                               [&](absl::string_view chunk) {
+                                 ++chunks;
+                                 seen.append(chunk.data(), chunk.size());
+                               }),
               IsOk());
   EXPECT_EQ(seen, contents);
   EXPECT_GE(chunks, 4);

@@ -128,9 +128,9 @@ class JsonConverter {
       BULWARK_RETURN_IF_ERROR(Convert(field_value, depth + 1, &converted));
       SourcePosition value_position = converted.position();
       if (!map.Add(std::string(key), std::move(converted))) {
-        return Invalid(value_position, absl::StrCat("duplicate key \"",
-                                                    absl::string_view(key.data(), key.size()),
-                                                    "\""));
+        return Invalid(
+            value_position,
+            absl::StrCat("duplicate key \"", absl::string_view(key.data(), key.size()), "\""));
       }
     }
     *out = Value(std::move(map).Finish());
@@ -279,8 +279,8 @@ class JsonConverter {
   ValueMap entry_scratch_;
 };
 
-absl::StatusOr<Value> ParsePadded(const simdjson::padded_string_view& padded,
-                                  const Limits& limits, absl::string_view source_name) {
+absl::StatusOr<Value> ParsePadded(const simdjson::padded_string_view& padded, const Limits& limits,
+                                  absl::string_view source_name) {
   absl::string_view text(padded.data(), padded.size());
   if (text.size() > limits.max_file_bytes) {
     return LimitExceeded("max_file_bytes", limits.max_file_bytes, source_name);
@@ -288,9 +288,8 @@ absl::StatusOr<Value> ParsePadded(const simdjson::padded_string_view& padded,
   od::parser parser;
   // One level of headroom so our own depth check, which names the limit, fires first.
   if (auto error = parser.allocate(text.size(), EffectiveMaxDepth(limits) + 1)) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(source_name, ": cannot allocate the JSON parser: ",
-                     simdjson::error_message(error)));
+    return absl::ResourceExhaustedError(absl::StrCat(
+        source_name, ": cannot allocate the JSON parser: ", simdjson::error_message(error)));
   }
   od::document document;
   JsonConverter converter(text, limits, source_name);

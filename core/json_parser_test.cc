@@ -50,8 +50,9 @@ TEST(ParseJsonTest, ScalarDocuments) {
 }
 
 TEST(ParseJsonTest, KeepsLineAndColumnOfEachValue) {
-  auto value = ParseJson("{\n  \"spec\": {\n    \"containers\": [\n      {\"image\": \"nginx\"}\n    ]\n  }\n}",
-                         Limits(), "pod.json");
+  auto value = ParseJson(
+      "{\n  \"spec\": {\n    \"containers\": [\n      {\"image\": \"nginx\"}\n    ]\n  }\n}",
+      Limits(), "pod.json");
   ASSERT_THAT(value, IsOk());
   EXPECT_EQ(value->position(), (SourcePosition{1, 1}));
   auto image = value->Lookup("spec.containers[0].image");
@@ -65,16 +66,17 @@ TEST(ParseJsonTest, MalformedInputNamesLineAndColumn) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("x.json:3:")));
   EXPECT_THAT(ParseJson("[1, 2"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseJson(""), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("<json>:1:1")));
-  EXPECT_THAT(ParseJson("[1] [2]"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("1:5: invalid JSON: unexpected content")));
+  EXPECT_THAT(ParseJson("[1] [2]"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             HasSubstr("1:5: invalid JSON: unexpected content")));
   EXPECT_THAT(ParseJson("{\"a\": 1,}"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseJson("[01]"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseJson("[1.]"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseJson("\"\xff\""), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseJson("[\"a\\q\"]"), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(ParseJson("[NaN]"), StatusIs(absl::StatusCode::kInvalidArgument));
-  for (const char* text : {"null-", "null[1]", "null 1", "null\f", "true[1]", "\"a\"[1]", "1[1]", "nullx", "true1", "falsey", "[null-]", "{\"a\": truex}", "1x",
-                           "[1-]", "-", "[-]", "tru", "[nul]"}) {
+  for (const char* text :
+       {"null-", "null[1]", "null 1", "null\f", "true[1]", "\"a\"[1]", "1[1]", "nullx", "true1",
+        "falsey", "[null-]", "{\"a\": truex}", "1x", "[1-]", "-", "[-]", "tru", "[nul]"}) {
     EXPECT_THAT(ParseJson(text), StatusIs(absl::StatusCode::kInvalidArgument)) << text;
   }
   EXPECT_TRUE(ParseJson(" null \n")->is_null());
@@ -86,7 +88,8 @@ TEST(ParseJsonTest, MalformedInputNamesLineAndColumn) {
 
 TEST(ParseJsonTest, DuplicateKeysAreRejected) {
   EXPECT_THAT(ParseJson("{\"a\": 1,\n \"a\": 2}"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("2:7: invalid JSON: duplicate key \"a\"")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("2:7: invalid JSON: duplicate key \"a\"")));
   std::string many = "{";
   for (int i = 0; i < 100; ++i) many += "\"k" + std::to_string(i) + "\": 0,";
   EXPECT_THAT(ParseJson(many + "\"k99\": 1}"),

@@ -3,7 +3,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-
 #include "bulwark/core/document.h"
 #include "bulwark/core/report.h"
 #include "bulwark/core/status_matchers.h"
@@ -40,7 +39,8 @@ v1::Report SampleReport() {
   critical->mutable_location()->set_path("/app/.env");
   critical->mutable_location()->set_layer_digest("sha256:" + std::string(64, 'a'));
   critical->mutable_location()->set_start_line(3);
-  critical->add_references("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html");
+  critical->add_references(
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html");
   (*critical->mutable_properties())["match"] = "AKIA****************";
 
   v1::Finding* second = report.add_findings();
@@ -126,8 +126,9 @@ TEST(SarifWriterTest, OneRulePerRuleIdAndOneResultPerFinding) {
             FingerprintFinding(SampleReport().findings(1)));
   EXPECT_EQ((*run.Lookup("tool.driver.rules[1].properties[\"security-severity\"]"))->string_value(),
             "9.5");
-  EXPECT_EQ((*results[0].Lookup("locations[0].physicalLocation.artifactLocation.uri"))->string_value(),
-            "tmp/x%20y");
+  EXPECT_EQ(
+      (*results[0].Lookup("locations[0].physicalLocation.artifactLocation.uri"))->string_value(),
+      "tmp/x%20y");
   EXPECT_EQ(results[0].Find("level")->string_value(), "note");
 }
 

@@ -74,7 +74,8 @@ std::string PathToUri(absl::string_view path) {
     if (absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
       uri.push_back(static_cast<char>(c));
     } else {
-      absl::StrAppend(&uri, "%", absl::AsciiStrToUpper(absl::StrCat(absl::Hex(c, absl::kZeroPad2))));
+      absl::StrAppend(&uri, "%",
+                      absl::AsciiStrToUpper(absl::StrCat(absl::Hex(c, absl::kZeroPad2))));
     }
   }
   return uri;
@@ -90,7 +91,8 @@ Value Rule(const v1::Finding& finding) {
   ObjectBuilder rule;
   rule.SetString("id", finding.rule_id());
   rule.SetString("name", finding.rule_id());
-  rule.Set("shortDescription", Message(finding.title().empty() ? finding.rule_id() : finding.title()));
+  rule.Set("shortDescription",
+           Message(finding.title().empty() ? finding.rule_id() : finding.title()));
   if (!finding.description().empty()) rule.Set("fullDescription", Message(finding.description()));
   if (!finding.remediation().empty()) rule.Set("help", Message(finding.remediation()));
   if (!finding.references().empty()) rule.SetString("helpUri", finding.references(0));
@@ -121,7 +123,8 @@ Value Result(const v1::Finding& finding, int64_t rule_index, absl::string_view r
 
   ObjectBuilder properties;
   properties.SetString("severity", SeverityName(finding.severity()));
-  if (!location.layer_digest().empty()) properties.SetString("layerDigest", location.layer_digest());
+  if (!location.layer_digest().empty())
+    properties.SetString("layerDigest", location.layer_digest());
   std::map<std::string, std::string> sorted(finding.properties().begin(),
                                             finding.properties().end());
   for (const auto& [key, value] : sorted) properties.SetString(key, value);
@@ -134,9 +137,8 @@ Value Result(const v1::Finding& finding, int64_t rule_index, absl::string_view r
   result.Set("ruleIndex", Value(rule_index));
   result.SetString("level", Level(finding.severity()));
   result.Set("message", Message(text));
-  result.Set("locations", Value(ValueList{ObjectBuilder()
-                                              .Set("physicalLocation", physical.Build())
-                                              .Build()}));
+  result.Set("locations",
+             Value(ValueList{ObjectBuilder().Set("physicalLocation", physical.Build()).Build()}));
   std::string fingerprint =
       finding.fingerprint().empty() ? FingerprintFinding(finding) : finding.fingerprint();
   result.Set("partialFingerprints",

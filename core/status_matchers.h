@@ -38,9 +38,8 @@ MATCHER_P2(StatusIs, code, message_matcher,
                absl::StatusCodeToString(code)) {
   const absl::Status& status = internal::GetStatus(arg);
   *result_listener << "status: " << status;
-  return status.code() == code &&
-         ::testing::Matches(::testing::Matcher<const std::string&>(message_matcher))(
-             std::string(status.message()));
+  return status.code() == code && ::testing::Matches(::testing::Matcher<const std::string&>(
+                                      message_matcher))(std::string(status.message()));
 }
 
 MATCHER_P(StatusIs, code,

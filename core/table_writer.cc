@@ -79,11 +79,12 @@ std::string LocationText(const v1::Finding& finding) {
 std::string ReportToTable(const v1::Report& report, const WriteOptions& options) {
   std::vector<const v1::Finding*> findings;
   for (const v1::Finding& finding : report.findings()) findings.push_back(&finding);
-  std::stable_sort(findings.begin(), findings.end(), [](const v1::Finding* a, const v1::Finding* b) {
-    if (a->severity() != b->severity()) return a->severity() > b->severity();
-    if (a->rule_id() != b->rule_id()) return a->rule_id() < b->rule_id();
-    return a->location().path() < b->location().path();
-  });
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const v1::Finding* a, const v1::Finding* b) {
+                     if (a->severity() != b->severity()) return a->severity() > b->severity();
+                     if (a->rule_id() != b->rule_id()) return a->rule_id() < b->rule_id();
+                     return a->location().path() < b->location().path();
+                   });
 
   constexpr size_t kColumns = 4;
   const std::array<std::string, kColumns> header = {"SEVERITY", "RULE", "LOCATION", "TITLE"};

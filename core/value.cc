@@ -127,10 +127,10 @@ absl::StatusOr<const Value*> Value::Lookup(absl::string_view path) const {
       std::string where = current->position().known()
                               ? absl::StrCat(" (", current->position().ToString(), ")")
                               : "";
-      return absl::NotFoundError(absl::StrCat(
-          "path \"", path, "\": no ", step.text, " in ",
-          walked.empty() ? "the document" : absl::StrCat("\"", walked, "\""), ", a ",
-          KindName(current->kind()), where));
+      return absl::NotFoundError(
+          absl::StrCat("path \"", path, "\": no ", step.text, " in ",
+                       walked.empty() ? "the document" : absl::StrCat("\"", walked, "\""), ", a ",
+                       KindName(current->kind()), where));
     }
     absl::StrAppend(&walked, step.text);
     current = next;
@@ -187,10 +187,9 @@ void AppendJsonDouble(double d, std::string* out) {
     char buffer[64];
     // Shortest round-trip form; scientific for large magnitudes, where the fixed form would
     // print every digit of the integer part.
-    auto result = std::fabs(d) < 1e16
-                      ? std::to_chars(buffer, buffer + sizeof(buffer), d)
-                      : std::to_chars(buffer, buffer + sizeof(buffer), d,
-                                      std::chars_format::scientific);
+    auto result = std::fabs(d) < 1e16 ? std::to_chars(buffer, buffer + sizeof(buffer), d)
+                                      : std::to_chars(buffer, buffer + sizeof(buffer), d,
+                                                      std::chars_format::scientific);
     absl::string_view text(buffer, result.ptr - buffer);
     absl::StrAppend(out, text);
     // Keep doubles recognisable as such when they read back: 1.0, not 1.

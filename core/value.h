@@ -87,7 +87,8 @@ class Value {
   // The map entry for `key`, or nullptr when absent or when this is not a map.
   const Value* Find(absl::string_view key) const;
 
-  // Follows a path such as `spec.containers[0].image` or `metadata.labels["app.kubernetes.io/name"]`:
+  // Follows a path such as `spec.containers[0].image` or
+  // `metadata.labels["app.kubernetes.io/name"]`:
   // `.name` or a leading `name` selects a map key, `[N]` a list element, `["key"]` a key holding
   // dots or brackets. The returned pointer borrows from this Value.
   // Errors: InvalidArgument for a malformed path; NotFound naming the longest prefix that exists

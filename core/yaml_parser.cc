@@ -213,8 +213,8 @@ class ValueBuilder : public YAML::EventHandler {
   };
 
   [[noreturn]] void Fail(SourcePosition position, absl::string_view what) const {
-    throw StatusException{absl::InvalidArgumentError(
-        absl::StrCat(Where(position), ": invalid YAML: ", what))};
+    throw StatusException{
+        absl::InvalidArgumentError(absl::StrCat(Where(position), ": invalid YAML: ", what))};
   }
 
   void Count(SourcePosition position, uint64_t entries) {
@@ -421,8 +421,8 @@ absl::StatusOr<std::vector<Value>> ParseYaml(absl::string_view text, const Limit
                                                      PositionOf(e.mark).ToString(),
                                                      ": yaml-cpp nesting limit exceeded: ", e.msg));
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(source_name, ":", PositionOf(e.mark).ToString(),
-                                                   ": invalid YAML: ", e.msg));
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_name, ":", PositionOf(e.mark).ToString(), ": invalid YAML: ", e.msg));
   }
   return std::move(builder).TakeDocuments();
 }

@@ -103,8 +103,8 @@ TEST(ParseYamlTest, AliasBombStopsAtMaxEntries) {
     bomb += "]\n";
     previous = name;
   }
-  EXPECT_THAT(ParseYaml(bomb), StatusIs(absl::StatusCode::kResourceExhausted,
-                                        HasSubstr("expands to more than")));
+  EXPECT_THAT(ParseYaml(bomb),
+              StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("expands to more than")));
   // A caller's tighter max_entries still wins and is named.
   Limits limits;
   limits.max_entries = 50;
@@ -133,7 +133,8 @@ TEST(ParseYamlTest, MalformedInputNamesLineAndColumn) {
   EXPECT_THAT(ParseYaml("a: 1\nb: [1, 2\n", Limits(), "bad.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bad.yaml:")));
   EXPECT_THAT(ParseYaml("a: 1\na: 2\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("2:1: invalid YAML: duplicate key \"a\"")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("2:1: invalid YAML: duplicate key \"a\"")));
   EXPECT_THAT(ParseYaml("? [1, 2]\n: x\n"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("map keys must be scalars")));
   EXPECT_THAT(ParseYaml("a: *missing\n"), StatusIs(absl::StatusCode::kInvalidArgument));

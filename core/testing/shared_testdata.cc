@@ -38,9 +38,11 @@ absl::StatusOr<std::string> SharedDataPath(absl::string_view relative) {
   std::string path = absl::StrCat(shared, "/", relative);
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
-    return absl::NotFoundError(absl::StrCat(
-        "shared test data not found at ", path,
-        IsDirectory(shared) ? "" : " (no ../shared beside the repository root; set BULWARK_SHARED_DIR)"));
+    return absl::NotFoundError(
+        absl::StrCat("shared test data not found at ", path,
+                     IsDirectory(shared)
+                         ? ""
+                         : " (no ../shared beside the repository root; set BULWARK_SHARED_DIR)"));
   }
   return path;
 }

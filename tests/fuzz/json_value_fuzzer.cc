@@ -19,11 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool dom_accepts = dom_error == simdjson::SUCCESS;
   // Integers beyond uint64 are a documented extension (they become doubles); limits and
   // duplicate keys are our own stricter rules.
-  bool ours_stricter = !value.ok() && (value.status().code() == absl::StatusCode::kResourceExhausted ||
-                                       value.status().message().find("duplicate key") !=
-                                           absl::string_view::npos);
-  if (value.ok() && !dom_accepts &&
-      dom_error != simdjson::NUMBER_ERROR && dom_error != simdjson::DEPTH_ERROR) {
+  bool ours_stricter =
+      !value.ok() && (value.status().code() == absl::StatusCode::kResourceExhausted ||
+                      value.status().message().find("duplicate key") != absl::string_view::npos);
+  if (value.ok() && !dom_accepts && dom_error != simdjson::NUMBER_ERROR &&
+      dom_error != simdjson::DEPTH_ERROR) {
     std::abort();  // We accepted what simdjson's validating parser rejects.
   }
   if (!value.ok() && dom_accepts && !ours_stricter) std::abort();
