@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
+from bulwark_testing import runfile
 from examples.cli.sarif_schema import sarif_schema_errors
-from examples.cli.test_paths import runfile
 
 BULWARK = str(runfile("examples/cli/bulwark"))
 SAMPLE = runfile("examples/data/sample_report.json")

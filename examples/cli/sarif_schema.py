@@ -8,7 +8,7 @@ import json
 
 import jsonschema
 
-from examples.cli.test_paths import shared_dir
+from bulwark_testing import shared_dir
 
 
 def sarif_schema_errors(document) -> list:

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from examples.cli.test_paths import runfile
+from bulwark_testing import runfile
 
 BULWARK = str(runfile("examples/cli/bulwark"))
 

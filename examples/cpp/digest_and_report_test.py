@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
+from bulwark_testing import runfile
 from examples.cli.sarif_schema import sarif_schema_errors
-from examples.cli.test_paths import runfile
 
 EXAMPLE = str(runfile("examples/cpp/digest_and_report"))
 

@@ -15,6 +15,7 @@ import pytest
 
 import bulwark
 from bulwark import core
+from bulwark_testing import shared_dir
 from identical import first_difference
 
 INT64_MIN = -(1 << 63)
@@ -59,8 +60,8 @@ def bulwark_outcome(data, source_name):
 
 
 @pytest.fixture(scope="module")
-def cross_check(shared_dir):
-    conformance_dir = os.path.join(shared_dir, "conformance")
+def cross_check():
+    conformance_dir = shared_dir() / "conformance"
     result = CrossCheck()
 
     def parse_int(digits):

@@ -12,6 +12,7 @@ import yaml
 
 import bulwark
 from bulwark import core
+from bulwark_testing import shared_dir
 from identical import first_difference
 
 
@@ -23,8 +24,8 @@ def yaml_files(directory):
                 yield os.path.join(root, name)
 
 
-def test_parse_yaml_equals_pyyaml_safe_load_all(shared_dir, record_property):
-    psa_dir = os.path.join(shared_dir, "conformance", "psa")
+def test_parse_yaml_equals_pyyaml_safe_load_all(record_property):
+    psa_dir = shared_dir() / "conformance" / "psa"
     compared, mismatches = 0, []
     for path in yaml_files(psa_dir):
         name = os.path.relpath(path, psa_dir)
