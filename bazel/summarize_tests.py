@@ -1,6 +1,8 @@
 """Counts test cases of one `bazel test` run from the JUnit XML files Bazel keeps.
 
-usage: summarize_tests.py BAZEL_OUTPUT_LOG TESTLOGS_DIR
+usage: summarize_tests.py BAZEL_OUTPUT_LOG TESTLOGS_DIR [BAZEL_OUTPUT_LOG TESTLOGS_DIR ...]
+
+Each pair is one `bazel test` run (e.g. the default and the AddressSanitizer configuration).
 
 Only targets named in the log's summary are read, so results left by earlier runs of deleted
 targets are not counted. Prints failing cases, then "N passed, N failed, N skipped". Exits 1
@@ -35,12 +37,16 @@ def count_cases(xml_path):
 
 
 def main():
-    log_path, testlogs = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
+    if not args or len(args) % 2:
+        sys.exit(__doc__)
+    runs = []
+    for log_path, testlogs in zip(args[::2], args[1::2]):
+        with open(log_path, encoding="utf-8", errors="replace") as log:
+            runs += [(testlogs, *m.groups()) for m in map(SUMMARY_LINE.match, log) if m]
     passed = failed = skipped = 0
     failures = []
-    with open(log_path, encoding="utf-8", errors="replace") as log:
-        targets = [m.groups() for m in map(SUMMARY_LINE.match, log) if m]
-    for label, status in targets:
+    for testlogs, label, status in runs:
         package, _, name = label[2:].partition(":")
         xml_path = os.path.join(testlogs, package, name, "test.xml")
         if status in ("PASSED", "FLAKY", "FAILED") and os.path.exists(xml_path):
