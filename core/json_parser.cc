@@ -1,15 +1,18 @@
 // ParseJson: simdjson's On-Demand API walks the text once in document order, which lets us
 // record each value's line:column with a forward-only cursor (no second pass, no line table).
+#include <cmath>
 #include <cstring>
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/internal/value_builders.h"
 #include "bulwark/core/status_macros.h"
+#include "re2/re2.h"
 #include "simdjson.h"
 
 namespace bulwark::core {
@@ -62,17 +65,16 @@ class JsonConverter {
       od::value value;
       if (auto error = document.get_value().get(value)) return SimdjsonError(error);
       BULWARK_RETURN_IF_ERROR(Convert(value, 1, &root));
-    } else if (type == od::json_type::null) {
-      // simdjson 3.0.1's document::is_null() is false for "null\n" (found by fuzzing), so a null
-      // document is checked here: the whole text must be the literal and JSON whitespace.
-      size_t start = RawToken(document).data() - text_.data();
-      SourcePosition position = cursor_.At(start);
-      absl::string_view rest = text_.substr(start);
-      if (!absl::ConsumePrefix(&rest, "null") ||
-          rest.find_first_not_of(" \t\r\n") != absl::string_view::npos) {
-        return Invalid(position, "invalid literal or content after it");
+    } else if (type == od::json_type::null || type == od::json_type::number) {
+      // Scalars whose getters may leave the document unconsumed (document::is_null() is false
+      // for "null\n" in simdjson 3.0.1, and numbers may be read from the token, both found by
+      // fuzzing): the text after the atom must be JSON whitespace only.
+      BULWARK_RETURN_IF_ERROR(ConvertScalar(document, type, &root));
+      absl::string_view atom = Literal(RawToken(document));
+      size_t end = atom.data() - text_.data() + atom.size();
+      if (text_.find_first_not_of(" \t\r\n", end) != absl::string_view::npos) {
+        return Invalid(cursor_.At(end), "unexpected content after the top-level value");
       }
-      root.set_position(position);
       return root;
     } else {
       BULWARK_RETURN_IF_ERROR(ConvertScalar(document, type, &root));
@@ -147,10 +149,7 @@ class JsonConverter {
       // simdjson 3.0.1 accepts a literal followed by other atom characters at the document root
       // ("null-", found by fuzzing), so the whole token is compared.
       case od::json_type::null: {
-        absl::string_view literal = Literal(RawToken(value));
-        bool is_null = false;
-        if (auto error = value.is_null().get(is_null)) return SimdjsonError(error);
-        if (!is_null || literal != "null") return Invalid(position, "invalid literal");
+        if (Literal(RawToken(value)) != "null") return Invalid(position, "invalid literal");
         *out = Value();
         break;
       }
@@ -201,9 +200,20 @@ class JsonConverter {
       }
     }
     double d;
-    if (value.get_double().get(d)) return Invalid(position, "invalid or out-of-range number");
+    if (value.get_double().get(d) && !ParseNumberToken(Literal(RawToken(value)), &d)) {
+      return Invalid(position, "invalid or out-of-range number");
+    }
     *out = Value(d);
     return absl::OkStatus();
+  }
+
+  // The portable kernel also rejects some valid numbers with huge exponents
+  // ("0e03456789012345678901", found by fuzzing): those are read from the token here, checked
+  // against the RFC 8259 grammar.
+  static bool ParseNumberToken(absl::string_view token, double* d) {
+    static const LazyRE2 kJsonNumber = {R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)"};
+    return RE2::FullMatch(re2::StringPiece(token.data(), token.size()), *kJsonNumber) &&
+           absl::SimpleAtod(token, d) && std::isfinite(*d);
   }
 
   absl::Status CheckDepthAndCount(uint32_t depth, SourcePosition position) {

@@ -139,6 +139,8 @@ TEST(ParseJsonTest, RoundTripsThroughToJson) {
   EXPECT_EQ(big->ToJson(), "[1.8446744073729552e+19,1.2345670000680552e+29]");
   // Long decimals that simdjson's portable kernel declines still read as the nearest double.
   EXPECT_EQ(ParseJson("18446744073729552384.0")->double_value(), 18446744073729552384.0);
+  EXPECT_EQ(ParseJson("0e03456789012345678901")->double_value(), 0.0);
+  EXPECT_EQ(ParseJson("[-0.0e-99999999999999999999]")->list_value()[0].double_value(), 0.0);
   EXPECT_THAT(ParseJson("[1e400]"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("out-of-range number")));
   EXPECT_EQ(*ParseJson(big->ToJson()), *big);
