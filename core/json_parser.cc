@@ -1,5 +1,6 @@
 // ParseJson: simdjson's On-Demand API walks the text once in document order, which lets us
 // record each value's line:column with a forward-only cursor (no second pass, no line table).
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -226,16 +227,12 @@ class JsonConverter {
     return absl::OkStatus();
   }
 
-  // The atom at the start of a raw token: simdjson's token runs on to the next structural
-  // character and, at the document root, over the padding, so cut at the first byte that cannot
-  // belong to a JSON literal or number.
+  // The atom at the start of a raw token: simdjson's token runs on over the whitespace after
+  // it (at the root, over the rest of the text), so cut at the first JSON whitespace or
+  // structural character. Anything else that follows the atom stays in it and fails the caller's
+  // comparison ("null-", "null\x1e", found by fuzzing).
   static absl::string_view Literal(absl::string_view token) {
-    size_t end = 0;
-    while (end < token.size() && (absl::ascii_isalnum(token[end]) || token[end] == '-' ||
-                                  token[end] == '+' || token[end] == '.')) {
-      ++end;
-    }
-    return token.substr(0, end);
+    return token.substr(0, std::min(token.size(), token.find_first_of(" \t\r\n,:]}[{")));
   }
 
   static absl::string_view RawToken(od::value& value) {
