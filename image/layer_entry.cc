@@ -1,0 +1,54 @@
+#include "bulwark/image/layer_entry.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace bulwark::image {
+namespace {
+
+constexpr absl::string_view kWhiteoutPrefix = ".wh.";
+constexpr absl::string_view kOpaqueWhiteout = ".wh..wh..opq";
+
+absl::string_view BaseName(absl::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+absl::string_view EntryTypeName(EntryType type) {
+  switch (type) {
+    case EntryType::kRegular:
+      return "regular";
+    case EntryType::kDirectory:
+      return "directory";
+    case EntryType::kSymlink:
+      return "symlink";
+    case EntryType::kHardlink:
+      return "hardlink";
+    case EntryType::kCharDevice:
+      return "char-device";
+    case EntryType::kBlockDevice:
+      return "block-device";
+    case EntryType::kFifo:
+      return "fifo";
+    case EntryType::kOther:
+      return "other";
+  }
+  return "other";
+}
+
+bool LayerEntry::IsWhiteout() const {
+  return absl::StartsWith(BaseName(path), kWhiteoutPrefix) && !IsOpaqueWhiteout();
+}
+
+bool LayerEntry::IsOpaqueWhiteout() const { return BaseName(path) == kOpaqueWhiteout; }
+
+std::string LayerEntry::WhiteoutTarget() const {
+  absl::string_view base = BaseName(path);
+  absl::string_view directory =
+      absl::string_view(path).substr(0, path.size() - base.size());  // Keeps the trailing "/".
+  return absl::StrCat(directory, base.substr(kWhiteoutPrefix.size()));
+}
+
+}  // namespace bulwark::image

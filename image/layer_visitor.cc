@@ -1,0 +1,16 @@
+#include "bulwark/image/layer_visitor.h"
+
+namespace bulwark::image {
+
+absl::StatusOr<std::string> ContentReader::ReadAll() {
+  std::string content;
+  char buffer[64 * 1024];
+  while (true) {
+    absl::StatusOr<size_t> n = Read(buffer, sizeof(buffer));
+    if (!n.ok()) return n.status();
+    if (*n == 0) return content;
+    content.append(buffer, *n);
+  }
+}
+
+}  // namespace bulwark::image
