@@ -1,0 +1,103 @@
+#include "bulwark/image/internal/visitor_testing.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "bulwark/core/status_macros.h"
+
+namespace bulwark::image::testing {
+namespace {
+
+class StringContentReader : public ContentReader {
+ public:
+  explicit StringContentReader(absl::string_view content) : rest_(content) {}
+  absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
+    size_t n = std::min(size, rest_.size());
+    if (n > 0) std::memcpy(buffer, rest_.data(), n);
+    rest_.remove_prefix(n);
+    return n;
+  }
+  bool truncated() const override { return false; }
+
+ private:
+  absl::string_view rest_;
+};
+
+TestEntry Make(std::string path, EntryType type, uint32_t mode) {
+  TestEntry e;
+  e.entry.path = std::move(path);
+  e.entry.type = type;
+  e.entry.mode = mode;
+  return e;
+}
+
+std::string Sibling(absl::string_view path, absl::string_view name) {
+  size_t slash = path.rfind('/');
+  if (slash == absl::string_view::npos) return std::string(name);
+  return absl::StrCat(path.substr(0, slash + 1), name);
+}
+
+}  // namespace
+
+TestEntry Dir(std::string path, uint32_t mode) {
+  return Make(std::move(path), EntryType::kDirectory, mode);
+}
+
+TestEntry File(std::string path, std::string content, uint32_t mode) {
+  TestEntry e = Make(std::move(path), EntryType::kRegular, mode);
+  e.entry.size = static_cast<int64_t>(content.size());
+  e.content = std::move(content);
+  return e;
+}
+
+TestEntry Symlink(std::string path, std::string target) {
+  TestEntry e = Make(std::move(path), EntryType::kSymlink, 0777);
+  e.entry.link_target = std::move(target);
+  return e;
+}
+
+TestEntry Hardlink(std::string path, std::string target) {
+  TestEntry e = Make(std::move(path), EntryType::kHardlink, 0644);
+  e.entry.link_target = std::move(target);
+  return e;
+}
+
+TestEntry Device(std::string path, EntryType type, uint32_t major, uint32_t minor) {
+  TestEntry e = Make(std::move(path), type, 0666);
+  e.entry.device_major = major;
+  e.entry.device_minor = minor;
+  return e;
+}
+
+TestEntry Whiteout(absl::string_view path) {
+  size_t slash = path.rfind('/');
+  absl::string_view name = slash == absl::string_view::npos ? path : path.substr(slash + 1);
+  return Make(Sibling(path, absl::StrCat(".wh.", name)), EntryType::kRegular, 0);
+}
+
+TestEntry Opaque(absl::string_view dir) {
+  return Make(dir.empty() ? ".wh..wh..opq" : absl::StrCat(dir, "/.wh..wh..opq"),
+              EntryType::kRegular, 0);
+}
+
+absl::Status WalkTestLayers(absl::Span<const TestLayer> layers,
+                            absl::Span<LayerVisitor* const> visitors) {
+  for (size_t i = 0; i < layers.size(); ++i) {
+    LayerInfo info;
+    info.index = i;
+    for (LayerVisitor* v : visitors) BULWARK_RETURN_IF_ERROR(v->OnLayerStart(info));
+    for (const TestEntry& e : layers[i]) {
+      for (LayerVisitor* v : visitors) {
+        StringContentReader reader(e.content);
+        bool content = e.entry.type == EntryType::kRegular && v->WantsContent(e.entry);
+        BULWARK_RETURN_IF_ERROR(v->OnEntry(info, e.entry, content ? &reader : nullptr));
+      }
+    }
+    for (LayerVisitor* v : visitors) BULWARK_RETURN_IF_ERROR(v->OnLayerEnd(info));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace bulwark::image::testing
