@@ -15,7 +15,7 @@ PACKAGES=(
   # Fuzzing and sanitizers (--config=fuzz)
   clang-14 libclang-rt-14-dev
   # Tools that tests compare against
-  openssl coreutils tar gzip zstd
+  openssl coreutils tar gzip zstd umoci skopeo
 )
 
 missing=()
