@@ -29,6 +29,8 @@ RATIOS = [
      "BM_ParseJsonToValue", "BM_SimdjsonDomOnly", None),
     ("YAML -> core::Value (800-pod PodList) vs yaml-cpp YAML::Load alone",
      "BM_ParseYamlToValue", "BM_YamlCppLoadOnly", None),
+    ("Layer walk + verify (256 MiB gzip layer, no visitors) vs `gzip -dc` (issue: <= 1.2x time)",
+     "BM_WalkLayerGzip/min_time:5.000/real_time", "BM_GzipDc/min_time:5.000/real_time", 0.83),
 ]
 
 

@@ -244,6 +244,20 @@ std::vector<std::string> EntryListing(const std::vector<LayerEntry>& entries) {
   return lines;
 }
 
+TEST(EntryPathTest, Normalisation) {
+  auto normalized = [](absl::string_view name) { return *internal::NormalizeEntryPath(name); };
+  EXPECT_EQ(normalized("./usr//bin/./sh/"), "usr/bin/sh");
+  EXPECT_EQ(normalized("./"), "");
+  EXPECT_EQ(normalized("a/.wh..wh..opq"), "a/.wh..wh..opq");
+  EXPECT_EQ(normalized("..."), "...");
+  EXPECT_THAT(internal::NormalizeEntryPath("/etc/passwd"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("absolute")));
+  EXPECT_THAT(internal::NormalizeEntryPath("a/../b"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(internal::NormalizeEntryPath("a/.."), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(internal::NormalizeEntryPath(absl::string_view("a\0b", 3)),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 // ---- Layers made by GNU tar, gzip and zstd ----
 
 struct Format {
