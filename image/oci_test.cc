@@ -3,7 +3,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-
 #include "bulwark/core/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
