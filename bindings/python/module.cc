@@ -2,6 +2,7 @@
 // package): the status exception classes, and one submodule per C++ module.
 #include "absl/strings/string_view.h"
 #include "bulwark/bindings/python/core_bindings.h"
+#include "bulwark/bindings/python/image_bindings.h"
 #include "bulwark/bindings/python/status_exceptions.h"
 #include "bulwark/core/version.h"
 #include "pybind11/pybind11.h"
@@ -15,4 +16,7 @@ PYBIND11_MODULE(_bulwark, module) {
   bulwark::python::RegisterStatusExceptions(module);
   py::module_ core = module.def_submodule("core", "bulwark::core: digests and documents.");
   bulwark::python::DefineCoreBindings(core);
+  py::module_ image = module.def_submodule(
+      "image", "bulwark::image: container images, their history and merged filesystem.");
+  bulwark::python::DefineImageBindings(image);
 }

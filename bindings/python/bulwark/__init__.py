@@ -3,6 +3,7 @@
     import bulwark
     bulwark.core.digest(b"hello")            # 'sha256:2cf24dba...'
     bulwark.core.parse_yaml_file("pod.yaml")  # [{'apiVersion': 'v1', ...}]
+    bulwark.image.open("app.tar").lookup("etc/passwd").mode  # 420
 
 Every error is a bulwark.Error; common ones also derive from the builtin that fits
 (InvalidArgumentError is a ValueError, NotFoundError a FileNotFoundError). The functions release
@@ -19,7 +20,7 @@ from bulwark._bulwark import (
     UnimplementedError,
     __version__,
 )
-from bulwark import core
+from bulwark import core, image
 
 __all__ = [
     "DataLossError",
@@ -31,4 +32,5 @@ __all__ = [
     "UnimplementedError",
     "__version__",
     "core",
+    "image",
 ]

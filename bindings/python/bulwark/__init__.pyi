@@ -1,4 +1,5 @@
 from bulwark import core as core
+from bulwark import image as image
 
 __version__: str
 
@@ -37,4 +38,5 @@ __all__ = [
     "UnimplementedError",
     "__version__",
     "core",
+    "image",
 ]

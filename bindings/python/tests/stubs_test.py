@@ -7,9 +7,9 @@ import os
 import pytest
 
 import bulwark
-from bulwark import core
+from bulwark import core, image
 
-MODULES = [bulwark, core]
+MODULES = [bulwark, core, image]
 
 
 def stub_tree(module):
@@ -52,10 +52,11 @@ def test_stub_names_are_the_public_names(module):
     assert stub_names(stub_tree(module)) == set(module.__all__)
 
 
-def test_stub_function_parameters_match_the_bindings():
-    for node in stub_tree(core).body:
+@pytest.mark.parametrize("module", [core, image], ids=lambda m: m.__name__)
+def test_stub_function_parameters_match_the_bindings(module):
+    for node in stub_tree(module).body:
         if isinstance(node, ast.FunctionDef):
-            assert parameters(node) == runtime_parameters(getattr(core, node.name)), node.name
+            assert parameters(node) == runtime_parameters(getattr(module, node.name)), node.name
 
 
 def check_class(node, runtime_class):
@@ -67,6 +68,11 @@ def check_class(node, runtime_class):
     for member in node.body:
         if isinstance(member, ast.FunctionDef):
             assert hasattr(runtime_class, member.name), (node.name, member.name)
+            # Plain methods (not properties, not operators) take the same parameters.
+            if not member.decorator_list and not member.name.startswith("__"):
+                assert parameters(member) == \
+                    runtime_parameters(getattr(runtime_class, member.name)), \
+                    (node.name, member.name)
 
 
 def test_stub_classes_match_the_runtime_classes():

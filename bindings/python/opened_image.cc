@@ -1,0 +1,59 @@
+#include "bulwark/bindings/python/opened_image.h"
+
+#include <Python.h>
+
+#include <memory>
+#include <utility>
+
+#include "bulwark/bindings/python/status_exceptions.h"
+#include "bulwark/core/status_macros.h"
+#include "bulwark/image/blob_source.h"
+#include "bulwark/image/layer_visitor.h"
+#include "bulwark/image/layer_walker.h"
+#include "pybind11/pybind11.h"
+
+namespace bulwark::python {
+
+namespace py = pybind11;
+
+absl::StatusOr<std::unique_ptr<OpenedImage>> OpenedImage::Open(absl::string_view path,
+                                                               const image::OpenOptions& options) {
+  BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<const image::Image> opened,
+                           image::Image::Open(path, options));
+  return std::unique_ptr<OpenedImage>(new OpenedImage(std::move(opened)));
+}
+
+OpenedImage::OpenedImage(std::unique_ptr<const image::Image> image)
+    : image_(std::move(image)),
+      history_(image::RebuildHistory(image_->config(), image_->manifest().layers.size())) {}
+
+const image::MergedFilesystem& OpenedImage::Filesystem() {
+  absl::Status status;
+  const image::MergedFilesystem* filesystem = nullptr;
+  {
+    // Wait for the mutex without the GIL: a walk in another thread takes the GIL between layers.
+    py::gil_scoped_release release_gil;
+    absl::MutexLock lock(&mutex_);
+    if (!filesystem_.has_value()) status = BuildFilesystem();
+    if (filesystem_.has_value()) filesystem = &*filesystem_;
+  }
+  ThrowIfError(status);
+  return *filesystem;
+}
+
+absl::Status OpenedImage::BuildFilesystem() {
+  // The loop of image::Image::Walk, written out so that the GIL comes back between layers.
+  image::FilesystemBuilder builder;
+  image::LayerVisitor* const visitors[] = {&builder};
+  for (const image::LayerInfo& layer : image_->layers()) {
+    BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<image::BlobReader> reader,
+                             image_->blob_source().OpenBlob(layer.descriptor));
+    BULWARK_RETURN_IF_ERROR(image::WalkLayer(*reader, layer, visitors).status());
+    py::gil_scoped_acquire acquire_gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+  }
+  filesystem_.emplace(std::move(builder).Finish());
+  return absl::OkStatus();
+}
+
+}  // namespace bulwark::python
