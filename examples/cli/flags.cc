@@ -13,8 +13,17 @@ const std::string* ParsedArgs::Find(absl::string_view name) const {
   return it == flags.end() ? nullptr : &it->second;
 }
 
+namespace {
+
+bool Contains(absl::Span<const std::string> names, absl::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+}  // namespace
+
 absl::StatusOr<ParsedArgs> ParseArgs(absl::Span<const std::string> args,
-                                     absl::Span<const std::string> known_flags) {
+                                     absl::Span<const std::string> known_flags,
+                                     absl::Span<const std::string> switches) {
   ParsedArgs parsed;
   for (size_t i = 0; i < args.size(); ++i) {
     absl::string_view arg = args[i];
@@ -31,7 +40,14 @@ absl::StatusOr<ParsedArgs> ParseArgs(absl::Span<const std::string> args,
           absl::StrCat("unknown flag \"", args[i], "\" (flags are spelled --name)"));
     }
     absl::string_view name = arg.substr(0, arg.find('='));
-    if (std::find(known_flags.begin(), known_flags.end(), name) == known_flags.end()) {
+    if (Contains(switches, name)) {
+      if (name.size() < arg.size()) {
+        return absl::InvalidArgumentError(absl::StrCat("flag --", name, " takes no value"));
+      }
+      parsed.flags.insert_or_assign(std::string(name), "true");
+      continue;
+    }
+    if (!Contains(known_flags, name)) {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag \"--", name, "\""));
     }
     std::string value;

@@ -29,11 +29,13 @@ struct ParsedArgs {
   const std::string* Find(absl::string_view name) const;
 };
 
-// Splits `args` (the arguments after the subcommand name) into flags and positionals. Every
-// flag takes a value; `known_flags` are the names accepted. Errors: InvalidArgument for an
-// unknown flag (naming it) or a flag without a value.
+// Splits `args` (the arguments after the subcommand name) into flags and positionals.
+// `known_flags` take a value; `switches` take none and are recorded with the value "true" when
+// given. Errors: InvalidArgument for an unknown flag (naming it), a flag without a value or a
+// switch with one.
 absl::StatusOr<ParsedArgs> ParseArgs(absl::Span<const std::string> args,
-                                     absl::Span<const std::string> known_flags);
+                                     absl::Span<const std::string> known_flags,
+                                     absl::Span<const std::string> switches = {});
 
 // True when --help or -h appears before any "--": help wins over every other argument, even
 // ones that would not parse.

@@ -11,11 +11,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/types/span.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/version.h"
@@ -83,18 +85,39 @@ std::string ArgumentCountError(const Command& command, size_t given) {
   return absl::StrCat("takes ", expected, ", got ", given);
 }
 
+// `bulwark help GROUP` and `bulwark GROUP --help`: the commands of the group.
+std::string GroupHelp(absl::string_view group, absl::Span<const Command* const> commands) {
+  std::string help = absl::StrCat("usage: bulwark ", group, " COMMAND [ARGUMENTS] [FLAGS]\n",
+                                  "       bulwark help ", group, " COMMAND   (or: bulwark ", group,
+                                  " COMMAND --help)\n\n", "Commands:\n");
+  size_t name_width = 0;
+  for (const Command* command : commands) name_width = std::max(name_width, command->name.size());
+  for (const Command* command : commands) {
+    absl::StrAppend(&help, "  ", command->name,
+                    std::string(name_width + 2 - command->name.size(), ' '), command->summary,
+                    "\n");
+  }
+  return help;
+}
+
 ExitCode RunHelp(absl::Span<const std::string> topics) {
   if (topics.empty() || AsksForHelp(topics)) {
     WriteToStdout(TopLevelHelp());
     return ExitCode::kOk;
   }
-  if (topics.size() > 1) return UsageError("help", "takes at most one COMMAND");
-  const Command* command = FindCommand(topics[0]);
-  if (command == nullptr) {
-    return UsageError("", absl::StrCat("unknown command \"", topics[0], "\""));
+  std::optional<CommandMatch> match = MatchCommand(topics);
+  if (match.has_value() && match->words == topics.size()) {
+    WriteToStdout(match->command->usage);
+    return ExitCode::kOk;
   }
-  WriteToStdout(command->usage);
-  return ExitCode::kOk;
+  std::vector<const Command*> group = CommandsInGroup(topics[0]);
+  if (!match.has_value() && topics.size() == 1 && !group.empty()) {
+    WriteToStdout(GroupHelp(topics[0], group));
+    return ExitCode::kOk;
+  }
+  if (match.has_value()) return UsageError("help", "takes at most one COMMAND");
+  std::string name = group.empty() ? topics[0] : absl::StrJoin(topics.subspan(0, 2), " ");
+  return UsageError("", absl::StrCat("unknown command \"", name, "\""));
 }
 
 ExitCode RunCommand(const Command& command, absl::Span<const std::string> args) {
@@ -102,7 +125,7 @@ ExitCode RunCommand(const Command& command, absl::Span<const std::string> args) 
     WriteToStdout(command.usage);
     return ExitCode::kOk;
   }
-  absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, command.flags);
+  absl::StatusOr<ParsedArgs> parsed = ParseArgs(args, command.flags, command.switches);
   if (!parsed.ok()) return UsageError(command.name, parsed.status().message());
   size_t given = parsed->positional.size();
   if (given < command.min_arguments || given > command.max_arguments) {
@@ -116,6 +139,17 @@ ExitCode RunCommand(const Command& command, absl::Span<const std::string> args) 
   return *exit_code;
 }
 
+// `bulwark GROUP ...` where no command of the group was named.
+ExitCode RunGroup(absl::string_view group, absl::Span<const Command* const> commands,
+                  absl::Span<const std::string> args) {
+  if (AsksForHelp(args)) {
+    WriteToStdout(GroupHelp(group, commands));
+    return ExitCode::kOk;
+  }
+  if (args.empty()) return UsageError(group, "missing COMMAND");
+  return UsageError(group, absl::StrCat("unknown command \"", group, " ", args[0], "\""));
+}
+
 ExitCode Run(absl::Span<const std::string> args) {
   if (args.empty()) return UsageError("", "missing COMMAND");
   const std::string& first = args[0];
@@ -124,9 +158,12 @@ ExitCode Run(absl::Span<const std::string> args) {
   if (first.size() > 1 && first[0] == '-') {
     return UsageError("", absl::StrCat("unknown flag \"", first, "\" before COMMAND"));
   }
-  const Command* command = FindCommand(first);
-  if (command == nullptr) return UsageError("", absl::StrCat("unknown command \"", first, "\""));
-  return RunCommand(*command, args.subspan(1));
+  if (std::optional<CommandMatch> match = MatchCommand(args)) {
+    return RunCommand(*match->command, args.subspan(match->words));
+  }
+  std::vector<const Command*> group = CommandsInGroup(first);
+  if (!group.empty()) return RunGroup(first, group, args.subspan(1));
+  return UsageError("", absl::StrCat("unknown command \"", first, "\""));
 }
 
 // `bazel run` starts the binary inside its runfiles tree and names the directory the user ran it
