@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <optional>
@@ -136,6 +137,15 @@ absl::StatusOr<std::unique_ptr<TarArchive>> TarArchive::Open(const std::string& 
         member.size = archive_entry_size(entry);
       }
       result->members_[*normalized] = std::move(member);
+    }
+    // Skipping a member of a compressed archive decompresses it: a compression bomb must stop
+    // at max_total_bytes before it is expanded (an uncompressed archive is skipped by seeking).
+    const la_int64_t size = std::max<la_int64_t>(archive_entry_size(entry), 0);
+    if (archive_filter_count(a.get()) > 1 &&
+        static_cast<uint64_t>(archive_filter_bytes(a.get(), 0)) + static_cast<uint64_t>(size) >
+            limits.max_total_bytes) {
+      return core::LimitExceeded("max_total_bytes", limits.max_total_bytes,
+                                 absl::StrCat(path, ": member ", ordinal));
     }
     if (archive_read_data_skip(a.get()) < ARCHIVE_WARN) {
       return absl::DataLossError(absl::StrCat(path, ": ", name, ": ", ArchiveError(a.get())));
