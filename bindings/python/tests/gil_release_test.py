@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from bulwark import core
+from bulwark import core, image
 
 BIG = os.urandom(64 << 20)
 
@@ -89,6 +89,15 @@ def big_file(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def big_rootfs(tmp_path_factory):
+    """A root-filesystem directory: open() digests the layer tar it makes of it, and the first
+    filesystem query walks that tar again."""
+    rootfs = tmp_path_factory.mktemp("rootfs")
+    (rootfs / "blob").write_bytes(BIG[:16 << 20])
+    return rootfs
+
+
 def test_digest_releases_the_gil(counter):
     assert counts_during(counter, lambda: core.digest(BIG)) > 0
 
@@ -103,6 +112,16 @@ def test_parse_json_releases_the_gil(counter, big_json):
 
 def test_parse_yaml_releases_the_gil(counter, big_yaml):
     assert counts_during(counter, lambda: core.parse_yaml(big_yaml)) > 0
+
+
+def test_image_open_releases_the_gil(counter, big_rootfs):
+    assert counts_during(counter, lambda: image.open(big_rootfs)) > 0
+
+
+def test_image_walk_releases_the_gil(counter, big_rootfs):
+    # Each attempt needs an image whose filesystem is not built yet; open them beforehand.
+    fresh = iter([image.open(big_rootfs) for _ in range(10)])
+    assert counts_during(counter, lambda: next(fresh).files()) > 0
 
 
 def test_threads_digest_in_parallel_with_correct_results():

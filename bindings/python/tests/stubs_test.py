@@ -64,6 +64,12 @@ def check_class(node, runtime_class):
     if node.bases:
         assert [ast.unparse(base) for base in node.bases] == \
             [base.__name__ for base in runtime_class.__bases__], node.name
+    else:
+        # A bound class: every public runtime member is in the stub.
+        runtime_members = {name for name in dir(runtime_class) if not name.startswith("_")}
+        stub_members = {member.name for member in node.body
+                        if isinstance(member, ast.FunctionDef)}
+        assert runtime_members <= stub_members, (node.name, runtime_members - stub_members)
     # Annotated attributes (Error.code) exist on instances only; exceptions_test checks them.
     for member in node.body:
         if isinstance(member, ast.FunctionDef):
