@@ -70,6 +70,18 @@ TEST(ParseArgsTest, RejectsFlagWithoutValue) {
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("flag --format needs a value")));
 }
 
+TEST(ParseArgsTest, SwitchesTakeNoValueAndLeaveTheNextArgumentPositional) {
+  const std::vector<std::string> switches = {"deleted"};
+  auto parsed =
+      ParseArgs(std::vector<std::string>{"--deleted", "image.tar"}, kKnownFlags, switches);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(parsed->Find("deleted"), Pointee(std::string("true")));
+  EXPECT_THAT(parsed->positional, ElementsAre("image.tar"));
+  EXPECT_THAT(
+      ParseArgs(std::vector<std::string>{"--deleted=no"}, kKnownFlags, switches).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("flag --deleted takes no value")));
+}
+
 TEST(AsksForHelpTest, FindsHelpBeforeDoubleDashOnly) {
   EXPECT_TRUE(AsksForHelp(std::vector<std::string>{"x", "--help"}));
   EXPECT_TRUE(AsksForHelp(std::vector<std::string>{"-h", "--unknown"}));
