@@ -96,14 +96,16 @@ def built(tmp_path_factory):
     sh("umoci", "unpack", "--rootless", "--image", f"{layout}:{TAG}", unpacked)
 
     variants = {"oci-layout": (layout, TAG)}
-    copies = {"oci-archive": ([], f"oci-archive:{root}/image.oci.tar:{TAG}", root / "image.oci.tar"),
+    copies = {"oci-archive": ([], f"oci-archive:{root}/image.oci.tar:{TAG}",
+                              root / "image.oci.tar"),
               "docker-archive": ([], f"docker-archive:{root}/image.docker.tar:demo/x:{TAG}",
                                  root / "image.docker.tar"),
               "zstd-layout": (["--dest-compress-format", "zstd"], f"oci:{root}/zstd:{TAG}",
                               root / "zstd")}
     for name, (flags, dest, path) in copies.items():
         # skopeo's scratch space defaults to /var/tmp, read-only in Bazel's sandbox.
-        sh("skopeo", "--insecure-policy", "--tmpdir", root, "copy", "-q", *flags, f"oci:{layout}:{TAG}", dest)
+        sh("skopeo", "--insecure-policy", "--tmpdir", root, "copy", "-q", *flags,
+           f"oci:{layout}:{TAG}", dest)
         variants[name] = (path, TAG if name != "docker-archive" else "")
     return variants, unpacked / "rootfs"
 
@@ -127,9 +129,9 @@ def test_whiteouts_seen(built):
 
 def test_zstd_layers_are_zstd(built):
     variants, _ = built
-    index = (variants["zstd-layout"][0] / "index.json").read_text()
-    manifest_digest = json.loads(index)["manifests"][0]["digest"]
-    manifest = (variants["zstd-layout"][0] / "blobs" / manifest_digest.replace(":", "/")).read_text()
+    layout = variants["zstd-layout"][0]
+    digest = json.loads((layout / "index.json").read_text())["manifests"][0]["digest"]
+    manifest = (layout / "blobs" / digest.replace(":", "/")).read_text()
     assert manifest.count("tar+zstd") == 3
 
 
