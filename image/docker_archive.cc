@@ -160,8 +160,11 @@ absl::StatusOr<DockerArchiveImage> LoadDockerArchiveImage(const TarArchive& arch
     const std::string& member = entry.layers[i];
     Descriptor layer;
     BULWARK_ASSIGN_OR_RETURN(layer.size, archive.MemberSize(member));
-    BULWARK_ASSIGN_OR_RETURN(std::string magic, ReadMagic(archive, member));
-    layer.media_type = std::string(LayerMediaType(magic));
+    // Kept in its StatusOr: moving the short string out trips GCC 12's -Wmaybe-uninitialized
+    // at -O2 (a false positive).
+    absl::StatusOr<std::string> magic = ReadMagic(archive, member);
+    if (!magic.ok()) return magic.status();
+    layer.media_type = std::string(LayerMediaType(*magic));
     if (layer.media_type == kUncompressedLayer) {
       // The config's diff_id is the digest of the uncompressed tar, i.e. of this very blob; the
       // walker checks it while reading, so the archive is read once.

@@ -164,10 +164,12 @@ class ImageBuilder {
         internal::CollectManifests(source, index, limits, options_.max_index_depth));
     // Entries without a platform (single-image layouts, tagged images side by side) take their
     // config's, so that Platforms() is complete and a requested platform can be checked.
+    // A candidate that cannot be loaded (umoci leaves a 0-layer "empty" manifest beside the real
+    // tags) keeps no platform; its error is reported only if it is the image selected below.
     for (ImageCandidate& candidate : candidates) {
       if (candidate.platform.has_value()) continue;
-      BULWARK_ASSIGN_OR_RETURN(auto loaded, LoadManifest(candidate.descriptor));
-      candidate.platform = loaded.second.platform;
+      auto loaded = LoadManifest(candidate.descriptor);
+      if (loaded.ok()) candidate.platform = loaded->second.platform;
     }
     image_->platforms_ = DistinctPlatforms(candidates);
     BULWARK_ASSIGN_OR_RETURN(size_t chosen, internal::SelectImage(candidates, options_.platform,
