@@ -89,7 +89,7 @@ def compress(kind, data):
     return data
 
 
-def raw_header(name, size_field, type_flag=b"0"):
+def raw_header(name, size_field):
     """A ustar header block whose size field is written verbatim (e.g. base-256 huge sizes)."""
     block = bytearray(512)
     block[0:len(name)] = name
@@ -98,7 +98,7 @@ def raw_header(name, size_field, type_flag=b"0"):
     block[116:124] = b"0000000\0"
     block[124:136] = size_field
     block[136:148] = b"00000000000\0"
-    block[156:157] = type_flag
+    block[156:157] = b"0"
     block[257:265] = b"ustar\x0000"
     block[148:156] = b" " * 8
     block[148:156] = b"%06o\0 " % sum(block)
@@ -169,17 +169,26 @@ class Layout:
         self.write(f"blobs/sha256/{sha256(data)[7:]}", data)
         return {"mediaType": media_type, "digest": sha256(data), "size": len(data), **fields}
 
-    def image(self, layers, config_extra=None, manifest_extra=None):
+    def path(self, digest):
+        return os.path.join(self.root, "blobs", "sha256", digest[7:])
+
+    def image(self, layers):
         """Stores config, layers ((compression, tar bytes)) and manifest; returns the manifest's
         descriptor."""
+        return self.raw_image([self.blob(LAYER_MEDIA[kind], compress(kind, t))
+                               for kind, t in layers], [sha256(t) for _, t in layers])
+
+    def raw_image(self, layers, diff_ids):
+        """Stores a config with `diff_ids` and a manifest of the `layers` descriptors."""
         config = {"architecture": "amd64", "os": "linux",
-                  "rootfs": {"type": "layers", "diff_ids": [sha256(t) for _, t in layers]},
-                  **(config_extra or {})}
+                  "rootfs": {"type": "layers", "diff_ids": diff_ids}}
         manifest = {"schemaVersion": 2, "mediaType": OCI_MANIFEST,
-                    "config": self.blob(OCI_CONFIG, json.dumps(config).encode()),
-                    "layers": [self.blob(LAYER_MEDIA[kind], compress(kind, t)) for kind, t in layers],
-                    **(manifest_extra or {})}
+                    "config": self.blob(OCI_CONFIG, json.dumps(config).encode()), "layers": layers}
         return self.blob(OCI_MANIFEST, json.dumps(manifest).encode())
+
+    def manifest(self, descriptor):
+        with open(self.path(descriptor["digest"]), "rb") as blob:
+            return json.load(blob)
 
     def index(self, *manifests, raw=None):
         self.write("index.json", raw if raw is not None else json.dumps(
@@ -197,16 +206,26 @@ def write_tar(path, members):
         out.write(tar(members))
 
 
-def docker_archive(path, layer_tars, manifest=None, extra=()):
-    """A `docker save` archive: <id>/layer.tar members, <hex>.json config, manifest.json."""
-    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {
-        "type": "layers", "diff_ids": [sha256(t) for t in layer_tars]}}).encode()
+def docker_config(layer):
+    return json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {
+        "type": "layers", "diff_ids": [sha256(layer)]}}).encode()
+
+
+def docker_archive(path, layer, fields, manifest=None, extra=()):
+    """A `docker save` archive of one layer ("00/layer.tar") and its "<hex>.json" config; its
+    manifest.json entry takes `fields` (or the whole document is `manifest`)."""
+    config = docker_config(layer)
     config_name = sha256(config)[7:] + ".json"
-    layer_names = [f"{i:02d}/layer.tar" for i in range(len(layer_tars))]
-    members = [f(config_name, config)] + [f(n, t) for n, t in zip(layer_names, layer_tars)]
-    entry = {"Config": config_name, "RepoTags": ["hostile:latest"], "Layers": layer_names}
-    members += list(extra) + [f("manifest.json", json.dumps(manifest or [entry]).encode())]
+    entry = {"Config": config_name, "RepoTags": ["hostile:latest"], "Layers": ["00/layer.tar"],
+             **fields}
+    members = [f(config_name, config), f("00/layer.tar", layer), *extra,
+               f("manifest.json", json.dumps(manifest or [entry]).encode())]
     write_tar(path, members)
+
+
+def read(path):
+    with open(path, "rb") as blob:
+        return blob.read()
 
 
 def nest(depth):
@@ -279,18 +298,11 @@ def build(out, sentinel):
     lay, name = layout("huge_size_layer")
     huge = raw_header(b"huge", b"77777777777\0") + bytes(4096)
     layer = lay.blob(LAYER_MEDIA["tar"], huge)
-    config = lay.blob(OCI_CONFIG, json.dumps({"rootfs": {"type": "layers", "diff_ids": [
-        layer["digest"]]}, "os": "linux", "architecture": "amd64"}).encode())
-    lay.index(lay.blob(OCI_MANIFEST, json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
-                                                 "config": config, "layers": [layer]}).encode()))
+    lay.index(lay.raw_image([layer], [layer["digest"]]))
     case("huge_size_header_in_layout", name, error("walk", "DATA_LOSS", layer["digest"]))
     lay, name = layout("million_entries")
     blob = many_entries_tar_gz(1_000_000)
-    layer = lay.blob(LAYER_MEDIA["gzip"], blob)
-    config = lay.blob(OCI_CONFIG, json.dumps({"rootfs": {"type": "layers", "diff_ids": [
-        "sha256:" + "0" * 64]}, "os": "linux", "architecture": "amd64"}).encode())
-    lay.index(lay.blob(OCI_MANIFEST, json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
-                                                 "config": config, "layers": [layer]}).encode()))
+    lay.index(lay.raw_image([lay.blob(LAYER_MEDIA["gzip"], blob)], ["sha256:" + "0" * 64]))
     case("million_entries", name, error("walk", "RESOURCE_EXHAUSTED", "max_entries"),
          limits={**SMALL, "max_entries": 5000})
     with open(os.path.join(out, "million_entries.tar.gz"), "wb") as output:
@@ -315,12 +327,7 @@ def build(out, sentinel):
     for kind, size in (("gzip", 256 << 20), ("zstd", 1 << 30)):
         lay, name = layout(f"{kind}_bomb")
         blob = zeros_bomb(kind, size)
-        layer = lay.blob(LAYER_MEDIA[kind], blob)
-        config = lay.blob(OCI_CONFIG, json.dumps({"rootfs": {"type": "layers", "diff_ids": [
-            "sha256:" + "0" * 64]}, "os": "linux", "architecture": "amd64"}).encode())
-        lay.index(lay.blob(OCI_MANIFEST, json.dumps({
-            "schemaVersion": 2, "mediaType": OCI_MANIFEST, "config": config,
-            "layers": [layer]}).encode()))
+        lay.index(lay.raw_image([lay.blob(LAYER_MEDIA[kind], blob)], ["sha256:" + "0" * 64]))
         case(f"{kind}_bomb", name, error("walk", "RESOURCE_EXHAUSTED", "max_total_bytes"),
              limits={**SMALL, "max_total_bytes": 1 << 20})
         with open(os.path.join(out, f"{kind}_bomb.tar.{kind}"), "wb") as output:
@@ -332,44 +339,36 @@ def build(out, sentinel):
     # Integrity: truncation, digest and size mismatches.
     content = tar([f("etc/passwd", b"root:x:0:0::/root:/bin/sh\n" * 100)])
     lay, name = layout("truncated_layer")
-    lay.index(lay.image([("gzip", content)]))
-    layer = json.load(open(lay.root + "/blobs/sha256/" + json.load(open(
-        lay.root + "/index.json"))["manifests"][0]["digest"][7:]))["layers"][0]
-    path = lay.root + "/blobs/sha256/" + layer["digest"][7:]
-    data = open(path, "rb").read()
-    open(path, "wb").write(data[:len(data) // 2])
+    manifest = lay.image([("gzip", content)])
+    lay.index(manifest)
+    layer = lay.manifest(manifest)["layers"][0]
+    lay.write(lay.path(layer["digest"]), read(lay.path(layer["digest"]))[:layer["size"] // 2])
     case("truncated_layer", name, error("walk", "DATA_LOSS", layer["digest"]))
     lay, name = layout("layer_digest_mismatch")
-    lay.index(lay.image([("tar", content)]))
-    layer = json.load(open(lay.root + "/blobs/sha256/" + json.load(open(
-        lay.root + "/index.json"))["manifests"][0]["digest"][7:]))["layers"][0]
-    path = lay.root + "/blobs/sha256/" + layer["digest"][7:]
-    data = bytearray(open(path, "rb").read())
-    data[600] ^= 1
-    open(path, "wb").write(data)
+    manifest = lay.image([("tar", content)])
+    lay.index(manifest)
+    layer = lay.manifest(manifest)["layers"][0]
+    data = bytearray(read(lay.path(layer["digest"])))
+    data[600] ^= 1  # A byte of the file's content: still a valid tar.
+    lay.write(lay.path(layer["digest"]), data)
     case("layer_digest_mismatch", name, error("walk", "DATA_LOSS", "blob digest mismatch"))
     case("layer_digest_mismatch_report", name, OK, verify="report",
          finding="BLK-LAYER-DIGEST-MISMATCH")
     lay, name = layout("layer_size_mismatch")
     blob = compress("gzip", content)
-    layer = lay.blob(LAYER_MEDIA["gzip"], blob, size=len(blob) - 1)
-    config = lay.blob(OCI_CONFIG, json.dumps({"rootfs": {"type": "layers", "diff_ids": [
-        sha256(content)]}, "os": "linux", "architecture": "amd64"}).encode())
-    lay.index(lay.blob(OCI_MANIFEST, json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
-                                                 "config": config, "layers": [layer]}).encode()))
+    lay.index(lay.raw_image([lay.blob(LAYER_MEDIA["gzip"], blob, size=len(blob) - 1)],
+                            [sha256(content)]))
     case("layer_size_mismatch", name, error("walk", "DATA_LOSS", "blob size mismatch"))
     lay, name = layout("config_digest_mismatch")
     manifest = lay.image([("tar", content)])
-    doc = json.load(open(lay.root + "/blobs/sha256/" + manifest["digest"][7:]))
-    path = lay.root + "/blobs/sha256/" + doc["config"]["digest"][7:]
-    lay.write(path[len(lay.root) + 1:], open(path, "rb").read().replace(b"amd64", b"arm64"))
+    path = lay.path(lay.manifest(manifest)["config"]["digest"])
+    lay.write(path, read(path).replace(b"amd64", b"arm64"))  # Same size, other digest.
     lay.index(manifest)
     case("config_digest_mismatch", name, error("open", "DATA_LOSS", "digest mismatch"))
     lay, name = layout("manifest_digest_mismatch")
     manifest = lay.image([("tar", content)])
-    path = lay.root + "/blobs/sha256/" + manifest["digest"][7:]
-    lay.write("blobs/sha256/" + manifest["digest"][7:], open(path, "rb").read().replace(
-        b'"schemaVersion": 2', b'"schemaVersion":  2'))
+    path = lay.path(manifest["digest"])
+    lay.write(path, read(path).replace(b'"schemaVersion": 2', b'"schemaVersion":  2'))
     lay.index({**manifest, "size": manifest["size"] + 1})
     case("manifest_digest_mismatch", name, error("open", "DATA_LOSS", "digest mismatch"))
     lay, name = layout("manifest_size_mismatch")
@@ -383,23 +382,27 @@ def build(out, sentinel):
 
     # Descriptors pointing outside the layout.
     for label, digest, code, message in (
-            ("dotdot_digest", "sha256:../../../../etc/passwd", "INVALID_ARGUMENT", "digest"),
-            ("dotdot_hex_digest", "sha256:" + "../" * 21 + "a", "INVALID_ARGUMENT", "digest"),
-            ("unknown_algorithm", "sha257:" + "a" * 64, "UNIMPLEMENTED", "sha257"),
-            ("slash_algorithm", "../../etc:" + "a" * 64, "INVALID_ARGUMENT", "digest")):
+            ("dotdot_digest", "sha256:../../../../etc/passwd", "INVALID_ARGUMENT",
+             "malformed encoded part"),
+            ("dotdot_hex_digest", "sha256:" + "../" * 21 + "a", "INVALID_ARGUMENT",
+             "malformed encoded part"),
+            ("unknown_algorithm", "sha257:" + "a" * 64, "UNIMPLEMENTED",
+             'unsupported digest algorithm "sha257"'),
+            ("slash_algorithm", "../../etc:" + "a" * 64, "INVALID_ARGUMENT",
+             "malformed algorithm")):
         lay, name = layout(label)
         lay.index({"mediaType": OCI_MANIFEST, "digest": digest, "size": 10})
         case(label, name, error("open", code, message))
     lay, name = layout("blob_symlink_outside")
     manifest = lay.image([("tar", content)])
-    os.remove(lay.root + "/blobs/sha256/" + manifest["digest"][7:])
-    os.symlink(sentinel + "/victim", lay.root + "/blobs/sha256/" + manifest["digest"][7:])
+    os.remove(lay.path(manifest["digest"]))
+    os.symlink(sentinel + "/victim", lay.path(manifest["digest"]))
     lay.index(manifest)
     case("blob_symlink_outside", name, error("open", "INVALID_ARGUMENT", "outside the layout"))
     lay, name = layout("blob_symlink_outside_archive")
     manifest = lay.image([("tar", content)])
-    os.remove(lay.root + "/blobs/sha256/" + manifest["digest"][7:])
-    os.symlink("../../../../../etc/passwd", lay.root + "/blobs/sha256/" + manifest["digest"][7:])
+    os.remove(lay.path(manifest["digest"]))
+    os.symlink("../../../../../etc/passwd", lay.path(manifest["digest"]))
     lay.index(manifest)
     tar_directory(lay.root, os.path.join(out, "blob_symlink_outside.oci.tar"))
     case("oci_archive_blob_link_outside", "blob_symlink_outside.oci.tar",
@@ -421,8 +424,7 @@ def build(out, sentinel):
     case("index_duplicate_keys", name, error("open", "INVALID_ARGUMENT", "duplicate key"))
     lay, name = layout("manifest_duplicate_keys")
     manifest = lay.image([("tar", content)])
-    doc = open(lay.root + "/blobs/sha256/" + manifest["digest"][7:], "rb").read()
-    lay.index(lay.blob(OCI_MANIFEST, doc[:-1] + b', "layers": []}'))
+    lay.index(lay.blob(OCI_MANIFEST, read(lay.path(manifest["digest"]))[:-1] + b', "layers": []}'))
     case("manifest_duplicate_keys", name, error("open", "INVALID_ARGUMENT", "duplicate key"))
 
     # Index graphs: a cycle (content addressing makes a real one impossible, so the blob lies
@@ -433,7 +435,7 @@ def build(out, sentinel):
         {"mediaType": OCI_INDEX, "digest": fake, "size": 0}]}).encode()
     cyclic = json.dumps({"schemaVersion": 2, "manifests": [
         {"mediaType": OCI_INDEX, "digest": fake, "size": len(cyclic)}]}).encode()
-    lay.write("blobs/sha256/" + "c" * 64, cyclic)
+    lay.write(lay.path(fake), cyclic)
     lay.index({"mediaType": OCI_INDEX, "digest": fake, "size": len(cyclic)})
     case("index_cycle", name, error("open", "DATA_LOSS", "digest mismatch"))
     lay, name = layout("deep_indexes")
@@ -464,24 +466,18 @@ def build(out, sentinel):
              "link loop"),
             ("docker_layer_symlink_outside", {"Layers": ["out/layer.tar"]}, "INVALID_ARGUMENT",
              "links outside the archive"),
-            ("docker_layer_is_directory", {"Layers": ["00"]}, "INVALID_ARGUMENT",
+            ("docker_layer_is_directory", {"Layers": ["dir"]}, "INVALID_ARGUMENT",
              "not a file"),
             ("docker_manifest_nesting_bomb", None, "RESOURCE_EXHAUSTED", "max_depth")):
-        config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {
-            "type": "layers", "diff_ids": [sha256(plain)]}}).encode()
-        config_name = sha256(config)[7:] + ".json"
-        manifest = ([{"Config": config_name, "Layers": ["00/layer.tar"], **entry}]
-                    if entry else [json.loads(nest(600))])
-        docker_archive(os.path.join(out, label + ".tar"), [plain], manifest=manifest, extra=[
-            d("00"), link("loop/layer.tar", "../loop2/layer.tar"),
-            link("loop2/layer.tar", "../loop/layer.tar"),
-            link("out/layer.tar", "../../../../etc/passwd")])
+        docker_archive(os.path.join(out, label + ".tar"), plain, entry or {},
+                       manifest=None if entry else [json.loads(nest(600))], extra=[
+                           d("dir"), link("loop/layer.tar", "../loop2/layer.tar"),
+                           link("loop2/layer.tar", "../loop/layer.tar"),
+                           link("out/layer.tar", "../../../../etc/passwd")])
         case(label, label + ".tar", error("open", code, message))
-    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {
-        "type": "layers", "diff_ids": [sha256(plain)]}}).encode()
-    docker_archive(os.path.join(out, "docker_config_digest_mismatch.tar"), [plain], manifest=[{
-        "Config": "a" * 64 + ".json", "Layers": ["00/layer.tar"]}], extra=[
-            f("a" * 64 + ".json", config)])
+    docker_archive(os.path.join(out, "docker_config_digest_mismatch.tar"), plain,
+                   {"Config": "a" * 64 + ".json"}, extra=[f("a" * 64 + ".json",
+                                                            docker_config(plain))])
     case("docker_config_digest_mismatch", "docker_config_digest_mismatch.tar",
          error("open", "DATA_LOSS", "config digest mismatch"))
 
@@ -490,7 +486,8 @@ def build(out, sentinel):
     for label, members, expect in (
             ("whiteout_dotdot", [f("etc/.wh...")],
              error("walk", "INVALID_ARGUMENT", 'whiteout of ".."')),
-            ("whiteout_dot", [f("etc/.wh..")], error("walk", "INVALID_ARGUMENT", 'whiteout of "."')),
+            ("whiteout_dot", [f("etc/.wh..")],
+             error("walk", "INVALID_ARGUMENT", 'whiteout of "."')),
             ("whiteout_dotdot_path", [f("../.wh.keep"), f(".wh.../x")], OK),
             ("opaque_odd_places", [f(".wh..wh..opq"), f("file/.wh..wh..opq"),
                                    f("missing/deep/.wh..wh..opq"), d(".wh..wh..opq"),

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <set>
 #include <string>
@@ -122,6 +123,7 @@ class HostileImagesTest : public ::testing::Test {
       open.max_index_depth = static_cast<uint32_t>(Number(*depth));
     }
     auto image = Image::Open((images_ / Text(spec, "path")).string(), open);
+    std::cout << Text(spec, "name") << ": open: " << image.status() << "\n";
     if (ExpectStage(image.status(), "open", expect) || !image.ok()) return;
 
     FilesystemBuilder builder(limits);
@@ -129,6 +131,7 @@ class HostileImagesTest : public ::testing::Test {
     WalkOptions walk{.limits = limits};
     if (Text(spec, "verify") == "report") walk.verify = VerifyMode::kReport;
     auto results = (*image)->Walk(visitors, walk);
+    std::cout << Text(spec, "name") << ": walk: " << results.status() << "\n";
     if (ExpectStage(results.status(), "walk", expect) || !results.ok()) return;
     ASSERT_EQ(Text(expect, "stage"), "ok");
     for (const LayerWalkResult& result : *results) {
