@@ -11,7 +11,8 @@ writes the images under OUT_DIR and OUT_DIR/cases.json, a list of cases:
      "verify": "report",                                              (optional)
      "extract": true,          (extract into a fresh dest beside SENTINEL_DIR, then check it)
      "expect": {"stage": "open"|"walk"|"ok", "code": "DATA_LOSS", "message": <substring>},
-     "finding": <rule id>, "skipped": <substring of a skipped path>}             (optional)
+     "finding": <rule id>, "skipped": <substring of a skipped path>,           (optional)
+     "known_bug": <why the expectation does not hold yet>}                      (optional)
 
 SENTINEL_DIR is what escapes aim at (absolute symlinks, "../" chains from the extraction
 directory, which the driver places next to it); the driver checks it is unchanged afterwards.
@@ -335,6 +336,16 @@ def build(out, sentinel):
         case(f"{kind}_bomb_tarball", f"{kind}_bomb.tar.{kind}",
              error("open", "RESOURCE_EXHAUSTED", "max_total_bytes"),
              limits={**SMALL, "max_total_bytes": 1 << 20})
+
+    # One small layer listed many times: each copy stays below max_total_bytes, their sum does
+    # not (a 33 KB zstd blob expanding to 1 GiB, listed 10,000 times, would be 10 TiB).
+    lay, name = layout("repeated_layer")
+    blob = tar([f("zeros", bytes(1 << 20))])
+    layer = lay.blob(LAYER_MEDIA["gzip"], compress("gzip", blob))
+    lay.index(lay.raw_image([layer] * 16, [sha256(blob)] * 16))
+    case("repeated_layer_total", name, error("walk", "RESOURCE_EXHAUSTED", "max_total_bytes"),
+         limits={**SMALL, "max_total_bytes": 4 << 20},
+         known_bug="Image::Walk applies max_total_bytes per layer, not per image")
 
     # Integrity: truncation, digest and size mismatches.
     content = tar([f("etc/passwd", b"root:x:0:0::/root:/bin/sh\n" * 100)])
