@@ -15,6 +15,7 @@
 #include "bulwark/core/digest.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
+#include "bulwark/core/limits.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/image/docker_archive.h"
 #include "bulwark/image/internal/file_blob_reader.h"
@@ -327,17 +328,30 @@ absl::StatusOr<std::unique_ptr<const Image>> Image::Open(absl::string_view path,
   return ImageBuilder(std::string(path), options).Build();
 }
 
-absl::StatusOr<std::vector<LayerWalkResult>> Image::Walk(absl::Span<LayerVisitor* const> visitors,
-                                                         const WalkOptions& options) const {
+absl::StatusOr<std::vector<LayerWalkResult>> Image::Walk(
+    absl::Span<LayerVisitor* const> visitors, const WalkOptions& options,
+    const std::function<absl::Status(size_t layer_index)>& after_layer) const {
   // Sequential; each layer is independent (own reader, own WalkLayer call), which is where a
   // parallel walk with an ordered merge of visitor calls will slot in.
   std::vector<LayerWalkResult> results;
   results.reserve(layers_.size());
-  for (const LayerInfo& layer : layers_) {
+  WalkOptions layer_options = options;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const LayerInfo& layer = layers_[i];
     BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<BlobReader> reader,
                              source_->OpenBlob(layer.descriptor));
-    BULWARK_ASSIGN_OR_RETURN(LayerWalkResult result, WalkLayer(*reader, layer, visitors, options));
-    results.push_back(std::move(result));
+    absl::StatusOr<LayerWalkResult> result = WalkLayer(*reader, layer, visitors, layer_options);
+    if (absl::IsResourceExhausted(result.status()) &&
+        absl::StrContains(result.status().message(), "max_total_bytes") &&
+        layer_options.limits.max_total_bytes < options.limits.max_total_bytes) {
+      return core::LimitExceeded("max_total_bytes", options.limits.max_total_bytes,
+                                 absl::StrCat(Name(), ": layers 0 to ", i, " together"));
+    }
+    if (!result.ok()) return result.status();
+    layer_options.limits.max_total_bytes -=
+        std::min(layer_options.limits.max_total_bytes, result->uncompressed_bytes);
+    results.push_back(*std::move(result));
+    if (after_layer) BULWARK_RETURN_IF_ERROR(after_layer(i));
   }
   return results;
 }

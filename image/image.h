@@ -12,6 +12,7 @@
 #define BULWARK_IMAGE_IMAGE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -91,10 +92,14 @@ class Image {
   const BlobSource& blob_source() const { return *source_; }
 
   // Walks every layer, bottom first, through WalkLayer with `visitors`. Returns one result per
-  // layer (findings recorded under VerifyMode::kReport included). Errors: those of OpenBlob and
-  // WalkLayer, the first one ending the walk.
-  absl::StatusOr<std::vector<LayerWalkResult>> Walk(absl::Span<LayerVisitor* const> visitors,
-                                                    const WalkOptions& options = {}) const;
+  // layer (findings recorded under VerifyMode::kReport included). options.limits.max_total_bytes
+  // caps the uncompressed bytes of the whole image: each layer may use what the layers below it
+  // left (a small bomb listed many times stops too). `after_layer`, when given, runs after each
+  // layer with its index (e.g. to check for cancellation); its error ends the walk.
+  // Errors: those of OpenBlob, WalkLayer and `after_layer`, the first one ending the walk.
+  absl::StatusOr<std::vector<LayerWalkResult>> Walk(
+      absl::Span<LayerVisitor* const> visitors, const WalkOptions& options = {},
+      const std::function<absl::Status(size_t layer_index)>& after_layer = nullptr) const;
 
  private:
   friend class ImageBuilder;

@@ -42,16 +42,24 @@ const image::MergedFilesystem& OpenedImage::Filesystem() {
 }
 
 absl::Status OpenedImage::BuildFilesystem() {
-  // The loop of image::Image::Walk, written out so that the GIL comes back between layers.
+  // Runs without the GIL; between layers it is taken back to let Ctrl-C interrupt a long walk.
   image::FilesystemBuilder builder;
   image::LayerVisitor* const visitors[] = {&builder};
-  for (const image::LayerInfo& layer : image_->layers()) {
-    BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<image::BlobReader> reader,
-                             image_->blob_source().OpenBlob(layer.descriptor));
-    BULWARK_RETURN_IF_ERROR(image::WalkLayer(*reader, layer, visitors).status());
+  bool interrupted = false;
+  absl::Status status = image_
+                            ->Walk(visitors, {},
+                                   [&](size_t) {
+                                     py::gil_scoped_acquire acquire_gil;
+                                     if (PyErr_CheckSignals() == 0) return absl::OkStatus();
+                                     interrupted = true;
+                                     return absl::CancelledError("interrupted");
+                                   })
+                            .status();
+  if (interrupted) {
     py::gil_scoped_acquire acquire_gil;
-    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    throw py::error_already_set();
   }
+  BULWARK_RETURN_IF_ERROR(status);
   filesystem_.emplace(std::move(builder).Finish());
   return absl::OkStatus();
 }

@@ -11,8 +11,7 @@ writes the images under OUT_DIR and OUT_DIR/cases.json, a list of cases:
      "verify": "report",                                              (optional)
      "extract": true,          (extract into a fresh dest beside SENTINEL_DIR, then check it)
      "expect": {"stage": "open"|"walk"|"ok", "code": "DATA_LOSS", "message": <substring>},
-     "finding": <rule id>, "skipped": <substring of a skipped path>,           (optional)
-     "known_bug": <why the expectation does not hold yet>}                      (optional)
+     "finding": <rule id>, "skipped": <substring of a skipped path>}           (optional)
 
 SENTINEL_DIR is what escapes aim at (absolute symlinks, "../" chains from the extraction
 directory, which the driver places next to it); the driver checks it is unchanged afterwards.
@@ -344,8 +343,7 @@ def build(out, sentinel):
     layer = lay.blob(LAYER_MEDIA["gzip"], compress("gzip", blob))
     lay.index(lay.raw_image([layer] * 16, [sha256(blob)] * 16))
     case("repeated_layer_total", name, error("walk", "RESOURCE_EXHAUSTED", "max_total_bytes"),
-         limits={**SMALL, "max_total_bytes": 4 << 20},
-         known_bug="Image::Walk applies max_total_bytes per layer, not per image")
+         limits={**SMALL, "max_total_bytes": 4 << 20})
 
     # Integrity: truncation, digest and size mismatches.
     content = tar([f("etc/passwd", b"root:x:0:0::/root:/bin/sh\n" * 100)])

@@ -154,16 +154,14 @@ class HostileImagesTest : public ::testing::Test {
     }
   }
 
-  // Runs the cases with (`known_bugs`) or without a "known_bug" note; returns how many ran.
-  size_t RunCases(bool known_bugs) {
+  // Runs every case; returns how many ran.
+  size_t RunCases() {
     auto cases = core::ParseJsonFile((images_ / "cases.json").string());
     EXPECT_TRUE(cases.ok()) << cases.status();
     if (!cases.ok()) return 0;
     size_t ran = 0;
     for (const core::Value& spec : cases->list_value()) {
-      if (Text(spec, "known_bug").empty() == known_bugs) continue;
-      SCOPED_TRACE(absl::StrCat(Text(spec, "name"), " (", Text(spec, "path"), ") ",
-                                Text(spec, "known_bug")));
+      SCOPED_TRACE(absl::StrCat(Text(spec, "name"), " (", Text(spec, "path"), ")"));
       RunCase(spec);
       ++ran;
     }
@@ -174,17 +172,13 @@ class HostileImagesTest : public ::testing::Test {
 };
 
 TEST_F(HostileImagesTest, EveryImageEndsAsExpected) {
-  EXPECT_GE(RunCases(/*known_bugs=*/false), 20u);
+  EXPECT_GE(RunCases(), 20u);
   // Every cap held: the whole corpus, bombs included, ran in bounded memory (ASan adds its
   // shadow and quarantine, hence the margin).
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   EXPECT_LT(usage.ru_maxrss, 1 << 20) << "peak RSS " << usage.ru_maxrss << " KiB";
 }
-
-// Cases whose expectation the library does not meet yet (see their "known_bug"). Run with
-// --gtest_also_run_disabled_tests; when one passes, drop its note so the corpus keeps it.
-TEST_F(HostileImagesTest, DISABLED_KnownBugs) { EXPECT_GE(RunCases(/*known_bugs=*/true), 1u); }
 
 }  // namespace
 }  // namespace bulwark::image
