@@ -3,19 +3,17 @@
 // symlinked "<id>/layer.tar", a symlink loop, a link leaving the archive), so member names the
 // fuzzer writes resolve against real members. An image that opens is walked. It must never crash
 // or hang under small Limits.
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/digest.h"
 #include "bulwark/image/filesystem.h"
 #include "bulwark/image/image.h"
+#include "tests/fuzz/scratch_file.h"
 
 namespace {
 
@@ -74,31 +72,21 @@ const std::string& FixedMembers() {
   return *members;
 }
 
-const std::string& ScratchPath() {
-  static const std::string* path = [] {
-    const char* dir = std::getenv("TEST_TMPDIR");
-    return new std::string(std::string(dir ? dir : "/tmp") + "/docker_manifest_fuzzer." +
-                           std::to_string(getpid()) + ".tar");
-  }();
-  return *path;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace bulwark::image;  // NOLINT: a fuzz entry point.
-  {
-    std::ofstream out(ScratchPath(), std::ios::binary | std::ios::trunc);
-    out << FixedMembers()
-        << Member("manifest.json", std::string(reinterpret_cast<const char*>(data), size))
-        << std::string(1024, '\0');
-  }
+  const std::string path = bulwark::fuzzing::WriteScratchFile(
+      "docker_manifest_fuzzer",
+      FixedMembers() +
+          Member("manifest.json", std::string(reinterpret_cast<const char*>(data), size)) +
+          std::string(1024, '\0'));
   OpenOptions options;
   options.limits.max_total_bytes = 1 << 20;
   options.limits.max_entries = 1000;
   options.limits.max_file_bytes = 64 << 10;
   options.limits.max_depth = 64;
-  auto image = Image::Open(ScratchPath(), options);
+  auto image = Image::Open(path, options);
   if (!image.ok()) return 0;
   if ((*image)->format() != ImageFormat::kDockerArchive) std::abort();
   FilesystemBuilder builder(options.limits);

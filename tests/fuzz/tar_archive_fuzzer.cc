@@ -2,36 +2,17 @@
 // opened (TarArchive::Open indexes it, then index.json / manifest.json / member links are
 // resolved), and an image that opens is walked with a FilesystemBuilder. Under small Limits it
 // must never crash or hang, and an accepted walk stays within max_total_bytes per layer.
-#include <unistd.h>
-
 #include <cstdint>
-#include <cstdlib>
-#include <fstream>
 #include <string>
 
 #include "bulwark/image/filesystem.h"
 #include "bulwark/image/image.h"
-
-namespace {
-
-// One scratch file per process, rewritten for every input.
-const std::string& ScratchPath() {
-  static const std::string* path = [] {
-    const char* dir = std::getenv("TEST_TMPDIR");
-    return new std::string(std::string(dir ? dir : "/tmp") + "/tar_archive_fuzzer." +
-                           std::to_string(getpid()) + ".tar");
-  }();
-  return *path;
-}
-
-}  // namespace
+#include "tests/fuzz/scratch_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace bulwark::image;  // NOLINT: a fuzz entry point.
-  {
-    std::ofstream out(ScratchPath(), std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  }
+  const std::string path = bulwark::fuzzing::WriteScratchFile(
+      "tar_archive_fuzzer", std::string(reinterpret_cast<const char*>(data), size));
   OpenOptions options;
   options.limits.max_total_bytes = 4 << 20;
   options.limits.max_entries = 2000;
@@ -39,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.limits.max_path_length = 1024;
   options.limits.max_depth = 64;
   options.max_index_depth = 4;
-  auto image = Image::Open(ScratchPath(), options);
+  auto image = Image::Open(path, options);
   if (!image.ok()) return 0;
   FilesystemBuilder builder(options.limits);
   LayerVisitor* visitors[] = {&builder};
