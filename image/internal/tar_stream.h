@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "bulwark/core/digest.h"
 #include "bulwark/image/blob_source.h"
+#include "bulwark/image/internal/background_hasher.h"
 
 namespace bulwark::image::internal {
 
@@ -96,7 +97,8 @@ class TarStream {
   BlobReader& blob_;
   const TarStreamOptions options_;
   core::Hasher blob_hasher_;
-  core::Hasher diff_id_hasher_;
+  // The uncompressed stream is the larger one: it is hashed on the second core.
+  BackgroundHasher diff_id_hasher_;
   std::vector<char> blob_buffer_;
   uint64_t blob_bytes_ = 0;
   uint64_t uncompressed_bytes_ = 0;
