@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/image/internal/entry_path.h"
 #include "bulwark/image/internal/safe_dir.h"
 
 namespace bulwark::image {
@@ -29,9 +30,7 @@ struct SplitPath {
 };
 
 SplitPath Split(absl::string_view path) {
-  size_t slash = path.rfind('/');
-  if (slash == absl::string_view::npos) return {"", path};
-  return {path.substr(0, slash), path.substr(slash + 1)};
+  return {internal::PathDirName(path), internal::PathBaseName(path)};
 }
 
 struct timespec Timespec(int64_t seconds) {

@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/image/filesystem.h"
+#include "bulwark/image/internal/entry_path.h"
 #include "bulwark/image/internal/filesystem_state.h"
 #include "bulwark/image/internal/path_tree.h"
 
@@ -36,16 +37,6 @@ bool HasBadComponent(absl::string_view path) {
     if (part.empty() || part == "." || part == "..") return true;
   }
   return false;
-}
-
-absl::string_view BaseName(absl::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
-}
-
-absl::string_view DirName(absl::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == absl::string_view::npos ? absl::string_view() : path.substr(0, slash);
 }
 
 std::string Where(const LayerInfo& layer, const LayerEntry& entry) {
@@ -84,7 +75,7 @@ class FilesystemBuilder::Impl {
       return core::LimitExceeded("max_entries", limits_.max_entries, Where(layer, entry));
     }
     BULWARK_RETURN_IF_ERROR(Validate(layer, entry));
-    if (entry.IsOpaqueWhiteout()) return Opaque(DirName(entry.path));
+    if (entry.IsOpaqueWhiteout()) return Opaque(internal::PathDirName(entry.path));
     if (entry.IsWhiteout()) return Whiteout(layer, entry);
     return Place(layer, entry);
   }
@@ -267,7 +258,7 @@ class FilesystemBuilder::Impl {
 
   absl::Status Whiteout(const LayerInfo& layer, const LayerEntry& entry) {
     std::string target = entry.WhiteoutTarget();
-    absl::string_view name = BaseName(target);
+    absl::string_view name = internal::PathBaseName(target);
     if (name.empty() || name == "." || name == "..") {
       return absl::InvalidArgumentError(
           absl::StrCat(Where(layer, entry), ": whiteout of \"", name, "\""));

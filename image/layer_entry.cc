@@ -2,17 +2,13 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "bulwark/image/internal/entry_path.h"
 
 namespace bulwark::image {
 namespace {
 
 constexpr absl::string_view kWhiteoutPrefix = ".wh.";
 constexpr absl::string_view kOpaqueWhiteout = ".wh..wh..opq";
-
-absl::string_view BaseName(absl::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
-}
 
 }  // namespace
 
@@ -39,13 +35,15 @@ absl::string_view EntryTypeName(EntryType type) {
 }
 
 bool LayerEntry::IsWhiteout() const {
-  return absl::StartsWith(BaseName(path), kWhiteoutPrefix) && !IsOpaqueWhiteout();
+  return absl::StartsWith(internal::PathBaseName(path), kWhiteoutPrefix) && !IsOpaqueWhiteout();
 }
 
-bool LayerEntry::IsOpaqueWhiteout() const { return BaseName(path) == kOpaqueWhiteout; }
+bool LayerEntry::IsOpaqueWhiteout() const {
+  return internal::PathBaseName(path) == kOpaqueWhiteout;
+}
 
 std::string LayerEntry::WhiteoutTarget() const {
-  absl::string_view base = BaseName(path);
+  absl::string_view base = internal::PathBaseName(path);
   absl::string_view directory =
       absl::string_view(path).substr(0, path.size() - base.size());  // Keeps the trailing "/".
   return absl::StrCat(directory, base.substr(kWhiteoutPrefix.size()));

@@ -25,4 +25,14 @@ absl::StatusOr<std::string> NormalizeEntryPath(absl::string_view name) {
   return path;
 }
 
+absl::string_view PathBaseName(absl::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
+}
+
+absl::string_view PathDirName(absl::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == absl::string_view::npos ? absl::string_view() : path.substr(0, slash);
+}
+
 }  // namespace bulwark::image::internal

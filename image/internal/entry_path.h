@@ -19,6 +19,12 @@ namespace bulwark::image::internal {
 // Bytes are kept as they are (names need not be UTF-8); a NUL byte is InvalidArgument.
 absl::StatusOr<std::string> NormalizeEntryPath(absl::string_view name);
 
+// The last component of a normalised path ("a/b" -> "b", "b" -> "b").
+absl::string_view PathBaseName(absl::string_view path);
+
+// Everything before the last component, without the slash ("a/b" -> "a", "b" -> "").
+absl::string_view PathDirName(absl::string_view path);
+
 }  // namespace bulwark::image::internal
 
 #endif  // BULWARK_IMAGE_INTERNAL_ENTRY_PATH_H_
