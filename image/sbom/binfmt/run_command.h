@@ -1,0 +1,23 @@
+// Runs a shell command and captures its standard output, for tests that compare against tools
+// nobody here wrote (rpm, go version -m, jar) (testonly).
+//   BULWARK_ASSIGN_OR_RETURN(std::string out, RunCommand("rpm --version"));
+// Thread safety: no shared state.
+#ifndef BULWARK_IMAGE_SBOM_BINFMT_RUN_COMMAND_H_
+#define BULWARK_IMAGE_SBOM_BINFMT_RUN_COMMAND_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace bulwark::sbom::testing {
+
+// Standard output of `/bin/sh -c command`. Errors: Internal when it cannot start or exits
+// non-zero (the message has the command and its exit status).
+absl::StatusOr<std::string> RunCommand(const std::string& command);
+
+// True when `program` is found on PATH.
+bool HaveProgram(const std::string& program);
+
+}  // namespace bulwark::sbom::testing
+
+#endif  // BULWARK_IMAGE_SBOM_BINFMT_RUN_COMMAND_H_
