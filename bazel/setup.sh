@@ -27,12 +27,35 @@ for package in "${PACKAGES[@]}"; do
   fi
 done
 
-if ((${#missing[@]} == 0)); then
-  exit 0
-fi
-
-echo "bulwark setup: installing ${missing[*]}" >&2
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-$SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+if ((${#missing[@]} > 0)); then
+  echo "bulwark setup: installing ${missing[*]}" >&2
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Test fixtures from the npm registry, unpacked (never committed) where tests look for them:
+# /var/cache/bulwark/testdata/npm/<name>-<version>/package. A failed download only warns; the
+# tests that need a fixture skip locally and fail in CI without it.
+FIXTURES=/var/cache/bulwark/testdata
+NPM_FIXTURES=(
+  # A Go executable built in module mode with ~90 dependencies (image/sbom/gobinary tests).
+  "@bufbuild/buf-linux-x64@1.75.0 bufbuild-buf-linux-x64-1.75.0"
+)
+for fixture in "${NPM_FIXTURES[@]}"; do
+  read -r spec dir <<<"$fixture"
+  [[ -d "$FIXTURES/npm/$dir/package" ]] && continue
+  echo "bulwark setup: fetching test fixture $spec" >&2
+  scratch=$(mktemp -d)
+  if command -v npm >/dev/null && (cd "$scratch" && npm pack --silent "$spec" >/dev/null) &&
+    $SUDO mkdir -p "$FIXTURES/npm/$dir.partial" &&
+    $SUDO tar -xzf "$scratch"/*.tgz -C "$FIXTURES/npm/$dir.partial"; then
+    $SUDO mv "$FIXTURES/npm/$dir.partial" "$FIXTURES/npm/$dir"
+  else
+    echo "bulwark setup: warning: could not fetch $spec; tests that need it will skip" >&2
+    $SUDO rm -rf "$FIXTURES/npm/$dir.partial"
+  fi
+  rm -rf "$scratch"
+done

@@ -1,0 +1,9 @@
+package main
+
+import (
+	"fmt"
+
+	"example.com/lib"
+)
+
+func main() { fmt.Println(lib.Hello()) }
