@@ -213,6 +213,50 @@ class HostileBdbTest : public ::testing::Test {
   std::string bytes_;
 };
 
+// The same database as a big-endian machine (s390x, ppc64) writes it: every Berkeley DB integer
+// byte-swapped, the rpm header blobs (always big endian) unchanged.
+TEST_F(HostileBdbTest, BigEndianCopyReadsTheSame) {
+  auto swap32 = [](std::string* b, size_t at) {
+    std::swap((*b)[at], (*b)[at + 3]);
+    std::swap((*b)[at + 1], (*b)[at + 2]);
+  };
+  auto swap16 = [](std::string* b, size_t at) { std::swap((*b)[at], (*b)[at + 1]); };
+  auto u16 = [](const std::string& b, size_t at) {  // little endian, before swapping
+    return static_cast<uint16_t>(static_cast<unsigned char>(b[at]) |
+                                 (static_cast<unsigned char>(b[at + 1]) << 8));
+  };
+  std::string big = bytes_;
+  for (size_t at : {8, 12, 16, 20, 28, 32, 36, 40, 44, 48, 72, 76, 80, 84, 88, 92})
+    swap32(&big, at);
+  const size_t pages = bytes_.size() / 4096;
+  for (size_t page = 1; page < pages; ++page) {
+    const size_t base = page * 4096;
+    const uint8_t type = static_cast<uint8_t>(bytes_[base + 25]);
+    const uint16_t entries = u16(bytes_, base + 20);
+    for (size_t at : {8, 12, 16}) swap32(&big, base + at);
+    swap16(&big, base + 20);
+    swap16(&big, base + 22);
+    if (type != 13) continue;
+    for (uint16_t i = 0; i < entries; ++i) {
+      const uint16_t item = u16(bytes_, base + 26 + 2 * i);
+      swap16(&big, base + 26 + 2 * i);
+      if (bytes_[base + item] == 1 && i % 2 == 0) swap32(&big, base + item + 1);  // key
+      if (bytes_[base + item] == 3) {                                             // overflow ref
+        swap32(&big, base + item + 4);
+        swap32(&big, base + item + 8);
+      }
+    }
+  }
+  auto little_db = ReadRpmdb(bytes_, "le");
+  auto big_db = ReadRpmdb(big, "be");
+  ASSERT_THAT(little_db, IsOk());
+  ASSERT_THAT(big_db, IsOk());
+  EXPECT_THAT(big_db->warnings, IsEmpty());
+  ASSERT_THAT(big_db->packages, SizeIs(1));
+  EXPECT_EQ(Row(big_db->packages[0]), Row(little_db->packages[0]));
+  EXPECT_THAT(FileRows(*big_db), ElementsAreArray(FileRows(*little_db)));
+}
+
 TEST_F(HostileBdbTest, OverflowPointerOutsideTheFileSkipsTheRecord) {
   PutU32(&bytes_, kOverflowRef + 4, 0x7fffffff);
   auto db = ReadRpmdb(bytes_, "Packages");
