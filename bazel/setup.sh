@@ -17,7 +17,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   # Tools that tests compare against
   openssl coreutils tar gzip zstd umoci skopeo
-  rpm golang-go openjdk-17-jdk-headless
+  rpm sqlite3 golang-go openjdk-17-jdk-headless
   # Real jars (manifests, pom.properties) that image/sbom/java tests compare with the JDK
   libcommons-lang3-java libcommons-io-java libcommons-codec-java
 )
