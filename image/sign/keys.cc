@@ -177,6 +177,19 @@ absl::StatusOr<PublicKey> PublicKey::FromEvp(EVP_PKEY* key) {
   return PublicKey(internal::ShareKey(key), algorithm);
 }
 
+absl::StatusOr<PublicKey> PublicKey::FromRawEd25519(absl::string_view raw) {
+  if (raw.size() != 32) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Ed25519 key of ", raw.size(), " bytes, not 32"));
+  }
+  EvpPkeyPtr key(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(raw.data()), raw.size()));
+  if (key == nullptr) {
+    return internal::OpensslStatus(absl::StatusCode::kInvalidArgument, "Ed25519 public key");
+  }
+  return FromEvp(key.get());
+}
+
 absl::StatusOr<PublicKey> PublicKey::ParsePem(absl::string_view pem) {
   internal::BioPtr bio = internal::MemoryBio(pem);
   EvpPkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
