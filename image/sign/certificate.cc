@@ -296,13 +296,15 @@ absl::StatusOr<std::vector<Certificate>> VerifyChain(const Certificate& leaf,
     chain.push_back(Certificate::FromX509(sk_X509_value(verified, i)));
   }
   if (options.require_code_signing) {
+    // As Go's crypto/x509 (cosign, containers/image): a certificate without the extension allows
+    // every usage; one that has it must list codeSigning / digitalSignature.
     X509* x = leaf.x509();
     const uint32_t key_usage = X509_get_key_usage(x);
     const uint32_t extended = X509_get_extended_key_usage(x);
-    if (key_usage == UINT32_MAX || (key_usage & KU_DIGITAL_SIGNATURE) == 0) {
+    if (key_usage != UINT32_MAX && (key_usage & KU_DIGITAL_SIGNATURE) == 0) {
       return absl::PermissionDeniedError("certificate chain: leaf lacks digitalSignature usage");
     }
-    if (extended == UINT32_MAX || (extended & XKU_CODE_SIGN) == 0) {
+    if (extended != UINT32_MAX && (extended & XKU_CODE_SIGN) == 0) {
       return absl::PermissionDeniedError("certificate chain: leaf lacks codeSigning usage");
     }
   }

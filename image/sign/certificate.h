@@ -109,8 +109,9 @@ absl::StatusOr<bool> IsRootCa(const Certificate& cert);
 absl::StatusOr<bool> IsLeaf(const Certificate& cert);
 
 struct ChainOptions {
-  // Require the leaf to carry the codeSigning extended key usage and the digitalSignature key
-  // usage. Default: true.
+  // Require the leaf's ExtendedKeyUsage to list codeSigning and its KeyUsage digitalSignature,
+  // when it has those extensions (as Go's crypto/x509, which cosign uses, treats an absent
+  // extension as "any usage"). Default: true.
   bool require_code_signing = true;
 };
 
