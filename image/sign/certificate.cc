@@ -282,6 +282,9 @@ absl::StatusOr<std::vector<Certificate>> VerifyChain(const Certificate& leaf,
     return internal::OpensslStatus(absl::StatusCode::kInternal, "X509_STORE_CTX_init");
   }
   X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), absl::ToTimeT(time));
+  if (options.partial_chain) {
+    X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx.get()), X509_V_FLAG_PARTIAL_CHAIN);
+  }
   if (X509_verify_cert(ctx.get()) != 1) {
     const int error = X509_STORE_CTX_get_error(ctx.get());
     const int depth = X509_STORE_CTX_get_error_depth(ctx.get());

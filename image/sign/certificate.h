@@ -113,6 +113,10 @@ struct ChainOptions {
   // when it has those extensions (as Go's crypto/x509, which cosign uses, treats an absent
   // extension as "any usage"). Default: true.
   bool require_code_signing = true;
+  // Accept a root that is not self-signed as the trust anchor (OpenSSL's
+  // X509_V_FLAG_PARTIAL_CHAIN), as Sigstore trust roots may end at an intermediate.
+  // Default: false.
+  bool partial_chain = false;
 };
 
 // Verifies that `leaf` chains to one of `roots` through `intermediates`, with every certificate

@@ -213,6 +213,19 @@ absl::StatusOr<PublicKey> PublicKey::ParseDer(absl::string_view der) {
   return FromEvp(key.get());
 }
 
+absl::StatusOr<PublicKey> PublicKey::ParsePkcs1RsaDer(absl::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  EvpPkeyPtr key(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(der.size())));
+  if (key == nullptr) {
+    return internal::OpensslStatus(absl::StatusCode::kInvalidArgument,
+                                   "not a DER PKCS#1 RSAPublicKey");
+  }
+  if (p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+    return absl::InvalidArgumentError("trailing bytes after the DER RSAPublicKey");
+  }
+  return FromEvp(key.get());
+}
+
 absl::StatusOr<PublicKey> PublicKey::Parse(absl::string_view pem_or_der) {
   if (absl::StrContains(pem_or_der, "-----BEGIN")) return ParsePem(pem_or_der);
   return ParseDer(pem_or_der);

@@ -66,6 +66,8 @@ class PublicKey {
   static absl::StatusOr<PublicKey> ParseDer(absl::string_view der);
   // PEM when the text holds "-----BEGIN", DER otherwise.
   static absl::StatusOr<PublicKey> Parse(absl::string_view pem_or_der);
+  // Reads a DER PKCS#1 RSAPublicKey (as some trust roots store RSA log keys). Errors as ParseDer.
+  static absl::StatusOr<PublicKey> ParsePkcs1RsaDer(absl::string_view der);
   // An Ed25519 key from its 32 raw bytes (RFC 8032). Errors: InvalidArgument for another length.
   static absl::StatusOr<PublicKey> FromRawEd25519(absl::string_view raw);
   // Takes a reference on an existing OpenSSL key (e.g. from a certificate). Errors as ParsePem.
