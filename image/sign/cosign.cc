@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
@@ -505,6 +506,19 @@ absl::StatusOr<ContainersImageDir> ReadContainersImageDir(absl::string_view dir,
     result.signatures.push_back(std::move(signature));
   }
   return result;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ParseAnnotationList(absl::string_view text) {
+  std::map<std::string, std::string> annotations;
+  if (text.empty()) return annotations;
+  for (absl::string_view item : absl::StrSplit(text, ',')) {
+    const size_t equals = item.find('=');
+    if (equals == absl::string_view::npos || equals == 0) {
+      return absl::InvalidArgumentError(absl::StrCat("annotation \"", item, "\" is not k=v"));
+    }
+    annotations[std::string(item.substr(0, equals))] = std::string(item.substr(equals + 1));
+  }
+  return annotations;
 }
 
 absl::StatusOr<CosignSignature> SignImage(const PrivateKey& key, const core::Digest& image,

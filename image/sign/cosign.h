@@ -153,6 +153,10 @@ absl::StatusOr<ContainersImageDir> ReadContainersImageDir(absl::string_view dir,
 absl::StatusOr<CosignSignature> ParseSigstoreJsonSignature(absl::string_view contents,
                                                            absl::string_view source);
 
+// Reads "k=v,k2=v2" (cosign's repeated -a k=v flags, joined) into a map; "" gives none.
+// Errors: InvalidArgument naming an entry without "=".
+absl::StatusOr<std::map<std::string, std::string>> ParseAnnotationList(absl::string_view text);
+
 struct CosignSignOptions {
   // critical.identity.docker-reference. Default: "" (cosign writes the repository name).
   std::string reference;
