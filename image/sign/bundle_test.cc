@@ -158,6 +158,38 @@ TEST(BundleConformanceTest, IdentityPolicyMismatchesFail) {
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("artifact:")));
 }
 
+// The embedded SCT is checked: without the CT logs (or with another log's key) the production
+// bundle fails at the sct step; without the Fulcio CA at the certificate step.
+TEST(BundleConformanceTest, SctAndCaComeFromTheTrustRoot) {
+  BULWARK_SHARED_PATH_OR_SKIP(sig, "conformance/sig");
+  std::string root_json =
+      Read(sig +
+           "/sigstore-python/sigstore/_store/https%3A%2F%2Ftuf-repo-cdn.sigstore.dev/"
+           "trusted_root.json");
+  const std::string bundle =
+      Read(sig + "/sigstore-python/test/assets/bundle_v3_github.whl.sigstore");
+  const Artifact artifact =
+      Artifact::FromBytes(Read(sig + "/sigstore-python/test/assets/bundle_v3_github.whl"));
+  absl::StatusOr<std::shared_ptr<const TrustedRoot>> full = TrustedRoot::Parse(root_json);
+  ASSERT_THAT(full, IsOk());
+  ASSERT_THAT(VerifyBundle(bundle, artifact, **full, {}), IsOk());
+  std::string no_ct = root_json;
+  no_ct.replace(no_ct.find("\"ctlogs\""), 8, "\"ctlogz\"");
+  absl::StatusOr<std::shared_ptr<const TrustedRoot>> without_ct = TrustedRoot::Parse(no_ct);
+  ASSERT_THAT(without_ct, IsOk());
+  EXPECT_THAT(VerifyBundle(bundle, artifact, **without_ct, {}),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("sct:")));
+  BundlePolicy no_sct;
+  no_sct.require_sct = false;
+  EXPECT_THAT(VerifyBundle(bundle, artifact, **without_ct, no_sct), IsOk());
+  std::string no_ca = root_json;
+  no_ca.replace(no_ca.find("\"certificateAuthorities\""), 24, "\"certificateAuthoritiez\"");
+  absl::StatusOr<std::shared_ptr<const TrustedRoot>> without_ca = TrustedRoot::Parse(no_ca);
+  ASSERT_THAT(without_ca, IsOk());
+  EXPECT_THAT(VerifyBundle(bundle, artifact, **without_ca, {}),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("certificate:")));
+}
+
 TEST(BundleConformanceTest, MalformedBundles) {
   absl::StatusOr<std::shared_ptr<const TrustedRoot>> root = TrustedRoot::Parse(
       R"({"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"})");

@@ -43,8 +43,8 @@ void BM_RawOpensslEcdsaP256Verify(benchmark::State& state) {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key);
     const int ok = EVP_DigestVerify(
-        ctx, reinterpret_cast<const unsigned char*>(f.raw_signature.data()),
-        f.raw_signature.size(), reinterpret_cast<const unsigned char*>(f.signature.payload.data()),
+        ctx, reinterpret_cast<const unsigned char*>(f.raw_signature.data()), f.raw_signature.size(),
+        reinterpret_cast<const unsigned char*>(f.signature.payload.data()),
         f.signature.payload.size());
     EVP_MD_CTX_free(ctx);
     if (ok != 1) state.SkipWithError("raw verify failed");
