@@ -326,10 +326,15 @@ const TransparencyLogKey* FindLog(absl::Span<const TransparencyLogKey> logs,
   return nullptr;
 }
 
-bool Matches(const std::string& value, const std::string& wanted, bool regex) {
+// Exact comparison, or an RE2 full match. Errors: InvalidArgument for a pattern RE2 rejects.
+absl::StatusOr<bool> Matches(const std::string& value, const std::string& wanted, bool regex) {
   if (!regex) return value == wanted;
-  RE2 re(wanted);
-  return re.ok() && RE2::FullMatch(value, re);
+  RE2 re(wanted, RE2::Quiet);
+  if (!re.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("identity: invalid RE2 pattern \"", wanted, "\": ", re.error()));
+  }
+  return RE2::FullMatch(value, re);
 }
 
 absl::Status CheckIdentity(const Certificate& cert, const BundlePolicy& policy) {
@@ -342,7 +347,9 @@ absl::Status CheckIdentity(const Certificate& cert, const BundlePolicy& policy) 
         continue;
       }
       seen.push_back(name.value);
-      matched = matched || Matches(name.value, policy.identity, policy.identity_is_regex);
+      BULWARK_ASSIGN_OR_RETURN(bool match,
+                               Matches(name.value, policy.identity, policy.identity_is_regex));
+      matched = matched || match;
     }
     if (!matched) {
       return Denied("identity",
@@ -352,7 +359,8 @@ absl::Status CheckIdentity(const Certificate& cert, const BundlePolicy& policy) 
   }
   if (!policy.issuer.empty()) {
     const std::string issuer = cert.fulcio_extensions().issuer;
-    if (!Matches(issuer, policy.issuer, policy.issuer_is_regex)) {
+    BULWARK_ASSIGN_OR_RETURN(bool match, Matches(issuer, policy.issuer, policy.issuer_is_regex));
+    if (!match) {
       return Denied("identity",
                     absl::StrCat("OIDC issuer \"", issuer, "\" does not match ", policy.issuer));
     }
@@ -516,7 +524,7 @@ absl::StatusOr<BundleVerification> VerifyBundle(absl::string_view bundle_json,
       BULWARK_ASSIGN_OR_RETURN(chain, ChainAt(content, root, time));
     }
     if (policy.require_sct && chain.size() >= 2) {
-      if (absl::Status status = VerifyEmbeddedScts(chain[0], chain[1], root.ctlogs());
+      if (absl::Status status = VerifyEmbeddedScts(chain[0], chain[1], root.ct_log_store());
           !status.ok()) {
         return status;
       }

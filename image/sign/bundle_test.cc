@@ -153,6 +153,9 @@ TEST(BundleConformanceTest, IdentityPolicyMismatchesFail) {
   policy.issuer = "http://oidc\\.local:.*";
   policy.issuer_is_regex = true;
   EXPECT_THAT(VerifyBundle(bundle, artifact, **root, policy), IsOk());
+  policy.issuer = "http://oidc(";
+  EXPECT_THAT(VerifyBundle(bundle, artifact, **root, policy),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("invalid RE2 pattern")));
   // Another artifact fails at the artifact step (the bundle records the signed digest).
   EXPECT_THAT(VerifyBundle(bundle, Artifact::FromBytes("other"), **root, policy),
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("artifact:")));

@@ -15,8 +15,6 @@
 namespace bulwark::sign {
 namespace {
 
-using CtlogStorePtr =
-    std::unique_ptr<CTLOG_STORE, internal::OpensslDeleter<CTLOG_STORE, CTLOG_STORE_free>>;
 using CtPolicyCtxPtr =
     std::unique_ptr<CT_POLICY_EVAL_CTX,
                     internal::OpensslDeleter<CT_POLICY_EVAL_CTX, CT_POLICY_EVAL_CTX_free>>;
@@ -25,35 +23,39 @@ absl::Status Denied(absl::string_view why) {
   return absl::PermissionDeniedError(absl::StrCat("sct: ", why));
 }
 
-// OpenSSL fills a CTLOG_STORE only from a file (CTLOG_STORE_load_file): write the logs in its
-// format to a private temporary file, load it, and remove it.
-absl::StatusOr<CtlogStorePtr> LoadStore(absl::Span<const TransparencyLogKey> logs) {
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const CtLogStore>> CtLogStore::Create(
+    absl::Span<const TransparencyLogKey> logs) {
   std::string config = "enabled_logs = ";
   for (size_t i = 0; i < logs.size(); ++i) absl::StrAppend(&config, i ? "," : "", "log", i);
   config.append("\n");
   for (size_t i = 0; i < logs.size(); ++i) {
-    absl::StrAppend(&config, "[log", i, "]\ndescription = ", "log", i,
+    absl::StrAppend(&config, "[log", i, "]\ndescription = log", i,
                     "\nkey = ", absl::Base64Escape(logs[i].key.SpkiDer()), "\n");
   }
+  CTLOG_STORE* store = CTLOG_STORE_new();
+  if (store == nullptr) return absl::InternalError("sct: out of memory");
+  std::shared_ptr<const CtLogStore> result(new CtLogStore(store, logs.size()));
+  if (logs.empty()) return result;
   const char* tmpdir = std::getenv("TMPDIR");
-  std::string path = absl::StrCat(tmpdir != nullptr ? tmpdir : "/tmp", "/bulwark-ctlogs-XXXXXX");
+  std::string path =
+      absl::StrCat(tmpdir != nullptr && *tmpdir ? tmpdir : "/tmp", "/bulwark-ctlogs-XXXXXX");
   const int fd = mkstemp(path.data());
   if (fd < 0) return absl::InternalError(absl::StrCat("sct: cannot create ", path));
   const bool written =
       write(fd, config.data(), config.size()) == static_cast<ssize_t>(config.size());
   close(fd);
-  CtlogStorePtr store(CTLOG_STORE_new());
-  const bool loaded =
-      written && store != nullptr && CTLOG_STORE_load_file(store.get(), path.c_str()) == 1;
+  const bool loaded = written && CTLOG_STORE_load_file(store, path.c_str()) == 1;
   unlink(path.c_str());
   if (!loaded) return internal::OpensslStatus(absl::StatusCode::kInternal, "sct: CT log store");
-  return store;
+  return result;
 }
 
-}  // namespace
+CtLogStore::~CtLogStore() { CTLOG_STORE_free(store_); }
 
 absl::Status VerifyEmbeddedScts(const Certificate& leaf, const Certificate& issuer,
-                                absl::Span<const TransparencyLogKey> logs) {
+                                const CtLogStore& logs) {
   auto* scts = static_cast<STACK_OF(SCT)*>(
       X509_get_ext_d2i(leaf.x509(), NID_ct_precert_scts, nullptr, nullptr));
   if (scts == nullptr) {
@@ -62,13 +64,11 @@ absl::Status VerifyEmbeddedScts(const Certificate& leaf, const Certificate& issu
   }
   std::unique_ptr<STACK_OF(SCT), void (*)(STACK_OF(SCT)*)> owned(scts, SCT_LIST_free);
   if (logs.empty()) return Denied("trust root has no CT logs");
-  absl::StatusOr<CtlogStorePtr> store = LoadStore(logs);
-  if (!store.ok()) return store.status();
   CtPolicyCtxPtr ctx(CT_POLICY_EVAL_CTX_new());
   if (ctx == nullptr) return Denied("out of memory");
   CT_POLICY_EVAL_CTX_set1_cert(ctx.get(), leaf.x509());
   CT_POLICY_EVAL_CTX_set1_issuer(ctx.get(), issuer.x509());
-  CT_POLICY_EVAL_CTX_set_shared_CTLOG_STORE(ctx.get(), store->get());
+  CT_POLICY_EVAL_CTX_set_shared_CTLOG_STORE(ctx.get(), logs.store());
   // SCTs are checked to be no later than the certificate's end of validity.
   CT_POLICY_EVAL_CTX_set_time(ctx.get(),
                               static_cast<uint64_t>(absl::ToUnixMillis(leaf.not_after())));

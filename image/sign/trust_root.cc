@@ -129,6 +129,7 @@ absl::StatusOr<std::shared_ptr<const TrustedRoot>> TrustedRoot::Parse(absl::stri
   BULWARK_RETURN_IF_ERROR(
       ParseAuthorities(*root, "certificateAuthorities", source, &trusted->cas_));
   BULWARK_RETURN_IF_ERROR(ParseAuthorities(*root, "timestampAuthorities", source, &trusted->tsas_));
+  BULWARK_ASSIGN_OR_RETURN(trusted->ct_log_store_, CtLogStore::Create(trusted->ctlogs_));
   return std::shared_ptr<const TrustedRoot>(std::move(trusted));
 }
 

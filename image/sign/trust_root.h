@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "bulwark/core/limits.h"
 #include "bulwark/image/sign/certificate.h"
+#include "bulwark/image/sign/sct.h"
 #include "bulwark/image/sign/tlog.h"
 
 namespace bulwark::sign {
@@ -32,7 +33,8 @@ struct CertificateAuthority {
 class TrustedRoot {
  public:
   // Errors: InvalidArgument "<source>: <json path>: <problem>" for an unknown media type, a
-  // certificate authority without certificates, keys or certificates that do not decode.
+  // certificate authority without certificates, keys or certificates that do not decode;
+  // Internal when the CT log store cannot be built (see CtLogStore::Create).
   // Keys of types Bulwark does not verify with are skipped (listed in skipped_keys()).
   static absl::StatusOr<std::shared_ptr<const TrustedRoot>> Parse(
       absl::string_view json, const core::Limits& limits = {},
@@ -42,6 +44,8 @@ class TrustedRoot {
 
   const std::vector<TransparencyLogKey>& tlogs() const { return tlogs_; }
   const std::vector<TransparencyLogKey>& ctlogs() const { return ctlogs_; }
+  // ctlogs() in OpenSSL's form, built once by Parse.
+  const CtLogStore& ct_log_store() const { return *ct_log_store_; }
   const std::vector<CertificateAuthority>& certificate_authorities() const { return cas_; }
   const std::vector<CertificateAuthority>& timestamp_authorities() const { return tsas_; }
   // "<json path>: <why>" for each key that was skipped.
@@ -51,6 +55,7 @@ class TrustedRoot {
   TrustedRoot() = default;
   std::vector<TransparencyLogKey> tlogs_;
   std::vector<TransparencyLogKey> ctlogs_;
+  std::shared_ptr<const CtLogStore> ct_log_store_;
   std::vector<CertificateAuthority> cas_;
   std::vector<CertificateAuthority> tsas_;
   std::vector<std::string> skipped_keys_;
