@@ -135,6 +135,86 @@ JSON (--format json), one object; keys always present, in this order:
           .run = RunImageInspect,
       },
       {
+          .name = "sign",
+          .summary =
+              "Sign an image of an OCI layout with a key, storing the signature as cosign does",
+          .usage =
+              R"(usage: bulwark sign LAYOUT --key PRIVATE.pem [--ref R] [--docker-reference NAME]
+                    [--annotations k=v,k2=v2]
+
+Signs the image of the OCI layout LAYOUT (the only image besides signatures, or the one --ref
+names by tag or digest) with the private key in PRIVATE.pem (PKCS#8, SEC1 or PKCS#1 PEM; an
+encrypted PKCS#8 key reads its password from $BULWARK_KEY_PASSWORD): the simple-signing payload,
+its signature and a `sha256-<hex>.sig` manifest are written into the layout exactly as cosign
+writes them, so `cosign verify --key` and `bulwark verify` accept the result.
+
+Flags:
+  --key FILE                 Private key (ECDSA P-256/384/521, RSA 2048-4096, Ed25519).
+  --ref R                    Tag or digest of the image in the layout.
+  --docker-reference NAME    critical.identity.docker-reference. Default: "".
+  --annotations k=v,...      Written to the payload's optional section.
+)",
+          .flags = {"key", "ref", "docker-reference", "annotations"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunSign,
+      },
+      {
+          .name = "sigstore verify-bundle",
+          .summary = "Verify a Sigstore bundle offline against a trusted root",
+          .usage = R"(usage: bulwark sigstore verify-bundle [--staging] --bundle FILE
+                    --certificate-identity IDENTITY --certificate-oidc-issuer URL
+                    [--trusted-root FILE] [--key PUBLIC.pem] FILE_OR_DIGEST
+
+Verifies the Sigstore bundle (v0.1, v0.2 or v0.3) for FILE_OR_DIGEST (a file, or
+sha256:<64 hex> when it is not a path on disk) with no network access, following the
+sigstore-conformance client protocol: exit 0 when verified, otherwise the failing step on
+standard error and exit 2. Without --trusted-root the root is read from $BULWARK_TRUSTED_ROOT
+($BULWARK_TRUSTED_ROOT_STAGING with --staging).
+
+Flags:
+  --bundle FILE                         The bundle JSON.
+  --certificate-identity IDENTITY       Exact SAN (email, URI or otherName).
+  --certificate-identity-regexp RE      RE2 regex over the SAN instead.
+  --certificate-oidc-issuer URL         Exact OIDC issuer (Fulcio extension .1.8 or .1.1).
+  --certificate-oidc-issuer-regexp RE   RE2 regex over the issuer instead.
+  --trusted-root FILE                   trusted_root.json (or a ClientTrustConfig).
+  --key FILE                            Public key for key-signed bundles.
+  --staging                             Use $BULWARK_TRUSTED_ROOT_STAGING.
+)",
+          .flags = {"bundle", "certificate-identity", "certificate-identity-regexp",
+                    "certificate-oidc-issuer", "certificate-oidc-issuer-regexp", "trusted-root",
+                    "key"},
+          .switches = {"staging"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunSigstoreVerifyBundle,
+      },
+      {
+          .name = "verify",
+          .summary = "Verify an image's cosign signatures with a public key",
+          .usage =
+              R"(usage: bulwark verify IMAGE --key PUBLIC.pem [--ref R] [--docker-reference NAME]
+                      [--annotations k=v,k2=v2]
+
+Finds the cosign signatures of IMAGE (an OCI layout: the `sha256-<hex>.sig` tag and OCI 1.1
+referrers whose subject is the image; or a containers/image "dir:" copy with signature-N files)
+and verifies each with the key: signature, simple-signing payload, docker-manifest-digest equal
+to the image's digest, and the docker reference and annotations when asked. Exit 0 when at least
+one signature verifies (each is listed); otherwise exit 2 with the reason for every signature.
+
+Flags:
+  --key FILE                 Public key (PEM or DER SubjectPublicKeyInfo).
+  --ref R                    Tag or digest of the image in an OCI layout.
+  --docker-reference NAME    Required critical.identity.docker-reference.
+  --annotations k=v,...      Required entries of the payload's optional section.
+)",
+          .flags = {"key", "ref", "docker-reference", "annotations"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunVerify,
+      },
+      {
           .name = "version",
           .summary = "Print the Bulwark version and the versions of the libraries it links",
           .usage = R"(usage: bulwark version [--format table|json]

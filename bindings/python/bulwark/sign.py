@@ -1,0 +1,22 @@
+"""Signatures and provenance (bulwark::sign): cosign image signatures, Sigstore bundles verified
+offline, DSSE envelopes with in-toto statements and SLSA provenance.
+
+    bulwark.sign.verify_image("app.oci", open("cosign.pub").read())["verified"]
+    bulwark.sign.sign_image("app.oci", open("cosign.key").read(), docker_reference="reg/app")
+    bulwark.sign.verify_bundle(open("a.sigstore.json").read(), "trusted_root.json",
+                               artifact=data, identity="me@example.com",
+                               issuer="https://github.com/login/oauth")
+
+A failed check raises PermissionDeniedError naming the step ("signature:", "tlog:", ...);
+verify_image instead reports each signature with its reason.
+"""
+
+from bulwark import _bulwark
+
+pae = _bulwark.sign.pae
+sign_image = _bulwark.sign.sign_image
+verify_bundle = _bulwark.sign.verify_bundle
+verify_dsse = _bulwark.sign.verify_dsse
+verify_image = _bulwark.sign.verify_image
+
+__all__ = ["pae", "sign_image", "verify_bundle", "verify_dsse", "verify_image"]

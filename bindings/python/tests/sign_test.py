@@ -1,0 +1,87 @@
+"""bulwark.sign against containers/image's cosign fixtures, Sigstore's bundles and DSSE vectors,
+and OpenSSL-made keys."""
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import threading
+
+import pytest
+
+import bulwark
+from bulwark_testing import shared_dir
+
+TMP = pathlib.Path(os.environ.get("TEST_TMPDIR", "/tmp"))
+
+
+def sig():
+    return shared_dir() / "conformance" / "sig"
+
+
+def test_verify_image_reports_each_signature():
+    fixtures = sig() / "containers-image" / "signature" / "fixtures"
+    key = (fixtures / "cosign.pub").read_text()
+    result = bulwark.sign.verify_image(str(fixtures / "dir-img-cosign-mixed"), key)
+    assert result["verified"]
+    assert [s["verified"] for s in result["signatures"]] == [False, True]
+    assert "cosign: signature" in result["signatures"][0]["reason"]
+    other = bulwark.sign.verify_image(str(fixtures / "dir-img-cosign-valid"), key,
+                                      docker_reference="testing/manifest:notlatest")
+    assert not other["verified"]
+    assert "docker reference" in other["signatures"][0]["reason"]
+    with pytest.raises(bulwark.InvalidArgumentError):
+        bulwark.sign.verify_image(str(fixtures / "dir-img-cosign-valid"), "not a key")
+
+
+def test_sign_then_verify_in_threads():
+    layout = TMP / "py.oci"
+    shutil.rmtree(layout, ignore_errors=True)
+    shutil.copytree(shared_dir() / "conformance/oci/trivy/pkg/fanal/test/testdata/test.oci", layout)
+    key = subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519"], capture_output=True,
+                         check=True).stdout.decode()
+    pub = subprocess.run(["openssl", "pkey", "-pubout"], input=key.encode(), capture_output=True,
+                         check=True).stdout.decode()
+    tag = bulwark.sign.sign_image(str(layout), key, annotations={"env": "prod"})
+    assert tag.startswith("sha256-") and tag.endswith(".sig")
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(bulwark.sign.verify_image(
+        str(layout), pub, annotations={"env": "prod"}))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r["verified"] for r in results] == [True] * 4
+
+
+def test_verify_bundle_exposes_identity_and_provenance():
+    root = sig() / "sigstore-python/sigstore/_store/https%3A%2F%2Ftuf-repo-cdn.sigstore.dev/trusted_root.json"
+    bcr = sig() / "slsa-verifier/cli/slsa-verifier/testdata/bcr"
+    result = bulwark.sign.verify_bundle(
+        (bcr / "MODULE.bazel.intoto.jsonl").read_text(), str(root),
+        artifact=(bcr / "MODULE.bazel").read_bytes(),
+        identity=r"https://github.com/bazel-contrib/publish-to-bcr/\.github/workflows/.*",
+        identity_regex=True, issuer="https://token.actions.githubusercontent.com")
+    assert result["version"] == "0.3"
+    assert result["statement"]["slsa"]["source_digest"] == {
+        "gitCommit": "8f70009fde0c94ade6ce2a054b94718c819126ec"}
+    with pytest.raises(bulwark.PermissionDeniedError, match="identity"):
+        bulwark.sign.verify_bundle(
+            (bcr / "MODULE-wrong-signer.bazel.intoto.jsonl").read_text(), str(root),
+            identity=r"https://github.com/bazel-contrib/publish-to-bcr/\.github/workflows/.*",
+            identity_regex=True)
+
+
+def test_dsse_vectors():
+    vectors = json.loads((sig() / "dsse/testvectors/vectors.json").read_text())
+    vector = vectors["vectors"][0]
+    raw = bytes.fromhex(vectors["keys"]["A"]["public"])
+    # SubjectPublicKeyInfo DER for Ed25519 is a fixed 12-byte prefix and the raw key.
+    der = bytes.fromhex("302a300506032b6570032100") + raw
+    pem = subprocess.run(["openssl", "pkey", "-pubin", "-inform", "DER"], input=der,
+                         capture_output=True, check=True).stdout.decode()
+    payload = bulwark.sign.verify_dsse(json.dumps(vector["envelope"]), [pem])
+    assert bulwark.sign.pae("application/vnd.in-toto+json", payload).hex() == vector["pae"]
+    with pytest.raises(bulwark.PermissionDeniedError, match="threshold"):
+        bulwark.sign.verify_dsse(json.dumps(vector["envelope"]), [pem], threshold=2)
