@@ -61,7 +61,7 @@ class CargoLockCataloger : public Cataloger {
       if (key == "name") current.set_name(internal::SanitizeUtf8(value));
       if (key == "version") current.set_version(internal::SanitizeUtf8(value));
       if (key == "source") {
-        (*current.mutable_properties())["cargo:source"] = internal::SanitizeUtf8(value);
+        AddProperty(current, "cargo:source", internal::SanitizeUtf8(value));
       }
     }
     flush();

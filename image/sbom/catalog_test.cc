@@ -108,9 +108,8 @@ TEST(CatalogTest, FileReplacedBySymlinkOrReAddedInTheSameLayer) {
 
 TEST(CatalogTest, DpkgFactsAddFilesAndLicenses) {
   const std::vector<TestLayer> layers = {
-      {File("var/lib/dpkg/status",
-            Stanza("libc6", "2.36-9", "Source: glibc\nMulti-Arch: same\n") +
-                Stanza("bash", "5.2.15-2+b2", "Source: bash (5.2.15-2)\n")),
+      {File("var/lib/dpkg/status", Stanza("libc6", "2.36-9", "Source: glibc\nMulti-Arch: same\n") +
+                                       Stanza("bash", "5.2.15-2+b2", "Source: bash (5.2.15-2)\n")),
        File("var/lib/dpkg/info/libc6:amd64.list", "/.\n/lib\n/lib/libc.so.6\n"),
        File("var/lib/dpkg/info/bash.list", "/.\n/bin/bash\n"),
        File("usr/share/doc/bash/copyright",

@@ -40,6 +40,21 @@ struct ParsedFile {
   std::vector<std::string> warnings;
 };
 
+// Appends the property `name` = `value` to `package` (names are "<cataloger>:<what>").
+inline void AddProperty(v1::Package& package, absl::string_view name, absl::string_view value) {
+  v1::Property* property = package.add_properties();
+  property->set_name(std::string(name));
+  property->set_value(std::string(value));
+}
+
+// The value of the first property `name` of `package`, or "".
+inline absl::string_view FindProperty(const v1::Package& package, absl::string_view name) {
+  for (const v1::Property& property : package.properties()) {
+    if (property.name() == name) return property.value();
+  }
+  return "";
+}
+
 class Cataloger {
  public:
   virtual ~Cataloger() = default;

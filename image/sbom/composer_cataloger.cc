@@ -29,7 +29,7 @@ void AddPackages(const core::Value* list, bool dev, ParsedFile& parsed) {
     for (std::string& license : internal::LicenseField(entry, "license")) {
       package.add_licenses(std::move(license));
     }
-    if (dev) (*package.mutable_properties())["composer:dev"] = "true";
+    if (dev) AddProperty(package, "composer:dev", "true");
   }
 }
 

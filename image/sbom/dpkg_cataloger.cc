@@ -76,7 +76,7 @@ ParsedFile ParseStatus(absl::string_view path, absl::string_view text) {
     package.set_source_version(source_version.empty() ? package.version()
                                                       : internal::SanitizeUtf8(source_version));
     package.set_maintainer(internal::SanitizeUtf8(stanza.Get("Maintainer")));
-    if (!status.empty()) (*package.mutable_properties())["dpkg:status"] = std::string(status);
+    if (!status.empty()) AddProperty(package, "dpkg:status", std::string(status));
   });
   return parsed;
 }

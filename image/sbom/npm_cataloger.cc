@@ -82,7 +82,7 @@ void AddLockFlags(const core::Value& entry, v1::Package& package) {
   for (absl::string_view flag : {"dev", "optional"}) {
     const core::Value* value = entry.Find(flag);
     if (value != nullptr && value->is_bool() && value->bool_value()) {
-      (*package.mutable_properties())[absl::StrCat("npm:", flag)] = "true";
+      AddProperty(package, absl::StrCat("npm:", flag), "true");
     }
   }
 }

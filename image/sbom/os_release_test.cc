@@ -95,11 +95,15 @@ TEST(OsReleaseTest, ClaircoreAlpineReleasesMatchTheirWantFiles) {
 TEST(OsReleaseTest, ClaircoreRedHatFamilyReleaseFiles) {
   BULWARK_SHARED_PATH_OR_SKIP(dir, "conformance/pkgdb/claircore/rhel/testdata/releasefiles");
   const absl::btree_map<std::string, std::pair<std::string, std::string>> want = {
-      {"7", {"rhel", "7.7"}},           {"8", {"rhel", "8.1"}},
-      {"9", {"rhel", "9.0"}},           {"atomichost-7", {"rhel", "7.9"}},
+      {"7", {"rhel", "7.7"}},
+      {"8", {"rhel", "8.1"}},
+      {"9", {"rhel", "9.0"}},
+      {"atomichost-7", {"rhel", "7.9"}},
       {"hummingbird", {"hummingbird", "20251124"}},
-      {"oracle-6", {"ol", "6.10"}},     {"oracle-7", {"ol", "7.9"}},
-      {"oracle-8", {"ol", "8.9"}},      {"oracle-9", {"ol", "9.3"}},
+      {"oracle-6", {"ol", "6.10"}},
+      {"oracle-7", {"ol", "7.9"}},
+      {"oracle-8", {"ol", "8.9"}},
+      {"oracle-9", {"ol", "9.3"}},
   };
   int checked = 0;
   for (const fs::directory_entry& release : fs::directory_iterator(dir)) {

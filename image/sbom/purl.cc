@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "bulwark/image/sbom/cataloger.h"
 
 namespace bulwark::sbom {
 namespace {
@@ -48,11 +49,6 @@ std::string Upstream(const v1::Package& package) {
   if (package.source_name() == package.name() && same_version) return "";
   return same_version ? package.source_name()
                       : absl::StrCat(package.source_name(), "@", package.source_version());
-}
-
-std::string Property(const v1::Package& package, const std::string& key) {
-  auto it = package.properties().find(key);
-  return it == package.properties().end() ? "" : it->second;
 }
 
 }  // namespace
@@ -102,7 +98,7 @@ std::string PackageUrl(const v1::Package& package, const v1::OperatingSystem& os
     parts.qualifiers = {{"arch", package.arch()}, {"distro", Distro(os)}};
     if (type == "apk") parts.name = absl::AsciiStrToLower(parts.name);
     if (type == "rpm") {
-      parts.qualifiers.emplace_back("epoch", Property(package, "rpm:epoch"));
+      parts.qualifiers.emplace_back("epoch", std::string(FindProperty(package, "rpm:epoch")));
     } else {
       parts.qualifiers.emplace_back("upstream", Upstream(package));
     }
