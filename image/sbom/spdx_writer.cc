@@ -53,7 +53,7 @@ std::string SbomToSpdx(const v1::Sbom& sbom, const WriterOptions& options) {
   if (!sbom.os().id().empty()) {
     JsonObject os = BasePackage("SPDXRef-OperatingSystem", sbom.os().id(), sbom.os().version_id());
     os.SetIfNotEmpty("description", sbom.os().pretty_name());
-    os.Set("primaryPackagePurpose", "OPERATING-SYSTEM");
+    os.Set("primaryPackagePurpose", "OPERATING_SYSTEM");
     packages.push_back(os.Build());
     relationships.push_back(Relationship("SPDXRef-Image", "CONTAINS", "SPDXRef-OperatingSystem"));
   }
