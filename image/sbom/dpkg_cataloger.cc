@@ -40,7 +40,7 @@ void ParseSource(absl::string_view field, std::string& name, std::string& versio
   version = std::string(absl::StripAsciiWhitespace(field.substr(open + 1, close - open - 1)));
 }
 
-ParsedFile ParseStatus(absl::string_view path, absl::string_view text) {
+ParsedFile ParseStatus(absl::string_view text, bool status_d) {
   ParsedFile parsed;
   internal::ForEachStanza(text, [&](const internal::Stanza& stanza) {
     for (size_t line : stanza.malformed_lines) {
@@ -54,11 +54,15 @@ ParsedFile ParseStatus(absl::string_view path, absl::string_view text) {
       return;
     }
     const absl::string_view status = stanza.Get("Status");
-    // dpkg-query lists every package whose state is not "not-installed"; distroless status.d
-    // files may have no Status field at all.
-    std::vector<absl::string_view> words = absl::StrSplit(status, ' ', absl::SkipWhitespace());
-    if (!status.empty() && (words.size() != 3 || words[2] == "not-installed")) return;
     const absl::string_view version = stanza.Get("Version");
+    // dpkg-query lists every package whose state is not "not-installed", the state of a stanza
+    // without Status. Distroless status.d files are control files, usually without Status: there
+    // a stanza with a Version is an installed package.
+    std::vector<absl::string_view> words = absl::StrSplit(status, ' ', absl::SkipWhitespace());
+    if (status.empty() ? !(status_d && !version.empty())
+                       : words.size() != 3 || words[2] == "not-installed") {
+      return;
+    }
     if (!version.empty() && !internal::IsPlainToken(version)) {
       parsed.warnings.push_back(
           absl::StrCat("line ", stanza.line, ": package ", name, ": invalid Version; skipped"));
@@ -136,7 +140,8 @@ class DpkgCataloger : public Cataloger {
 
   absl::StatusOr<ParsedFile> Parse(absl::string_view path,
                                    absl::string_view content) const override {
-    if (path == kStatusFile || IsStatusDirFile(path)) return ParseStatus(path, content);
+    if (path == kStatusFile) return ParseStatus(content, /*status_d=*/false);
+    if (IsStatusDirFile(path)) return ParseStatus(content, /*status_d=*/true);
     if (absl::EndsWith(path, ".list")) return ParseFileList(path, content);
     return ParseCopyright(path, content);
   }
