@@ -140,8 +140,8 @@ TEST(CatalogTest, HostileDatabasesGiveWarningsNotCrashes) {
       {File("var/lib/dpkg/status",
             "Package: ok\nStatus: install ok installed\nVersion: 1\n\n"
             "Package: bad\xff\nVersion: 1\n\n"
-            " orphan continuation\nPackage: huge\nVersion: " +
-                huge + "\n\nPackage: truncated\nVers"),
+            " orphan continuation\nPackage: huge\nStatus: install ok installed\nVersion: " +
+                huge + "\n\nPackage: truncated\nStatus: install ok installed\nVers"),
        File("app/node_modules/x/package.json", "{\"name\": \"x\", \"version\": "),
        File("lib/apk/db/installed", "P:\nV:1\n\nnot a field\n")},
   };

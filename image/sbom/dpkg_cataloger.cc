@@ -80,7 +80,7 @@ ParsedFile ParseStatus(absl::string_view text, bool status_d) {
     package.set_source_version(source_version.empty() ? package.version()
                                                       : internal::SanitizeUtf8(source_version));
     package.set_maintainer(internal::SanitizeUtf8(stanza.Get("Maintainer")));
-    if (!status.empty()) AddProperty(package, "dpkg:status", std::string(status));
+    if (!status.empty()) AddProperty(package, "dpkg:status", internal::SanitizeUtf8(status));
   });
   return parsed;
 }
