@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "bulwark/image/sbom/internal/text.h"
 #include "re2/re2.h"
 
 namespace bulwark::sbom {
@@ -213,6 +214,16 @@ void NormaliseAlpineEdge(v1::OperatingSystem& os) {
   }
 }
 
+// Release files are untrusted bytes; the message's strings must be UTF-8.
+void SanitizeStrings(v1::OperatingSystem& os) {
+  for (std::string* field :
+       {os.mutable_id(), os.mutable_version_id(), os.mutable_version_codename(), os.mutable_name(),
+        os.mutable_pretty_name(), os.mutable_cpe_name()}) {
+    *field = internal::SanitizeUtf8(*field);
+  }
+  for (std::string& like : *os.mutable_id_like()) like = internal::SanitizeUtf8(like);
+}
+
 }  // namespace
 
 bool IsOsReleaseFile(absl::string_view path) {
@@ -281,6 +292,7 @@ v1::OperatingSystem DetectOperatingSystem(const absl::btree_map<std::string, std
     }
   }
   if (!found) return v1::OperatingSystem();
+  SanitizeStrings(os);
   NormaliseAlpineEdge(os);
   os.set_osv_ecosystem(OsvEcosystem(os));
   return os;

@@ -39,8 +39,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (choice == std::size(kPaths)) {
     const bulwark::sbom::v1::OperatingSystem os = bulwark::sbom::DetectOperatingSystem(
         {{"etc/os-release", std::string(text)}, {"etc/redhat-release", std::string(text)}});
-    std::string bytes;
-    if (!os.SerializeToString(&bytes)) std::abort();
+    for (const std::string& field : {os.id(), os.version_id(), os.version_codename(), os.name(),
+                                     os.pretty_name(), os.cpe_name(), os.osv_ecosystem()}) {
+      bulwark::sbom::fuzzing::CheckUtf8(field);
+    }
+    for (const std::string& like : os.id_like()) bulwark::sbom::fuzzing::CheckUtf8(like);
     return 0;
   }
   const absl::string_view path = kPaths[choice];
