@@ -107,11 +107,15 @@ def test_image_built_from_this_machines_dpkg_database(tmp_path):
     document = sbom_json(layout)
     expected = dpkg_query_rows(admindir_with_status(tmp_path, versions[-1].encode()))
     assert dpkg_rows(document) == expected
-    layers = {p["name"]: p.get("layer", 0) for p in document["packages"]}
-    first_half = {re.search(r"^Package: (\S+)", s, re.M).group(1) for s in stanzas[:half]}
-    for name, layer in layers.items():
-        assert layer == (0 if name in first_half else 1), name
-    last = re.search(r"^Package: (\S+)", stanzas[-1], re.M).group(1)
-    removed = [p for p in document.get("removedPackages", []) if p["name"] == last]
-    if last not in layers:  # Unless the same name lives on in another architecture.
+    def key(stanza):
+        field = lambda name: (re.search(rf"^{name}: (\S+)", stanza, re.M) or [None, ""])[1]
+        return field("Package"), field("Architecture")
+
+    layers = {(p["name"], p.get("arch", "")): p.get("layer", 0) for p in document["packages"]}
+    first_half = {key(s) for s in stanzas[:half]}
+    for package, layer in layers.items():
+        assert layer == (0 if package in first_half else 1), package
+    removed = [p for p in document.get("removedPackages", [])
+               if (p["name"], p.get("arch", "")) == key(stanzas[-1])]
+    if key(stanzas[-1]) not in layers and "not-installed" not in stanzas[-1]:
         assert [p["removedLayer"] for p in removed] == [2]
