@@ -3,6 +3,7 @@
 #include "absl/strings/string_view.h"
 #include "bulwark/bindings/python/core_bindings.h"
 #include "bulwark/bindings/python/image_bindings.h"
+#include "bulwark/bindings/python/sbom_bindings.h"
 #include "bulwark/bindings/python/sign_bindings.h"
 #include "bulwark/bindings/python/status_exceptions.h"
 #include "bulwark/core/version.h"
@@ -20,6 +21,9 @@ PYBIND11_MODULE(_bulwark, module) {
   py::module_ image = module.def_submodule(
       "image", "bulwark::image: container images, their history and merged filesystem.");
   bulwark::python::DefineImageBindings(image);
+  py::module_ sbom = module.def_submodule(
+      "sbom", "bulwark::sbom: software bills of materials of container images.");
+  bulwark::python::DefineSbomBindings(sbom);
   py::module_ sign = module.def_submodule(
       "sign", "bulwark::sign: cosign signatures, Sigstore bundles, DSSE and in-toto.");
   bulwark::python::DefineSignBindings(sign);

@@ -135,6 +135,34 @@ JSON (--format json), one object; keys always present, in this order:
           .run = RunImageInspect,
       },
       {
+          .name = "sbom",
+          .summary = "List the packages of an image (SBOM) as a table, JSON, CycloneDX or SPDX",
+          .usage =
+              R"(usage: bulwark sbom PATH [--format table|json|cyclonedx|cyclonedx-1.6|spdx]
+                   [--files] [--platform P] [--ref R]
+
+Walks every layer of the image once (verified against its digests, nothing extracted) and lists
+its operating system and packages: dpkg (status, status.d), apk, Python dist-info/egg-info,
+npm node_modules and package-lock/yarn/pnpm lock files, Cargo.lock, Ruby gemspecs and
+Gemfile.lock, PHP composer.lock/installed.json. Whiteouts are followed: the final image decides
+what is installed. Each package names the layer where it first appeared in its final state;
+packages that a later layer removed are listed apart. PATH and the image choice are as for
+`bulwark image inspect`.
+
+Flags:
+  --format F   table (default); json (Bulwark's bulwark.sbom.v1.Sbom in the protobuf JSON
+               mapping); cyclonedx (CycloneDX 1.5 JSON; cyclonedx-1.5 too); cyclonedx-1.6;
+               spdx (SPDX 2.3 JSON).
+  --files      Keep each package's installed files (dpkg info/*.list, apk) in the json output.
+  --platform P, --ref R  As for `bulwark image inspect`.
+)",
+          .flags = {"format", "platform", "ref"},
+          .switches = {"files"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunSbom,
+      },
+      {
           .name = "sign",
           .summary =
               "Sign an image of an OCI layout with a key, storing the signature as cosign does",

@@ -4,6 +4,7 @@
     bulwark.core.digest(b"hello")            # 'sha256:2cf24dba...'
     bulwark.core.parse_yaml_file("pod.yaml")  # [{'apiVersion': 'v1', ...}]
     bulwark.image.open("app.tar").lookup("etc/passwd").mode  # 420
+    bulwark.sbom.catalog("app.tar").packages[0].purl   # 'pkg:deb/debian/adduser@3.134?...'
 
 Every error is a bulwark.Error; common ones also derive from the builtin that fits
 (InvalidArgumentError is a ValueError, NotFoundError a FileNotFoundError). The functions release
@@ -20,7 +21,7 @@ from bulwark._bulwark import (
     UnimplementedError,
     __version__,
 )
-from bulwark import core, image, sign
+from bulwark import core, image, sbom, sign
 
 __all__ = [
     "DataLossError",
@@ -33,5 +34,6 @@ __all__ = [
     "__version__",
     "core",
     "image",
+    "sbom",
     "sign",
 ]

@@ -1,5 +1,6 @@
 from bulwark import core as core
 from bulwark import image as image
+from bulwark import sbom as sbom
 from bulwark import sign as sign
 
 __version__: str
@@ -40,5 +41,6 @@ __all__ = [
     "__version__",
     "core",
     "image",
+    "sbom",
     "sign",
 ]

@@ -1,0 +1,69 @@
+import dataclasses
+import os
+from typing import Literal, Optional, overload
+
+_Path = str | os.PathLike[str]
+_Format = Literal["json", "cyclonedx", "cyclonedx-1.5", "cyclonedx-1.6", "spdx", "table"]
+
+@dataclasses.dataclass(frozen=True)
+class Location:
+    path: str
+    layer: int
+    layer_digest: str
+
+@dataclasses.dataclass(frozen=True)
+class Package:
+    type: str
+    cataloger: str
+    name: str
+    version: str
+    arch: str
+    purl: str
+    licenses: list[str]
+    locations: list[Location]
+    layer: int
+    layer_digest: str
+    removed_layer: Optional[int]
+    source_name: str
+    source_version: str
+    maintainer: str
+    files: list[str]
+    properties: dict[str, str]
+
+@dataclasses.dataclass(frozen=True)
+class OperatingSystem:
+    id: str
+    version_id: str
+    version_codename: str
+    name: str
+    pretty_name: str
+    id_like: list[str]
+    osv_ecosystem: str
+    cpe_name: str
+    source_paths: list[str]
+
+@dataclasses.dataclass(frozen=True)
+class Layer:
+    index: int
+    digest: str
+    diff_id: str
+
+@dataclasses.dataclass(frozen=True)
+class Sbom:
+    image: str
+    manifest_digest: str
+    layers: list[Layer]
+    os: OperatingSystem
+    packages: list[Package]
+    removed_packages: list[Package]
+    warnings: list[str]
+    tool: str
+
+@overload
+def catalog(path: _Path, format: None = None, *, platform: str = "", reference: str = "",
+            include_files: bool = False) -> Sbom: ...
+@overload
+def catalog(path: _Path, format: _Format, *, platform: str = "", reference: str = "",
+            include_files: bool = False) -> str: ...
+
+__all__ = ["Layer", "Location", "OperatingSystem", "Package", "Sbom", "catalog"]

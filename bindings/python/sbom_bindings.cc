@@ -1,0 +1,65 @@
+#include "bulwark/bindings/python/sbom_bindings.h"
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "bulwark/bindings/python/status_exceptions.h"
+#include "bulwark/core/status_macros.h"
+#include "bulwark/image/image.h"
+#include "bulwark/image/sbom/catalog.h"
+#include "bulwark/image/sbom/sbom_writer.h"
+
+namespace bulwark::python {
+namespace {
+
+namespace py = pybind11;
+
+// Opens `path`, catalogs it and writes the SBOM in `format` ("json", "cyclonedx",
+// "cyclonedx-1.5", "cyclonedx-1.6", "spdx", "table").
+absl::StatusOr<std::string> CatalogText(const std::string& path, const std::string& format,
+                                        const std::string& platform, const std::string& reference,
+                                        bool include_files) {
+  if (format != "json" && format != "cyclonedx" && format != "cyclonedx-1.5" &&
+      format != "cyclonedx-1.6" && format != "spdx" && format != "table") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "format \"", format, "\" is not one of json, cyclonedx, cyclonedx-1.6, spdx, table"));
+  }
+  image::OpenOptions open_options;
+  open_options.platform = platform;
+  open_options.reference = reference;
+  BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<const image::Image> image,
+                           image::Image::Open(path, open_options));
+  sbom::CatalogOptions options;
+  options.include_files = include_files;
+  BULWARK_ASSIGN_OR_RETURN(sbom::v1::Sbom catalog, sbom::Catalog(*image, options));
+  if (format == "json") return sbom::SbomToJson(catalog);
+  if (format == "spdx") return sbom::SbomToSpdx(catalog);
+  if (format == "table") return sbom::SbomToTable(catalog);
+  return sbom::SbomToCycloneDx(catalog, format == "cyclonedx-1.6" ? sbom::CycloneDxVersion::k1_6
+                                                                  : sbom::CycloneDxVersion::k1_5);
+}
+
+}  // namespace
+
+void DefineSbomBindings(py::module_& sbom) {
+  sbom.def(
+      "catalog_text",
+      [](const std::string& path, const std::string& format, const std::string& platform,
+         const std::string& reference, bool include_files) {
+        absl::StatusOr<std::string> text;
+        {
+          py::gil_scoped_release release;
+          text = CatalogText(path, format, platform, reference, include_files);
+        }
+        return ValueOrThrow(std::move(text));
+      },
+      py::arg("path"), py::arg("format"), py::arg("platform") = "", py::arg("reference") = "",
+      py::arg("include_files") = false,
+      "The SBOM of the image at `path` as text in `format` (json, cyclonedx, cyclonedx-1.6, "
+      "spdx, table).");
+}
+
+}  // namespace bulwark::python

@@ -1,0 +1,63 @@
+// Alpine's apk database: lib/apk/db/installed, one stanza of "X:value" lines per package.
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "bulwark/image/sbom/catalogers.h"
+#include "bulwark/image/sbom/internal/control_file.h"
+#include "bulwark/image/sbom/internal/text.h"
+
+namespace bulwark::sbom {
+namespace {
+
+class ApkCataloger : public Cataloger {
+ public:
+  absl::string_view name() const override { return "apk"; }
+
+  bool Wants(absl::string_view path) const override { return path == "lib/apk/db/installed"; }
+
+  absl::StatusOr<ParsedFile> Parse(absl::string_view path,
+                                   absl::string_view content) const override {
+    ParsedFile parsed;
+    internal::ForEachStanza(content, [&](const internal::Stanza& stanza) {
+      for (size_t line : stanza.malformed_lines) {
+        parsed.warnings.push_back(absl::StrCat("line ", line, ": not a field; ignored"));
+      }
+      if (stanza.fields.empty()) return;
+      v1::Package package;
+      package.set_type("apk");
+      std::string directory;
+      // Field letters are case-sensitive (R: file, r: replaces), so no Stanza::Get here.
+      for (const auto& [key, value] : stanza.fields) {
+        if (key == "P") package.set_name(value);
+        if (key == "V") package.set_version(value);
+        if (key == "A") package.set_arch(internal::SanitizeUtf8(value));
+        if (key == "L" && !value.empty()) package.add_licenses(internal::SanitizeUtf8(value));
+        if (key == "o") package.set_source_name(internal::SanitizeUtf8(value));
+        if (key == "m") package.set_maintainer(internal::SanitizeUtf8(value));
+        if (key == "F") directory = value;
+        if (key == "R") {
+          package.add_files(internal::SanitizeUtf8(
+              absl::StrCat("/", directory, directory.empty() ? "" : "/", value)));
+        }
+      }
+      if (!internal::IsPlainToken(package.name()) || !internal::IsPlainToken(package.version())) {
+        parsed.warnings.push_back(absl::StrCat(
+            "line ", stanza.line, ": stanza without a valid P: name and V: version; skipped"));
+        return;
+      }
+      if (package.source_name().empty()) package.set_source_name(package.name());
+      package.set_source_version(package.version());
+      parsed.packages.push_back(std::move(package));
+    });
+    return parsed;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<const Cataloger> NewApkCataloger() { return std::make_unique<ApkCataloger>(); }
+
+}  // namespace bulwark::sbom

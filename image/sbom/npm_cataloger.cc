@@ -1,0 +1,249 @@
+// JavaScript: installed packages (node_modules/**/package.json) and the lock files of npm, yarn
+// and pnpm.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+#include "bulwark/core/document.h"
+#include "bulwark/core/status_macros.h"
+#include "bulwark/core/value.h"
+#include "bulwark/image/sbom/catalogers.h"
+#include "bulwark/image/sbom/internal/json_fields.h"
+#include "bulwark/image/sbom/internal/text.h"
+
+namespace bulwark::sbom {
+namespace {
+
+using internal::Basename;
+using internal::Dirname;
+using internal::StringField;
+
+v1::Package NpmPackage(std::string name, std::string version) {
+  v1::Package package;
+  package.set_type("npm");
+  package.set_name(std::move(name));
+  package.set_version(std::move(version));
+  return package;
+}
+
+bool InsideNodeModules(absl::string_view path) {
+  return absl::StartsWith(path, "node_modules/") || absl::StrContains(path, "/node_modules/");
+}
+
+// ---- node_modules/<name>/package.json --------------------------------------------------------
+
+class NpmInstalledCataloger : public Cataloger {
+ public:
+  absl::string_view name() const override { return "npm-installed"; }
+
+  bool Wants(absl::string_view path) const override {
+    if (Basename(path) != "package.json") return false;
+    const absl::string_view package_dir = Dirname(path);
+    const absl::string_view parent = Dirname(package_dir);
+    if (Basename(parent) == "node_modules") return true;
+    return absl::StartsWith(Basename(parent), "@") && Basename(Dirname(parent)) == "node_modules";
+  }
+
+  uint64_t max_file_bytes() const override { return uint64_t{4} << 20; }
+
+  absl::StatusOr<ParsedFile> Parse(absl::string_view path,
+                                   absl::string_view content) const override {
+    BULWARK_ASSIGN_OR_RETURN(core::Value json,
+                             core::ParseJson(content, internal::DocumentLimits(), "package.json"));
+    ParsedFile parsed;
+    std::string name = StringField(json, "name");
+    std::string version = StringField(json, "version");
+    // Test fixtures and private helpers often lack a name or version: not packages.
+    if (!internal::IsPlainToken(name) || !internal::IsPlainToken(version)) return parsed;
+    v1::Package& package = parsed.packages.emplace_back(NpmPackage(name, version));
+    for (std::string& license : internal::LicenseField(json, "license")) {
+      package.add_licenses(std::move(license));
+    }
+    if (package.licenses().empty()) {
+      for (std::string& license : internal::LicenseField(json, "licenses")) {
+        package.add_licenses(std::move(license));
+      }
+    }
+    return parsed;
+  }
+};
+
+// ---- package-lock.json, npm-shrinkwrap.json ----------------------------------------------------
+
+void AddLockFlags(const core::Value& entry, v1::Package& package) {
+  for (absl::string_view flag : {"dev", "optional"}) {
+    const core::Value* value = entry.Find(flag);
+    if (value != nullptr && value->is_bool() && value->bool_value()) {
+      AddProperty(package, absl::StrCat("npm:", flag), "true");
+    }
+  }
+}
+
+// lockfileVersion 1: "dependencies" nested by "dependencies".
+void AddV1Dependencies(const core::Value& dependencies, ParsedFile& parsed) {
+  if (!dependencies.is_map()) return;
+  for (const core::MapEntry& dependency : dependencies.map_value()) {
+    const std::string version = StringField(dependency.value, "version");
+    if (internal::IsPlainToken(dependency.key) && internal::IsPlainToken(version) &&
+        !absl::StartsWith(version, "file:")) {
+      v1::Package& package =
+          parsed.packages.emplace_back(NpmPackage(internal::SanitizeUtf8(dependency.key), version));
+      AddLockFlags(dependency.value, package);
+    }
+    if (const core::Value* nested = dependency.value.Find("dependencies")) {
+      AddV1Dependencies(*nested, parsed);
+    }
+  }
+}
+
+ParsedFile ParsePackageLock(const core::Value& json) {
+  ParsedFile parsed;
+  const core::Value* packages = json.Find("packages");
+  if (packages == nullptr || !packages->is_map()) {
+    if (const core::Value* dependencies = json.Find("dependencies")) {
+      AddV1Dependencies(*dependencies, parsed);
+    }
+    return parsed;
+  }
+  // lockfileVersion 2 and 3: "packages" keyed by install path; "" is the project itself.
+  for (const core::MapEntry& entry : packages->map_value()) {
+    const size_t at = entry.key.rfind("node_modules/");
+    if (entry.key.empty() || at == std::string::npos) continue;
+    const core::Value* link = entry.value.Find("link");
+    if (link != nullptr && link->is_bool() && link->bool_value()) continue;
+    std::string name = StringField(entry.value, "name");
+    if (name.empty()) name = entry.key.substr(at + std::string("node_modules/").size());
+    const std::string version = StringField(entry.value, "version");
+    if (!internal::IsPlainToken(name) || !internal::IsPlainToken(version)) continue;
+    v1::Package& package = parsed.packages.emplace_back(NpmPackage(name, version));
+    for (std::string& license : internal::LicenseField(entry.value, "license")) {
+      package.add_licenses(std::move(license));
+    }
+    AddLockFlags(entry.value, package);
+  }
+  return parsed;
+}
+
+// ---- yarn.lock (classic and berry) -------------------------------------------------------------
+
+// "@babel/core@^7.0.0" -> "@babel/core"; "lodash@npm:^4" -> "lodash".
+std::string YarnSpecName(absl::string_view spec) {
+  spec = absl::StripAsciiWhitespace(spec);
+  spec = absl::StripPrefix(absl::StripSuffix(spec, "\""), "\"");
+  const size_t at = spec.find('@', 1);
+  return std::string(spec.substr(0, at));
+}
+
+ParsedFile ParseYarnLock(absl::string_view text) {
+  ParsedFile parsed;
+  std::string name;
+  bool workspace = false;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    line = absl::StripSuffix(line, "\r");
+    if (line.empty() || line.front() == '#') continue;
+    if (line.front() != ' ') {
+      // A header: one or more specs of the same package, ending in ':'.
+      const absl::string_view header = absl::StripSuffix(line, ":");
+      const absl::string_view first = header.substr(0, header.find(','));
+      name = header == "__metadata" ? "" : YarnSpecName(first);
+      workspace = absl::StrContains(first, "@workspace:") || absl::StrContains(first, "@link:") ||
+                  absl::StrContains(first, "@file:");
+      continue;
+    }
+    absl::string_view field = absl::StripLeadingAsciiWhitespace(line);
+    if (name.empty() || workspace || line.size() - field.size() != 2) continue;
+    if (!absl::ConsumePrefix(&field, "version")) continue;
+    absl::ConsumePrefix(&field, ":");
+    field = absl::StripAsciiWhitespace(field);
+    const std::string version(absl::StripPrefix(absl::StripSuffix(field, "\""), "\""));
+    if (internal::IsPlainToken(name) && internal::IsPlainToken(version)) {
+      parsed.packages.push_back(NpmPackage(internal::SanitizeUtf8(name), version));
+    }
+    name.clear();
+  }
+  return parsed;
+}
+
+// ---- pnpm-lock.yaml ----------------------------------------------------------------------------
+
+// A "packages" key of lockfile v5 ("/name/1.0.0_peer"), v6 ("/name@1.0.0(peer@1)") or v9
+// ("name@1.0.0(peer@1)") as (name, version).
+std::pair<std::string, std::string> PnpmKey(absl::string_view key) {
+  key = absl::StripPrefix(key, "/");
+  key = key.substr(0, key.find('('));
+  const size_t at = key.rfind('@');
+  if (at != absl::string_view::npos && at > 0) {
+    return {std::string(key.substr(0, at)), std::string(key.substr(at + 1))};
+  }
+  const size_t slash = key.rfind('/');
+  if (slash == absl::string_view::npos) return {"", ""};
+  absl::string_view version = key.substr(slash + 1);
+  version = version.substr(0, version.find('_'));
+  return {std::string(key.substr(0, slash)), std::string(version)};
+}
+
+absl::StatusOr<ParsedFile> ParsePnpmLock(absl::string_view text) {
+  BULWARK_ASSIGN_OR_RETURN(std::vector<core::Value> documents,
+                           core::ParseYaml(text, internal::DocumentLimits(), "pnpm-lock.yaml"));
+  ParsedFile parsed;
+  if (documents.empty()) return parsed;
+  const core::Value* packages = documents[0].Find("packages");
+  if (packages == nullptr || !packages->is_map()) return parsed;
+  for (const core::MapEntry& entry : packages->map_value()) {
+    auto [name, version] = PnpmKey(entry.key);
+    if (const std::string explicit_name = StringField(entry.value, "name");
+        !explicit_name.empty()) {
+      name = explicit_name;
+      if (std::string v = StringField(entry.value, "version"); !v.empty()) version = v;
+    }
+    if (!internal::IsPlainToken(name) || !internal::IsPlainToken(version)) continue;
+    v1::Package& package =
+        parsed.packages.emplace_back(NpmPackage(internal::SanitizeUtf8(name), version));
+    AddLockFlags(entry.value, package);
+  }
+  return parsed;
+}
+
+class JavaScriptLockCataloger : public Cataloger {
+ public:
+  absl::string_view name() const override { return "javascript-lock"; }
+
+  bool Wants(absl::string_view path) const override {
+    const absl::string_view base = Basename(path);
+    if (base != "package-lock.json" && base != "npm-shrinkwrap.json" && base != "yarn.lock" &&
+        base != "pnpm-lock.yaml") {
+      return false;
+    }
+    return !InsideNodeModules(path);
+  }
+
+  absl::StatusOr<ParsedFile> Parse(absl::string_view path,
+                                   absl::string_view content) const override {
+    const absl::string_view base = Basename(path);
+    if (base == "yarn.lock") return ParseYarnLock(content);
+    if (base == "pnpm-lock.yaml") return ParsePnpmLock(content);
+    BULWARK_ASSIGN_OR_RETURN(core::Value json,
+                             core::ParseJson(content, internal::DocumentLimits(), base));
+    return ParsePackageLock(json);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<const Cataloger> NewNpmInstalledCataloger() {
+  return std::make_unique<NpmInstalledCataloger>();
+}
+
+std::unique_ptr<const Cataloger> NewJavaScriptLockCataloger() {
+  return std::make_unique<JavaScriptLockCataloger>();
+}
+
+}  // namespace bulwark::sbom
