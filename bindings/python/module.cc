@@ -4,6 +4,7 @@
 #include "bulwark/bindings/python/core_bindings.h"
 #include "bulwark/bindings/python/image_bindings.h"
 #include "bulwark/bindings/python/status_exceptions.h"
+#include "bulwark/bindings/python/vuln_bindings.h"
 #include "bulwark/core/version.h"
 #include "pybind11/pybind11.h"
 
@@ -19,4 +20,6 @@ PYBIND11_MODULE(_bulwark, module) {
   py::module_ image = module.def_submodule(
       "image", "bulwark::image: container images, their history and merged filesystem.");
   bulwark::python::DefineImageBindings(image);
+  py::module_ vuln = module.def_submodule("vuln", "bulwark::vuln: version ordering by ecosystem.");
+  bulwark::python::DefineVulnBindings(vuln);
 }
