@@ -22,6 +22,7 @@
 #include "bulwark/core/testing/shared_testdata.h"
 #include "bulwark/image/vuln/internal/apk_version.h"
 #include "bulwark/image/vuln/internal/dpkg_version.h"
+#include "bulwark/image/vuln/internal/pep440_specifier.h"
 #include "bulwark/image/vuln/internal/pep440_version.h"
 #include "bulwark/image/vuln/internal/rpm_version.h"
 #include "bulwark/image/vuln/internal/semver_version.h"
@@ -344,6 +345,22 @@ TEST(VersionConformance, Pep440Normalize) {
     auto v = internal::ParsePep440Version(row.fields[0]);
     std::string got = v.ok() ? internal::NormalizedPep440(*v) : v.status().ToString();
     Check(file, row, got == row.fields[1], got);
+  }
+}
+
+// packaging's tests evaluate Specifier(spec, prereleases=True).contains(version).
+TEST(VersionConformance, Pep440Specifier) {
+  const std::string file = "pep440/pep440_specifier.tsv";
+  BULWARK_SHARED_PATH_OR_SKIP(path, "conformance/versions/" + file);
+  for (const Row& row : ReadRows(path)) {
+    ASSERT_GE(row.fields.size(), 3u) << row.line;
+    auto v = internal::ParsePep440Version(row.fields[0]);
+    ASSERT_TRUE(v.ok()) << row.line;
+    absl::StatusOr<bool> got =
+        internal::Pep440SpecifierContains(row.fields[2], *v, /*prereleases=*/true);
+    bool want = row.fields[1] == "satisfies";
+    Check(file, row, got.ok() && *got == want,
+          got.ok() ? (*got ? "satisfied" : "not satisfied") : got.status().ToString());
   }
 }
 
