@@ -22,6 +22,7 @@
 #include "bulwark/core/testing/shared_testdata.h"
 #include "bulwark/image/vuln/internal/apk_version.h"
 #include "bulwark/image/vuln/internal/dpkg_version.h"
+#include "bulwark/image/vuln/internal/node_semver_range.h"
 #include "bulwark/image/vuln/internal/pep440_specifier.h"
 #include "bulwark/image/vuln/internal/pep440_version.h"
 #include "bulwark/image/vuln/internal/rpm_version.h"
@@ -304,6 +305,24 @@ TEST(VersionConformance, SemverValid) {
               v->patch == row.fields[3] && absl::StrJoin(v->prerelease, ".") == row.fields[4] &&
               absl::StrJoin(v->build, ".") == row.fields[5];
     Check(file, row, ok, v.ok() ? "fields differ" : v.status().ToString());
+  }
+}
+
+// Rows are "range op version [option]", option "loose" or "includePrerelease".
+TEST(VersionConformance, SemverRange) {
+  const std::string file = "semver/semver_range.tsv";
+  BULWARK_SHARED_PATH_OR_SKIP(path, "conformance/versions/" + file);
+  for (const Row& row : ReadRows(path, /*unescape=*/true)) {
+    ASSERT_GE(row.fields.size(), 3u) << row.line;
+    internal::NodeRangeOptions options;
+    std::string option = row.fields.size() > 3 ? row.fields[3] : "";
+    options.loose = option == "loose";
+    options.include_prerelease = option == "includePrerelease";
+    absl::StatusOr<bool> got = internal::NodeSemverSatisfies(row.fields[0], row.fields[2], options);
+    // node-semver's satisfies() is false for a range it cannot parse.
+    bool satisfied = got.ok() && *got;
+    Check(file, row, satisfied == (row.fields[1] == "satisfies"),
+          got.ok() ? (*got ? "satisfied" : "not satisfied") : got.status().ToString());
   }
 }
 
