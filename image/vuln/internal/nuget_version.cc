@@ -53,11 +53,8 @@ absl::StatusOr<NuGetVersion> ParseNuGetVersion(absl::string_view text) {
   }
   std::vector<absl::string_view> parts = absl::StrSplit(rest, '.');
   if (parts.size() > 4) return absl::InvalidArgumentError("more than 4 numeric parts");
-  for (size_t i = 0; i < 4; ++i) {
-    if (i >= parts.size()) {
-      v.parts[i] = "0";
-      continue;
-    }
+  v.parts.fill(std::string(1, '0'));
+  for (size_t i = 0; i < parts.size(); ++i) {
     if (!AllDigits(parts[i])) {
       return absl::InvalidArgumentError(
           absl::StrCat("part ", i + 1, " \"", absl::CEscape(parts[i]), "\" is not a number"));
