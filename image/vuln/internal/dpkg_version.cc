@@ -32,8 +32,8 @@ int VerRevCmp(absl::string_view a, absl::string_view b) {
       int ac = Order(at(a, i));
       int bc = Order(at(b, j));
       if (ac != bc) return Sign(ac - bc);
-      ++i;
-      ++j;
+      if (i < a.size()) ++i;
+      if (j < b.size()) ++j;
     }
     size_t a_start = i, b_start = j;
     while (i < a.size() && IsAsciiDigit(a[i])) ++i;
@@ -55,6 +55,8 @@ absl::StatusOr<DpkgVersion> ParseDpkgVersion(absl::string_view text) {
     if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
       return Invalid("version string has embedded spaces");
     }
+    // dpkg reads C strings: a NUL would end the version there.
+    if (c == '\0') return Invalid("version string has an embedded NUL byte");
   }
   DpkgVersion version;
   absl::string_view rest = text;
