@@ -9,8 +9,8 @@
 namespace bulwark::cli {
 
 absl::StatusOr<ExitCode> RunVersionCompare(const ParsedArgs& args) {
-  BULWARK_ASSIGN_OR_RETURN(int order, vuln::CompareVersions(args.positional[0], args.positional[1],
-                                                            args.positional[2]));
+  BULWARK_ASSIGN_OR_RETURN(
+      int order, vuln::CompareVersions(args.positional[0], args.positional[1], args.positional[2]));
   WriteToStdout(order < 0 ? "<\n" : order > 0 ? ">\n" : "=\n");
   return ExitCode::kOk;
 }

@@ -36,7 +36,8 @@ uint64_t SourceBytes() {
   uint64_t bytes = 0;
   for (const std::string& dir : JsonSources()) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".json") bytes += entry.file_size();
+      if (entry.is_regular_file() && entry.path().extension() == ".json")
+        bytes += entry.file_size();
     }
   }
   return bytes;
@@ -63,8 +64,8 @@ void BM_LoadSources(benchmark::State& state) {
 BENCHMARK(BM_LoadSources)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 void BM_LoadCompiled(benchmark::State& state) {
-  std::string path = absl::StrCat(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp",
-                                  "/bulwark_bench_osv.db");
+  std::string path =
+      absl::StrCat(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp", "/bulwark_bench_osv.db");
   if (!FullDatabase().SaveCompiled(path).ok()) std::abort();
   for (auto _ : state) {
     auto db = Database::LoadCompiled(path);
@@ -89,8 +90,8 @@ std::vector<Query> Queries() {
     for (const v1::Record& record : db.records()) {
       for (const v1::Affected& affected : record.affected()) {
         if (queries.size() >= 10'000) break;
-        std::string version = affected.ecosystem().rfind("AlmaLinux", 0) == 0 ? "0:0.1-1.el9"
-                                                                                : "0.0.1";
+        std::string version =
+            affected.ecosystem().rfind("AlmaLinux", 0) == 0 ? "0:0.1-1.el9" : "0.0.1";
         for (const v1::Range& range : affected.ranges()) {
           for (const v1::Event& event : range.events()) {
             if (event.has_fixed() && round % 2 == 0) version = event.fixed();

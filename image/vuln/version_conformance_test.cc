@@ -208,7 +208,7 @@ TEST(VersionConformance, PythonDebianParse) {
       ok = v.ok() && v->warning.empty() && absl::StrCat(v->epoch) == epoch &&
            v->upstream == row.fields[2] && v->revision == row.fields[3];
     }
-    Check(file, row, ok, v.ok() ? v->upstream : v.status().ToString());
+    Check(file, row, ok, v.ok() ? std::string(v->upstream) : v.status().ToString());
   }
 }
 

@@ -75,12 +75,12 @@ absl::StatusOr<DpkgVersion> ParseDpkgVersion(absl::string_view text) {
     if (rest.empty()) return Invalid("nothing after colon in version number");
   }
   if (size_t hyphen = rest.rfind('-'); hyphen != absl::string_view::npos) {
-    version.revision = std::string(rest.substr(hyphen + 1));
+    version.revision = rest.substr(hyphen + 1);
     if (version.revision.empty()) return Invalid("revision number is empty");
     rest = rest.substr(0, hyphen);
   }
   if (rest.empty()) return Invalid("version number is empty");
-  version.upstream = std::string(rest);
+  version.upstream = rest;
 
   if (!IsAsciiDigit(version.upstream[0])) {
     version.warning = "version number does not start with digit";

@@ -12,19 +12,21 @@
 
 namespace bulwark::vuln::internal {
 
+// The parts borrow from the text that was parsed (comparisons allocate nothing).
 struct DpkgVersion {
   uint32_t epoch = 0;
-  std::string upstream;
-  std::string revision;  // "" when the version has no '-'.
+  absl::string_view upstream;
+  absl::string_view revision;  // "" when the version has no '-'.
   // Set when dpkg accepts the version only with a warning (Debian policy says "should"): the
   // upstream part does not start with a digit, or a part holds a character policy forbids.
   // `dpkg --compare-versions` still compares such versions, and so does Bulwark.
-  std::string warning;
+  absl::string_view warning;
 };
 
-// Parses `text` as dpkg does; leading and trailing whitespace is ignored. Errors
-// (InvalidArgument, dpkg's wording): empty version, embedded spaces, an empty, non-numeric,
-// negative or too big epoch, nothing after the colon, an empty revision, an empty upstream part.
+// Parses `text` (which must outlive the result) as dpkg does; leading and trailing whitespace is
+// ignored. Errors (InvalidArgument, dpkg's wording): empty version, embedded spaces, an empty,
+// non-numeric, negative or too big epoch, nothing after the colon, an empty revision, an empty
+// upstream part.
 absl::StatusOr<DpkgVersion> ParseDpkgVersion(absl::string_view text);
 
 // dpkg's order: epoch, then upstream and revision by verrevcmp ('~' before everything, even the
