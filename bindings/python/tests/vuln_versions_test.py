@@ -127,3 +127,12 @@ def test_sorting_with_cmp_to_key_follows_the_ecosystem():
     versions = ["1.0", "1.0.post1", "1.0rc1", "1.0.dev0", "0.9"]
     key = functools.cmp_to_key(functools.partial(vuln.compare_versions, "PyPI"))
     assert sorted(versions, key=key) == ["0.9", "1.0.dev0", "1.0rc1", "1.0", "1.0.post1"]
+
+
+def test_batch_accepts_lists_and_rejects_non_strings():
+    assert vuln.compare_versions_many("npm", [["1.0.0", "2.0.0"], ("2.0.0", "1.0.0")]) == [-1, 1]
+    assert vuln.compare_versions_many("npm", iter([])) == []
+    with pytest.raises(TypeError):
+        vuln.compare_versions_many("npm", [("1.0.0", 1)])
+    with pytest.raises(TypeError):
+        vuln.compare_versions_many("npm", [("1.0.0",)])
