@@ -6,6 +6,7 @@
 #include "bulwark/bindings/python/sbom_bindings.h"
 #include "bulwark/bindings/python/sign_bindings.h"
 #include "bulwark/bindings/python/status_exceptions.h"
+#include "bulwark/bindings/python/vuln_bindings.h"
 #include "bulwark/core/version.h"
 #include "pybind11/pybind11.h"
 
@@ -27,4 +28,6 @@ PYBIND11_MODULE(_bulwark, module) {
   py::module_ sign = module.def_submodule(
       "sign", "bulwark::sign: cosign signatures, Sigstore bundles, DSSE and in-toto.");
   bulwark::python::DefineSignBindings(sign);
+  py::module_ vuln = module.def_submodule("vuln", "bulwark::vuln: version ordering by ecosystem.");
+  bulwark::python::DefineVulnBindings(vuln);
 }

@@ -52,7 +52,7 @@ struct CommandMatch {
   const Command* command;
   size_t words;
 };
-// Finds the command whose name is words[0] or "words[0] words[1]"; nullopt when none is.
+// Finds the command whose name is "words[0] words[1]" or else words[0]; nullopt when none is.
 std::optional<CommandMatch> MatchCommand(absl::Span<const std::string> words);
 
 // The commands of the group `group` ("image" gives "image files", "image inspect"), by name;
@@ -69,6 +69,7 @@ absl::StatusOr<ExitCode> RunSign(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSigstoreVerifyBundle(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVerify(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVersion(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunVersionCompare(const ParsedArgs& args);
 
 }  // namespace bulwark::cli
 

@@ -258,6 +258,24 @@ Flags:
           .max_arguments = 0,
           .run = RunVersion,
       },
+      {
+          .name = "version compare",
+          .summary = "Order two package versions as the ecosystem's own tool does",
+          .usage = R"(usage: bulwark version compare ECOSYSTEM A B
+
+Prints "<", "=" or ">": how version A sorts against version B in ECOSYSTEM, by the rules of the
+ecosystem's own tool (dpkg, apk, rpm, PEP 440, node-semver, Go modules, semver 2.0.0, Maven,
+RubyGems, Composer, NuGet, pub, R, Cabal). "=" means equal in that order ("1.0" and "1" in PyPI).
+ECOSYSTEM is an OSV ecosystem name, optionally with a release suffix:
+  Debian Ubuntu Alpine "Red Hat" AlmaLinux "Rocky Linux" openSUSE SUSE PyPI npm Go crates.io
+  Maven RubyGems Packagist NuGet Pub CRAN Hackage   (e.g. Debian:12, Alpine:v3.18)
+An invalid version is an input error (exit 2) that says why. Put "--" before versions that
+start with "-".
+)",
+          .min_arguments = 3,
+          .max_arguments = 3,
+          .run = RunVersionCompare,
+      },
   };
   return *kCommands;
 }
@@ -275,11 +293,13 @@ const Command* FindCommand(absl::string_view name) {
 
 std::optional<CommandMatch> MatchCommand(absl::Span<const std::string> words) {
   if (words.empty()) return std::nullopt;
-  if (const Command* command = FindCommand(words[0])) return CommandMatch{command, 1};
-  if (words.size() < 2) return std::nullopt;
-  if (const Command* command = FindCommand(absl::StrCat(words[0], " ", words[1]))) {
-    return CommandMatch{command, 2};
+  // A group verb wins over a one-word command of the same name ("version compare", "version").
+  if (words.size() >= 2) {
+    if (const Command* command = FindCommand(absl::StrCat(words[0], " ", words[1]))) {
+      return CommandMatch{command, 2};
+    }
   }
+  if (const Command* command = FindCommand(words[0])) return CommandMatch{command, 1};
   return std::nullopt;
 }
 

@@ -5,6 +5,7 @@
     bulwark.core.parse_yaml_file("pod.yaml")  # [{'apiVersion': 'v1', ...}]
     bulwark.image.open("app.tar").lookup("etc/passwd").mode  # 420
     bulwark.sbom.catalog("app.tar").packages[0].purl   # 'pkg:deb/debian/adduser@3.134?...'
+    bulwark.vuln.compare_versions("Debian", "1.0-1", "1.0~rc1-1")  # 1
 
 Every error is a bulwark.Error; common ones also derive from the builtin that fits
 (InvalidArgumentError is a ValueError, NotFoundError a FileNotFoundError). The functions release
@@ -21,7 +22,7 @@ from bulwark._bulwark import (
     UnimplementedError,
     __version__,
 )
-from bulwark import core, image, sbom, sign
+from bulwark import core, image, sbom, sign, vuln
 
 __all__ = [
     "DataLossError",
@@ -36,4 +37,5 @@ __all__ = [
     "image",
     "sbom",
     "sign",
+    "vuln",
 ]

@@ -2,6 +2,7 @@ from bulwark import core as core
 from bulwark import image as image
 from bulwark import sbom as sbom
 from bulwark import sign as sign
+from bulwark import vuln as vuln
 
 __version__: str
 
@@ -43,4 +44,5 @@ __all__ = [
     "image",
     "sbom",
     "sign",
+    "vuln",
 ]

@@ -1,0 +1,96 @@
+#include "bulwark/bindings/python/vuln_bindings.h"
+
+#include <Python.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "bulwark/bindings/python/status_exceptions.h"
+#include "bulwark/image/vuln/version.h"
+#include "pybind11/stl.h"
+
+namespace bulwark::python {
+
+namespace py = pybind11;
+
+namespace {
+
+absl::StatusOr<std::vector<int>> CompareMany(
+    const std::string& ecosystem,
+    const std::vector<std::pair<absl::string_view, absl::string_view>>& pairs) {
+  absl::StatusOr<vuln::VersionScheme> scheme = vuln::SchemeForEcosystem(ecosystem);
+  if (!scheme.ok()) return scheme.status();
+  std::vector<int> out;
+  out.reserve(pairs.size());
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    absl::StatusOr<int> order = vuln::CompareVersions(ecosystem, pairs[i].first, pairs[i].second);
+    if (!order.ok()) {
+      return absl::Status(order.status().code(),
+                          absl::StrCat("pair ", i, ": ", order.status().message()));
+    }
+    out.push_back(*order);
+  }
+  return out;
+}
+
+}  // namespace
+
+void DefineVulnBindings(py::module_& vuln) {
+  vuln.def(
+      "compare_versions",
+      [](std::string ecosystem, std::string a, std::string b) {
+        absl::StatusOr<int> order;
+        {
+          py::gil_scoped_release nogil;
+          order = vuln::CompareVersions(ecosystem, a, b);
+        }
+        return ValueOrThrow(std::move(order));
+      },
+      py::arg("ecosystem"), py::arg("a"), py::arg("b"),
+      "-1, 0 or 1 as version a sorts before, equal to or after b in the OSV ecosystem "
+      "(\"Debian\", \"PyPI\", \"npm\", ... optionally \"Debian:12\"). Raises "
+      "InvalidArgumentError (a ValueError) for an invalid version or unknown ecosystem.");
+  vuln.def(
+      "compare_versions_many",
+      [](std::string ecosystem, py::iterable pairs) {
+        // Borrow each str's UTF-8 buffer (no copies); `alive` keeps the strings referenced
+        // while the GIL is released.
+        std::vector<py::object> alive;
+        std::vector<std::pair<absl::string_view, absl::string_view>> views;
+        for (py::handle item : pairs) {
+          if (!PySequence_Check(item.ptr()) || PySequence_Size(item.ptr()) != 2) {
+            throw py::type_error("compare_versions_many: each item must be a pair (a, b)");
+          }
+          py::sequence pair = py::reinterpret_borrow<py::sequence>(item);
+          absl::string_view sides[2];
+          for (int side = 0; side < 2; ++side) {
+            py::object text = pair[side];
+            Py_ssize_t size = 0;
+            const char* utf8 =
+                PyUnicode_Check(text.ptr()) ? PyUnicode_AsUTF8AndSize(text.ptr(), &size) : nullptr;
+            if (utf8 == nullptr) {
+              if (PyErr_Occurred()) throw py::error_already_set();
+              throw py::type_error("compare_versions_many: versions must be str");
+            }
+            sides[side] = absl::string_view(utf8, static_cast<size_t>(size));
+            alive.push_back(std::move(text));
+          }
+          views.emplace_back(sides[0], sides[1]);
+        }
+        absl::StatusOr<std::vector<int>> orders;
+        {
+          py::gil_scoped_release nogil;
+          orders = CompareMany(ecosystem, views);
+        }
+        return ValueOrThrow(std::move(orders));
+      },
+      py::arg("ecosystem"), py::arg("pairs"),
+      "compare_versions for each (a, b) of pairs, in one call (for bulk work and benchmarks). "
+      "Raises InvalidArgumentError naming the first invalid pair.");
+}
+
+}  // namespace bulwark::python

@@ -1,0 +1,41 @@
+// Python package versions as PEP 440 defines them and pypa/packaging's Version parses, prints
+// and orders them: [N!]N(.N)*[{a|b|rc}N][.postN][.devN][+local], with the spelling variants the
+// PEP normalises (alpha, preview, -1 for .post1, v prefix, surrounding whitespace, any case).
+// Thread safety: pure functions.
+#ifndef BULWARK_IMAGE_VULN_INTERNAL_PEP440_VERSION_H_
+#define BULWARK_IMAGE_VULN_INTERNAL_PEP440_VERSION_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace bulwark::vuln::internal {
+
+// Numbers are kept as digit strings without leading zeros ("" is zero), so any size orders right.
+struct Pep440Version {
+  std::string epoch;
+  std::vector<std::string> release;
+  std::optional<std::string> pre_label;  // "a", "b" or "rc".
+  std::string pre_number;
+  std::optional<std::string> post;
+  std::optional<std::string> dev;
+  std::vector<std::string> local;  // Lower case; digit-only segments without leading zeros.
+
+  bool is_prerelease() const { return pre_label.has_value() || dev.has_value(); }
+};
+
+// Errors: InvalidArgument "not a PEP 440 version" with the first offending part when known.
+absl::StatusOr<Pep440Version> ParsePep440Version(absl::string_view text);
+
+// The normalised form, as str(packaging.version.Version(text)) prints it ("1.0a1.post2+abc.5").
+std::string NormalizedPep440(const Pep440Version& version);
+
+// packaging's _cmpkey order. Returns -1, 0 or 1.
+int ComparePep440Versions(const Pep440Version& a, const Pep440Version& b);
+
+}  // namespace bulwark::vuln::internal
+
+#endif  // BULWARK_IMAGE_VULN_INTERNAL_PEP440_VERSION_H_

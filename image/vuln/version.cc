@@ -1,0 +1,207 @@
+#include "bulwark/image/vuln/version.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "bulwark/image/vuln/internal/apk_version.h"
+#include "bulwark/image/vuln/internal/composer_version.h"
+#include "bulwark/image/vuln/internal/dpkg_version.h"
+#include "bulwark/image/vuln/internal/maven_version.h"
+#include "bulwark/image/vuln/internal/nuget_version.h"
+#include "bulwark/image/vuln/internal/numeric.h"
+#include "bulwark/image/vuln/internal/numeric_list_version.h"
+#include "bulwark/image/vuln/internal/pep440_version.h"
+#include "bulwark/image/vuln/internal/rpm_version.h"
+#include "bulwark/image/vuln/internal/rubygems_version.h"
+#include "bulwark/image/vuln/internal/semver_version.h"
+
+namespace bulwark::vuln {
+namespace {
+
+using internal::SemverDialect;
+
+struct EcosystemScheme {
+  absl::string_view ecosystem;
+  VersionScheme scheme;
+};
+
+constexpr EcosystemScheme kEcosystems[] = {
+    {"AlmaLinux", VersionScheme::kRpm},
+    {"Alpine", VersionScheme::kApk},
+    {"CRAN", VersionScheme::kCran},
+    {"Debian", VersionScheme::kDpkg},
+    {"Go", VersionScheme::kGo},
+    {"Hackage", VersionScheme::kHackage},
+    {"Maven", VersionScheme::kMaven},
+    {"NuGet", VersionScheme::kNuGet},
+    {"Packagist", VersionScheme::kComposer},
+    {"Pub", VersionScheme::kPub},
+    {"PyPI", VersionScheme::kPep440},
+    {"Red Hat", VersionScheme::kRpm},
+    {"Rocky Linux", VersionScheme::kRpm},
+    {"RubyGems", VersionScheme::kRubyGems},
+    {"SUSE", VersionScheme::kRpm},
+    {"Ubuntu", VersionScheme::kDpkg},
+    {"crates.io", VersionScheme::kSemver},
+    {"npm", VersionScheme::kNpm},
+    {"openSUSE", VersionScheme::kRpm},
+};
+
+// Parses both versions with `parse` and orders them with `compare`; errors name which side.
+template <typename Parse, typename Compare>
+absl::StatusOr<int> ParseAndCompare(absl::string_view a, absl::string_view b, Parse parse,
+                                    Compare compare) {
+  auto pa = parse(a);
+  if (!pa.ok()) return pa.status();
+  auto pb = parse(b);
+  if (!pb.ok()) return pb.status();
+  return internal::Sign(compare(*pa, *pb));
+}
+
+// A parse function for `dialect`, in the shape ParseAndCompare wants.
+auto SemverParser(SemverDialect dialect) {
+  return [dialect](absl::string_view text) { return internal::ParseSemver(text, dialect); };
+}
+
+// Which version failed to parse is found by parsing it alone; the message then names it.
+absl::Status Annotate(absl::string_view label, absl::string_view version, const absl::Status& s) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(label, " version \"", absl::CEscape(version), "\": ", s.message()));
+}
+
+absl::StatusOr<int> CompareRaw(VersionScheme scheme, absl::string_view a, absl::string_view b) {
+  switch (scheme) {
+    case VersionScheme::kDpkg:
+      return ParseAndCompare(a, b, internal::ParseDpkgVersion, internal::CompareDpkgVersions);
+    case VersionScheme::kApk: {
+      for (absl::string_view v : {a, b}) {
+        if (absl::Status s = internal::ValidateApkVersion(v); !s.ok()) return s;
+      }
+      return internal::CompareApkVersions(a, b);
+    }
+    case VersionScheme::kRpm:
+      return ParseAndCompare(a, b, internal::ParseRpmVersion, internal::CompareRpmVersions);
+    case VersionScheme::kPep440:
+      return ParseAndCompare(a, b, internal::ParsePep440Version, internal::ComparePep440Versions);
+    case VersionScheme::kNpm:
+      return ParseAndCompare(a, b, SemverParser(SemverDialect::kNode), internal::CompareSemver);
+    case VersionScheme::kGo:
+      return ParseAndCompare(a, b, SemverParser(SemverDialect::kGo), internal::CompareSemver);
+    case VersionScheme::kSemver:
+      return ParseAndCompare(a, b, SemverParser(SemverDialect::kSemver2), internal::CompareSemver);
+    case VersionScheme::kPub:
+      return ParseAndCompare(a, b, SemverParser(SemverDialect::kPub), internal::ComparePubVersions);
+    case VersionScheme::kMaven:
+      return ParseAndCompare(a, b, internal::ParseMavenVersion, internal::CompareMavenVersions);
+    case VersionScheme::kRubyGems:
+      return ParseAndCompare(a, b, internal::ParseGemVersion, internal::CompareGemVersions);
+    case VersionScheme::kComposer:
+      return ParseAndCompare(a, b, internal::NormalizeComposerVersion,
+                             [](const std::string& x, const std::string& y) {
+                               return internal::PhpVersionCompare(x, y);
+                             });
+    case VersionScheme::kNuGet:
+      return ParseAndCompare(a, b, internal::ParseNuGetVersion, internal::CompareNuGetVersions);
+    case VersionScheme::kCran:
+      return ParseAndCompare(a, b, internal::ParseCranVersion, internal::CompareNumericLists);
+    case VersionScheme::kHackage:
+      return ParseAndCompare(a, b, internal::ParseHackageVersion, internal::CompareNumericLists);
+  }
+  return absl::InternalError("unknown version scheme");
+}
+
+absl::StatusOr<int> CompareLabelled(VersionScheme scheme, absl::string_view label,
+                                    absl::string_view a, absl::string_view b) {
+  for (absl::string_view v : {a, b}) {
+    if (v.size() > kMaxVersionLength) {
+      return Annotate(
+          label, v.substr(0, 64),
+          absl::InvalidArgumentError(absl::StrCat("longer than ", kMaxVersionLength, " bytes")));
+    }
+  }
+  absl::StatusOr<int> result = CompareRaw(scheme, a, b);
+  if (result.ok()) return result;
+  // Name the side that is invalid.
+  absl::StatusOr<int> a_alone = CompareRaw(scheme, a, a);
+  return Annotate(label, a_alone.ok() ? b : a, result.status());
+}
+
+}  // namespace
+
+absl::StatusOr<VersionScheme> SchemeForEcosystem(absl::string_view ecosystem) {
+  absl::string_view name = ecosystem.substr(0, ecosystem.find(':'));
+  for (const EcosystemScheme& row : kEcosystems) {
+    if (row.ecosystem == name) return row.scheme;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown ecosystem \"", absl::CEscape(ecosystem), "\" (known: ",
+                   absl::StrJoin(kEcosystems, ", ",
+                                 [](std::string* out, const EcosystemScheme& row) {
+                                   out->append(row.ecosystem.data(), row.ecosystem.size());
+                                 }),
+                   ")"));
+}
+
+absl::string_view SchemeName(VersionScheme scheme) {
+  switch (scheme) {
+    case VersionScheme::kDpkg:
+      return "dpkg";
+    case VersionScheme::kApk:
+      return "apk";
+    case VersionScheme::kRpm:
+      return "rpm";
+    case VersionScheme::kPep440:
+      return "PEP 440";
+    case VersionScheme::kNpm:
+      return "node-semver";
+    case VersionScheme::kGo:
+      return "Go module";
+    case VersionScheme::kSemver:
+      return "semver 2.0.0";
+    case VersionScheme::kMaven:
+      return "Maven";
+    case VersionScheme::kRubyGems:
+      return "RubyGems";
+    case VersionScheme::kComposer:
+      return "Composer";
+    case VersionScheme::kNuGet:
+      return "NuGet";
+    case VersionScheme::kPub:
+      return "pub_semver";
+    case VersionScheme::kCran:
+      return "R package_version";
+    case VersionScheme::kHackage:
+      return "Cabal";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<int> CompareVersions(absl::string_view ecosystem, absl::string_view a,
+                                    absl::string_view b) {
+  absl::StatusOr<VersionScheme> scheme = SchemeForEcosystem(ecosystem);
+  if (!scheme.ok()) return scheme.status();
+  return CompareLabelled(*scheme, ecosystem.substr(0, ecosystem.find(':')), a, b);
+}
+
+absl::StatusOr<int> CompareVersions(VersionScheme scheme, absl::string_view a,
+                                    absl::string_view b) {
+  return CompareLabelled(scheme, SchemeName(scheme), a, b);
+}
+
+absl::Status ValidateVersion(absl::string_view ecosystem, absl::string_view version) {
+  absl::StatusOr<VersionScheme> scheme = SchemeForEcosystem(ecosystem);
+  if (!scheme.ok()) return scheme.status();
+  absl::string_view label = ecosystem.substr(0, ecosystem.find(':'));
+  if (*scheme == VersionScheme::kDpkg && version.size() <= kMaxVersionLength) {
+    absl::StatusOr<internal::DpkgVersion> parsed = internal::ParseDpkgVersion(version);
+    if (parsed.ok() && !parsed->warning.empty()) {
+      return Annotate(label, version, absl::InvalidArgumentError(parsed->warning));
+    }
+  }
+  return CompareLabelled(*scheme, label, version, version).status();
+}
+
+}  // namespace bulwark::vuln
