@@ -1,0 +1,76 @@
+// A Falco condition compiled for evaluation: macros inlined, list names replaced by their items,
+// fields bound, literals parsed (numbers, CIDR networks, RE2 patterns, hex byte strings). The
+// tree is immutable after Compile(); Evaluate() is const and safe from many threads.
+//   BULWARK_ASSIGN_OR_RETURN(Node root, compiler.Compile(*ast));
+//   bool hit = root.Evaluate(context);
+#ifndef BULWARK_RUNTIME_INTERNAL_COMPILED_CONDITION_H_
+#define BULWARK_RUNTIME_INTERNAL_COMPILED_CONDITION_H_
+
+#include <bitset>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "bulwark/runtime/internal/condition_ast.h"
+#include "bulwark/runtime/internal/fields.h"
+
+namespace bulwark::runtime::internal {
+
+// Event types a condition can match; all bits set means "every event type".
+using EventTypeSet = std::bitset<256>;
+
+struct Comparison;
+
+class Node {
+ public:
+  enum class Kind { kAnd, kOr, kNot, kCompare };
+  Node();
+  ~Node();
+  Node(Node&&) noexcept;
+  Node& operator=(Node&&) noexcept;
+
+  bool Evaluate(ExtractContext& context) const;
+  // The event types this node can match (Falco's evttype resolution, with De Morgan under not).
+  EventTypeSet EventTypes(bool inverted = false) const;
+
+  Kind kind = Kind::kCompare;
+  std::vector<Node> children;
+  std::unique_ptr<Comparison> comparison;
+};
+
+// How the compiler resolves names. Lists map to their already expanded items; macros to their
+// parsed syntax tree. Borrowed for the duration of Compile().
+struct CompileScope {
+  const absl::flat_hash_map<std::string, std::vector<std::string>>* lists = nullptr;
+  const absl::flat_hash_map<std::string, const Expr*>* macros = nullptr;
+  // Called with each macro and list name the condition uses.
+  std::function<void(const std::string&)> on_macro_used;
+  std::function<void(const std::string&)> on_list_used;
+};
+
+// What went wrong while compiling: Falco's error class and message.
+struct CompileError {
+  enum class Kind { kSyntax, kUndefinedMacro, kMacroLoop, kUnknownField, kBadValue };
+  Kind kind;
+  std::string message;
+};
+
+// Compiles `expr`. Errors name what was wrong (Falco's wording where tests check it):
+// "Undefined macro 'x' used in filter.", "reference loop in macro 'x'",
+// "filter_check called with nonexistent field f", "unknown event type t".
+absl::StatusOr<Node> CompileCondition(const Expr& expr, const CompileScope& scope,
+                                      CompileError* error);
+
+// Builds a comparison node for exception items: `field op values` with values already decided
+// (a list for in/intersects/pmatch, one value otherwise).
+absl::StatusOr<Node> CompileComparison(const FieldExpr& field, const std::string& op,
+                                       const Operand& operand, const CompileScope& scope,
+                                       CompileError* error);
+
+}  // namespace bulwark::runtime::internal
+
+#endif  // BULWARK_RUNTIME_INTERNAL_COMPILED_CONDITION_H_

@@ -1,0 +1,28 @@
+// Parses Falco condition text into a syntax tree (lexer and recursive-descent parser).
+//   absl::StatusOr<std::unique_ptr<Expr>> ast = ParseCondition("evt.type=open and proc.name=cat");
+// Grammar (libsinsp's): or/and/not with the usual precedence, parentheses, `field op value`,
+// `field op (list)`, unary `exists`, transformers `tolower(f)` and `val(f)`, bare identifiers as
+// macro references. Errors: InvalidArgument "<what> at offset N". Nesting is capped (kMaxDepth).
+// Thread safety: pure.
+#ifndef BULWARK_RUNTIME_INTERNAL_CONDITION_PARSER_H_
+#define BULWARK_RUNTIME_INTERNAL_CONDITION_PARSER_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "bulwark/runtime/internal/condition_ast.h"
+
+namespace bulwark::runtime::internal {
+
+inline constexpr int kMaxConditionDepth = 200;
+
+// Comparison operators taking one value, a list, or nothing.
+bool IsValueOperator(absl::string_view op);
+bool IsListOperator(absl::string_view op);
+
+absl::StatusOr<std::unique_ptr<Expr>> ParseCondition(absl::string_view text);
+
+}  // namespace bulwark::runtime::internal
+
+#endif  // BULWARK_RUNTIME_INTERNAL_CONDITION_PARSER_H_
