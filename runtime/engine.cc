@@ -27,7 +27,9 @@ void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
       internal::ExtractContext context(event, process, &state_, container);
       for (size_t index : candidates) {
         const internal::CompiledRule& rule = compiled.rules[index];
-        if (rule.condition.Evaluate(context)) on_match(rule, context);
+        if (!rule.condition.Evaluate(context)) continue;
+        on_match(rule, context);
+        if (options_.matching == EngineOptions::Matching::kFirst) break;
       }
     }
   }

@@ -23,6 +23,10 @@ namespace bulwark::runtime {
 
 struct EngineOptions {
   StateOptions state;
+  // kFirst: only the first matching rule (in load order) alerts, as Falco does by default
+  // (rule_matching: first). kAll: every matching rule alerts. Default: kFirst.
+  enum class Matching { kFirst, kAll };
+  Matching matching = Matching::kFirst;
   // Copy the event and container into each Alert. Default: true.
   bool include_event = true;
 };

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_macros.h"
@@ -158,6 +159,14 @@ constexpr absl::string_view kExceptionComps[] = {
 bool IsExceptionComp(absl::string_view comp) {
   return std::find(std::begin(kExceptionComps), std::end(kExceptionComps), comp) !=
          std::end(kExceptionComps);
+}
+
+// The parser puts the byte offset of a syntax error in the status payload.
+int64_t ConditionOffset(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(internal::kConditionOffsetPayload);
+  int64_t offset = -1;
+  if (payload.has_value() && absl::SimpleAtoi(std::string(*payload), &offset)) return offset;
+  return -1;
 }
 
 // ---- The loader ---------------------------------------------------------------------------------
@@ -616,10 +625,9 @@ void Loader::Compile(std::vector<RuleDefinition>& definitions, internal::Compile
   for (MacroDef& macro : macros_.items()) {
     absl::StatusOr<std::unique_ptr<internal::Expr>> ast = internal::ParseCondition(macro.condition);
     if (!ast.ok()) {
-      Error("LOAD_ERR_COMPILE_CONDITION", "macro", macro.name, macro.where.position,
-            std::string(ast.status().message()));
-      file_ = macro.where.file;
-      errors.back().file = macro.where.file;
+      errors.push_back(LoadMessage{
+          "LOAD_ERR_COMPILE_CONDITION", "macro", macro.name, macro.where.file, macro.where.position,
+          std::string(ast.status().message()), ConditionOffset(ast.status())});
       continue;
     }
     macros[macro.name] = ast->get();
@@ -664,7 +672,8 @@ void Loader::Compile(std::vector<RuleDefinition>& definitions, internal::Compile
     absl::StatusOr<std::unique_ptr<internal::Expr>> ast = internal::ParseCondition(def.condition);
     if (!ast.ok()) {
       errors.push_back(LoadMessage{"LOAD_ERR_COMPILE_CONDITION", "rule", def.name, def.file,
-                                   def.position, std::string(ast.status().message())});
+                                   def.position, std::string(ast.status().message()),
+                                   ConditionOffset(ast.status())});
       continue;
     }
     internal::CompileError error{};
@@ -687,8 +696,17 @@ void Loader::Compile(std::vector<RuleDefinition>& definitions, internal::Compile
               operand.kind = internal::Operand::Kind::kList;
               for (const Value& v : value.list_value())
                 operand.items.push_back(ItemFromText(ScalarText(v)));
+            } else if (std::string text = ScalarText(value);
+                       text.size() >= 2 && text.front() == '(' && text.back() == ')') {
+              // "(list_name, item)" written as one value: a list.
+              operand.kind = internal::Operand::Kind::kList;
+              for (absl::string_view part :
+                   absl::StrSplit(absl::string_view(text).substr(1, text.size() - 2), ',')) {
+                std::string item(absl::StripAsciiWhitespace(part));
+                if (!item.empty()) operand.items.push_back(ItemFromText(item));
+              }
             } else {
-              operand.items.push_back(ItemFromText(ScalarText(value)));
+              operand.items.push_back(ItemFromText(text));
             }
             absl::StatusOr<internal::Node> cmp = internal::CompileComparison(
                 ParseFieldText(ex.fields[i]), ex.comps[i], operand, scope, &error);
@@ -785,7 +803,9 @@ std::string LoadMessage::ToString() const {
   std::string where = file;
   if (position.known()) absl::StrAppend(&where, ":", position.ToString());
   std::string item = item_name.empty() ? item_type : absl::StrCat(item_type, " '", item_name, "'");
-  return absl::StrCat(where, ": ", item, ": ", message, " (", code, ")");
+  std::string offset =
+      condition_offset >= 0 ? absl::StrCat(" at condition offset ", condition_offset) : "";
+  return absl::StrCat(where, ": ", item, ": ", message, offset, " (", code, ")");
 }
 
 RuleSet::~RuleSet() = default;

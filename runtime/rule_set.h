@@ -37,7 +37,10 @@ struct LoadMessage {
   std::string file;
   core::SourcePosition position;
   std::string message;
-  // "file:line:column: rule 'name': message (CODE)".
+  // Byte offset of a syntax error inside the condition text (whose position is `position`);
+  // -1 when not a syntax error.
+  int64_t condition_offset = -1;
+  // "file:line:column: rule 'name': message [at condition offset N] (CODE)".
   std::string ToString() const;
 };
 

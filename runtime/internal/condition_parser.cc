@@ -43,7 +43,9 @@ class Parser {
 
  private:
   absl::Status Error(absl::string_view what) const {
-    return absl::InvalidArgumentError(absl::StrCat(what, " at offset ", pos_));
+    absl::Status status = absl::InvalidArgumentError(what);
+    status.SetPayload(kConditionOffsetPayload, absl::Cord(absl::StrCat(pos_)));
+    return status;
   }
 
   void SkipSpace() {

@@ -73,6 +73,10 @@ enum class F {
   kProcIsExeFromMemfd,
   kProcIsExeWritable,
   kProcStartTs,
+  kProcExeIno,
+  kProcExeInoCtime,
+  kProcExeInoMtime,
+  kProcExeInoCtimeDurationProcStart,
   kThreadTid,
   kThreadVtid,
   kThreadCapEffective,
@@ -193,6 +197,11 @@ constexpr Spec kFields[] = {
     {"proc.is_exe_from_memfd", F::kProcIsExeFromMemfd, T::kBool, Arg::kNone},
     {"proc.is_exe_writable", F::kProcIsExeWritable, T::kBool, Arg::kNone},
     {"proc.start_ts", F::kProcStartTs, T::kNumber, Arg::kNone},
+    {"proc.exe_ino", F::kProcExeIno, T::kNumber, Arg::kNone},
+    {"proc.exe_ino.ctime", F::kProcExeInoCtime, T::kNumber, Arg::kNone},
+    {"proc.exe_ino.mtime", F::kProcExeInoMtime, T::kNumber, Arg::kNone},
+    {"proc.exe_ino.ctime_duration_proc_start", F::kProcExeInoCtimeDurationProcStart, T::kNumber,
+     Arg::kNone},
     {"thread.tid", F::kThreadTid, T::kNumber, Arg::kNone},
     {"thread.vtid", F::kThreadVtid, T::kNumber, Arg::kNone},
     {"thread.cap_effective", F::kThreadCapEffective, T::kString, Arg::kNone},
@@ -1002,6 +1011,20 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
       return;
     case F::kProcStartTs:
       if (p) number(static_cast<int64_t>(p->start_time_ns()));
+      return;
+    case F::kProcExeIno:
+      if (p && p->exe_ino() != 0) number(static_cast<int64_t>(p->exe_ino()));
+      return;
+    case F::kProcExeInoCtime:
+      if (p && p->exe_ino_ctime_ns() != 0) number(static_cast<int64_t>(p->exe_ino_ctime_ns()));
+      return;
+    case F::kProcExeInoMtime:
+      if (p && p->exe_ino_mtime_ns() != 0) number(static_cast<int64_t>(p->exe_ino_mtime_ns()));
+      return;
+    case F::kProcExeInoCtimeDurationProcStart:
+      if (p && p->exe_ino_ctime_ns() != 0 && p->start_time_ns() >= p->exe_ino_ctime_ns()) {
+        number(static_cast<int64_t>(p->start_time_ns() - p->exe_ino_ctime_ns()));
+      }
       return;
     case F::kProcIsExeUpperLayer:
       if (p) boolean(p->exe_upper_layer());
