@@ -14,6 +14,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_matchers.h"
@@ -253,6 +255,50 @@ void RunSuite(const std::string& file, int minimum_ran) {
 TEST(FalcoEngineConformanceTest, FalcoTests) { RunSuite("falco_tests.yaml", 60); }
 
 TEST(FalcoEngineConformanceTest, ExceptionTests) { RunSuite("falco_tests_exceptions.yaml", 30); }
+
+}  // namespace
+}  // namespace bulwark::runtime
+
+namespace bulwark::runtime {
+namespace {
+
+// falcosecurity/testing's golden output for single_rule.yaml over cat_write.scap: same alerts,
+// same rendered output text, same times.
+TEST(FalcoGoldenOutputTest, SingleRuleWithCatWrite) {
+  BULWARK_SHARED_PATH_OR_SKIP(golden, "conformance/runtime/samples/falco-traces/golden");
+  BULWARK_SHARED_PATH_OR_SKIP(derived, "conformance/runtime/samples/derived");
+  auto rules = RuleSet::Load({absl::StrCat(golden, "/single_rule.yaml")});
+  ASSERT_THAT(rules, core::testing::IsOk());
+  auto events = testing::ReadSysdigJsonLines(absl::StrCat(derived, "/cat_write.sysdig.jsonl"));
+  ASSERT_THAT(events, core::testing::IsOk());
+  Engine engine(**rules);
+  std::vector<v1::Alert> alerts = engine.ProcessBatch(*events);
+
+  auto expected_text = core::ReadFileToString(
+      absl::StrCat(golden, "/single_rule_with_cat_write.expected.jsonl"), 1 << 20);
+  ASSERT_THAT(expected_text, core::testing::IsOk());
+  std::vector<Value> expected;
+  for (absl::string_view line : absl::StrSplit(*expected_text, '\n', absl::SkipEmpty())) {
+    auto value = core::ParseJson(line);
+    ASSERT_THAT(value, core::testing::IsOk());
+    expected.push_back(*std::move(value));
+  }
+  ASSERT_EQ(alerts.size(), expected.size());
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    const Value& want = expected[i];
+    EXPECT_EQ(alerts[i].rule(), Text(want.Find("rule")));
+    EXPECT_EQ(PriorityName(alerts[i].priority()), Text(want.Find("priority")));
+    // Falco's output is "<time>: <Priority> <rendered output>".
+    std::string falco_output = Text(want.Find("output"));
+    EXPECT_EQ(absl::StrCat(PriorityName(alerts[i].priority()), " ", alerts[i].output()),
+              falco_output.substr(falco_output.find(": ") + 2));
+    EXPECT_EQ(absl::FormatTime("%Y-%m-%dT%H:%M:%E9SZ",
+                               absl::FromUnixNanos(alerts[i].timestamp_ns()), absl::UTCTimeZone()),
+              Text(want.Find("time")));
+    EXPECT_EQ(alerts[i].output_fields().at("proc.cmdline"),
+              Text(want.Find("output_fields")->Find("proc.cmdline")));
+  }
+}
 
 }  // namespace
 }  // namespace bulwark::runtime
