@@ -10,7 +10,10 @@
 namespace bulwark::runtime {
 
 Engine::Engine(const RuleSet& rules, EngineOptions options)
-    : rules_(rules), options_(std::move(options)), state_(options_.state) {}
+    : rules_(rules),
+      options_(std::move(options)),
+      state_(options_.state),
+      memo_(rules.compiled().macro_slots) {}
 
 template <typename OnMatch>
 void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
@@ -24,7 +27,8 @@ void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
       const ProcessInfo* process = state_.FindProcess(pid);
       const v1::Container* container =
           process != nullptr ? state_.FindContainer(process->process.container_id()) : nullptr;
-      internal::ExtractContext context(event, process, &state_, container);
+      memo_.NextEvent();
+      internal::ExtractContext context(event, process, &state_, container, &memo_);
       for (size_t index : candidates) {
         const internal::CompiledRule& rule = compiled.rules[index];
         if (!rule.condition.Evaluate(context)) continue;

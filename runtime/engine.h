@@ -16,6 +16,7 @@
 #include "absl/types/span.h"
 #include "bulwark/runtime/alert.pb.h"
 #include "bulwark/runtime/event.pb.h"
+#include "bulwark/runtime/internal/fields.h"
 #include "bulwark/runtime/rule_set.h"
 #include "bulwark/runtime/state.h"
 
@@ -54,6 +55,7 @@ class Engine {
   const RuleSet& rules_;
   EngineOptions options_;
   RuntimeState state_;
+  internal::MacroMemo memo_;
 };
 
 // Writes one alert as one JSON line (protobuf JSON mapping) to `out`.

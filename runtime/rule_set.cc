@@ -653,7 +653,12 @@ void Loader::Compile(std::vector<RuleDefinition>& definitions, internal::Compile
     }
   }
 
-  // Rules.
+  // Rules. Every macro gets a memo slot: its result depends only on the event.
+  absl::flat_hash_map<std::string, int> macro_slots;
+  for (const auto& [name, ast] : macros)
+    macro_slots.emplace(name, static_cast<int>(macro_slots.size()));
+  scope.macro_slots = &macro_slots;
+  compiled.macro_slots = macro_slots.size();
   scope.on_macro_used = [this](const std::string& name) {
     if (MacroDef* macro = macros_.Find(name)) macro->used = true;
   };

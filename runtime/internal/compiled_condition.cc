@@ -289,7 +289,7 @@ Node::~Node() = default;
 Node::Node(Node&&) noexcept = default;
 Node& Node::operator=(Node&&) noexcept = default;
 
-bool Node::Evaluate(ExtractContext& context) const {
+bool Node::EvaluateUncached(ExtractContext& context) const {
   switch (kind) {
     case Kind::kAnd:
       for (const Node& child : children) {
@@ -387,6 +387,10 @@ class Compiler {
         expanding_.push_back(expr.name);
         absl::StatusOr<Node> inlined = Compile(*it->second, depth + 1);
         expanding_.pop_back();
+        if (inlined.ok() && scope_.macro_slots != nullptr) {
+          auto slot = scope_.macro_slots->find(expr.name);
+          if (slot != scope_.macro_slots->end()) inlined->memo_slot = slot->second;
+        }
         return inlined;
       }
       case Expr::Kind::kCompare:

@@ -33,11 +33,22 @@ class Node {
   Node(Node&&) noexcept;
   Node& operator=(Node&&) noexcept;
 
-  bool Evaluate(ExtractContext& context) const;
+  bool Evaluate(ExtractContext& context) const {
+    if (memo_slot >= 0 && context.memo() != nullptr) {
+      if (const bool* cached = context.memo()->Find(memo_slot)) return *cached;
+      bool result = EvaluateUncached(context);
+      context.memo()->Store(memo_slot, result);
+      return result;
+    }
+    return EvaluateUncached(context);
+  }
+  bool EvaluateUncached(ExtractContext& context) const;
   // The event types this node can match (Falco's evttype resolution, with De Morgan under not).
   EventTypeSet EventTypes(bool inverted = false) const;
 
   Kind kind = Kind::kCompare;
+  // >= 0 when this node is an inlined macro whose result is cached per event (MacroMemo).
+  int memo_slot = -1;
   std::vector<Node> children;
   std::unique_ptr<Comparison> comparison;
 };
@@ -47,6 +58,8 @@ class Node {
 struct CompileScope {
   const absl::flat_hash_map<std::string, std::vector<std::string>>* lists = nullptr;
   const absl::flat_hash_map<std::string, const Expr*>* macros = nullptr;
+  // Memo slot of each macro; macros absent here (or a null map) are not memoised.
+  const absl::flat_hash_map<std::string, int>* macro_slots = nullptr;
   // Called with each macro and list name the condition uses.
   std::function<void(const std::string&)> on_macro_used;
   std::function<void(const std::string&)> on_list_used;

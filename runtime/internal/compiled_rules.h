@@ -30,6 +30,7 @@ struct CompiledRules {
   std::vector<CompiledRule> rules;  // Enabled rules in load order.
   // by_event_type[t] lists indexes into `rules` that may match event type t, in load order.
   std::vector<std::vector<size_t>> by_event_type;
+  size_t macro_slots = 0;  // Size of the MacroMemo an evaluator needs.
 };
 
 // Parses an output format ("... %proc.name %evt.arg.flags %proc.aname[2] %(user.name) ...").

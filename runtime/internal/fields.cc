@@ -405,9 +405,18 @@ std::string RenderCapabilities(uint64_t caps) {
   return absl::StrJoin(names, " ");
 }
 
-std::string RenderResult(int64_t result) {
+// Falco's evt.res: "SUCCESS", the errno name, or the number; static text needs no allocation.
+absl::string_view StaticResultName(int64_t result) {
   if (result >= 0) return "SUCCESS";
-  return RenderNamed(-result, kErrnos);
+  for (const Named& entry : kErrnos) {
+    if (entry.value == -result) return entry.name;
+  }
+  return "";
+}
+
+std::string RenderResult(int64_t result) {
+  absl::string_view name = StaticResultName(result);
+  return name.empty() ? absl::StrCat(result) : std::string(name);
 }
 
 // ---- Event arguments (evt.arg.<name>, evt.arg[N]) ---------------------------------------------

@@ -45,12 +45,36 @@ struct FieldValue {
 };
 using FieldValues = absl::InlinedVector<FieldValue, 4>;
 
+// Results of macros already evaluated for the current event, so that a macro many rules use
+// (open_write, spawned_process, container) runs once per event. Owned by an Engine; a new event
+// starts with NextEvent(), which invalidates every slot without clearing the arrays.
+class MacroMemo {
+ public:
+  explicit MacroMemo(size_t slots) : stamps_(slots, 0), values_(slots, false) {}
+  void NextEvent() { ++current_; }
+  // The cached result of `slot` for this event, if any.
+  const bool* Find(int slot) const {
+    return stamps_[slot] == current_ ? reinterpret_cast<const bool*>(&values_[slot]) : nullptr;
+  }
+  void Store(int slot, bool value) {
+    stamps_[slot] = current_;
+    values_[slot] = value;
+  }
+
+ private:
+  std::vector<uint64_t> stamps_;
+  std::vector<char> values_;
+  uint64_t current_ = 1;
+};
+
 // Everything a field may read for one event. Not thread-safe; one per evaluation.
 class ExtractContext {
  public:
   ExtractContext(const v1::Event& event, const ProcessInfo* process, const RuntimeState* state,
-                 const v1::Container* container)
-      : event_(event), process_(process), state_(state), container_(container) {}
+                 const v1::Container* container, MacroMemo* memo = nullptr)
+      : event_(event), process_(process), state_(state), container_(container), memo_(memo) {}
+
+  MacroMemo* memo() const { return memo_; }
 
   const v1::Event& event() const { return event_; }
   const ProcessInfo* process() const { return process_; }
@@ -69,6 +93,7 @@ class ExtractContext {
   const ProcessInfo* process_;
   const RuntimeState* state_;
   const v1::Container* container_;
+  MacroMemo* memo_;
   std::forward_list<std::string> owned_;
 };
 
