@@ -157,26 +157,13 @@ void RuntimeState::Apply(const v1::Event& event) {
     case v1::EVENT_TYPE_SETUID:
     case v1::EVENT_TYPE_SETREUID:
     case v1::EVENT_TYPE_SETRESUID:
-      if (ok && info != nullptr && event.has_credentials()) {
-        info->process.set_uid(event.credentials().uid());
-        info->process.set_euid(event.credentials().euid() != 0 ? event.credentials().euid()
-                                                               : event.credentials().uid());
-      }
-      break;
     case v1::EVENT_TYPE_SETGID:
     case v1::EVENT_TYPE_SETREGID:
     case v1::EVENT_TYPE_SETRESGID:
-      if (ok && info != nullptr && event.has_credentials()) {
-        info->process.set_gid(event.credentials().gid());
-        info->process.set_egid(event.credentials().egid() != 0 ? event.credentials().egid()
-                                                               : event.credentials().gid());
-      }
-      break;
     case v1::EVENT_TYPE_CAPSET:
+      // Rules see the credentials the call was made with; the change applies after it.
       if (ok && info != nullptr && event.has_credentials()) {
-        info->process.set_cap_effective(event.credentials().cap_effective());
-        info->process.set_cap_permitted(event.credentials().cap_permitted());
-        info->process.set_cap_inheritable(event.credentials().cap_inheritable());
+        pending_credentials_ = PendingCredentials{pid, event.type(), event.credentials()};
       }
       break;
     case v1::EVENT_TYPE_PROCEXIT:
@@ -187,7 +174,35 @@ void RuntimeState::Apply(const v1::Event& event) {
   }
 }
 
+void RuntimeState::ApplyCredentials(const PendingCredentials& change) {
+  auto it = processes_.find(change.pid);
+  if (it == processes_.end()) return;
+  v1::Process& p = it->second->process;
+  const v1::Credentials& c = change.credentials;
+  switch (change.type) {
+    case v1::EVENT_TYPE_SETUID:
+    case v1::EVENT_TYPE_SETREUID:
+    case v1::EVENT_TYPE_SETRESUID:
+      p.set_uid(c.uid());
+      p.set_euid(change.type == v1::EVENT_TYPE_SETUID ? c.uid() : c.euid());
+      break;
+    case v1::EVENT_TYPE_CAPSET:
+      p.set_cap_effective(c.cap_effective());
+      p.set_cap_permitted(c.cap_permitted());
+      p.set_cap_inheritable(c.cap_inheritable());
+      break;
+    default:
+      p.set_gid(c.gid());
+      p.set_egid(change.type == v1::EVENT_TYPE_SETGID ? c.gid() : c.egid());
+      break;
+  }
+}
+
 void RuntimeState::FinishEvent() {
+  if (pending_credentials_.has_value()) {
+    ApplyCredentials(*pending_credentials_);
+    pending_credentials_.reset();
+  }
   if (exited_pid_.has_value()) {
     processes_.erase(*exited_pid_);
     exited_pid_.reset();

@@ -54,10 +54,11 @@ class RuntimeState {
   explicit RuntimeState(StateOptions options = {});
 
   // Updates the tables from `event`: its process snapshot and container metadata when present,
-  // a new child on clone/fork/vfork, the new image on execve, credentials on set*id/capset. A
-  // procexit event marks the process exited; FinishEvent() then evicts it.
+  // a new child on clone/fork/vfork, the new image on execve. Credential changes (set*id,
+  // capset) and exits take effect in FinishEvent(), so rules see the process as it made the
+  // call (a setuid(0) rule can still compare with the old uid).
   void Apply(const v1::Event& event);
-  // Evicts processes whose exit was applied (call after the event was evaluated).
+  // Applies deferred credential changes and evicts an exited process (call after evaluation).
   void FinishEvent();
 
   // The process with thread-group id `pid`, or nullptr. Valid until the next Apply/FinishEvent.
@@ -75,6 +76,12 @@ class RuntimeState {
   void SetSnapshot(ProcessInfo& info, const v1::Process& snapshot);
   void NoteContainer(const std::string& container_id);
   void EvictIfFull();
+  struct PendingCredentials {
+    int64_t pid;
+    v1::EventType type;
+    v1::Credentials credentials;
+  };
+  void ApplyCredentials(const PendingCredentials& change);
 
   StateOptions options_;
   size_t max_processes_;
@@ -83,6 +90,7 @@ class RuntimeState {
   absl::flat_hash_map<std::string, v1::Container> containers_;
   std::deque<std::string> container_order_;
   std::optional<int64_t> exited_pid_;
+  std::optional<PendingCredentials> pending_credentials_;
   uint64_t evicted_processes_ = 0;
 };
 

@@ -111,6 +111,8 @@ TEST(RuntimeStateTest, CloneExecSetuidAndMetadataProvider) {
   setuid.set_pid(11);
   setuid.mutable_credentials()->set_uid(0);
   state.Apply(setuid);
+  EXPECT_EQ(state.FindProcess(11)->process.uid(), 1000);  // Until the call completes.
+  state.FinishEvent();
   const ProcessInfo* child = state.FindProcess(11);
   ASSERT_NE(child, nullptr);
   EXPECT_EQ(child->process.ppid(), 10);
