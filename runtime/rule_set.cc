@@ -562,7 +562,9 @@ class Loader {
 
   bool ApplyRuleKey(RuleDefinition& def, absl::string_view key, const Value& value, bool append) {
     if (key == "output") {
-      def.output = append ? absl::StrCat(def.output, " ", ScalarText(value)) : ScalarText(value);
+      // Block scalars (`output: >`) end with a newline that is not part of the message.
+      std::string output(absl::StripTrailingAsciiWhitespace(ScalarText(value)));
+      def.output = append ? absl::StrCat(def.output, " ", output) : output;
     } else if (key == "desc") {
       def.description =
           append ? absl::StrCat(def.description, " ", ScalarText(value)) : ScalarText(value);
