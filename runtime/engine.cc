@@ -21,7 +21,8 @@ void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
   const internal::CompiledRules& compiled = rules_.compiled();
   const int type = event.type();
   if (type > 0 && static_cast<size_t>(type) < compiled.by_event_type.size()) {
-    const std::vector<size_t>& candidates = compiled.by_event_type[type];
+    const std::vector<internal::CompiledRules::Candidate>& candidates =
+        compiled.by_event_type[type];
     if (!candidates.empty()) {
       const int64_t pid = event.pid() != 0 ? event.pid() : event.process().pid();
       const ProcessInfo* process = state_.FindProcess(pid);
@@ -29,9 +30,9 @@ void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
           process != nullptr ? state_.FindContainer(process->process.container_id()) : nullptr;
       memo_.NextEvent();
       internal::ExtractContext context(event, process, &state_, container, &memo_);
-      for (size_t index : candidates) {
-        const internal::CompiledRule& rule = compiled.rules[index];
-        if (!rule.condition.Evaluate(context)) continue;
+      for (const internal::CompiledRules::Candidate& candidate : candidates) {
+        if (!candidate.condition.Evaluate(context)) continue;
+        const internal::CompiledRule& rule = compiled.rules[candidate.rule];
         on_match(rule, context);
         if (options_.matching == EngineOptions::Matching::kFirst) break;
       }

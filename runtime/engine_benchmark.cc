@@ -1,7 +1,8 @@
-// Engine throughput and latency with the upstream Falco rule files loaded, against the same
+// Engine throughput and latency with the three upstream Falco rule files and Bulwark's own rules
+// loaded, against the same
 // event stream with no rules (what the rules themselves cost). The event mix is generated:
 // container and host processes doing execve, openat, connect, clone/exit, read/close.
-//   bazel run -c opt //runtime:engine_benchmark
+//   BULWARK_SHARED_DIR=$PWD/../shared bazel run -c opt //runtime:engine_benchmark
 #include <fcntl.h>
 
 #include <algorithm>
@@ -144,13 +145,13 @@ std::unique_ptr<const RuleSet> LoadRules(bool upstream) {
   absl::StatusOr<std::string> dir =
       core::testing::SharedDataPath("conformance/runtime/falco-rules");
   if (!dir.ok()) return nullptr;
-  auto rules = RuleSet::Load({absl::StrCat(*dir, "/falco_rules.yaml"),
-                              absl::StrCat(*dir, "/falco-incubating_rules.yaml"),
-                              absl::StrCat(*dir, "/falco-sandbox_rules.yaml")});
+  auto rules = RuleSet::Load(
+      {absl::StrCat(*dir, "/falco_rules.yaml"), absl::StrCat(*dir, "/falco-incubating_rules.yaml"),
+       absl::StrCat(*dir, "/falco-sandbox_rules.yaml"), "runtime/rules/bulwark_rules.yaml"});
   return rules.ok() ? *std::move(rules) : nullptr;
 }
 
-// Events per second through Engine::Process on one thread. Arg 1: upstream rules; 0: none.
+// Events per second through Engine::Process on one thread. Arg 1: all rules; 0: none.
 void BM_Process(benchmark::State& state) {
   std::unique_ptr<const RuleSet> rules = LoadRules(state.range(0) == 1);
   if (rules == nullptr) {

@@ -781,7 +781,12 @@ void Loader::Compile(std::vector<RuleDefinition>& definitions, internal::Compile
     const size_t index = compiled.rules.size();
     compiled.rules.push_back(std::move(compiled_rule));
     for (int t = 0; t < EventTypeLimit(); ++t) {
-      if (types.test(t)) compiled.by_event_type[t].push_back(index);
+      if (!types.test(t)) continue;
+      std::optional<internal::Node> specialized =
+          internal::SpecializeForEventType(compiled.rules[index].condition, t);
+      if (specialized.has_value()) {
+        compiled.by_event_type[t].push_back({index, *std::move(specialized)});
+      }
     }
   }
   for (const MacroDef& macro : macros_.items()) {

@@ -286,6 +286,8 @@ bool Comparison::Evaluate(ExtractContext& context) const {
 
 Node::Node() = default;
 Node::~Node() = default;
+Node::Node(const Node&) = default;
+Node& Node::operator=(const Node&) = default;
 Node::Node(Node&&) noexcept = default;
 Node& Node::operator=(Node&&) noexcept = default;
 
@@ -340,6 +342,75 @@ EventTypeSet Node::EventTypes(bool inverted) const {
     }
   }
   return all;
+}
+
+namespace {
+
+// A folded node: always false, always true, or a residual node.
+struct Folded {
+  enum class Kind { kFalse, kTrue, kNode } kind;
+  Node node;
+};
+
+Folded Fold(const Node& node, int event_type) {
+  switch (node.kind) {
+    case Node::Kind::kCompare: {
+      const Comparison& c = *node.comparison;
+      if (c.field.name == "evt.type" && c.field.transformers.empty() && !c.rhs_field.has_value() &&
+          (c.op == Op::kEq || c.op == Op::kIn || c.op == Op::kNe)) {
+        absl::string_view name = EventTypeName(static_cast<v1::EventType>(event_type));
+        bool listed = std::find(c.strings.begin(), c.strings.end(), name) != c.strings.end();
+        bool result = c.op == Op::kNe ? !listed : listed;
+        return Folded{result ? Folded::Kind::kTrue : Folded::Kind::kFalse, Node()};
+      }
+      return Folded{Folded::Kind::kNode, node};
+    }
+    case Node::Kind::kNot: {
+      Folded child = Fold(node.children[0], event_type);
+      if (child.kind == Folded::Kind::kTrue) return Folded{Folded::Kind::kFalse, Node()};
+      if (child.kind == Folded::Kind::kFalse) return Folded{Folded::Kind::kTrue, Node()};
+      Node result;
+      result.kind = Node::Kind::kNot;
+      result.memo_slot = node.memo_slot;
+      result.children.push_back(std::move(child.node));
+      return Folded{Folded::Kind::kNode, std::move(result)};
+    }
+    case Node::Kind::kAnd:
+    case Node::Kind::kOr: {
+      const bool is_and = node.kind == Node::Kind::kAnd;
+      // For and, a false child decides; for or, a true one.
+      const Folded::Kind deciding = is_and ? Folded::Kind::kFalse : Folded::Kind::kTrue;
+      Node result;
+      result.kind = node.kind;
+      result.memo_slot = node.memo_slot;
+      for (const Node& child : node.children) {
+        Folded folded = Fold(child, event_type);
+        if (folded.kind == deciding) return Folded{deciding, Node()};
+        if (folded.kind == Folded::Kind::kNode) result.children.push_back(std::move(folded.node));
+      }
+      if (result.children.empty()) {
+        return Folded{is_and ? Folded::Kind::kTrue : Folded::Kind::kFalse, Node()};
+      }
+      if (result.children.size() == 1 && result.memo_slot < 0) {
+        return Folded{Folded::Kind::kNode, std::move(result.children[0])};
+      }
+      return Folded{Folded::Kind::kNode, std::move(result)};
+    }
+  }
+  return Folded{Folded::Kind::kNode, node};
+}
+
+}  // namespace
+
+std::optional<Node> SpecializeForEventType(const Node& node, int event_type) {
+  Folded folded = Fold(node, event_type);
+  if (folded.kind == Folded::Kind::kFalse) return std::nullopt;
+  if (folded.kind == Folded::Kind::kTrue) {
+    Node always;
+    always.kind = Node::Kind::kAnd;  // An empty and is true.
+    return always;
+  }
+  return std::move(folded.node);
 }
 
 namespace {

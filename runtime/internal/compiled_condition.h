@@ -9,6 +9,7 @@
 #include <bitset>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ class Node {
   enum class Kind { kAnd, kOr, kNot, kCompare };
   Node();
   ~Node();
+  Node(const Node&);
+  Node& operator=(const Node&);
   Node(Node&&) noexcept;
   Node& operator=(Node&&) noexcept;
 
@@ -50,8 +53,13 @@ class Node {
   // >= 0 when this node is an inlined macro whose result is cached per event (MacroMemo).
   int memo_slot = -1;
   std::vector<Node> children;
-  std::unique_ptr<Comparison> comparison;
+  std::shared_ptr<const Comparison> comparison;  // Shared by specialised copies.
 };
+
+// `node` for events of one type only: evt.type comparisons become constants and are folded away.
+// Returns nullopt when the node can never match that type; a node with no children of kind
+// kAnd when it always matches.
+std::optional<Node> SpecializeForEventType(const Node& node, int event_type);
 
 // How the compiler resolves names. Lists map to their already expanded items; macros to their
 // parsed syntax tree. Borrowed for the duration of Compile().

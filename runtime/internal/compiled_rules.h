@@ -28,8 +28,13 @@ struct CompiledRule {
 
 struct CompiledRules {
   std::vector<CompiledRule> rules;  // Enabled rules in load order.
-  // by_event_type[t] lists indexes into `rules` that may match event type t, in load order.
-  std::vector<std::vector<size_t>> by_event_type;
+  // by_event_type[t] lists the rules that may match event type t, in load order, each with its
+  // condition specialised for t (evt.type tests folded away).
+  struct Candidate {
+    size_t rule;  // Index into `rules`.
+    Node condition;
+  };
+  std::vector<std::vector<Candidate>> by_event_type;
   size_t macro_slots = 0;  // Size of the MacroMemo an evaluator needs.
 };
 
