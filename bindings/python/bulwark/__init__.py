@@ -20,7 +20,7 @@ from bulwark._bulwark import (
     UnimplementedError,
     __version__,
 )
-from bulwark import core, image
+from bulwark import core, image, runtime
 
 __all__ = [
     "DataLossError",
@@ -33,4 +33,5 @@ __all__ = [
     "__version__",
     "core",
     "image",
+    "runtime",
 ]

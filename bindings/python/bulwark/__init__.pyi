@@ -1,5 +1,6 @@
 from bulwark import core as core
 from bulwark import image as image
+from bulwark import runtime as runtime
 
 __version__: str
 
@@ -39,4 +40,5 @@ __all__ = [
     "__version__",
     "core",
     "image",
+    "runtime",
 ]
