@@ -5,6 +5,7 @@
 #include "bulwark/bindings/python/image_bindings.h"
 #include "bulwark/bindings/python/sbom_bindings.h"
 #include "bulwark/bindings/python/sign_bindings.h"
+#include "bulwark/bindings/python/runtime_bindings.h"
 #include "bulwark/bindings/python/status_exceptions.h"
 #include "bulwark/bindings/python/vuln_bindings.h"
 #include "bulwark/core/version.h"
@@ -30,4 +31,7 @@ PYBIND11_MODULE(_bulwark, module) {
   bulwark::python::DefineSignBindings(sign);
   py::module_ vuln = module.def_submodule("vuln", "bulwark::vuln: version ordering by ecosystem.");
   bulwark::python::DefineVulnBindings(vuln);
+  py::module_ runtime = module.def_submodule(
+      "runtime", "bulwark::runtime: runtime events and Falco-compatible rules.");
+  bulwark::python::DefineRuntimeBindings(runtime);
 }

@@ -135,6 +135,44 @@ JSON (--format json), one object; keys always present, in this order:
           .run = RunImageInspect,
       },
       {
+          .name = "runtime lint",
+          .summary = "Check Falco rule files: every error and warning with file:line:column",
+          .usage = R"(usage: bulwark runtime lint FILE...
+
+Loads the Falco rule files in order, exactly as `bulwark runtime replay` would, and prints each
+load error and warning (Falco's codes: LOAD_ERR_YAML_VALIDATE, LOAD_ERR_COMPILE_CONDITION,
+LOAD_NO_EVTTYPE, LOAD_UNUSED_MACRO, ...) with file:line:column. Exit status 0 when the files
+load, 2 when there are errors.
+)",
+          .flags = {},
+          .min_arguments = 1,
+          .max_arguments = kAnyNumberOfArguments,
+          .run = RunRuntimeLint,
+      },
+      {
+          .name = "runtime replay",
+          .summary = "Run Falco-syntax rules over a JSON Lines file of runtime events",
+          .usage = R"(usage: bulwark runtime replay EVENTS.jsonl --rules FILE_OR_DIR[,FILE_OR_DIR...]
+                              [--format text|json] [--matching first|all]
+
+Reads one bulwark.runtime.v1.Event per line (protobuf JSON mapping), keeps the process and
+container tables the events describe, and evaluates the rules (Falco rule files; a directory
+contributes its *.yaml files in name order). Prints one line per alert: as Falco does
+("<time>: <Priority> <output>"), or as JSON Lines of bulwark.runtime.v1.Alert.
+Exit status 0 without alerts, 1 with alerts, 2 for unreadable input or rules.
+
+Flags:
+  --rules FILES          Comma-separated rule files or directories. Required.
+  --format text|json     Default: text.
+  --matching first|all   Alert for the first matching rule of an event (Falco's default) or
+                         for every matching rule. Default: first.
+)",
+          .flags = {"rules", "format", "matching"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunRuntimeReplay,
+      },
+      {
           .name = "sbom",
           .summary = "List the packages of an image (SBOM) as a table, JSON, CycloneDX or SPDX",
           .usage =

@@ -22,7 +22,7 @@ from bulwark._bulwark import (
     UnimplementedError,
     __version__,
 )
-from bulwark import core, image, sbom, sign, vuln
+from bulwark import core, image, runtime, sbom, sign, vuln
 
 __all__ = [
     "DataLossError",
@@ -35,6 +35,7 @@ __all__ = [
     "__version__",
     "core",
     "image",
+    "runtime",
     "sbom",
     "sign",
     "vuln",

@@ -1,5 +1,6 @@
 from bulwark import core as core
 from bulwark import image as image
+from bulwark import runtime as runtime
 from bulwark import sbom as sbom
 from bulwark import sign as sign
 from bulwark import vuln as vuln
@@ -42,6 +43,7 @@ __all__ = [
     "__version__",
     "core",
     "image",
+    "runtime",
     "sbom",
     "sign",
     "vuln",

@@ -1,0 +1,133 @@
+#include "bulwark/bindings/python/runtime_bindings.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "bulwark/bindings/python/status_exceptions.h"
+#include "bulwark/runtime/engine.h"
+#include "bulwark/runtime/event_source.h"
+#include "bulwark/runtime/rule_set.h"
+#include "google/protobuf/util/json_util.h"
+#include "pybind11/stl.h"
+
+namespace bulwark::python {
+namespace {
+
+namespace py = pybind11;
+using runtime::RuleSet;
+
+// The Python RuleSet; engines keep the compiled rules alive through the shared pointer.
+struct PyRuleSet {
+  std::shared_ptr<const RuleSet> rules;
+};
+
+PyRuleSet LoadOrThrow(absl::StatusOr<std::unique_ptr<const RuleSet>> result) {
+  return PyRuleSet{std::shared_ptr<const RuleSet>(ValueOrThrow(std::move(result)))};
+}
+
+struct PyEngine {
+  std::shared_ptr<const RuleSet> rules;
+  std::unique_ptr<runtime::Engine> engine;
+};
+
+std::string AlertJson(const runtime::v1::Alert& alert) {
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(alert, &json);
+  return json;
+}
+
+}  // namespace
+
+void DefineRuntimeBindings(py::module_& runtime_module) {
+  py::class_<PyRuleSet> rule_set(runtime_module, "RuleSet",
+                                 "Falco rule files, compiled (immutable).");
+  rule_set.attr("__module__") = "bulwark.runtime";
+  rule_set
+      .def_property_readonly(
+          "rule_names",
+          [](const PyRuleSet& self) {
+            std::vector<std::string> names;
+            for (const runtime::RuleDefinition& rule : self.rules->rules()) {
+              names.push_back(rule.name);
+            }
+            return names;
+          },
+          "Names of every rule, in load order.")
+      .def_property_readonly(
+          "enabled_rule_count",
+          [](const PyRuleSet& self) { return self.rules->enabled_rule_count(); },
+          "Rules that are enabled and evaluated.")
+      .def_property_readonly(
+          "warnings",
+          [](const PyRuleSet& self) {
+            std::vector<std::string> warnings;
+            for (const runtime::LoadMessage& w : self.rules->warnings()) {
+              warnings.push_back(w.ToString());
+            }
+            return warnings;
+          },
+          "Load warnings as 'file:line:column: item: message (CODE)'.");
+
+  runtime_module.def(
+      "_load_rules",
+      [](std::vector<std::string> paths) {
+        absl::StatusOr<std::unique_ptr<const RuleSet>> result;
+        {
+          py::gil_scoped_release nogil;
+          result = RuleSet::Load(paths);
+        }
+        return LoadOrThrow(std::move(result));
+      },
+      py::arg("paths"));
+  runtime_module.def(
+      "_rules_from_string",
+      [](std::string yaml, std::string name) {
+        absl::StatusOr<std::unique_ptr<const RuleSet>> result;
+        {
+          py::gil_scoped_release nogil;
+          result = RuleSet::LoadContents({runtime::RulesContent{std::move(name), std::move(yaml)}});
+        }
+        return LoadOrThrow(std::move(result));
+      },
+      py::arg("yaml"), py::arg("name"));
+
+  py::class_<PyEngine> engine(runtime_module, "_Engine");
+  engine.def(py::init([](const PyRuleSet& rules, bool all_matches) {
+               runtime::EngineOptions options;
+               if (all_matches) options.matching = runtime::EngineOptions::Matching::kAll;
+               auto result = std::make_unique<PyEngine>();
+               result->rules = rules.rules;
+               result->engine = std::make_unique<runtime::Engine>(*result->rules, options);
+               return result;
+             }),
+             py::arg("rules"), py::arg("all_matches"));
+  engine.def(
+      "process_json",
+      [](PyEngine& self, std::vector<std::string> events) {
+        std::vector<std::string> alerts;
+        absl::Status status;
+        {
+          py::gil_scoped_release nogil;
+          for (size_t i = 0; i < events.size() && status.ok(); ++i) {
+            absl::StatusOr<runtime::v1::Event> event = runtime::ParseEventJson(events[i]);
+            if (!event.ok()) {
+              status = absl::InvalidArgumentError(
+                  absl::StrCat("event ", i, ": ", event.status().message()));
+              break;
+            }
+            self.engine->Process(*event, [&alerts](runtime::v1::Alert&& alert) {
+              alerts.push_back(AlertJson(alert));
+            });
+          }
+        }
+        ThrowIfError(status);
+        return alerts;
+      },
+      py::arg("events"));
+}
+
+}  // namespace bulwark::python

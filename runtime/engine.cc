@@ -1,0 +1,100 @@
+#include "bulwark/runtime/engine.h"
+
+#include <string>
+#include <utility>
+
+#include "bulwark/runtime/internal/compiled_rules.h"
+#include "bulwark/runtime/internal/fields.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace bulwark::runtime {
+
+Engine::Engine(const RuleSet& rules, EngineOptions options)
+    : rules_(rules),
+      options_(std::move(options)),
+      state_(options_.state),
+      memo_(rules.compiled().macro_slots) {}
+
+template <typename OnMatch>
+void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
+  state_.Apply(event);
+  const internal::CompiledRules& compiled = rules_.compiled();
+  const int type = event.type();
+  if (type > 0 && static_cast<size_t>(type) < compiled.by_event_type.size()) {
+    const std::vector<internal::CompiledRules::Candidate>& candidates =
+        compiled.by_event_type[type];
+    if (!candidates.empty()) {
+      const int64_t pid = event.pid() != 0 ? event.pid() : event.process().pid();
+      const ProcessInfo* process = state_.FindProcess(pid);
+      const v1::Container* container =
+          process != nullptr ? state_.FindContainer(process->process.container_id()) : nullptr;
+      memo_.NextEvent();
+      internal::ExtractContext context(event, process, &state_, container, &memo_);
+      for (const internal::CompiledRules::Candidate& candidate : candidates) {
+        if (!candidate.condition.Evaluate(context)) continue;
+        const internal::CompiledRule& rule = compiled.rules[candidate.rule];
+        on_match(rule, context);
+        if (options_.matching == EngineOptions::Matching::kFirst) break;
+      }
+    }
+  }
+  state_.FinishEvent();
+}
+
+void Engine::Process(const v1::Event& event, const std::function<void(v1::Alert&&)>& sink) {
+  Evaluate(event, [&](const internal::CompiledRule& rule, internal::ExtractContext& context) {
+    const RuleDefinition& def = rules_.rules()[rule.definition_index];
+    v1::Alert alert;
+    alert.set_rule(def.name);
+    alert.set_priority(def.priority);
+    for (const std::string& tag : def.tags) alert.add_tags(tag);
+    alert.set_source(def.source);
+    alert.set_timestamp_ns(event.timestamp_ns());
+    std::string output;
+    for (const internal::OutputPart& part : rule.output) {
+      output += part.is_field ? internal::RenderField(part.field, context) : part.literal;
+    }
+    alert.set_output(std::move(output));
+    for (const internal::BoundField& field : rule.output_fields) {
+      (*alert.mutable_output_fields())[field.name] = internal::RenderField(field, context);
+    }
+    if (options_.include_event) {
+      *alert.mutable_event() = event;
+      if (context.process() != nullptr)
+        *alert.mutable_event()->mutable_process() = context.process()->process;
+      if (context.container() != nullptr) *alert.mutable_container() = *context.container();
+    }
+    sink(std::move(alert));
+  });
+}
+
+std::vector<v1::Alert> Engine::Process(const v1::Event& event) {
+  std::vector<v1::Alert> alerts;
+  Process(event, [&alerts](v1::Alert&& alert) { alerts.push_back(std::move(alert)); });
+  return alerts;
+}
+
+std::vector<v1::Alert> Engine::ProcessBatch(absl::Span<const v1::Event> events) {
+  std::vector<v1::Alert> alerts;
+  for (const v1::Event& event : events) {
+    Process(event, [&alerts](v1::Alert&& alert) { alerts.push_back(std::move(alert)); });
+  }
+  return alerts;
+}
+
+size_t Engine::CountMatches(const v1::Event& event) {
+  size_t matches = 0;
+  Evaluate(event,
+           [&matches](const internal::CompiledRule&, internal::ExtractContext&) { ++matches; });
+  return matches;
+}
+
+void WriteAlertJsonLine(const v1::Alert& alert, std::ostream& out) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = false;
+  (void)google::protobuf::util::MessageToJsonString(alert, &json, options);
+  out << json << '\n';
+}
+
+}  // namespace bulwark::runtime

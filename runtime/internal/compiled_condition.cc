@@ -1,0 +1,622 @@
+#include "bulwark/runtime/internal/compiled_condition.h"
+
+#include <arpa/inet.h>
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "bulwark/core/status_macros.h"
+#include "bulwark/runtime/event_types.h"
+#include "bulwark/runtime/internal/condition_parser.h"
+#include "re2/re2.h"
+
+namespace bulwark::runtime::internal {
+
+enum class Op {
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kContains,
+  kIContains,
+  kBContains,
+  kStartsWith,
+  kBStartsWith,
+  kEndsWith,
+  kGlob,
+  kIGlob,
+  kPMatch,
+  kIn,
+  kIntersects,
+  kExists,
+  kRegex,
+};
+
+namespace {
+
+std::optional<Op> OpFromText(absl::string_view text) {
+  static const absl::flat_hash_map<absl::string_view, Op>* const ops =
+      new absl::flat_hash_map<absl::string_view, Op>{
+          {"=", Op::kEq},
+          {"==", Op::kEq},
+          {"!=", Op::kNe},
+          {"<", Op::kLt},
+          {"<=", Op::kLe},
+          {">", Op::kGt},
+          {">=", Op::kGe},
+          {"contains", Op::kContains},
+          {"icontains", Op::kIContains},
+          {"bcontains", Op::kBContains},
+          {"startswith", Op::kStartsWith},
+          {"bstartswith", Op::kBStartsWith},
+          {"endswith", Op::kEndsWith},
+          {"glob", Op::kGlob},
+          {"iglob", Op::kIGlob},
+          {"pmatch", Op::kPMatch},
+          {"in", Op::kIn},
+          {"intersects", Op::kIntersects},
+          {"exists", Op::kExists},
+          {"regex", Op::kRegex},
+      };
+  auto it = ops->find(text);
+  if (it == ops->end()) return std::nullopt;
+  return it->second;
+}
+
+// An IPv4 or IPv6 network.
+struct IpNet {
+  int family = AF_INET;
+  unsigned char address[16] = {};
+  int prefix = 0;
+};
+
+bool ParseIp(absl::string_view text, int& family, unsigned char* out) {
+  std::string s(text);
+  if (inet_pton(AF_INET, s.c_str(), out) == 1) {
+    family = AF_INET;
+    return true;
+  }
+  if (inet_pton(AF_INET6, s.c_str(), out) == 1) {
+    family = AF_INET6;
+    return true;
+  }
+  return false;
+}
+
+std::optional<IpNet> ParseNet(absl::string_view text) {
+  IpNet net;
+  std::vector<absl::string_view> parts = absl::StrSplit(text, absl::MaxSplits('/', 1));
+  if (!ParseIp(parts[0], net.family, net.address)) return std::nullopt;
+  const int bits = net.family == AF_INET ? 32 : 128;
+  net.prefix = bits;
+  if (parts.size() == 2 &&
+      (!absl::SimpleAtoi(parts[1], &net.prefix) || net.prefix < 0 || net.prefix > bits)) {
+    return std::nullopt;
+  }
+  return net;
+}
+
+bool NetContains(const IpNet& net, absl::string_view ip_text) {
+  int family = 0;
+  unsigned char address[16] = {};
+  if (!ParseIp(ip_text, family, address) || family != net.family) return false;
+  int full_bytes = net.prefix / 8;
+  if (std::memcmp(address, net.address, full_bytes) != 0) return false;
+  int rest = net.prefix % 8;
+  if (rest == 0) return true;
+  unsigned char mask = static_cast<unsigned char>(0xFF << (8 - rest));
+  return (address[full_bytes] & mask) == (net.address[full_bytes] & mask);
+}
+
+}  // namespace
+
+struct Comparison {
+  BoundField field;
+  Op op = Op::kEq;
+  std::vector<std::string> strings;
+  absl::flat_hash_set<std::string> string_set;  // kEq/kIn/kIntersects with many items.
+  std::vector<int64_t> numbers;
+  std::vector<IpNet> nets;
+  std::unique_ptr<RE2> regex;
+  std::optional<BoundField> rhs_field;
+
+  bool Evaluate(ExtractContext& context) const;
+  bool MatchText(absl::string_view value) const;
+  bool MatchNumber(int64_t value) const;
+};
+
+namespace {
+
+bool PathPrefixMatch(absl::string_view value, const std::vector<std::string>& prefixes) {
+  for (const std::string& prefix : prefixes) {
+    if (!absl::StartsWith(value, prefix)) continue;
+    if (value.size() == prefix.size() || absl::EndsWith(prefix, "/") ||
+        value[prefix.size()] == '/') {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Comparison::MatchText(absl::string_view value) const {
+  switch (op) {
+    case Op::kEq:
+    case Op::kIn:
+    case Op::kIntersects:
+      if (!string_set.empty()) return string_set.contains(value);
+      for (const std::string& s : strings) {
+        if (value == s) return true;
+      }
+      return false;
+    case Op::kNe:
+      return std::find(strings.begin(), strings.end(), value) == strings.end();
+    case Op::kLt:
+      return value < strings[0];
+    case Op::kLe:
+      return value <= strings[0];
+    case Op::kGt:
+      return value > strings[0];
+    case Op::kGe:
+      return value >= strings[0];
+    case Op::kContains:
+    case Op::kBContains:
+      return absl::StrContains(value, strings[0]);
+    case Op::kIContains:
+      return absl::StrContains(absl::AsciiStrToLower(value), strings[0]);
+    case Op::kStartsWith:
+    case Op::kBStartsWith:
+      return absl::StartsWith(value, strings[0]);
+    case Op::kEndsWith:
+      return absl::EndsWith(value, strings[0]);
+    case Op::kGlob:
+    case Op::kIGlob: {
+      std::string subject(value);
+      return fnmatch(strings[0].c_str(), subject.c_str(), op == Op::kIGlob ? FNM_CASEFOLD : 0) == 0;
+    }
+    case Op::kPMatch:
+      return PathPrefixMatch(value, strings);
+    case Op::kRegex:
+      return RE2::FullMatch(re2::StringPiece(value.data(), value.size()), *regex);
+    case Op::kExists:
+      return true;
+  }
+  return false;
+}
+
+bool Comparison::MatchNumber(int64_t value) const {
+  switch (op) {
+    case Op::kEq:
+    case Op::kIn:
+    case Op::kIntersects:
+      for (int64_t n : numbers) {
+        if (value == n) return true;
+      }
+      return false;
+    case Op::kLt:
+      return value < numbers[0];
+    case Op::kLe:
+      return value <= numbers[0];
+    case Op::kGt:
+      return value > numbers[0];
+    case Op::kGe:
+      return value >= numbers[0];
+    default:
+      return MatchText(absl::StrCat(value));
+  }
+}
+
+bool Comparison::Evaluate(ExtractContext& context) const {
+  FieldValues values;
+  ExtractField(field, context, values);
+  if (op == Op::kExists) return !values.empty();
+  if (values.empty()) return false;
+  if (rhs_field.has_value()) {
+    FieldValues rhs;
+    ExtractField(*rhs_field, context, rhs);
+    if (rhs.empty()) return false;
+    const FieldValue& a = values[0];
+    const FieldValue& b = rhs[0];
+    std::string a_text = a.is_number ? absl::StrCat(a.number) : std::string(a.text);
+    std::string b_text = b.is_number ? absl::StrCat(b.number) : std::string(b.text);
+    switch (op) {
+      case Op::kEq:
+        return a_text == b_text;
+      case Op::kNe:
+        return a_text != b_text;
+      case Op::kContains:
+        return absl::StrContains(a_text, b_text);
+      case Op::kStartsWith:
+        return absl::StartsWith(a_text, b_text);
+      case Op::kEndsWith:
+        return absl::EndsWith(a_text, b_text);
+      case Op::kLt:
+        return a.is_number && b.is_number ? a.number < b.number : a_text < b_text;
+      case Op::kLe:
+        return a.is_number && b.is_number ? a.number <= b.number : a_text <= b_text;
+      case Op::kGt:
+        return a.is_number && b.is_number ? a.number > b.number : a_text > b_text;
+      case Op::kGe:
+        return a.is_number && b.is_number ? a.number >= b.number : a_text >= b_text;
+      default:
+        return false;
+    }
+  }
+  // `!=` holds when no value equals the operand; every other operator when any value matches.
+  const bool negate = op == Op::kNe;
+  for (const FieldValue& value : values) {
+    bool match = false;
+    if (!nets.empty()) {
+      for (const IpNet& net : nets) {
+        if (!value.is_number && NetContains(net, value.text)) {
+          match = true;
+          break;
+        }
+      }
+    } else if (value.is_number && !numbers.empty()) {
+      match = negate ? std::find(numbers.begin(), numbers.end(), value.number) != numbers.end()
+                     : MatchNumber(value.number);
+    } else {
+      std::string number_text;
+      absl::string_view text = value.text;
+      if (value.is_number) {
+        number_text = absl::StrCat(value.number);
+        text = number_text;
+      }
+      match = negate ? std::find(strings.begin(), strings.end(), text) != strings.end()
+                     : MatchText(text);
+    }
+    if (match) return !negate;
+  }
+  return negate;
+}
+
+Node::Node() = default;
+Node::~Node() = default;
+Node::Node(const Node&) = default;
+Node& Node::operator=(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(Node&&) noexcept = default;
+
+bool Node::EvaluateUncached(ExtractContext& context) const {
+  switch (kind) {
+    case Kind::kAnd:
+      for (const Node& child : children) {
+        if (!child.Evaluate(context)) return false;
+      }
+      return true;
+    case Kind::kOr:
+      for (const Node& child : children) {
+        if (child.Evaluate(context)) return true;
+      }
+      return false;
+    case Kind::kNot:
+      return !children[0].Evaluate(context);
+    case Kind::kCompare:
+      return comparison->Evaluate(context);
+  }
+  return false;
+}
+
+EventTypeSet Node::EventTypes(bool inverted) const {
+  EventTypeSet all;
+  all.set();
+  switch (kind) {
+    case Kind::kNot:
+      return children[0].EventTypes(!inverted);
+    case Kind::kAnd:
+    case Kind::kOr: {
+      const bool intersect = (kind == Kind::kAnd) != inverted;
+      EventTypeSet result = intersect ? all : EventTypeSet();
+      for (const Node& child : children) {
+        EventTypeSet types = child.EventTypes(inverted);
+        result = intersect ? (result & types) : (result | types);
+      }
+      return result;
+    }
+    case Kind::kCompare: {
+      const Comparison& c = *comparison;
+      if (c.field.name != "evt.type" || !c.field.transformers.empty() || c.rhs_field.has_value() ||
+          (c.op != Op::kEq && c.op != Op::kIn && c.op != Op::kNe)) {
+        return all;
+      }
+      EventTypeSet named;
+      for (const std::string& name : c.strings) {
+        if (std::optional<v1::EventType> type = EventTypeFromName(name)) named.set(*type);
+      }
+      const bool positive = (c.op != Op::kNe) != inverted;
+      return positive ? named : ~named;
+    }
+  }
+  return all;
+}
+
+namespace {
+
+// A folded node: always false, always true, or a residual node.
+struct Folded {
+  enum class Kind { kFalse, kTrue, kNode } kind;
+  Node node;
+};
+
+Folded Fold(const Node& node, int event_type) {
+  switch (node.kind) {
+    case Node::Kind::kCompare: {
+      const Comparison& c = *node.comparison;
+      if (c.field.name == "evt.type" && c.field.transformers.empty() && !c.rhs_field.has_value() &&
+          (c.op == Op::kEq || c.op == Op::kIn || c.op == Op::kNe)) {
+        absl::string_view name = EventTypeName(static_cast<v1::EventType>(event_type));
+        bool listed = std::find(c.strings.begin(), c.strings.end(), name) != c.strings.end();
+        bool result = c.op == Op::kNe ? !listed : listed;
+        return Folded{result ? Folded::Kind::kTrue : Folded::Kind::kFalse, Node()};
+      }
+      return Folded{Folded::Kind::kNode, node};
+    }
+    case Node::Kind::kNot: {
+      Folded child = Fold(node.children[0], event_type);
+      if (child.kind == Folded::Kind::kTrue) return Folded{Folded::Kind::kFalse, Node()};
+      if (child.kind == Folded::Kind::kFalse) return Folded{Folded::Kind::kTrue, Node()};
+      Node result;
+      result.kind = Node::Kind::kNot;
+      result.memo_slot = node.memo_slot;
+      result.children.push_back(std::move(child.node));
+      return Folded{Folded::Kind::kNode, std::move(result)};
+    }
+    case Node::Kind::kAnd:
+    case Node::Kind::kOr: {
+      const bool is_and = node.kind == Node::Kind::kAnd;
+      // For and, a false child decides; for or, a true one.
+      const Folded::Kind deciding = is_and ? Folded::Kind::kFalse : Folded::Kind::kTrue;
+      Node result;
+      result.kind = node.kind;
+      result.memo_slot = node.memo_slot;
+      for (const Node& child : node.children) {
+        Folded folded = Fold(child, event_type);
+        if (folded.kind == deciding) return Folded{deciding, Node()};
+        if (folded.kind == Folded::Kind::kNode) result.children.push_back(std::move(folded.node));
+      }
+      if (result.children.empty()) {
+        return Folded{is_and ? Folded::Kind::kTrue : Folded::Kind::kFalse, Node()};
+      }
+      if (result.children.size() == 1 && result.memo_slot < 0) {
+        return Folded{Folded::Kind::kNode, std::move(result.children[0])};
+      }
+      return Folded{Folded::Kind::kNode, std::move(result)};
+    }
+  }
+  return Folded{Folded::Kind::kNode, node};
+}
+
+}  // namespace
+
+std::optional<Node> SpecializeForEventType(const Node& node, int event_type) {
+  Folded folded = Fold(node, event_type);
+  if (folded.kind == Folded::Kind::kFalse) return std::nullopt;
+  if (folded.kind == Folded::Kind::kTrue) {
+    Node always;
+    always.kind = Node::Kind::kAnd;  // An empty and is true.
+    return always;
+  }
+  return std::move(folded.node);
+}
+
+namespace {
+
+class Compiler {
+ public:
+  Compiler(const CompileScope& scope, CompileError* error) : scope_(scope), error_(error) {}
+
+  absl::Status Fail(CompileError::Kind kind, std::string message) {
+    if (error_ != nullptr) *error_ = CompileError{kind, message};
+    return absl::InvalidArgumentError(message);
+  }
+
+  absl::StatusOr<Node> Compile(const Expr& expr, int depth) {
+    if (depth > kMaxConditionDepth) {
+      return Fail(CompileError::Kind::kSyntax, "condition nested too deeply");
+    }
+    Node node;
+    switch (expr.kind) {
+      case Expr::Kind::kAnd:
+      case Expr::Kind::kOr:
+      case Expr::Kind::kNot:
+        node.kind = expr.kind == Expr::Kind::kAnd  ? Node::Kind::kAnd
+                    : expr.kind == Expr::Kind::kOr ? Node::Kind::kOr
+                                                   : Node::Kind::kNot;
+        for (const auto& child : expr.children) {
+          BULWARK_ASSIGN_OR_RETURN(Node compiled, Compile(*child, depth + 1));
+          node.children.push_back(std::move(compiled));
+        }
+        return node;
+      case Expr::Kind::kIdentifier: {
+        auto it = scope_.macros != nullptr ? scope_.macros->find(expr.name)
+                                           : decltype(scope_.macros->end()){};
+        if (scope_.macros == nullptr || it == scope_.macros->end()) {
+          return Fail(CompileError::Kind::kUndefinedMacro,
+                      absl::StrCat("Undefined macro '", expr.name, "' used in filter."));
+        }
+        for (const std::string& active : expanding_) {
+          if (active == expr.name) {
+            return Fail(CompileError::Kind::kMacroLoop,
+                        absl::StrCat("reference loop in macro '", expr.name, "'"));
+          }
+        }
+        if (scope_.on_macro_used) scope_.on_macro_used(expr.name);
+        expanding_.push_back(expr.name);
+        absl::StatusOr<Node> inlined = Compile(*it->second, depth + 1);
+        expanding_.pop_back();
+        if (inlined.ok() && scope_.macro_slots != nullptr) {
+          auto slot = scope_.macro_slots->find(expr.name);
+          if (slot != scope_.macro_slots->end()) inlined->memo_slot = slot->second;
+        }
+        return inlined;
+      }
+      case Expr::Kind::kCompare:
+        return CompileCompare(expr.field, expr.op, expr.operand);
+    }
+    return Fail(CompileError::Kind::kSyntax, "unknown expression");
+  }
+
+  // Expands list names among unquoted items (one level, as the lists are already expanded).
+  std::vector<std::string> ExpandItems(const std::vector<ValueItem>& items) {
+    std::vector<std::string> result;
+    for (const ValueItem& item : items) {
+      if (!item.quoted && scope_.lists != nullptr) {
+        auto it = scope_.lists->find(item.text);
+        if (it != scope_.lists->end()) {
+          if (scope_.on_list_used) scope_.on_list_used(item.text);
+          result.insert(result.end(), it->second.begin(), it->second.end());
+          continue;
+        }
+      }
+      result.push_back(item.text);
+    }
+    return result;
+  }
+
+  absl::StatusOr<Node> CompileCompare(const FieldExpr& field_expr, const std::string& op_text,
+                                      const Operand& operand) {
+    std::optional<Op> op = OpFromText(op_text);
+    if (!op.has_value()) {
+      return Fail(CompileError::Kind::kSyntax,
+                  absl::StrCat("'", op_text, "' is not a supported comparison operator"));
+    }
+    absl::StatusOr<BoundField> field = BindField(field_expr);
+    if (!field.ok()) {
+      return Fail(CompileError::Kind::kUnknownField, std::string(field.status().message()));
+    }
+    auto c = std::make_unique<Comparison>();
+    c->field = *std::move(field);
+    c->op = *op;
+    if (operand.kind == Operand::Kind::kField) {
+      absl::StatusOr<BoundField> rhs = BindField(operand.field);
+      if (!rhs.ok()) {
+        return Fail(CompileError::Kind::kUnknownField, std::string(rhs.status().message()));
+      }
+      c->rhs_field = *std::move(rhs);
+    } else if (*op != Op::kExists) {
+      std::vector<std::string> values = ExpandItems(operand.items);
+      // A list name or list on the right of `=` compares against each item (Falco substitutes
+      // list names textually, so `proc.name=cat_binaries` means any of them).
+      if (*op == Op::kEq && values.size() != 1) c->op = Op::kIn;
+      if (values.empty() && !IsListOperator(op_text) && c->op != Op::kIn) {
+        return Fail(CompileError::Kind::kBadValue, absl::StrCat("missing value after ", op_text));
+      }
+      BULWARK_RETURN_IF_ERROR(SetValues(*c, std::move(values)));
+    }
+    Node node;
+    node.kind = Node::Kind::kCompare;
+    node.comparison = std::move(c);
+    return node;
+  }
+
+  absl::Status SetValues(Comparison& c, std::vector<std::string> values) {
+    const std::string& name = c.field.name;
+    if (name == "evt.type" && c.field.transformers.empty()) {
+      for (const std::string& v : values) {
+        if (!EventTypeFromName(v).has_value()) {
+          return Fail(CompileError::Kind::kBadValue, absl::StrCat("unknown event type ", v));
+        }
+      }
+    }
+    switch (c.op) {
+      case Op::kIContains:
+        for (std::string& v : values) v = absl::AsciiStrToLower(v);
+        break;
+      case Op::kBContains:
+      case Op::kBStartsWith:
+        for (std::string& v : values) {
+          if (v.size() % 2 != 0 || !std::all_of(v.begin(), v.end(), absl::ascii_isxdigit)) {
+            return Fail(CompileError::Kind::kBadValue,
+                        absl::StrCat("'", v, "' is not a hex byte string for ", name));
+          }
+          v = absl::HexStringToBytes(v);
+        }
+        break;
+      case Op::kRegex: {
+        c.regex = std::make_unique<RE2>(values.empty() ? "" : values[0], RE2::Quiet);
+        if (!c.regex->ok()) {
+          return Fail(CompileError::Kind::kBadValue,
+                      absl::StrCat("invalid regex '", values[0], "': ", c.regex->error()));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (c.field.type == FieldType::kNumber || c.field.type == FieldType::kBool) {
+      const bool string_op =
+          c.op == Op::kContains || c.op == Op::kIContains || c.op == Op::kStartsWith ||
+          c.op == Op::kEndsWith || c.op == Op::kGlob || c.op == Op::kIGlob || c.op == Op::kRegex ||
+          c.op == Op::kPMatch || c.op == Op::kBContains || c.op == Op::kBStartsWith;
+      if (!string_op) {
+        for (const std::string& v : values) {
+          int64_t n = 0;
+          if (c.field.type == FieldType::kBool && (v == "true" || v == "false")) {
+            n = v == "true" ? 1 : 0;
+          } else if (!absl::SimpleAtoi(v, &n)) {
+            return Fail(CompileError::Kind::kBadValue,
+                        absl::StrCat("'", v, "' is not a valid number for field ", name));
+          }
+          c.numbers.push_back(n);
+        }
+      }
+    }
+    if (c.field.type == FieldType::kIpNet) {
+      for (const std::string& v : values) {
+        std::optional<IpNet> net = ParseNet(v);
+        if (!net.has_value()) {
+          return Fail(CompileError::Kind::kBadValue,
+                      absl::StrCat("'", v, "' is not a valid network for field ", name));
+        }
+        c.nets.push_back(*net);
+      }
+    }
+    constexpr size_t kSetThreshold = 8;
+    if ((c.op == Op::kIn || c.op == Op::kEq || c.op == Op::kIntersects) &&
+        values.size() >= kSetThreshold) {
+      c.string_set.insert(values.begin(), values.end());
+    }
+    if (values.empty() && c.op != Op::kIn && c.op != Op::kIntersects && c.op != Op::kPMatch &&
+        c.op != Op::kExists) {
+      values.emplace_back();
+    }
+    c.strings = std::move(values);
+    return absl::OkStatus();
+  }
+
+ private:
+  const CompileScope& scope_;
+  CompileError* error_;
+  std::vector<std::string> expanding_;
+};
+
+}  // namespace
+
+absl::StatusOr<Node> CompileCondition(const Expr& expr, const CompileScope& scope,
+                                      CompileError* error) {
+  Compiler compiler(scope, error);
+  return compiler.Compile(expr, 0);
+}
+
+absl::StatusOr<Node> CompileComparison(const FieldExpr& field, const std::string& op,
+                                       const Operand& operand, const CompileScope& scope,
+                                       CompileError* error) {
+  Compiler compiler(scope, error);
+  return compiler.CompileCompare(field, op, operand);
+}
+
+}  // namespace bulwark::runtime::internal

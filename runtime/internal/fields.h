@@ -1,0 +1,115 @@
+// The Falco fields the rule engine understands (proc.*, thread.*, user.*, group.*, fd.*, evt.*,
+// container.*, k8s.*), bound at compile time and extracted from an event and the runtime state.
+//   BULWARK_ASSIGN_OR_RETURN(BoundField f, BindField(field_expr));
+//   FieldValues values; ExtractField(f, context, values);
+// Extraction borrows text from the event, the state or the context's scratch storage; values are
+// valid while those are. Thread safety: BoundField is immutable; an ExtractContext is per call.
+#ifndef BULWARK_RUNTIME_INTERNAL_FIELDS_H_
+#define BULWARK_RUNTIME_INTERNAL_FIELDS_H_
+
+#include <cstdint>
+#include <forward_list>
+#include <string>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "bulwark/runtime/event.pb.h"
+#include "bulwark/runtime/internal/condition_ast.h"
+#include "bulwark/runtime/state.h"
+
+namespace bulwark::runtime::internal {
+
+enum class FieldType { kString, kNumber, kBool, kIpAddr, kIpNet };
+
+struct FieldSpecEntry;
+
+// A field name resolved against the field table, with its argument parsed.
+struct BoundField {
+  int id = 0;  // Index into the field table.
+  FieldType type = FieldType::kString;
+  std::string name;    // As written, for messages and output_fields ("proc.aname[2]").
+  int64_t index = -1;  // Numeric argument ([2]); -1 when absent.
+  std::string key;     // Text argument ([/var/run/docker.sock], evt.arg.<name>).
+  bool has_arg = false;
+  // Applied innermost first (tolower, toupper, b64, basename, len); `len` makes the value numeric.
+  std::vector<std::string> transformers;
+};
+
+// What a field yields: text or a number (bools are 0/1).
+struct FieldValue {
+  bool is_number = false;
+  int64_t number = 0;
+  absl::string_view text;
+};
+using FieldValues = absl::InlinedVector<FieldValue, 4>;
+
+// Results of macros already evaluated for the current event, so that a macro many rules use
+// (open_write, spawned_process, container) runs once per event. Owned by an Engine; a new event
+// starts with NextEvent(), which invalidates every slot without clearing the arrays.
+class MacroMemo {
+ public:
+  explicit MacroMemo(size_t slots) : stamps_(slots, 0), values_(slots, false) {}
+  void NextEvent() { ++current_; }
+  // The cached result of `slot` for this event, if any.
+  const bool* Find(int slot) const {
+    return stamps_[slot] == current_ ? reinterpret_cast<const bool*>(&values_[slot]) : nullptr;
+  }
+  void Store(int slot, bool value) {
+    stamps_[slot] = current_;
+    values_[slot] = value;
+  }
+
+ private:
+  std::vector<uint64_t> stamps_;
+  std::vector<char> values_;
+  uint64_t current_ = 1;
+};
+
+// Everything a field may read for one event. Not thread-safe; one per evaluation.
+class ExtractContext {
+ public:
+  ExtractContext(const v1::Event& event, const ProcessInfo* process, const RuntimeState* state,
+                 const v1::Container* container, MacroMemo* memo = nullptr)
+      : event_(event), process_(process), state_(state), container_(container), memo_(memo) {}
+
+  MacroMemo* memo() const { return memo_; }
+
+  const v1::Event& event() const { return event_; }
+  const ProcessInfo* process() const { return process_; }
+  const RuntimeState* state() const { return state_; }
+  const v1::Container* container() const { return container_; }
+  // Keeps `text` alive for the rest of this evaluation and returns a view of it.
+  absl::string_view Own(std::string text) {
+    owned_.push_front(std::move(text));
+    return owned_.front();
+  }
+  // The ancestor `generation` levels up (1 = parent), or nullptr.
+  const ProcessInfo* Ancestor(int generation) const;
+
+ private:
+  const v1::Event& event_;
+  const ProcessInfo* process_;
+  const RuntimeState* state_;
+  const v1::Container* container_;
+  MacroMemo* memo_;
+  std::forward_list<std::string> owned_;
+};
+
+// Resolves `field`. Errors: InvalidArgument "filter_check called with nonexistent field <name>"
+// (Falco's wording) for unknown fields, or naming a missing or malformed argument.
+absl::StatusOr<BoundField> BindField(const FieldExpr& field);
+
+// Appends the field's values (none when the event has no such value).
+void ExtractField(const BoundField& field, ExtractContext& context, FieldValues& out);
+
+// The field as Falco prints it in outputs: values joined by ',', "<NA>" when absent.
+std::string RenderField(const BoundField& field, ExtractContext& context);
+
+// Names of every field the table knows, for documentation and tests.
+std::vector<std::string> KnownFieldNames();
+
+}  // namespace bulwark::runtime::internal
+
+#endif  // BULWARK_RUNTIME_INTERNAL_FIELDS_H_

@@ -1,0 +1,222 @@
+#include "bulwark/runtime/state.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_join.h"
+#include "bulwark/runtime/cgroup.h"
+
+namespace bulwark::runtime {
+namespace {
+
+// Linux comm is at most 15 bytes; Falco's proc.name is the basename of the executable otherwise.
+std::string NameFromPath(absl::string_view path) {
+  size_t slash = path.rfind('/');
+  return std::string(slash == absl::string_view::npos ? path : path.substr(slash + 1));
+}
+
+void Truncate(std::string& text, size_t max) {
+  if (text.size() > max) text.resize(max);
+}
+
+}  // namespace
+
+void RefreshDerivedText(ProcessInfo& info) {
+  info.args = absl::StrJoin(info.process.args(), " ");
+  info.cmdline = info.args.empty() ? info.process.name() : info.process.name() + " " + info.args;
+}
+
+RuntimeState::RuntimeState(StateOptions options)
+    : options_(std::move(options)),
+      max_processes_(std::max<size_t>(
+          1, std::min<uint64_t>(options_.max_processes, options_.limits.max_entries))) {}
+
+ProcessInfo& RuntimeState::Upsert(int64_t pid) {
+  auto [it, inserted] = processes_.try_emplace(pid);
+  if (inserted) {
+    it->second = std::make_unique<ProcessInfo>();
+    it->second->process.set_pid(pid);
+    it->second->process.set_tid(pid);
+    insertion_order_.push_back(pid);
+    EvictIfFull();
+    return *processes_.at(pid);
+  }
+  return *it->second;
+}
+
+void RuntimeState::EvictIfFull() {
+  while (processes_.size() > max_processes_ && !insertion_order_.empty()) {
+    int64_t oldest = insertion_order_.front();
+    insertion_order_.pop_front();
+    if (processes_.erase(oldest) > 0) ++evicted_processes_;
+  }
+  // Drop stale pids (exited processes) so the queue stays proportional to the table.
+  if (insertion_order_.size() > 2 * max_processes_ + 16) {
+    std::deque<int64_t> live;
+    for (int64_t pid : insertion_order_) {
+      if (processes_.contains(pid)) live.push_back(pid);
+    }
+    insertion_order_ = std::move(live);
+  }
+}
+
+void RuntimeState::SetSnapshot(ProcessInfo& info, const v1::Process& snapshot) {
+  info.process = snapshot;
+  v1::Process& p = info.process;
+  const size_t max_path = options_.limits.max_path_length;
+  Truncate(*p.mutable_exepath(), max_path);
+  Truncate(*p.mutable_exe(), max_path);
+  Truncate(*p.mutable_cwd(), max_path);
+  if (p.name().empty()) p.set_name(NameFromPath(p.exepath().empty() ? p.exe() : p.exepath()));
+  if (p.container_id().empty()) {
+    for (const std::string& cgroup : p.cgroups()) {
+      if (std::optional<CgroupContainer> c = ContainerFromCgroup(cgroup)) {
+        p.set_container_id(c->id);
+        break;
+      }
+    }
+    if (p.container_id().empty()) p.set_container_id("host");
+  }
+  RefreshDerivedText(info);
+}
+
+void RuntimeState::NoteContainer(const std::string& container_id) {
+  if (container_id.empty() || container_id == "host" || containers_.contains(container_id)) {
+    return;
+  }
+  if (options_.metadata_provider == nullptr) return;
+  std::optional<v1::Container> metadata = options_.metadata_provider->Lookup(container_id);
+  if (!metadata.has_value()) return;
+  metadata->set_id(container_id);
+  containers_.emplace(container_id, *std::move(metadata));
+  container_order_.push_back(container_id);
+  while (containers_.size() > options_.max_containers && !container_order_.empty()) {
+    containers_.erase(container_order_.front());
+    container_order_.pop_front();
+  }
+}
+
+void RuntimeState::Apply(const v1::Event& event) {
+  if (event.has_container() && !event.container().id().empty()) {
+    const std::string& id = event.container().id();
+    if (!containers_.contains(id)) container_order_.push_back(id);
+    containers_[id] = event.container();
+    while (containers_.size() > options_.max_containers && !container_order_.empty()) {
+      containers_.erase(container_order_.front());
+      container_order_.pop_front();
+    }
+  }
+  const int64_t pid = event.pid() != 0 ? event.pid() : event.process().pid();
+  if (pid == 0) return;
+  ProcessInfo* info = nullptr;
+  // A snapshot that names the executable replaces what we knew; a bare pid does not.
+  if (event.has_process() && (!event.process().exepath().empty() ||
+                              !event.process().exe().empty() || !event.process().name().empty())) {
+    info = &Upsert(pid);
+    v1::Process snapshot = event.process();
+    snapshot.set_pid(pid);
+    SetSnapshot(*info, snapshot);
+  } else {
+    auto it = processes_.find(pid);
+    if (it != processes_.end()) info = it->second.get();
+  }
+  if (info != nullptr) NoteContainer(info->process.container_id());
+
+  const bool ok = event.result() >= 0;
+  switch (event.type()) {
+    case v1::EVENT_TYPE_CLONE:
+    case v1::EVENT_TYPE_CLONE3:
+    case v1::EVENT_TYPE_FORK:
+    case v1::EVENT_TYPE_VFORK: {
+      int64_t child = event.clone().child_pid() != 0 ? event.clone().child_pid() : event.result();
+      if (!ok || child <= 0 || info == nullptr || child == pid) break;
+      v1::Process copy = info->process;
+      copy.set_pid(child);
+      copy.set_tid(event.clone().child_tid() != 0 ? event.clone().child_tid() : child);
+      copy.set_ppid(pid);
+      copy.set_start_time_ns(event.timestamp_ns());
+      ProcessInfo& child_info = Upsert(child);
+      child_info.process = std::move(copy);
+      RefreshDerivedText(child_info);
+      break;
+    }
+    case v1::EVENT_TYPE_EXECVE:
+    case v1::EVENT_TYPE_EXECVEAT: {
+      if (!ok || info == nullptr || !event.has_exec() || event.has_process()) break;
+      v1::Process& p = info->process;
+      const v1::Exec& exec = event.exec();
+      p.set_exepath(exec.filename().substr(0, options_.limits.max_path_length));
+      p.set_exe(exec.filename().substr(0, options_.limits.max_path_length));
+      p.set_name(NameFromPath(exec.filename()).substr(0, 15));
+      *p.mutable_args() = exec.args();
+      if (!exec.env().empty()) *p.mutable_env() = exec.env();
+      if (!exec.cwd().empty()) p.set_cwd(exec.cwd());
+      RefreshDerivedText(*info);
+      break;
+    }
+    case v1::EVENT_TYPE_SETUID:
+    case v1::EVENT_TYPE_SETREUID:
+    case v1::EVENT_TYPE_SETRESUID:
+    case v1::EVENT_TYPE_SETGID:
+    case v1::EVENT_TYPE_SETREGID:
+    case v1::EVENT_TYPE_SETRESGID:
+    case v1::EVENT_TYPE_CAPSET:
+      // Rules see the credentials the call was made with; the change applies after it.
+      if (ok && info != nullptr && event.has_credentials()) {
+        pending_credentials_ = PendingCredentials{pid, event.type(), event.credentials()};
+      }
+      break;
+    case v1::EVENT_TYPE_PROCEXIT:
+      exited_pid_ = pid;
+      break;
+    default:
+      break;
+  }
+}
+
+void RuntimeState::ApplyCredentials(const PendingCredentials& change) {
+  auto it = processes_.find(change.pid);
+  if (it == processes_.end()) return;
+  v1::Process& p = it->second->process;
+  const v1::Credentials& c = change.credentials;
+  switch (change.type) {
+    case v1::EVENT_TYPE_SETUID:
+    case v1::EVENT_TYPE_SETREUID:
+    case v1::EVENT_TYPE_SETRESUID:
+      p.set_uid(c.uid());
+      p.set_euid(change.type == v1::EVENT_TYPE_SETUID ? c.uid() : c.euid());
+      break;
+    case v1::EVENT_TYPE_CAPSET:
+      p.set_cap_effective(c.cap_effective());
+      p.set_cap_permitted(c.cap_permitted());
+      p.set_cap_inheritable(c.cap_inheritable());
+      break;
+    default:
+      p.set_gid(c.gid());
+      p.set_egid(change.type == v1::EVENT_TYPE_SETGID ? c.gid() : c.egid());
+      break;
+  }
+}
+
+void RuntimeState::FinishEvent() {
+  if (pending_credentials_.has_value()) {
+    ApplyCredentials(*pending_credentials_);
+    pending_credentials_.reset();
+  }
+  if (exited_pid_.has_value()) {
+    processes_.erase(*exited_pid_);
+    exited_pid_.reset();
+  }
+}
+
+const ProcessInfo* RuntimeState::FindProcess(int64_t pid) const {
+  auto it = processes_.find(pid);
+  return it == processes_.end() ? nullptr : it->second.get();
+}
+
+const v1::Container* RuntimeState::FindContainer(absl::string_view id) const {
+  auto it = containers_.find(id);
+  return it == containers_.end() ? nullptr : &it->second;
+}
+
+}  // namespace bulwark::runtime
