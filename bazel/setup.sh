@@ -9,7 +9,7 @@ PACKAGES=(
   bazel-bootstrap g++ protobuf-compiler
   # Libraries mapped in third_party/
   libabsl-dev libssl-dev libarchive-dev libre2-dev libprotobuf-dev libsimdjson-dev
-  libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev python3-dev
+  libyaml-cpp-dev libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev python3-dev
   # Python tests (Debian's /usr/bin/python3 runs them)
   python3 python3-pytest python3-jsonschema python3-yaml
   # Fuzzing and sanitizers (--config=fuzz)
