@@ -64,6 +64,7 @@ absl::StatusOr<ExitCode> RunConvert(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunDigest(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunImageFiles(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunImageInspect(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunScan(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVersion(const ParsedArgs& args);
 
 }  // namespace bulwark::cli

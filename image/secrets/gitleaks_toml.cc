@@ -85,14 +85,13 @@ absl::Status ReadAllowlist(Reader& reader, const toml::table& table, const std::
   reader.WarnUnknownKeys(table, name,
                          {"description", "condition", "regexTarget", "paths", "regexes",
                           "stopwords", "commits", "targetRules"});
-  BULWARK_RETURN_IF_ERROR(reader.String(table, "description", name + ".description",
-                                        out.description));
+  BULWARK_RETURN_IF_ERROR(
+      reader.String(table, "description", name + ".description", out.description));
   std::string condition;
   BULWARK_RETURN_IF_ERROR(reader.String(table, "condition", name + ".condition", condition));
   if (absl::EqualsIgnoreCase(condition, "AND") || condition == "&&") {
     out.condition = AllowlistCondition::kAnd;
-  } else if (!condition.empty() && !absl::EqualsIgnoreCase(condition, "OR") &&
-             condition != "||") {
+  } else if (!condition.empty() && !absl::EqualsIgnoreCase(condition, "OR") && condition != "||") {
     return reader.Error(*table.get("condition"), name + ".condition",
                         absl::StrCat("\"", condition, "\" is not AND or OR"));
   }
@@ -157,8 +156,7 @@ absl::Status ReadRule(Reader& reader, const toml::table& table, const std::strin
   if (const toml::node* group = table.get("secretGroup")) {
     std::optional<int64_t> value = group->value_exact<int64_t>();
     if (!value.has_value() || *value < 0 || *value > 1000) {
-      return reader.Error(*group, rule_name + ".secretGroup",
-                          "expected an integer from 0 to 1000");
+      return reader.Error(*group, rule_name + ".secretGroup", "expected an integer from 0 to 1000");
     }
     rule.secret_group = static_cast<int>(*value);
   }
@@ -186,8 +184,8 @@ absl::StatusOr<RuleFile> ParseGitleaksToml(absl::string_view text, absl::string_
   if (text.size() > limits.max_file_bytes) {
     return core::LimitExceeded("max_file_bytes", limits.max_file_bytes, where);
   }
-  toml::parse_result parsed =
-      toml::parse(std::string_view(text.data(), text.size()), std::string_view(where.data(), where.size()));
+  toml::parse_result parsed = toml::parse(std::string_view(text.data(), text.size()),
+                                          std::string_view(where.data(), where.size()));
   if (!parsed) {
     const toml::parse_error& error = parsed.error();
     return absl::InvalidArgumentError(absl::StrCat(where, ":", error.source().begin.line, ":",
@@ -197,9 +195,9 @@ absl::StatusOr<RuleFile> ParseGitleaksToml(absl::string_view text, absl::string_
   const toml::table& root = parsed.table();
   RuleFile file;
   Reader reader(where, file.warnings);
-  reader.WarnUnknownKeys(root, "config",
-                         {"title", "description", "extend", "rules", "allowlist", "allowlists",
-                          "minVersion"});
+  reader.WarnUnknownKeys(
+      root, "config",
+      {"title", "description", "extend", "rules", "allowlist", "allowlists", "minVersion"});
   BULWARK_RETURN_IF_ERROR(reader.String(root, "title", "title", file.title));
   if (const toml::node* extend = root.get("extend")) {
     reader.Warn(*extend,
@@ -223,8 +221,7 @@ absl::StatusOr<RuleFile> ParseGitleaksToml(absl::string_view text, absl::string_
   return file;
 }
 
-absl::StatusOr<RuleFile> LoadGitleaksTomlFile(const std::string& path,
-                                              const core::Limits& limits) {
+absl::StatusOr<RuleFile> LoadGitleaksTomlFile(const std::string& path, const core::Limits& limits) {
   BULWARK_ASSIGN_OR_RETURN(std::string text, core::ReadFileToString(path, limits.max_file_bytes));
   return ParseGitleaksToml(text, path, limits);
 }

@@ -36,8 +36,11 @@ std::string MaskSecret(absl::string_view secret) {
 std::string MaskMatch(absl::string_view match, size_t secret_offset, absl::string_view secret) {
   secret_offset = std::min(secret_offset, match.size());
   const size_t secret_end = std::min(match.size(), secret_offset + secret.size());
-  std::string masked = absl::StrCat(Printable(match.substr(0, secret_offset)),
-                                    MaskSecret(secret), Printable(match.substr(secret_end)));
+  // Trailing line breaks and spaces are the regex's terminator, not context worth showing.
+  absl::string_view after = match.substr(secret_end);
+  while (!after.empty() && static_cast<unsigned char>(after.back()) <= ' ') after.remove_suffix(1);
+  std::string masked =
+      absl::StrCat(Printable(match.substr(0, secret_offset)), MaskSecret(secret), Printable(after));
   if (masked.size() > kMaxMatchBytes) {
     masked.resize(kMaxMatchBytes - 3);
     masked += "...";

@@ -32,8 +32,8 @@ struct Allowlist {
   std::string description;
   AllowlistCondition condition = AllowlistCondition::kOr;
   RegexTarget regex_target = RegexTarget::kSecret;
-  std::vector<std::string> paths;    // Regexes over the file path.
-  std::vector<std::string> regexes;  // Regexes over regex_target.
+  std::vector<std::string> paths;      // Regexes over the file path.
+  std::vector<std::string> regexes;    // Regexes over regex_target.
   std::vector<std::string> stopwords;  // Case-insensitive substrings of the secret.
   // Commit hashes: meaningful for git history only; kept for round trips, never matched here.
   std::vector<std::string> commits;

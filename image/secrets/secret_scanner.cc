@@ -21,8 +21,12 @@ namespace bulwark::secrets {
 namespace {
 
 // RE2 speaks re2::StringPiece; Debian's Abseil has its own string_view.
-re2::StringPiece Piece(absl::string_view text) { return re2::StringPiece(text.data(), text.size()); }
-absl::string_view View(re2::StringPiece text) { return absl::string_view(text.data(), text.size()); }
+re2::StringPiece Piece(absl::string_view text) {
+  return re2::StringPiece(text.data(), text.size());
+}
+absl::string_view View(re2::StringPiece text) {
+  return absl::string_view(text.data(), text.size());
+}
 
 // Go's regexp accepts "(?<name>" (Go >= 1.22) where RE2 of Debian 12 wants "(?P<name>"; every
 // other construct gitleaks rules use means the same in both (Go's regexp is RE2's syntax).
@@ -61,8 +65,7 @@ std::string GoRegexToRe2(absl::string_view regex) {
   return out;
 }
 
-absl::StatusOr<std::unique_ptr<RE2>> CompileRegex(absl::string_view regex,
-                                                  absl::string_view what) {
+absl::StatusOr<std::unique_ptr<RE2>> CompileRegex(absl::string_view regex, absl::string_view what) {
   RE2::Options options;
   options.set_log_errors(false);
   options.set_max_mem(int64_t{32} << 20);
@@ -128,7 +131,7 @@ bool Allows(const CompiledAllowlist& allowlist, const Candidate& candidate) {
     results.push_back(!candidate.path.empty() && AnyPartialMatch(allowlist.paths, candidate.path));
   }
   if (!allowlist.regexes.empty()) {
-    absl::string_view target = allowlist.target == RegexTarget::kMatch ? candidate.match
+    absl::string_view target = allowlist.target == RegexTarget::kMatch  ? candidate.match
                                : allowlist.target == RegexTarget::kLine ? candidate.line
                                                                         : candidate.secret;
     results.push_back(AnyPartialMatch(allowlist.regexes, target));
@@ -136,7 +139,8 @@ bool Allows(const CompiledAllowlist& allowlist, const Candidate& candidate) {
   if (!allowlist.stopwords.empty()) {
     const std::string secret = absl::AsciiStrToLower(candidate.secret);
     bool found = false;
-    for (const std::string& word : allowlist.stopwords) found = found || absl::StrContains(secret, word);
+    for (const std::string& word : allowlist.stopwords)
+      found = found || absl::StrContains(secret, word);
     results.push_back(found);
   }
   if (results.empty()) return false;
@@ -170,10 +174,9 @@ absl::StatusOr<CompiledRule> CompileRule(const Rule& rule) {
   if (!rule.regex.empty()) {
     BULWARK_ASSIGN_OR_RETURN(out.regex, CompileRegex(rule.regex, absl::StrCat(what, ": regex")));
     if (rule.secret_group > out.regex->NumberOfCapturingGroups()) {
-      return absl::InvalidArgumentError(absl::StrCat(what, ": secretGroup ", rule.secret_group,
-                                                     " but the regex has ",
-                                                     out.regex->NumberOfCapturingGroups(),
-                                                     " groups"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ": secretGroup ", rule.secret_group, " but the regex has ",
+                       out.regex->NumberOfCapturingGroups(), " groups"));
     }
   }
   if (!rule.path.empty()) {
@@ -267,8 +270,7 @@ struct SecretScanner::Compiled {
                 LineIndex& lines, std::vector<SecretMatch>& out, ScanStats* stats) const;
 };
 
-SecretScanner::SecretScanner(std::unique_ptr<Compiled> compiled)
-    : compiled_(std::move(compiled)) {}
+SecretScanner::SecretScanner(std::unique_ptr<Compiled> compiled) : compiled_(std::move(compiled)) {}
 SecretScanner::~SecretScanner() = default;
 
 absl::StatusOr<std::unique_ptr<const SecretScanner>> SecretScanner::Create(
@@ -333,16 +335,16 @@ absl::StatusOr<std::unique_ptr<const SecretScanner>> SecretScanner::Create(
 }
 
 absl::StatusOr<std::shared_ptr<const SecretScanner>> SecretScanner::Builtin() {
-  static const auto* const kBuiltin =
-      new absl::StatusOr<std::shared_ptr<const SecretScanner>>([]() -> absl::StatusOr<
-                                                                      std::shared_ptr<
-                                                                          const SecretScanner>> {
-        absl::StatusOr<RuleFile> rules = ParseGitleaksToml(BuiltinRulesToml(), "builtin_rules.toml");
+  static const auto* const kBuiltin = new absl::StatusOr<std::shared_ptr<const SecretScanner>>(
+      []() -> absl::StatusOr<std::shared_ptr<const SecretScanner>> {
+        absl::StatusOr<RuleFile> rules =
+            ParseGitleaksToml(BuiltinRulesToml(), "builtin_rules.toml");
         if (!rules.ok()) return absl::InternalError(rules.status().message());
         absl::StatusOr<std::unique_ptr<const SecretScanner>> scanner = Create(*std::move(rules));
         if (!scanner.ok()) return absl::InternalError(scanner.status().message());
         if (!(*scanner)->warnings().empty()) {
-          return absl::InternalError(absl::StrCat("builtin_rules.toml: ", (*scanner)->warnings()[0]));
+          return absl::InternalError(
+              absl::StrCat("builtin_rules.toml: ", (*scanner)->warnings()[0]));
         }
         return std::shared_ptr<const SecretScanner>(*std::move(scanner));
       }());
@@ -372,8 +374,8 @@ void SecretScanner::Compiled::ScanRule(const CompiledRule& rule, absl::string_vi
   size_t kept = 0;
   size_t position = 0;
   while (position <= content.size() &&
-         rule.regex->Match(Piece(content), position, content.size(), RE2::UNANCHORED,
-                           pieces.data(), static_cast<int>(pieces.size()))) {
+         rule.regex->Match(Piece(content), position, content.size(), RE2::UNANCHORED, pieces.data(),
+                           static_cast<int>(pieces.size()))) {
     for (size_t i = 0; i < pieces.size(); ++i) groups[i] = View(pieces[i]);
     const absl::string_view match = groups[0];
     const size_t begin = static_cast<size_t>(match.data() - content.data());
@@ -443,7 +445,8 @@ std::vector<SecretMatch> SecretScanner::Scan(absl::string_view content, absl::st
   LineIndex lines(content);
   for (size_t i = 0; i < c.rules.size(); ++i) {
     const CompiledRule& rule = c.rules[i];
-    if (rule.path != nullptr && (path.empty() || !RE2::PartialMatch(Piece(path), *rule.path))) continue;
+    if (rule.path != nullptr && (path.empty() || !RE2::PartialMatch(Piece(path), *rule.path)))
+      continue;
     if (rule.regex == nullptr) {
       const Candidate candidate{path, path, path, path};
       if (!c.GloballyAllowed(rule, candidate)) {

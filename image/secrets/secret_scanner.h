@@ -46,9 +46,9 @@ struct ScannerOptions {
 
 // Counters one Scan call adds to, for benchmarks and "how much did the prefilter save".
 struct ScanStats {
-  uint64_t bytes = 0;           // Content bytes scanned.
-  uint64_t regex_runs = 0;      // Rule regexes run over a whole content.
-  uint64_t regex_skipped = 0;   // Rule regexes not run because no keyword was present.
+  uint64_t bytes = 0;          // Content bytes scanned.
+  uint64_t regex_runs = 0;     // Rule regexes run over a whole content.
+  uint64_t regex_skipped = 0;  // Rule regexes not run because no keyword was present.
   uint64_t dropped_matches = 0;
 };
 

@@ -67,14 +67,14 @@ TEST(BuiltinRulesTest, DetectEachFamily) {
                     "3f2a9c1e7b5d4068af1c2e3d4b5a69788c7d6e5f", "\"}"),
        "gcp-service-account"},
       {absl::StrCat("GOOGLE_KEY=AIza", "SyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW"), "gcp-api-key"},
-      {absl::StrCat("DefaultEndpointsProtocol=https;AccountName=x;AccountKey=",
-                    alnum36, alnum36, alnum36.substr(0, 14),
-                    "==;"),
+      {absl::StrCat("DefaultEndpointsProtocol=https;AccountName=x;AccountKey=", alnum36, alnum36,
+                    alnum36.substr(0, 14), "==;"),
        "azure-storage-account-key"},
       {absl::StrCat("token: ghp_", alnum36), "github-token"},
       {absl::StrCat("CI=glpat-", "x7Kq2Lm9Np4Rs6Tv8Wy0"), "gitlab-token"},
       {absl::StrCat("SLACK=xoxb-", "123456789012-", "AbCdEfGhIjKlMnOp"), "slack-token"},
-      {absl::StrCat("https://hooks.slack.com/services/", "T0A1B2C3D/B9Z8Y7X6W/", alnum36.substr(0, 24)),
+      {absl::StrCat("https://hooks.slack.com/services/", "T0A1B2C3D/B9Z8Y7X6W/",
+                    alnum36.substr(0, 24)),
        "slack-webhook"},
       {absl::StrCat("stripe: sk_live_", alnum36.substr(0, 24)), "stripe-key"},
       {absl::StrCat("twilio SK", hex32), "twilio-api-key"},
@@ -83,8 +83,8 @@ TEST(BuiltinRulesTest, DetectEachFamily) {
        "sendgrid-api-key"},
       {absl::StrCat("//registry.npmjs.org/:_authToken=npm_", alnum36), "npm-access-token"},
       {absl::StrCat("password = pypi-AgEIcHlwaS5vcmc", alnum36, alnum36), "pypi-token"},
-      {absl::StrCat("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.",
-                    "eyJzdWIiOiIxMjM0NTY3ODkwIn0.", "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+      {absl::StrCat("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.", "eyJzdWIiOiIxMjM0NTY3ODkwIn0.",
+                    "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
        "jwt"},
       {absl::StrCat("{\"auths\":{\"r.example\":{\"auth\":\"", "dXNlcjpzM2NyM3RQYXNz", "\"}}}"),
        "docker-config-auth"},
@@ -117,18 +117,20 @@ TEST(BuiltinRulesTest, DetectEachFamily) {
 }
 
 TEST(BuiltinRulesTest, QuietOnPlaceholdersAndLowEntropy) {
-  for (const char* text : {
-           "password=changeme123", "password: ${DB_PASSWORD}", "secret = config.secret.value",
-           "password=aaaaaaaaaaaa", "postgres://user:password@localhost/db",
-           "see https://example.com:8080/path", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END "
-                                                "CERTIFICATE-----",
-           "The password must be at least 8 characters.", "AKIA is a prefix"}) {
+  for (const char* text :
+       {"password=changeme123", "password: ${DB_PASSWORD}", "secret = config.secret.value",
+        "password=aaaaaaaaaaaa", "postgres://user:password@localhost/db",
+        "see https://example.com:8080/path",
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END "
+        "CERTIFICATE-----",
+        "The password must be at least 8 characters.", "AKIA is a prefix"}) {
     EXPECT_THAT(Builtin().Scan(text, "etc/app.conf"), IsEmpty()) << text;
   }
 }
 
 TEST(BuiltinRulesTest, GenericRuleYieldsToSpecificRule) {
-  const std::string text = absl::StrCat("GITHUB_TOKEN=ghp_", "Zq8Lw3Rt6Yp1Mn4Bv7Cx2Kj5Hg9Fd0Sa3Qe6");
+  const std::string text =
+      absl::StrCat("GITHUB_TOKEN=ghp_", "Zq8Lw3Rt6Yp1Mn4Bv7Cx2Kj5Hg9Fd0Sa3Qe6");
   EXPECT_THAT(RuleIds(Builtin().Scan(text, "")), ElementsAre("github-token"));
 }
 
@@ -218,12 +220,12 @@ stopwords = ["dummy"]
 paths = ['''\.md$''']
 )");
   EXPECT_THAT(scanner->Scan("tok_abc123", "a"), testing::SizeIs(1));
-  EXPECT_THAT(scanner->Scan("tok_test12", "a"), IsEmpty());            // regexes
-  EXPECT_THAT(scanner->Scan("tok_fake12", "fixtures/x"), IsEmpty());   // AND: both match
-  EXPECT_THAT(scanner->Scan("tok_fake12", "src/x"), testing::SizeIs(1));  // AND: path differs
+  EXPECT_THAT(scanner->Scan("tok_test12", "a"), IsEmpty());                 // regexes
+  EXPECT_THAT(scanner->Scan("tok_fake12", "fixtures/x"), IsEmpty());        // AND: both match
+  EXPECT_THAT(scanner->Scan("tok_fake12", "src/x"), testing::SizeIs(1));    // AND: path differs
   EXPECT_THAT(scanner->Scan("a tok_abc123 b # nosecret", "a"), IsEmpty());  // line target
-  EXPECT_THAT(scanner->Scan("tok_dummy1", "a"), IsEmpty());            // global, targeted
-  EXPECT_THAT(scanner->Scan("tok_abc123", "README.md"), IsEmpty());    // global path
+  EXPECT_THAT(scanner->Scan("tok_dummy1", "a"), IsEmpty());                 // global, targeted
+  EXPECT_THAT(scanner->Scan("tok_abc123", "README.md"), IsEmpty());         // global path
   EXPECT_TRUE(scanner->PathAllowed("docs/README.md"));
 }
 
@@ -273,8 +275,9 @@ TEST(GitleaksTomlTest, Errors) {
                        HasSubstr("t.toml:2:6: rules[0].id: expected a string")));
   EXPECT_THAT(ParseGitleaksToml("[[rules]]\nid = \"x\"\n", "t.toml"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs a regex or a path")));
-  EXPECT_THAT(ParseGitleaksToml("[[rules]]\nid = \"x\"\nregex = \"a\"\nkeywords = [1]\n", "t.toml"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("4:13: rules[0] (x).keywords")));
+  EXPECT_THAT(
+      ParseGitleaksToml("[[rules]]\nid = \"x\"\nregex = \"a\"\nkeywords = [1]\n", "t.toml"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("4:13: rules[0] (x).keywords")));
   EXPECT_THAT(SecretScanner::Create(*ParseGitleaksToml(
                   "[[rules]]\nid='a'\nregex='x'\n[[rules]]\nid='a'\nregex='y'\n", "dup")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("two rules")));
