@@ -274,9 +274,11 @@ class Checker {
     }
     if (sudo) Add("BWK-DF-008", instruction, "sudo");
     if (updates && !installs) Add("BWK-DF-015", instruction, "update without install");
+    // Every RUN after an ARG repeats it; the ARG is one problem, reported at its first use.
     for (const auto& [name, value] : instruction.build_args) {
-      if (SensitiveName(name) && !EmptyValue(value)) {
+      if (SensitiveName(name) && !EmptyValue(value) && !HasWord(arg_names_, name)) {
         Add("BWK-DF-010", instruction, absl::StrCat("ARG ", name));
+        arg_names_.push_back(name);
       }
     }
   }
@@ -307,7 +309,7 @@ class Checker {
     if (name.empty() || name == "root" || name == "0") {
       AddConfig("BWK-DF-001", config, user.empty() ? "no USER" : absl::StrCat("USER ", user));
     }
-    if (!config.has_healthcheck) AddConfig("BWK-DF-012", config, "no HEALTHCHECK");
+    if (!config.has_healthcheck) AddConfig("BWK-DF-012", config, "");
     for (const std::string& port : config.exposed_ports) {
       if (port == "22" || absl::StartsWith(port, "22/")) AddConfig("BWK-DF-011", config, port);
     }
@@ -328,6 +330,7 @@ class Checker {
 
   std::vector<BuildRisk>& out_;
   std::vector<std::string> env_names_;
+  std::vector<std::string> arg_names_;
 };
 
 }  // namespace
