@@ -411,7 +411,10 @@ void SecretScanner::Compiled::ScanRule(const CompiledRule& rule, absl::string_vi
     found.description = rule.description;
     found.tags = rule.tags;
     std::tie(found.line, found.column) = lines.Position(begin);
-    found.end_line = lines.Position(begin + (match.empty() ? 0 : match.size() - 1)).first;
+    // The match may end in the line break that terminated it; that break is not part of it.
+    absl::string_view body = match;
+    while (body.size() > 1 && (body.back() == '\n' || body.back() == '\r')) body.remove_suffix(1);
+    found.end_line = lines.Position(begin + (body.empty() ? 0 : body.size() - 1)).first;
     found.masked_secret = MaskSecret(secret);
     found.masked_match =
         MaskMatch(match, static_cast<size_t>(secret.data() - match.data()), secret);

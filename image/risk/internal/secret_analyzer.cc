@@ -56,7 +56,7 @@ void FillMatch(const SecretMatch& match, core::v1::Finding& finding) {
   if (!match.masked_match.empty()) properties["match"] = match.masked_match;
   if (!match.masked_secret.empty()) properties["secret"] = match.masked_secret;
   properties["secret_rule"] = match.rule_id;
-  if (!match.tags.empty()) properties["tags"] = absl::StrJoin(match.tags, ",");
+  if (!match.tags.empty()) properties["rule_tags"] = absl::StrJoin(match.tags, ",");
   finding.set_remediation(
       "Revoke and rotate the credential, then rebuild the image without it: deleting the file "
       "in a later layer does not remove it from the image (use build secrets or runtime "
