@@ -16,6 +16,8 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   # Tools that tests compare against
   openssl coreutils tar gzip zstd umoci skopeo
+  # Benchmark baselines (bench/secret_scan)
+  yara
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 
 namespace bulwark::secrets {
 namespace {
@@ -39,8 +40,15 @@ std::string MaskMatch(absl::string_view match, size_t secret_offset, absl::strin
   // Trailing line breaks and spaces are the regex's terminator, not context worth showing.
   absl::string_view after = match.substr(secret_end);
   while (!after.empty() && static_cast<unsigned char>(after.back()) <= ' ') after.remove_suffix(1);
+  // The context may hold the secret again ("u:pw://u:pw@h"): mask every copy.
+  const std::string masked_secret = MaskSecret(secret);
+  auto context = [&](absl::string_view text) {
+    return secret.empty()
+               ? Printable(text)
+               : absl::StrReplaceAll(Printable(text), {{Printable(secret), masked_secret}});
+  };
   std::string masked =
-      absl::StrCat(Printable(match.substr(0, secret_offset)), MaskSecret(secret), Printable(after));
+      absl::StrCat(context(match.substr(0, secret_offset)), masked_secret, context(after));
   if (masked.size() > kMaxMatchBytes) {
     masked.resize(kMaxMatchBytes - 3);
     masked += "...";

@@ -432,11 +432,12 @@ std::vector<SecretMatch> SecretScanner::Scan(absl::string_view content, absl::st
   const Compiled& c = *compiled_;
   if (stats != nullptr) stats->bytes += content.size();
 
-  std::vector<bool> enabled(c.rules.size(), false);
+  std::vector<bool> enabled(c.rules.size(), !c.options.keyword_prefilter);
   for (size_t index : c.unconditional_rules) enabled[index] = true;
   std::vector<int> hits;
   RE2::Set::ErrorInfo error;
-  if (!c.keyword_rules.empty() && !c.keywords->Match(Piece(content), &hits, &error) &&
+  if (c.options.keyword_prefilter && !c.keyword_rules.empty() &&
+      !c.keywords->Match(Piece(content), &hits, &error) &&
       error.kind != RE2::Set::kNoError) {
     // The keyword DFA ran out of memory: run every rule rather than miss a secret.
     std::fill(enabled.begin(), enabled.end(), true);

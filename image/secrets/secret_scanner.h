@@ -42,6 +42,9 @@ struct ScannerOptions {
   // Matches kept per rule and content; the rest are counted in ScanStats::dropped_matches.
   // Default: 100.
   size_t max_matches_per_rule = 100;
+  // When false, every rule's regex runs on every content, as if no rule had keywords (for
+  // measuring what the keyword prefilter saves). Default: true.
+  bool keyword_prefilter = true;
 };
 
 // Counters one Scan call adds to, for benchmarks and "how much did the prefilter save".

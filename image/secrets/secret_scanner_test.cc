@@ -157,6 +157,8 @@ TEST(MaskingTest, KeepsAShortPrefix) {
   EXPECT_EQ(MaskSecret("short"), "*****");
   EXPECT_EQ(MaskSecret(std::string(100, 'a')), absl::StrCat("aaaa", std::string(32, '*')));
   EXPECT_EQ(MaskMatch("password=hunter2hunter2", 9, "hunter2hunter2"), "password=hun***********");
+  EXPECT_EQ(MaskMatch("u:hunter2hunter2://u:hunter2hunter2@h", 21, "hunter2hunter2"),
+            "u:hun***********://u:hun***********@h");
   EXPECT_DOUBLE_EQ(ShannonEntropy("aaaa"), 0);
   EXPECT_DOUBLE_EQ(ShannonEntropy("abcd"), 2);
 }
