@@ -9,14 +9,24 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "bulwark/core/file.h"
 #include "bulwark/image/secrets/gitleaks_toml.h"
 #include "bulwark/image/secrets/secret_scanner.h"
 
 namespace secrets = bulwark::secrets;
+
+// The file's bytes, read straight into one buffer of its size (as a layer entry's are).
+std::optional<std::string> ReadWhole(const std::filesystem::path& path, uintmax_t size) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return std::nullopt;
+  std::string content(size, '\0');
+  content.resize(std::fread(content.data(), 1, content.size(), file));
+  std::fclose(file);
+  return content;
+}
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -54,8 +64,8 @@ int main(int argc, char** argv) {
        it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
     if (error) break;
     if (!it->is_regular_file() || it->is_symlink() || it->file_size() > (8u << 20)) continue;
-    absl::StatusOr<std::string> content = bulwark::core::ReadFileToString(it->path(), 8u << 20);
-    if (!content.ok()) continue;
+    std::optional<std::string> content = ReadWhole(it->path(), it->file_size());
+    if (!content.has_value()) continue;
     read_bytes += content->size();
     if (std::memchr(content->data(), '\0', std::min<size_t>(content->size(), 8000)) != nullptr) {
       continue;

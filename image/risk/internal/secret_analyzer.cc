@@ -82,7 +82,15 @@ class SecretVisitor : public LayerVisitor {
   absl::Status OnEntry(const LayerInfo& layer, const LayerEntry& entry,
                        ContentReader* content) override {
     if (content == nullptr) return absl::OkStatus();
-    BULWARK_ASSIGN_OR_RETURN(std::string text, content->ReadAll());
+    // Read straight into a buffer of the entry's size (it is at most max_file_bytes_).
+    std::string text(static_cast<size_t>(entry.size), '\0');
+    size_t filled = 0;
+    while (filled < text.size()) {
+      BULWARK_ASSIGN_OR_RETURN(size_t n, content->Read(text.data() + filled, text.size() - filled));
+      if (n == 0) break;
+      filled += n;
+    }
+    text.resize(filled);
     if (LooksBinary(text)) return absl::OkStatus();
     for (SecretMatch& match : scanner_->Scan(text, entry.path, &stats_)) {
       found_.push_back({entry.path, layer.index, std::move(match)});
