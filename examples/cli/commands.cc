@@ -140,7 +140,8 @@ JSON (--format json), one object; keys always present, in this order:
           .usage =
               R"(usage: bulwark scan PATH [--format table|json|sarif] [--fail-on SEVERITY]
                     [--scanners secret,misconfig,file] [--severity SEVERITY]
-                    [--secret-rules FILE] [--output FILE] [--quiet] [--platform P] [--ref R]
+                    [--secret-rules FILE] [--dockerfile FILE] [--output FILE] [--quiet]
+                    [--platform P] [--ref R]
 
 Opens the image at PATH (as `bulwark image inspect` does), reads every layer once and runs the
 selected scanners over it, then prints one report (bulwark.core.v1.Report):
@@ -158,12 +159,14 @@ Flags:
   --scanners LIST            Comma-separated scanners to run. Default: all.
   --severity SEVERITY        Leave out findings below SEVERITY. Default: keep all.
   --secret-rules FILE        Secret rules in gitleaks' TOML format instead of the built-in set.
+  --dockerfile FILE          Also check the Dockerfile the image was built from with the
+                             BWK-DF rules (and BWK-DF-002: FROM without a tag or latest).
   --output FILE              Write the report to FILE instead of standard output.
   --quiet                    No progress bar (it is only drawn when stderr is a terminal).
   --platform P, --ref R      As for `bulwark image inspect`.
 )",
-          .flags = {"format", "fail-on", "scanners", "severity", "secret-rules", "output",
-                    "platform", "ref"},
+          .flags = {"format", "fail-on", "scanners", "severity", "secret-rules", "dockerfile",
+                    "output", "platform", "ref"},
           .switches = {"quiet"},
           .min_arguments = 1,
           .max_arguments = 1,

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "bulwark/core/file.h"
 #include "bulwark/core/report.h"
 #include "bulwark/core/report_writer.h"
 #include "bulwark/core/status_macros.h"
@@ -33,6 +34,11 @@ absl::Status ApplyScanFlags(const ParsedArgs& args, image::ScanOptions& options)
       return absl::InvalidArgumentError(absl::StrCat("--severity: ", parsed.status().message()));
     }
     options.min_severity = *parsed;
+  }
+  if (const std::string* dockerfile = args.Find("dockerfile")) {
+    BULWARK_ASSIGN_OR_RETURN(options.dockerfile,
+                             core::ReadFileToString(*dockerfile, options.limits.max_file_bytes));
+    options.dockerfile_name = *dockerfile;
   }
   if (const std::string* rules_path = args.Find("secret-rules")) {
     BULWARK_ASSIGN_OR_RETURN(secrets::RuleFile rules, secrets::LoadGitleaksTomlFile(*rules_path));

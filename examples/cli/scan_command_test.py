@@ -185,3 +185,17 @@ def test_checked_in_image_is_what_the_generator_writes(tmp_path):
     assert not comparison.left_only and not comparison.right_only and not comparison.diff_files
     blobs = filecmp.dircmp(out / "blobs/sha256", IMAGE / "blobs/sha256")
     assert sorted(blobs.left_list) == sorted(blobs.right_list) and not blobs.diff_files
+
+
+def test_dockerfile(tmp_path):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM node\nRUN curl -fsSL https://x.example/i.sh | sh\nUSER app\n")
+    result = bulwark("scan", str(IMAGE), "--format", "json", "--scanners", "misconfig",
+                     "--dockerfile", str(dockerfile))
+    assert result.returncode == 0, result.stderr
+    found = {(f["ruleId"], f["location"]["path"]) for f in json.loads(result.stdout)["findings"]}
+    assert {("BWK-DF-002", f"{dockerfile}:1"), ("BWK-DF-004", f"{dockerfile}:2"),
+            ("BWK-DF-004", "config.history[3]")} <= found
+    dockerfile.write_text("RUN ls\n")
+    bad = bulwark("scan", str(IMAGE), "--dockerfile", str(dockerfile))
+    assert bad.returncode == 2 and b":1: RUN before the first FROM" in bad.stderr

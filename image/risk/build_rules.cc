@@ -341,6 +341,10 @@ const std::vector<BuildRule>& BuildRules() {
        "The config sets no USER, or USER root/0: a process that escapes the container's other "
        "controls is root.",
        "Create an unprivileged user and end the Dockerfile with USER <name>."},
+      {"BWK-DF-002", "Base image without a pinned tag", SEVERITY_LOW, "", "DL3006,DL3007",
+       "DKL-DI-0006",
+       "FROM without a tag, or with latest, builds on whatever the registry serves that day.",
+       "Pin a version tag, or better a digest (FROM debian:12@sha256:...)."},
       {"BWK-DF-003", "ADD fetches a remote URL", SEVERITY_MEDIUM, "4.9", "DL3020", "CIS-DI-0009",
        "ADD downloads without checksum verification and hides what the layer holds.",
        "Download with curl/wget and verify a checksum in a RUN, or COPY a vetted file."},

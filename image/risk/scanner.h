@@ -43,6 +43,10 @@ struct ScanOptions {
   uint64_t max_secret_file_bytes = uint64_t{8} << 20;
   // Findings below this severity are left out of the report. Default: UNKNOWN (keep all).
   core::v1::Severity min_severity = core::v1::SEVERITY_UNKNOWN;
+  // A Dockerfile's text for the "misconfig" analyzer to check as well (BWK-DF rules, locations
+  // "<dockerfile_name>:<line>"); empty: none. Default: "".
+  std::string dockerfile;
+  std::string dockerfile_name = "Dockerfile";
   // Caps of the walk (core::Limits, see Image::Walk). Default: core defaults.
   core::Limits limits;
   // Called after each layer; its error stops the scan. Default: none.
@@ -52,7 +56,8 @@ struct ScanOptions {
 // Scans `image`. The report's target is image.Name(); metadata holds the image format, config
 // and manifest digests, layer count and the scanners run; findings are sorted by severity
 // (worst first), then rule id, path and line, each with a fingerprint.
-// Errors: InvalidArgument for an unknown scanner name (listing the known ones); those of the
+// Errors: InvalidArgument for an unknown scanner name (listing the known ones) or a Dockerfile
+// that does not parse (ParseDockerfile); those of the
 // analyzers' creation and of Image::Walk (DataLoss for a corrupt layer, ResourceExhausted for
 // a Limits cap).
 absl::StatusOr<core::v1::Report> ScanImage(const Image& image, const ScanOptions& options = {});

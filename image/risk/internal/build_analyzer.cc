@@ -1,22 +1,36 @@
 #include "bulwark/image/risk/internal/build_analyzer.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "bulwark/core/status_macros.h"
+#include "bulwark/image/risk/dockerfile.h"
 #include "bulwark/image/risk/internal/findings.h"
+#include "bulwark/image/risk/scanner.h"
 
 namespace bulwark::image::internal {
 namespace {
 
 class BuildAnalyzer : public Analyzer {
  public:
+  explicit BuildAnalyzer(std::optional<Dockerfile> dockerfile)
+      : dockerfile_(std::move(dockerfile)) {}
+
   absl::Status Finish(const ScanContext& context, core::v1::Report& report) override {
     AddBuildRiskFindings(CheckBuildRisks(InstructionsFromHistory(context.history),
                                          FinalConfigFromImage(context.image.config())),
                          &context.image, report);
+    if (dockerfile_.has_value()) {
+      AddBuildRiskFindings(CheckDockerfile(*dockerfile_), nullptr, report);
+    }
     return absl::OkStatus();
   }
+
+ private:
+  std::optional<Dockerfile> dockerfile_;
 };
 
 }  // namespace
@@ -47,7 +61,12 @@ void AddBuildRiskFindings(const std::vector<BuildRisk>& risks, const Image* imag
 }
 
 absl::StatusOr<std::unique_ptr<Analyzer>> CreateBuildAnalyzer(const ScanOptions& options) {
-  return std::make_unique<BuildAnalyzer>();
+  std::optional<Dockerfile> dockerfile;
+  if (!options.dockerfile.empty()) {
+    BULWARK_ASSIGN_OR_RETURN(
+        dockerfile, ParseDockerfile(options.dockerfile, options.dockerfile_name, options.limits));
+  }
+  return std::make_unique<BuildAnalyzer>(std::move(dockerfile));
 }
 
 }  // namespace bulwark::image::internal
