@@ -4,6 +4,7 @@
     bulwark.core.digest(b"hello")            # 'sha256:2cf24dba...'
     bulwark.core.parse_yaml_file("pod.yaml")  # [{'apiVersion': 'v1', ...}]
     bulwark.image.open("app.tar").lookup("etc/passwd").mode  # 420
+    bulwark.scan("app.tar").findings[0]["ruleId"]   # 'aws-access-key-id'
 
 Every error is a bulwark.Error; common ones also derive from the builtin that fits
 (InvalidArgumentError is a ValueError, NotFoundError a FileNotFoundError). The functions release
@@ -20,7 +21,8 @@ from bulwark._bulwark import (
     UnimplementedError,
     __version__,
 )
-from bulwark import core, image
+from bulwark import core, image, risk
+from bulwark.risk import scan
 
 __all__ = [
     "DataLossError",
@@ -33,4 +35,6 @@ __all__ = [
     "__version__",
     "core",
     "image",
+    "risk",
+    "scan",
 ]

@@ -1,5 +1,7 @@
 from bulwark import core as core
 from bulwark import image as image
+from bulwark import risk as risk
+from bulwark.risk import scan as scan
 
 __version__: str
 
@@ -39,4 +41,6 @@ __all__ = [
     "__version__",
     "core",
     "image",
+    "risk",
+    "scan",
 ]
