@@ -9,8 +9,8 @@ PACKAGES=(
   bazel-bootstrap g++ protobuf-compiler
   # Libraries mapped in third_party/
   libabsl-dev libssl-dev libarchive-dev libre2-dev libprotobuf-dev libsimdjson-dev
-  libyaml-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev python3-dev
-  libsqlite3-dev zlib1g-dev
+  libyaml-cpp-dev libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev
+  python3-dev libsqlite3-dev zlib1g-dev
   # Python tests (Debian's /usr/bin/python3 runs them)
   python3 python3-pytest python3-jsonschema python3-yaml
   # Fuzzing and sanitizers (--config=fuzz)
@@ -20,6 +20,8 @@ PACKAGES=(
   rpm sqlite3 golang-go openjdk-17-jdk-headless
   # Real jars (manifests, pom.properties) that image/sbom/java tests compare with the JDK
   libcommons-lang3-java libcommons-io-java libcommons-codec-java
+  # Benchmark baselines (bench/secret_scan)
+  yara
 )
 
 missing=()

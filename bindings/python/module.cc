@@ -6,6 +6,7 @@
 #include "bulwark/bindings/python/sbom_bindings.h"
 #include "bulwark/bindings/python/sign_bindings.h"
 #include "bulwark/bindings/python/runtime_bindings.h"
+#include "bulwark/bindings/python/scan_bindings.h"
 #include "bulwark/bindings/python/status_exceptions.h"
 #include "bulwark/bindings/python/vuln_bindings.h"
 #include "bulwark/core/version.h"
@@ -34,4 +35,6 @@ PYBIND11_MODULE(_bulwark, module) {
   py::module_ runtime = module.def_submodule(
       "runtime", "bulwark::runtime: runtime events and Falco-compatible rules.");
   bulwark::python::DefineRuntimeBindings(runtime);
+  py::module_ risk = module.def_submodule("risk", "bulwark::image::ScanImage: bulwark.scan().");
+  bulwark::python::DefineScanBindings(risk);
 }

@@ -70,6 +70,7 @@ absl::StatusOr<ExitCode> RunSbom(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSign(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSigstoreVerifyBundle(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVerify(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunScan(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVersion(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVersionCompare(const ParsedArgs& args);
 

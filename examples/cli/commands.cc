@@ -201,6 +201,44 @@ Flags:
           .run = RunSbom,
       },
       {
+          .name = "scan",
+          .summary = "Scan an image for secrets, risky build steps and dangerous files",
+          .usage =
+              R"(usage: bulwark scan PATH [--format table|json|sarif] [--fail-on SEVERITY]
+                    [--scanners secret,misconfig,file] [--severity SEVERITY]
+                    [--secret-rules FILE] [--dockerfile FILE] [--output FILE] [--quiet]
+                    [--platform P] [--ref R]
+
+Opens the image at PATH (as `bulwark image inspect` does), reads every layer once and runs the
+selected scanners over it, then prints one report (bulwark.core.v1.Report):
+  secret     secrets in files of every layer (deleted-but-shipped files too: their severity is
+             raised), in config env values, labels and history; masked in all output
+  misconfig  build-history and config risks (BWK-DF-xxx: root user, curl|sh, ADD URL, unpinned
+             or uncleaned package installs, chmod 777, setuid, secrets in ENV/ARG, ...)
+  file       setuid/setgid, world-writable, unknown owners, executables in /tmp, SSH keys,
+             credential files, .git, core dumps (BWK-FILE-xxx)
+
+Flags:
+  --format table|json|sarif  Output format. Default: table.
+  --fail-on SEVERITY         Exit 1 when a finding is at or above SEVERITY
+                             (unknown, low, medium, high or critical).
+  --scanners LIST            Comma-separated scanners to run. Default: all.
+  --severity SEVERITY        Leave out findings below SEVERITY. Default: keep all.
+  --secret-rules FILE        Secret rules in gitleaks' TOML format instead of the built-in set.
+  --dockerfile FILE          Also check the Dockerfile the image was built from with the
+                             BWK-DF rules (and BWK-DF-002: FROM without a tag or latest).
+  --output FILE              Write the report to FILE instead of standard output.
+  --quiet                    No progress bar (it is only drawn when stderr is a terminal).
+  --platform P, --ref R      As for `bulwark image inspect`.
+)",
+          .flags = {"format", "fail-on", "scanners", "severity", "secret-rules", "dockerfile",
+                    "output", "platform", "ref"},
+          .switches = {"quiet"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunScan,
+      },
+      {
           .name = "sign",
           .summary =
               "Sign an image of an OCI layout with a key, storing the signature as cosign does",

@@ -6,6 +6,7 @@
     bulwark.image.open("app.tar").lookup("etc/passwd").mode  # 420
     bulwark.sbom.catalog("app.tar").packages[0].purl   # 'pkg:deb/debian/adduser@3.134?...'
     bulwark.vuln.compare_versions("Debian", "1.0-1", "1.0~rc1-1")  # 1
+    bulwark.scan("app.tar").findings[0]["ruleId"]   # 'aws-access-key-id'
 
 Every error is a bulwark.Error; common ones also derive from the builtin that fits
 (InvalidArgumentError is a ValueError, NotFoundError a FileNotFoundError). The functions release
@@ -22,7 +23,8 @@ from bulwark._bulwark import (
     UnimplementedError,
     __version__,
 )
-from bulwark import core, image, runtime, sbom, sign, vuln
+from bulwark import core, image, risk, runtime, sbom, sign, vuln
+from bulwark.risk import scan
 
 __all__ = [
     "DataLossError",
@@ -35,8 +37,10 @@ __all__ = [
     "__version__",
     "core",
     "image",
+    "risk",
     "runtime",
     "sbom",
+    "scan",
     "sign",
     "vuln",
 ]

@@ -1,9 +1,11 @@
 from bulwark import core as core
 from bulwark import image as image
+from bulwark import risk as risk
 from bulwark import runtime as runtime
 from bulwark import sbom as sbom
 from bulwark import sign as sign
 from bulwark import vuln as vuln
+from bulwark.risk import scan as scan
 
 __version__: str
 
@@ -43,8 +45,10 @@ __all__ = [
     "__version__",
     "core",
     "image",
+    "risk",
     "runtime",
     "sbom",
+    "scan",
     "sign",
     "vuln",
 ]

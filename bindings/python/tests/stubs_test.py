@@ -7,9 +7,9 @@ import os
 import pytest
 
 import bulwark
-from bulwark import core, image, runtime, sbom, sign, vuln
+from bulwark import core, image, risk, runtime, sbom, sign, vuln
 
-MODULES = [bulwark, core, image, runtime, sbom, sign, vuln]
+MODULES = [bulwark, core, image, risk, runtime, sbom, sign, vuln]
 
 
 def stub_tree(module):
@@ -52,7 +52,7 @@ def test_stub_names_are_the_public_names(module):
     assert stub_names(stub_tree(module)) == set(module.__all__)
 
 
-@pytest.mark.parametrize("module", [core, image, runtime, sbom, sign, vuln], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [core, image, risk, runtime, sbom, sign, vuln], ids=lambda m: m.__name__)
 def test_stub_function_parameters_match_the_bindings(module):
     for node in stub_tree(module).body:
         if isinstance(node, ast.FunctionDef):

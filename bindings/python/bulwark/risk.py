@@ -1,0 +1,62 @@
+"""Image risk analysis (bulwark::image::ScanImage): `bulwark.scan(path)` reads every layer of an
+image once and runs the analyzers (secrets, build history and config, dangerous files), giving
+one report.
+
+    report = bulwark.scan("app.tar", scanners=["secret"], severity="high")
+    [(f["ruleId"], f["location"]["path"]) for f in report.findings]
+    open("scan.sarif", "w").write(report.to_sarif())
+
+Findings are the protobuf JSON mapping of bulwark.core.v1.Finding (camelCase keys, severities
+as "SEVERITY_HIGH"); secrets in them are masked. The GIL is released while the image is read.
+"""
+
+import json
+
+from bulwark import _bulwark
+
+
+class Report:
+    """The result of scan(): findings, metadata and the report in every output format."""
+
+    def __init__(self, native):
+        self._native = native
+        self._document = json.loads(native.to_json())
+
+    @property
+    def target(self):
+        return self._native.target
+
+    @property
+    def findings(self):
+        return self._document.get("findings", [])
+
+    @property
+    def metadata(self):
+        return self._document.get("metadata", {})
+
+    @property
+    def warnings(self):
+        return self._native.warnings
+
+    def to_json(self):
+        return self._native.to_json()
+
+    def to_sarif(self):
+        return self._native.to_sarif()
+
+    def to_table(self):
+        return self._native.to_table()
+
+    def has_finding_at_or_above(self, severity):
+        return self._native.has_finding_at_or_above(severity)
+
+
+def scan(path, *, scanners=None, severity=None, secret_rules=None, dockerfile=None, platform="",
+         reference=""):
+    """Scans the image at `path`; see the module docstring and `bulwark scan --help`."""
+    return Report(_bulwark.risk.scan(path, scanners=scanners, severity=severity,
+                                     secret_rules=secret_rules, dockerfile=dockerfile,
+                                     platform=platform, reference=reference))
+
+
+__all__ = ["Report", "scan"]

@@ -1,0 +1,66 @@
+"""bulwark.scan() on the bundled sample image: the same findings as `bulwark scan`, masked
+secrets, the output formats, options and errors, and the GIL released during the scan."""
+
+import json
+import pathlib
+import shutil
+import tempfile
+import threading
+
+import pytest
+
+import bulwark
+from bulwark_testing import runfile
+
+# A real copy: blobs reached through runfiles symlinks are refused by Image::Open.
+IMAGE = pathlib.Path(tempfile.mkdtemp()) / "sample-image"
+shutil.copytree(runfile("examples/data/sample-image"), IMAGE, symlinks=False)
+
+
+def test_findings():
+    report = bulwark.scan(str(IMAGE))
+    rules = {f["ruleId"] for f in report.findings}
+    assert {"aws-access-key-id", "openssh-private-key", "BWK-DF-004", "BWK-FILE-001"} <= rules
+    key = next(f for f in report.findings if f["ruleId"] == "openssh-private-key")
+    assert key["properties"]["deleted"] == "true"
+    assert report.target == str(IMAGE)
+    assert report.metadata["image.layers"] == "4"
+    assert json.loads(report.to_json())["findings"] == report.findings
+    assert json.loads(report.to_sarif())["version"] == "2.1.0"
+    assert "openssh-private-key" in report.to_table()
+    assert report.has_finding_at_or_above("critical")
+    # Masked everywhere.
+    for text in (report.to_json(), report.to_sarif(), report.to_table()):
+        assert "QX7ZB4NDR2WLKP3M" not in text
+
+
+def test_options(tmp_path):
+    report = bulwark.scan(str(IMAGE), scanners=["file"], severity="medium")
+    assert report.findings
+    assert {f["category"] for f in report.findings} == {"file"}
+    assert not report.has_finding_at_or_above("critical")
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[rules]]\nid = "pong"\nregex = "pong v2"\n[[rules]]\nid = "bad"\nregex = "(?=x)"\n')
+    custom = bulwark.scan(str(IMAGE), scanners=["secret"], secret_rules=str(rules))
+    assert [f["ruleId"] for f in custom.findings] == ["pong"]
+    assert len(custom.warnings) == 1 and "rule bad" in custom.warnings[0]
+
+
+def test_errors(tmp_path):
+    with pytest.raises(bulwark.NotFoundError):
+        bulwark.scan(str(tmp_path / "missing"))
+    with pytest.raises(bulwark.InvalidArgumentError, match="unknown scanner"):
+        bulwark.scan(str(IMAGE), scanners=["nope"])
+    with pytest.raises(ValueError):
+        bulwark.scan(str(IMAGE), severity="loud")
+
+
+def test_threads():
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(len(bulwark.scan(str(IMAGE)).findings)))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(results)) == 1 and results[0] > 0

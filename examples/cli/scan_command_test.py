@@ -1,0 +1,201 @@
+"""`bulwark scan` on the bundled sample image (examples/data/sample-image, written by
+make_sample_image.py): the findings it plants, JSON that reads back as a bulwark.core.v1.Report,
+SARIF valid against the OASIS SARIF 2.1.0 schema, no secret in clear in any format, --fail-on,
+--severity, --scanners, --secret-rules (a gitleaks-format file), --output, and that the checked-in
+image is exactly what the generator writes."""
+
+import filecmp
+import importlib.util
+import json
+import pathlib
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from bulwark_testing import runfile
+from examples.cli.sarif_schema import sarif_schema_errors
+
+BULWARK = str(runfile("examples/cli/bulwark"))
+CHECKED_IN_IMAGE = runfile("examples/data/sample-image")
+# Runfiles are symlinks out of the layout, which Image::Open refuses for blobs (they could lead
+# anywhere); scan a real copy, as a user's checkout is.
+IMAGE = pathlib.Path(tempfile.mkdtemp()) / "sample-image"
+shutil.copytree(CHECKED_IN_IMAGE, IMAGE, symlinks=False)
+GENERATOR = runfile("examples/data/make_sample_image.py")
+
+
+def load_generator():
+    spec = importlib.util.spec_from_file_location("make_sample_image", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SAMPLE = load_generator()
+SECRETS = [SAMPLE.AWS_KEY_ID, SAMPLE.AWS_SECRET, SAMPLE.GITHUB_TOKEN, SAMPLE.DB_PASSWORD,
+           SAMPLE.DOCKER_AUTH, SAMPLE.SSH_KEY_BODY.splitlines()[0]]
+
+
+def bulwark(*args):
+    return subprocess.run([BULWARK, *args], capture_output=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def report():
+    result = bulwark("scan", str(IMAGE), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def by_rule(report):
+    found = {}
+    for finding in report["findings"]:
+        found.setdefault(finding["ruleId"], []).append(finding)
+    return found
+
+
+def test_finds_what_the_sample_plants(report):
+    found = by_rule(report)
+    expected = {"aws-access-key-id", "aws-secret-access-key", "openssh-private-key",
+                "docker-config-auth", "github-token", "generic-password", "url-credentials",
+                "BWK-DF-001", "BWK-DF-003", "BWK-DF-004", "BWK-DF-005", "BWK-DF-006",
+                "BWK-DF-009", "BWK-DF-010", "BWK-DF-011", "BWK-DF-012", "BWK-DF-013",
+                "BWK-DF-014", "BWK-FILE-001", "BWK-FILE-002", "BWK-FILE-003", "BWK-FILE-004",
+                "BWK-FILE-006"}
+    assert set(found) == expected
+    key = found["openssh-private-key"][0]
+    assert key["location"]["path"] == "/app/deploy_key"
+    assert key["properties"]["deleted"] == "true"
+    assert key["properties"]["hidden_by"] == "whiteout"
+    assert key["properties"]["layer"] == "1" and key["properties"]["hidden_by_layer"] == "3"
+    assert key["severity"] == "SEVERITY_CRITICAL"
+    aws = found["aws-access-key-id"][0]
+    assert aws["location"]["path"] == "/app/config.env" and aws["location"]["startLine"] == 1
+    assert aws["properties"]["deleted"] == "false"
+    assert aws["properties"]["match"] == SAMPLE.AWS_KEY_ID[:4] + "*" * 16
+    assert aws["location"]["layerDigest"] == report_layer_digest(1)
+    setuid = found["BWK-FILE-001"][0]
+    assert setuid["location"]["path"] == "/usr/bin/pinger"
+    assert setuid["properties"]["owner"] == "0:0" and setuid["properties"]["mode"] == "4755"
+    assert setuid["properties"]["layer"] == "2"
+    assert report["metadata"]["image.layers"] == "4"
+    assert all(f["fingerprint"] and f["target"] == str(IMAGE) for f in report["findings"])
+
+
+def report_layer_digest(index):
+    index_json = json.loads((IMAGE / "index.json").read_text())
+    manifest_digest = index_json["manifests"][0]["digest"].split(":")[1]
+    manifest = json.loads((IMAGE / "blobs/sha256" / manifest_digest).read_text())
+    return manifest["layers"][index]["digest"]
+
+
+@pytest.mark.parametrize("form", ["table", "json", "sarif"])
+def test_no_secret_in_clear(form):
+    result = bulwark("scan", str(IMAGE), "--format", form)
+    assert result.returncode == 0, result.stderr
+    for secret in SECRETS:
+        assert secret.encode() not in result.stdout, secret
+
+
+def test_sarif_is_schema_valid():
+    result = bulwark("scan", str(IMAGE), "--format", "sarif")
+    assert result.returncode == 0, result.stderr
+    sarif = json.loads(result.stdout)
+    assert sarif_schema_errors(sarif) == []
+    rules = {rule["id"] for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert {"BWK-DF-004", "openssh-private-key", "BWK-FILE-001"} <= rules
+
+
+def test_table_summary():
+    result = bulwark("scan", str(IMAGE))
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode()
+    assert "openssh-private-key" in text and "BWK-DF-004" in text
+    assert "Total: " in text
+
+
+def test_fail_on_and_severity(report):
+    assert bulwark("scan", str(IMAGE), "--fail-on", "critical").returncode == 1
+    assert bulwark("scan", str(IMAGE), "--fail-on", "critical", "--scanners", "file").returncode == 0
+    high = json.loads(bulwark("scan", str(IMAGE), "--format", "json", "--severity", "high").stdout)
+    assert high["findings"]
+    assert {f["severity"] for f in high["findings"]} <= {"SEVERITY_HIGH", "SEVERITY_CRITICAL"}
+    expected = [f for f in report["findings"]
+                if f["severity"] in ("SEVERITY_HIGH", "SEVERITY_CRITICAL")]
+    assert len(high["findings"]) == len(expected)
+
+
+def test_scanners_select():
+    result = bulwark("scan", str(IMAGE), "--format", "json", "--scanners", "misconfig")
+    found = json.loads(result.stdout)
+    assert {f["category"] for f in found["findings"]} == {"misconfiguration"}
+    assert found["metadata"]["scan.scanners"] == "misconfig"
+    bad = bulwark("scan", str(IMAGE), "--scanners", "secret,nope")
+    assert bad.returncode == 2
+    assert b'unknown scanner "nope"' in bad.stderr and b"secret, misconfig, file" in bad.stderr
+
+
+def test_gitleaks_rule_file(tmp_path):
+    rules = tmp_path / "gitleaks.toml"
+    rules.write_text("""
+title = "custom"
+[[rules]]
+id = "pinger-script"
+description = "The pinger script"
+regex = '''echo (pong v2)'''
+secretGroup = 1
+keywords = ["pong"]
+path = '''^usr/bin/'''
+[[rules]]
+id = "go-only"
+regex = '''a(?=b)'''
+""")
+    result = bulwark("scan", str(IMAGE), "--format", "json", "--scanners", "secret",
+                     "--secret-rules", str(rules))
+    assert result.returncode == 0, result.stderr
+    assert b"rule go-only: regex" in result.stderr  # Left out, with RE2's reason.
+    found = json.loads(result.stdout)["findings"]
+    assert [(f["ruleId"], f["location"]["path"], f["properties"]["layer"]) for f in found] == [
+        ("pinger-script", "/usr/bin/pinger", "2")]
+    missing = bulwark("scan", str(IMAGE), "--secret-rules", str(tmp_path / "none.toml"))
+    assert missing.returncode == 2
+
+
+def test_output_file(tmp_path):
+    out = tmp_path / "report.sarif"
+    result = bulwark("scan", str(IMAGE), "--format", "sarif", "--output", str(out),
+                     "--fail-on", "high")
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+def test_bad_image(tmp_path):
+    result = bulwark("scan", str(tmp_path / "missing"))
+    assert result.returncode == 2
+    assert b"missing" in result.stderr
+
+
+def test_checked_in_image_is_what_the_generator_writes(tmp_path):
+    out = tmp_path / "sample-image"
+    subprocess.run(["python3", str(GENERATOR), str(out)], check=True)
+    comparison = filecmp.dircmp(out, IMAGE)
+    assert not comparison.left_only and not comparison.right_only and not comparison.diff_files
+    blobs = filecmp.dircmp(out / "blobs/sha256", IMAGE / "blobs/sha256")
+    assert sorted(blobs.left_list) == sorted(blobs.right_list) and not blobs.diff_files
+
+
+def test_dockerfile(tmp_path):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM node\nRUN curl -fsSL https://x.example/i.sh | sh\nUSER app\n")
+    result = bulwark("scan", str(IMAGE), "--format", "json", "--scanners", "misconfig",
+                     "--dockerfile", str(dockerfile))
+    assert result.returncode == 0, result.stderr
+    found = {(f["ruleId"], f["location"]["path"]) for f in json.loads(result.stdout)["findings"]}
+    assert {("BWK-DF-002", f"{dockerfile}:1"), ("BWK-DF-004", f"{dockerfile}:2"),
+            ("BWK-DF-004", "config.history[3]")} <= found
+    dockerfile.write_text("RUN ls\n")
+    bad = bulwark("scan", str(IMAGE), "--dockerfile", str(dockerfile))
+    assert bad.returncode == 2 and b":1: RUN before the first FROM" in bad.stderr

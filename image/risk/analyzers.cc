@@ -1,0 +1,24 @@
+// The table of analyzers `bulwark scan` runs: the one place to add one (SBOM catalogers and
+// vulnerability matching join here as rows "sbom" and "vuln").
+#include "bulwark/image/risk/analyzer.h"
+#include "bulwark/image/risk/internal/build_analyzer.h"
+#include "bulwark/image/risk/internal/file_analyzer.h"
+#include "bulwark/image/risk/internal/secret_analyzer.h"
+
+namespace bulwark::image {
+
+const std::vector<AnalyzerInfo>& RegisteredAnalyzers() {
+  static const auto* const kAnalyzers = new std::vector<AnalyzerInfo>{
+      {"secret", "secrets in files, config env, labels and history (gitleaks-format rules)", true,
+       internal::CreateSecretAnalyzer},
+      {"misconfig", "build-history and config risks (BWK-DF-xxx)", true,
+       internal::CreateBuildAnalyzer},
+      {"file",
+       "setuid/setgid, world-writable, unknown owners, keys and credential files "
+       "(BWK-FILE-xxx)",
+       true, internal::CreateFileAnalyzer},
+  };
+  return *kAnalyzers;
+}
+
+}  // namespace bulwark::image
