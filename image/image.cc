@@ -18,6 +18,7 @@
 #include "bulwark/core/limits.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/image/docker_archive.h"
+#include "bulwark/image/internal/blob_decoder.h"
 #include "bulwark/image/internal/file_blob_reader.h"
 #include "bulwark/image/internal/image_selector.h"
 #include "bulwark/image/oci_layout_source.h"
@@ -331,8 +332,8 @@ absl::StatusOr<std::unique_ptr<const Image>> Image::Open(absl::string_view path,
 absl::StatusOr<std::vector<LayerWalkResult>> Image::Walk(
     absl::Span<LayerVisitor* const> visitors, const WalkOptions& options,
     const std::function<absl::Status(size_t layer_index)>& after_layer) const {
-  // Sequential; each layer is independent (own reader, own WalkLayer call), which is where a
-  // parallel walk with an ordered merge of visitor calls will slot in.
+  // Layers one after the other (visitors see them in order); within each, WalkLayer decompresses
+  // on a worker thread unless options.background_decompression is false.
   std::vector<LayerWalkResult> results;
   results.reserve(layers_.size());
   WalkOptions layer_options = options;
@@ -341,8 +342,9 @@ absl::StatusOr<std::vector<LayerWalkResult>> Image::Walk(
     BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<BlobReader> reader,
                              source_->OpenBlob(layer.descriptor));
     absl::StatusOr<LayerWalkResult> result = WalkLayer(*reader, layer, visitors, layer_options);
-    if (absl::IsResourceExhausted(result.status()) &&
-        absl::StrContains(result.status().message(), "max_total_bytes") &&
+    // A layer that overran what the layers below it left reports its own remaining budget:
+    // name the whole image's cap instead.
+    if (result.status().GetPayload(internal::TotalBytesPayloadUrl()).has_value() &&
         layer_options.limits.max_total_bytes < options.limits.max_total_bytes) {
       return core::LimitExceeded("max_total_bytes", options.limits.max_total_bytes,
                                  absl::StrCat(Name(), ": layers 0 to ", i, " together"));
