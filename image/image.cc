@@ -58,22 +58,6 @@ absl::string_view LayerMediaType(absl::string_view magic) {
   return media_type::kOciLayerTar;
 }
 
-// Checks an `oci-layout` file: {"imageLayoutVersion": "1.0.0"}.
-absl::Status CheckLayoutFile(absl::string_view bytes, const core::Limits& limits,
-                             absl::string_view where) {
-  BULWARK_ASSIGN_OR_RETURN(core::Value layout, core::ParseJson(bytes, limits, where));
-  const core::Value* version = layout.Find("imageLayoutVersion");
-  if (version == nullptr || !version->is_string()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": imageLayoutVersion: expected a string"));
-  }
-  if (version->string_value() != "1.0.0") {
-    return absl::UnimplementedError(absl::StrCat(where, ": imageLayoutVersion ",
-                                                 version->string_value(), " (supported: 1.0.0)"));
-  }
-  return absl::OkStatus();
-}
-
 std::vector<Platform> DistinctPlatforms(const std::vector<ImageCandidate>& candidates) {
   std::vector<Platform> platforms;
   std::vector<std::string> seen;
@@ -131,7 +115,7 @@ class ImageBuilder {
     const std::string layout_path = absl::StrCat(path_, "/oci-layout");
     BULWARK_ASSIGN_OR_RETURN(std::string layout,
                              core::ReadFileToString(layout_path, limits.max_file_bytes));
-    BULWARK_RETURN_IF_ERROR(CheckLayoutFile(layout, limits, layout_path));
+    BULWARK_RETURN_IF_ERROR(ParseImageLayout(layout, limits, layout_path).status());
     const std::string index_path = absl::StrCat(path_, "/index.json");
     BULWARK_ASSIGN_OR_RETURN(std::string index,
                              core::ReadFileToString(index_path, limits.max_file_bytes));
@@ -147,7 +131,8 @@ class ImageBuilder {
     if (archive->Contains("oci-layout")) {
       BULWARK_ASSIGN_OR_RETURN(std::string layout,
                                archive->ReadMember("oci-layout", limits.max_file_bytes));
-      BULWARK_RETURN_IF_ERROR(CheckLayoutFile(layout, limits, absl::StrCat(path_, ": oci-layout")));
+      BULWARK_RETURN_IF_ERROR(
+          ParseImageLayout(layout, limits, absl::StrCat(path_, ": oci-layout")).status());
     }
     BULWARK_ASSIGN_OR_RETURN(std::string index,
                              archive->ReadMember("index.json", limits.max_file_bytes));

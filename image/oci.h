@@ -1,4 +1,5 @@
-// OCI image-spec data types (descriptors, platforms, manifests, indexes, image configs) and their
+// OCI image-spec data types (descriptors, platforms, manifests, indexes, image configs, the
+// oci-layout file) and their
 // parsers. Parsing follows the image-spec: unknown fields are tolerated; a document that breaks a
 // MUST of the spec is rejected with the JSON path of the problem.
 //   BULWARK_ASSIGN_OR_RETURN(Manifest m, ParseManifest(bytes, limits, "blobs/sha256/ab12..."));
@@ -135,6 +136,11 @@ struct ImageConfig {
   std::vector<HistoryEntry> history;
 };
 
+// The `oci-layout` file at the root of an image layout (image-layout.md).
+struct ImageLayout {
+  std::string version;  // imageLayoutVersion; "1.0.0" is the only one the image-spec defines.
+};
+
 // Parsers. `bytes` is the document as stored; `where` names it in error messages (a blob path or
 // digest). Errors: InvalidArgument "<where>: <json path>: <problem>" for documents that are not
 // valid per the image-spec; ResourceExhausted for core::Limits caps.
@@ -145,6 +151,10 @@ absl::StatusOr<Manifest> ParseManifest(absl::string_view bytes, const core::Limi
 absl::StatusOr<Index> ParseIndex(absl::string_view bytes, const core::Limits& limits,
                                  absl::string_view where);
 absl::StatusOr<ImageConfig> ParseImageConfig(absl::string_view bytes, const core::Limits& limits,
+                                             absl::string_view where);
+// imageLayoutVersion must be a string; a well-formed version other than "1.0.0" is Unimplemented
+// (a later layout version this library cannot read), not InvalidArgument.
+absl::StatusOr<ImageLayout> ParseImageLayout(absl::string_view bytes, const core::Limits& limits,
                                              absl::string_view where);
 
 }  // namespace bulwark::image

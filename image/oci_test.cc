@@ -277,6 +277,21 @@ TEST(PlatformTest, ParseAndToString) {
   }
 }
 
+TEST(ParseImageLayoutTest, VersionMustBeTheStringOneZeroZero) {
+  auto parse = [](absl::string_view text) { return ParseImageLayout(text, {}, "oci-layout"); };
+  ASSERT_THAT(parse(R"({"imageLayoutVersion": "1.0.0", "extra": 1})"), IsOk());
+  EXPECT_EQ(parse(R"({"imageLayoutVersion": "1.0.0"})")->version, "1.0.0");
+  EXPECT_THAT(parse(R"({"imageLayoutVersion": 1})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("imageLayoutVersion")));
+  EXPECT_THAT(parse("{}"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("imageLayoutVersion")));
+  EXPECT_THAT(parse("[]"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(parse(R"({"imageLayoutVersion": 1.0.0})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("oci-layout")));
+  EXPECT_THAT(parse(R"({"imageLayoutVersion": "2.0.0"})"),
+              StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("2.0.0")));
+}
+
 TEST(PlatformTest, Matches) {
   auto want = [](absl::string_view text) { return *Platform::Parse(text); };
   EXPECT_TRUE(want("linux/amd64").Matches(want("linux/amd64")));
