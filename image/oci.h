@@ -54,14 +54,22 @@ struct Platform {
   std::string os_version;
   std::vector<std::string> os_features;
 
-  // Parses "os/arch[/variant]", e.g. "linux/arm64/v8". Errors: InvalidArgument.
+  // Parses "os/arch[/variant]", e.g. "linux/arm64/v8", and normalises it (Normalized()).
+  // Errors: InvalidArgument.
   static absl::StatusOr<Platform> Parse(absl::string_view text);
+  // The same platform in canonical form, with containerd's aliases: lower case; os "macos" is
+  // "darwin"; architecture x86_64/x86-64 is amd64 (variant v1 is none), aarch64 is arm64 (variant
+  // 8/v8.0 is v8, 9/9.0/v9.0 is v9), i386 is 386, armhf is arm/v7, armel is arm/v6, and arm's
+  // variants 5-8 are v5-v8. Default variants are not filled in.
+  Platform Normalized() const;
   // The platform of this process's host (e.g. linux/amd64).
   static Platform Host();
   // "os/arch[/variant]".
   std::string ToString() const;
-  // True when `candidate` satisfies this platform: os and architecture equal, and the variant
-  // equal when this one names a variant (arm64 "v8" is the default variant, as in containerd).
+  // True when `candidate` satisfies this platform, both normalised: os and architecture equal,
+  // and the variant equal when this one has one. The default variants count as named, as in
+  // containerd: arm64 is v8 and arm is v7 when no variant is given (so "linux/arm" does not match
+  // arm/v6); other architectures without a variant match any variant.
   bool Matches(const Platform& candidate) const;
 };
 
