@@ -11,6 +11,8 @@
 #include "bulwark/core/status_matchers.h"
 #include "bulwark/core/testing/shared_testdata.h"
 #include "bulwark/image/docker_archive.h"
+#include "bulwark/image/file_content.h"
+#include "bulwark/image/filesystem.h"
 #include "bulwark/image/layer_visitor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -126,6 +128,29 @@ TEST_F(ToolImageTest, OciLayoutMatchesSkopeo) {
   EXPECT_THAT(*results, SizeIs(2));
   EXPECT_THAT(recorder.paths, Contains("0:etc/hello"));
   EXPECT_THAT(recorder.paths, Contains("1:etc/world"));
+}
+
+TEST_F(ToolImageTest, ReadFileContentFromItsLayer) {
+  for (const char* name : {"lay", "oci.tar", "docker.tar"}) {
+    SCOPED_TRACE(name);
+    auto image = Image::Open(absl::StrCat(*dir_, "/", name));
+    ASSERT_THAT(image, IsOk());
+    FilesystemBuilder builder;
+    LayerVisitor* const visitors[] = {&builder};
+    ASSERT_THAT((*image)->Walk(visitors), IsOk());
+    MergedFilesystem filesystem = std::move(builder).Finish();
+    auto read = [&](absl::string_view path, const WalkOptions& options = {}) {
+      absl::StatusOr<FileInfo> file = filesystem.Lookup(path);
+      return file.ok() ? ReadFileContent(**image, *file, options) : file.status();
+    };
+    EXPECT_EQ(read("etc/hello").value_or("?"), "hello\n");
+    EXPECT_EQ(read("etc/world").value_or("?"), "world\n");
+    EXPECT_THAT(read("etc"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("directory")));
+    WalkOptions small;
+    small.limits.max_file_bytes = 3;
+    EXPECT_THAT(read("etc/world", small),
+                StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("max_file_bytes (3)")));
+  }
 }
 
 TEST_F(ToolImageTest, OciArchiveEqualsLayout) {
