@@ -704,6 +704,13 @@ TEST(BackgroundDecompressionTest, SameAsSequentialWalk) {
     trailing.bytes += std::string(1000, '\0');
     blobs.insert(blobs.end(), {truncated, corrupt, trailing});
   }
+  // A zstd skippable frame: 3 MiB of input that yields no output, which the decoder must hash
+  // without holding on to it.
+  const uint32_t skip_bytes = 3 << 20;
+  std::string skippable("\x50\x2a\x4d\x18", 4);
+  for (int shift = 0; shift < 32; shift += 8) skippable += static_cast<char>(skip_bytes >> shift);
+  skippable += std::string(skip_bytes, 's');
+  blobs.push_back({"zstd-skippable", skippable + blobs[2].bytes, media_type::kOciLayerZstd});
   struct Variant {
     std::string name;
     std::function<void(const std::string& blob, LayerInfo&, WalkOptions&)> change;

@@ -21,7 +21,7 @@ constexpr size_t kMaxFreeBuffers = 32;
 absl::string_view TotalBytesPayloadUrl() { return "type.bulwark.dev/image.max_total_bytes"; }
 
 BlobDecoder::BlobDecoder(BlobReader& blob, BlobDecoderOptions options)
-    : blob_(blob), options_(std::move(options)) {}
+    : blob_(blob), options_(std::move(options)), blob_hasher_(options_.blob_algorithm) {}
 
 BlobDecoder::~BlobDecoder() = default;
 
@@ -53,23 +53,15 @@ absl::StatusOr<BlobChunk> BlobDecoder::Next() {
   BULWARK_RETURN_IF_ERROR(status_);
   if (archive_ == nullptr) {
     BULWARK_ASSIGN_OR_RETURN(BlobChunk chunk, ReadStored());
-    if (!chunk.end) {
-      chunk.tar = true;
-      BULWARK_RETURN_IF_ERROR(Count(tar_bytes_, chunk.size));
-    }
+    if (!chunk.end) BULWARK_RETURN_IF_ERROR(Count(tar_bytes_, chunk.size));
     return chunk;
   }
   return NextDecompressed();
 }
 
 absl::StatusOr<BlobChunk> BlobDecoder::NextDecompressed() {
-  if (!released_.empty()) {
-    BlobChunk chunk = std::move(released_.front());
-    released_.pop_front();
-    return chunk;
-  }
   if (!decompressed_ended_) {
-    BlobChunk chunk{.buffer = TakeBuffer(), .tar = true};
+    BlobChunk chunk{.buffer = TakeBuffer()};
     la_ssize_t n = archive_read_data(archive_.get(), chunk.buffer.data(), chunk.buffer.size());
     if (n < 0) return ArchiveError();
     if (n > 0) {
@@ -79,11 +71,19 @@ absl::StatusOr<BlobChunk> BlobDecoder::NextDecompressed() {
     }
     decompressed_ended_ = true;
     Recycle(std::move(chunk));
-    // libarchive reads nothing more: the stored chunk it held is done too.
-    if (held_.size > 0) return std::exchange(held_, BlobChunk{});
+    Recycle(std::exchange(held_, BlobChunk{}));
   }
   // Whatever follows the compressed stream is part of the blob, and of its digest.
-  return ReadStored();
+  while (true) {
+    BULWARK_ASSIGN_OR_RETURN(BlobChunk chunk, ReadStored());
+    if (chunk.end) {
+      if (!blob_digest_.has_value()) blob_digest_ = blob_hasher_.Finish();
+      chunk.blob_digest = blob_digest_;
+      chunk.blob_bytes = blob_bytes_;
+      return chunk;
+    }
+    Recycle(std::move(chunk));
+  }
 }
 
 absl::StatusOr<BlobChunk> BlobDecoder::ReadStored() {
@@ -102,13 +102,18 @@ absl::StatusOr<BlobChunk> BlobDecoder::ReadStored() {
   }
   BULWARK_RETURN_IF_ERROR(Count(blob_bytes_, *n));
   chunk.size = *n;
+  if (archive_ == nullptr) {
+    chunk.stored = true;
+  } else {
+    blob_hasher_.Update(absl::string_view(chunk.buffer.data(), chunk.size));
+  }
   return chunk;
 }
 
 la_ssize_t BlobDecoder::ReadCallback(archive* a, void* self, const void** buffer) {
   auto* decoder = static_cast<BlobDecoder*>(self);
   // libarchive keeps the buffer it was last given only until it asks for the next one.
-  if (decoder->held_.size > 0) decoder->released_.push_back(std::exchange(decoder->held_, {}));
+  decoder->Recycle(std::exchange(decoder->held_, {}));
   absl::StatusOr<BlobChunk> chunk = decoder->ReadStored();
   if (!chunk.ok()) {
     archive_set_error(a, EIO, "%s", std::string(chunk.status().message()).c_str());

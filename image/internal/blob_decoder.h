@@ -1,7 +1,9 @@
-// Turns a layer blob into an ordered sequence of chunks: pieces of the blob as stored (for the
-// blob digest) and pieces of its uncompressed tar stream (for the diff_id and the tar reader).
-// Decompression goes through libarchive (a reader with the gzip or zstd filter and the "raw"
-// format); an uncompressed blob's chunks are both at once.
+// Turns a layer blob into an ordered sequence of chunks of its uncompressed tar stream (for the
+// diff_id and the tar reader). Decompression goes through libarchive (a reader with the gzip or
+// zstd filter and the "raw" format), and the decoder hashes the compressed bytes itself (blob
+// digest) as it reads them, since a compressed stream may consume any amount of input before it
+// yields output (zstd skippable frames): handing those bytes on would need unbounded memory. An
+// uncompressed blob's chunks are the blob as stored too (`stored`): the consumer hashes them.
 //   BULWARK_ASSIGN_OR_RETURN(auto decoder, BlobDecoder::Open(reader, options));
 //   for (;;) { BULWARK_ASSIGN_OR_RETURN(BlobChunk c, decoder->Next()); if (c.end) break; ... }
 // The chunk sequence (sizes, order, the point where an error replaces the rest) depends only on
@@ -15,14 +17,15 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "bulwark/core/digest.h"
 #include "bulwark/image/blob_source.h"
 
 namespace bulwark::image::internal {
@@ -36,9 +39,11 @@ inline constexpr size_t kBlobChunkBytes = 256 * 1024;
 struct BlobChunk {
   std::vector<char> buffer;  // kBlobChunkBytes long; the first `size` bytes are the data.
   size_t size = 0;
-  bool stored = false;  // Part of the blob as stored (hashed into the blob digest).
-  bool tar = false;     // Part of the uncompressed tar stream (diff_id, tar reader).
+  bool stored = false;  // Also the blob as stored (uncompressed blob): hash it as the blob.
   bool end = false;     // The blob is done: no data, and no chunk follows.
+  // End chunk of a compressed blob: the digest and size of the blob as stored.
+  std::optional<core::Digest> blob_digest;
+  uint64_t blob_bytes = 0;
 };
 
 // Where Next() gets its chunks: a BlobDecoder itself, or a BackgroundDecoder running one.
@@ -55,6 +60,8 @@ class BlobChunkSource {
 
 struct BlobDecoderOptions {
   Compression compression = Compression::kNone;
+  // The blob digest's algorithm (compressed blobs).
+  core::DigestAlgorithm blob_algorithm = core::DigestAlgorithm::kSha256;
   // Cap on the uncompressed bytes, and on the blob's own bytes (a blob larger than what it may
   // expand to is hostile too).
   uint64_t max_total_bytes = 0;
@@ -88,9 +95,10 @@ class BlobDecoder : public BlobChunkSource {
 
   static la_ssize_t ReadCallback(archive* a, void* self, const void** buffer);
 
-  // The next chunk of the blob as stored; `end` when it is exhausted.
+  // The next chunk of the blob as stored (hashed when compressed); `end` when it is exhausted.
   absl::StatusOr<BlobChunk> ReadStored();
-  // The next chunk of the decompressed stream, or of the blob's trailing bytes after it.
+  // The next chunk of the decompressed stream; then, the blob's trailing bytes read and hashed,
+  // the end chunk.
   absl::StatusOr<BlobChunk> NextDecompressed();
   absl::Status Count(uint64_t& counter, size_t size);
   std::vector<char> TakeBuffer();
@@ -101,15 +109,15 @@ class BlobDecoder : public BlobChunkSource {
 
   BlobReader& blob_;
   const BlobDecoderOptions options_;
+  core::Hasher blob_hasher_;                 // Compressed blobs only.
+  std::optional<core::Digest> blob_digest_;  // Once the blob ended.
   uint64_t blob_bytes_ = 0;
   uint64_t tar_bytes_ = 0;
   bool blob_ended_ = false;
   bool decompressed_ended_ = false;
   absl::Status status_;
-  // Stored chunks libarchive has finished with (it keeps the last one it was given until it asks
-  // for the next), in blob order, waiting to be returned by Next().
+  // The stored chunk libarchive reads from; it keeps it until it asks for the next one.
   BlobChunk held_;
-  std::deque<BlobChunk> released_;
   std::unique_ptr<archive, ArchiveFree> archive_;  // Null for an uncompressed blob.
 
   std::mutex free_mutex_;  // Recycle() may run on another thread.

@@ -24,6 +24,7 @@ absl::StatusOr<std::unique_ptr<TarStream>> TarStream::Open(BlobReader& blob,
                                                            TarStreamOptions options) {
   BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<BlobDecoder> decoder,
                            BlobDecoder::Open(blob, {.compression = options.compression,
+                                                    .blob_algorithm = options.blob_algorithm,
                                                     .max_total_bytes = options.max_total_bytes,
                                                     .where = options.where}));
   std::unique_ptr<BlobChunkSource> chunks;
@@ -69,7 +70,8 @@ absl::Status TarStream::Finish() {
     BULWARK_ASSIGN_OR_RETURN(size_t n, PullTar(&ignored));
     if (n == 0) break;
   }
-  blob_digest_ = blob_hasher_.Finish();
+  // A compressed blob's digest came with the end chunk.
+  if (options_.compression == Compression::kNone) blob_digest_ = blob_hasher_.Finish();
   diff_id_ = one_hash_ ? blob_digest_ : diff_id_hasher_.Finish();
   return absl::OkStatus();
 }
@@ -92,16 +94,16 @@ absl::StatusOr<size_t> TarStream::PullTar(const void** buffer) {
     if (!chunk.ok()) return Fail(chunk.status());
     if (chunk->end) {
       ended_ = true;
+      if (chunk->blob_digest.has_value()) {
+        blob_digest_ = *chunk->blob_digest;
+        blob_bytes_ = chunk->blob_bytes;
+      }
       break;
     }
     const absl::string_view data(chunk->buffer.data(), chunk->size);
     if (chunk->stored) {
       blob_bytes_ += data.size();
       blob_hasher_.Update(data);
-    }
-    if (!chunk->tar) {
-      chunks_->Recycle(*std::move(chunk));
-      continue;
     }
     uncompressed_bytes_ += data.size();
     if (!one_hash_) diff_id_hasher_.Update(data);

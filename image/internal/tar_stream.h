@@ -5,9 +5,10 @@
 //   BULWARK_RETURN_IF_ERROR(stream->Finish());  // then BlobDigest(), DiffId()
 // Thread safety: a TarStream is used by one thread at a time.
 //
-// A BlobDecoder (libarchive with the compression filter) turns the blob into chunks of the blob
-// as stored and of the uncompressed tar stream; this class hashes both and hands the tar chunks
-// as the read callback's data to a second libarchive reader (format tar, no filter). With
+// A BlobDecoder (libarchive with the compression filter, hashing the compressed bytes) turns the
+// blob into chunks of the uncompressed tar stream; this class hashes them (diff_id; for an
+// uncompressed blob, the blob digest too) and hands them as the read callback's data to a
+// second libarchive reader (format tar, no filter). With
 // `background`, the decoder runs on a worker thread a bounded queue ahead (BackgroundDecoder), so
 // decompression overlaps hashing, parsing and the visitors; the chunks, digests and errors are
 // the same either way. Data nobody reads is skipped by the tar reader through the same callback,
@@ -84,8 +85,8 @@ class TarStream {
 
   static la_ssize_t ReadTarCallback(archive* a, void* self, const void** buffer);
 
-  // The next piece of the uncompressed tar stream in *buffer (valid until the next call), with
-  // the stored bytes before it hashed; 0 at the end of the blob.
+  // The next piece of the uncompressed tar stream in *buffer (valid until the next call), hashed;
+  // 0 at the end of the blob.
   absl::StatusOr<size_t> PullTar(const void** buffer);
   // Records the first error; every later call returns it.
   absl::Status Fail(absl::Status status);
@@ -95,7 +96,7 @@ class TarStream {
   const TarStreamOptions options_;
   // An uncompressed blob is its own tar stream: with one algorithm, one hash gives both digests.
   const bool one_hash_;
-  core::Hasher blob_hasher_;
+  core::Hasher blob_hasher_;  // Uncompressed blobs only.
   core::Hasher diff_id_hasher_;
   uint64_t blob_bytes_ = 0;
   uint64_t uncompressed_bytes_ = 0;
