@@ -264,7 +264,7 @@ class FilesystemBuilder::Impl {
           absl::StrCat(Where(layer, entry), ": whiteout of \"", name, "\""));
     }
     // ".wh..wh.plnk" and the like are aufs bookkeeping, not whiteouts (Docker skips them too).
-    if (absl::StartsWith(name, ".wh.")) return absl::OkStatus();
+    if (absl::StartsWith(name, kWhiteoutPrefix)) return absl::OkStatus();
     uint32_t id = tree().FindPath(target);
     if (id != kNoNode && tree().node(id).present) HideLower(id, true, HiddenBy::kWhiteout);
     return absl::OkStatus();

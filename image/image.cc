@@ -18,6 +18,7 @@
 #include "bulwark/core/limits.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/image/docker_archive.h"
+#include "bulwark/image/internal/blob_decoder.h"
 #include "bulwark/image/internal/file_blob_reader.h"
 #include "bulwark/image/internal/image_selector.h"
 #include "bulwark/image/oci_layout_source.h"
@@ -55,22 +56,6 @@ absl::string_view LayerMediaType(absl::string_view magic) {
   if (absl::StartsWith(magic, "\x1f\x8b")) return media_type::kOciLayerGzip;
   if (absl::StartsWith(magic, "\x28\xb5\x2f\xfd")) return media_type::kOciLayerZstd;
   return media_type::kOciLayerTar;
-}
-
-// Checks an `oci-layout` file: {"imageLayoutVersion": "1.0.0"}.
-absl::Status CheckLayoutFile(absl::string_view bytes, const core::Limits& limits,
-                             absl::string_view where) {
-  BULWARK_ASSIGN_OR_RETURN(core::Value layout, core::ParseJson(bytes, limits, where));
-  const core::Value* version = layout.Find("imageLayoutVersion");
-  if (version == nullptr || !version->is_string()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": imageLayoutVersion: expected a string"));
-  }
-  if (version->string_value() != "1.0.0") {
-    return absl::UnimplementedError(absl::StrCat(where, ": imageLayoutVersion ",
-                                                 version->string_value(), " (supported: 1.0.0)"));
-  }
-  return absl::OkStatus();
 }
 
 std::vector<Platform> DistinctPlatforms(const std::vector<ImageCandidate>& candidates) {
@@ -130,7 +115,7 @@ class ImageBuilder {
     const std::string layout_path = absl::StrCat(path_, "/oci-layout");
     BULWARK_ASSIGN_OR_RETURN(std::string layout,
                              core::ReadFileToString(layout_path, limits.max_file_bytes));
-    BULWARK_RETURN_IF_ERROR(CheckLayoutFile(layout, limits, layout_path));
+    BULWARK_RETURN_IF_ERROR(ParseImageLayout(layout, limits, layout_path).status());
     const std::string index_path = absl::StrCat(path_, "/index.json");
     BULWARK_ASSIGN_OR_RETURN(std::string index,
                              core::ReadFileToString(index_path, limits.max_file_bytes));
@@ -146,7 +131,8 @@ class ImageBuilder {
     if (archive->Contains("oci-layout")) {
       BULWARK_ASSIGN_OR_RETURN(std::string layout,
                                archive->ReadMember("oci-layout", limits.max_file_bytes));
-      BULWARK_RETURN_IF_ERROR(CheckLayoutFile(layout, limits, absl::StrCat(path_, ": oci-layout")));
+      BULWARK_RETURN_IF_ERROR(
+          ParseImageLayout(layout, limits, absl::StrCat(path_, ": oci-layout")).status());
     }
     BULWARK_ASSIGN_OR_RETURN(std::string index,
                              archive->ReadMember("index.json", limits.max_file_bytes));
@@ -331,8 +317,8 @@ absl::StatusOr<std::unique_ptr<const Image>> Image::Open(absl::string_view path,
 absl::StatusOr<std::vector<LayerWalkResult>> Image::Walk(
     absl::Span<LayerVisitor* const> visitors, const WalkOptions& options,
     const std::function<absl::Status(size_t layer_index)>& after_layer) const {
-  // Sequential; each layer is independent (own reader, own WalkLayer call), which is where a
-  // parallel walk with an ordered merge of visitor calls will slot in.
+  // Layers one after the other (visitors see them in order); within each, WalkLayer decompresses
+  // on a worker thread unless options.background_decompression is false.
   std::vector<LayerWalkResult> results;
   results.reserve(layers_.size());
   WalkOptions layer_options = options;
@@ -341,8 +327,9 @@ absl::StatusOr<std::vector<LayerWalkResult>> Image::Walk(
     BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<BlobReader> reader,
                              source_->OpenBlob(layer.descriptor));
     absl::StatusOr<LayerWalkResult> result = WalkLayer(*reader, layer, visitors, layer_options);
-    if (absl::IsResourceExhausted(result.status()) &&
-        absl::StrContains(result.status().message(), "max_total_bytes") &&
+    // A layer that overran what the layers below it left reports its own remaining budget:
+    // name the whole image's cap instead.
+    if (result.status().GetPayload(internal::TotalBytesPayloadUrl()).has_value() &&
         layer_options.limits.max_total_bytes < options.limits.max_total_bytes) {
       return core::LimitExceeded("max_total_bytes", options.limits.max_total_bytes,
                                  absl::StrCat(Name(), ": layers 0 to ", i, " together"));

@@ -11,6 +11,8 @@
 #include "bulwark/core/status_matchers.h"
 #include "bulwark/core/testing/shared_testdata.h"
 #include "bulwark/image/docker_archive.h"
+#include "bulwark/image/file_content.h"
+#include "bulwark/image/filesystem.h"
 #include "bulwark/image/layer_visitor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -126,6 +128,29 @@ TEST_F(ToolImageTest, OciLayoutMatchesSkopeo) {
   EXPECT_THAT(*results, SizeIs(2));
   EXPECT_THAT(recorder.paths, Contains("0:etc/hello"));
   EXPECT_THAT(recorder.paths, Contains("1:etc/world"));
+}
+
+TEST_F(ToolImageTest, ReadFileContentFromItsLayer) {
+  for (const char* name : {"lay", "oci.tar", "docker.tar"}) {
+    SCOPED_TRACE(name);
+    auto image = Image::Open(absl::StrCat(*dir_, "/", name));
+    ASSERT_THAT(image, IsOk());
+    FilesystemBuilder builder;
+    LayerVisitor* const visitors[] = {&builder};
+    ASSERT_THAT((*image)->Walk(visitors), IsOk());
+    MergedFilesystem filesystem = std::move(builder).Finish();
+    auto read = [&](absl::string_view path, const WalkOptions& options = {}) {
+      absl::StatusOr<FileInfo> file = filesystem.Lookup(path);
+      return file.ok() ? ReadFileContent(**image, *file, options) : file.status();
+    };
+    EXPECT_EQ(read("etc/hello").value_or("?"), "hello\n");
+    EXPECT_EQ(read("etc/world").value_or("?"), "world\n");
+    EXPECT_THAT(read("etc"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("directory")));
+    WalkOptions small;
+    small.limits.max_file_bytes = 3;
+    EXPECT_THAT(read("etc/world", small),
+                StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("max_file_bytes (3)")));
+  }
 }
 
 TEST_F(ToolImageTest, OciArchiveEqualsLayout) {
@@ -356,6 +381,67 @@ TEST(SharedImageTest, GcrDockerArchives) {
 
   EXPECT_THAT(Image::Open(absl::StrCat(dir, "/null_manifest.tar")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("manifest.json")));
+}
+
+// Entries and each file's content digest, per layer, as Walk hands them out.
+class ContentRecorder : public LayerVisitor {
+ public:
+  bool WantsContent(const LayerEntry&) const override { return true; }
+  absl::Status OnEntry(const LayerInfo& layer, const LayerEntry& entry,
+                       ContentReader* content) override {
+    absl::StrAppend(&transcript, layer.index, ":", entry.path, " ", EntryTypeName(entry.type), " ",
+                    entry.mode, " ", entry.size, " ", entry.link_target);
+    if (content != nullptr) {
+      absl::StatusOr<std::string> bytes = content->ReadAll();
+      if (!bytes.ok()) return bytes.status();
+      absl::StrAppend(&transcript, " ",
+                      core::DigestBytes(core::DigestAlgorithm::kSha256, *bytes).ToString());
+    }
+    transcript += "\n";
+    return absl::OkStatus();
+  }
+  std::string transcript;
+};
+
+// Walk with decompression on a worker thread gives what the all-on-one-thread walk gives:
+// every entry and content of every layer, the results, and the error of an image whose layers
+// together overrun max_total_bytes.
+TEST(SharedImageTest, BackgroundDecompressionWalksLikeSequential) {
+  BULWARK_SHARED_PATH_OR_SKIP(dir, "conformance/oci/go-containerregistry/pkg/v1");
+  for (const std::string& path : {absl::StrCat(dir, "/mutate/testdata/whiteout_image.tar"),
+                                  absl::StrCat(dir, "/mutate/testdata/overwritten_file.tar")}) {
+    SCOPED_TRACE(path);
+    auto image = Image::Open(path);
+    ASSERT_THAT(image, IsOk());
+    ASSERT_GE((*image)->layers().size(), 2u);
+    auto walk = [&](bool background, uint64_t max_total_bytes) {
+      WalkOptions options;
+      options.background_decompression = background;
+      options.limits.max_total_bytes = max_total_bytes;
+      ContentRecorder recorder;
+      absl::StatusOr<std::vector<LayerWalkResult>> results = (*image)->Walk({&recorder}, options);
+      std::string out = absl::StrCat(results.status().ToString(), "\n", recorder.transcript);
+      if (results.ok()) {
+        for (const LayerWalkResult& r : *results) {
+          absl::StrAppend(&out, r.blob_digest.ToString(), " ", r.diff_id.ToString(), " ",
+                          r.blob_bytes, " ", r.uncompressed_bytes, " ", r.entries, "\n");
+        }
+      }
+      return std::make_pair(results.status(), out);
+    };
+    const auto [ok, sequential] = walk(false, core::Limits().max_total_bytes);
+    ASSERT_THAT(ok, IsOk());
+    EXPECT_EQ(walk(true, core::Limits().max_total_bytes).second, sequential);
+    // A budget the first layer fits in but not the first two.
+    absl::StatusOr<std::vector<LayerWalkResult>> full = (*image)->Walk({});
+    ASSERT_THAT(full, IsOk());
+    const uint64_t budget = (*full)[0].uncompressed_bytes + (*full)[1].uncompressed_bytes / 2;
+    const auto [overrun, sequential_overrun] = walk(false, budget);
+    EXPECT_THAT(overrun, StatusIs(absl::StatusCode::kResourceExhausted,
+                                  AllOf(HasSubstr(absl::StrCat("max_total_bytes (", budget, ")")),
+                                        HasSubstr("layers 0 to 1 together"))));
+    EXPECT_EQ(walk(true, budget).second, sequential_overrun);
+  }
 }
 
 TEST(DockerManifestTest, RejectsMalformedEntriesWithPath) {

@@ -5,13 +5,6 @@
 #include "bulwark/image/internal/entry_path.h"
 
 namespace bulwark::image {
-namespace {
-
-constexpr absl::string_view kWhiteoutPrefix = ".wh.";
-constexpr absl::string_view kOpaqueWhiteout = ".wh..wh..opq";
-
-}  // namespace
-
 absl::string_view EntryTypeName(EntryType type) {
   switch (type) {
     case EntryType::kRegular:
@@ -39,7 +32,7 @@ bool LayerEntry::IsWhiteout() const {
 }
 
 bool LayerEntry::IsOpaqueWhiteout() const {
-  return internal::PathBaseName(path) == kOpaqueWhiteout;
+  return internal::PathBaseName(path) == kOpaqueWhiteoutName;
 }
 
 std::string LayerEntry::WhiteoutTarget() const {

@@ -23,6 +23,11 @@ enum class EntryType {
   kOther,
 };
 
+// OCI whiteout names (layer.md): ".wh.<name>" hides <name> in lower layers; a directory holding
+// ".wh..wh..opq" is opaque.
+inline constexpr absl::string_view kWhiteoutPrefix = ".wh.";
+inline constexpr absl::string_view kOpaqueWhiteoutName = ".wh..wh..opq";
+
 // "regular", "directory", "symlink", "hardlink", "char-device", "block-device", "fifo", "other".
 absl::string_view EntryTypeName(EntryType type);
 

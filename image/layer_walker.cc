@@ -354,6 +354,7 @@ absl::StatusOr<LayerWalkResult> WalkLayer(BlobReader& blob, const LayerInfo& lay
                  .diff_id_algorithm =
                      diff_id.has_value() ? diff_id->algorithm() : core::DigestAlgorithm::kSha256,
                  .max_total_bytes = options.limits.max_total_bytes,
+                 .background = options.background_decompression,
                  .where = where}));
   LayerWalkResult result;
   BULWARK_RETURN_IF_ERROR(LayerWalk(*stream, layer, visitors, options, result).Run());

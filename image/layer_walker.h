@@ -4,7 +4,8 @@
 //   BULWARK_ASSIGN_OR_RETURN(LayerWalkResult r, WalkLayer(*reader, layer, {&fs, &secrets},
 //   options));
 // Thread safety: WalkLayer shares no state; distinct layers may be walked on distinct threads
-// with distinct visitors.
+// with distinct visitors. Visitors are called on the calling thread only, even when the blob is
+// read and decompressed on a worker (WalkOptions::background_decompression).
 #ifndef BULWARK_IMAGE_LAYER_WALKER_H_
 #define BULWARK_IMAGE_LAYER_WALKER_H_
 
@@ -31,6 +32,11 @@ struct WalkOptions {
   core::Limits limits;
   // Default: kEnforce.
   VerifyMode verify = VerifyMode::kEnforce;
+  // Decompress (and read the blob) on a worker thread, at most 4 MiB ahead of the tar reader and
+  // the visitors, which stay on the calling thread: two cores share a layer's work. Entries,
+  // contents, digests, findings and errors are the same as with false (all on the calling
+  // thread). Default: true.
+  bool background_decompression = true;
 };
 
 struct LayerWalkResult {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -623,6 +624,166 @@ TEST(LayerWalkerTest, ErrorsFromReaderAndVisitorPropagate) {
   std::string blob = WriteTar({{.name = "a"}});
   EXPECT_THAT(Walk(blob, LayerOf(blob, media_type::kOciLayerTar), {&refuser}),
               StatusIs(absl::StatusCode::kCancelled, "enough"));
+}
+
+// ---- Background decompression gives what the sequential walk gives ----
+
+// Everything a walk shows: each visitor's calls (entries, content digests, truncation), then the
+// status or the result with its findings.
+std::string Transcript(const std::string& blob, const LayerInfo& layer, const WalkOptions& options,
+                       int visitor_count, size_t max_chunk) {
+  std::vector<Recorder> recorders;
+  for (int i = 0; i < visitor_count; ++i) {
+    recorders.emplace_back([i](const LayerEntry& e) { return i == 0 || e.size % 2 == 0; });
+  }
+  std::vector<LayerVisitor*> visitors;
+  for (Recorder& recorder : recorders) visitors.push_back(&recorder);
+  absl::StatusOr<LayerWalkResult> result = Walk(blob, layer, visitors, options, max_chunk);
+  std::string out = result.status().ToString();
+  if (result.ok()) {
+    absl::StrAppend(&out, " blob=", result->blob_digest.ToString(), "/", result->blob_bytes,
+                    " diff_id=", result->diff_id.ToString(), "/", result->uncompressed_bytes,
+                    " entries=", result->entries);
+    for (const core::v1::Finding& finding : result->findings) {
+      absl::StrAppend(&out, "\nfinding ", finding.ShortDebugString());
+    }
+  }
+  for (const Recorder& recorder : recorders) {
+    absl::StrAppend(&out, "\nvisitor starts=", recorder.starts, " ends=", recorder.ends);
+    absl::StrAppend(&out, "\n", absl::StrJoin(EntryListing(recorder.entries), "\n"));
+    for (const auto& [path, content] : recorder.contents) {
+      absl::StrAppend(&out, "\ncontent ", path, " ", content.size(), " ",
+                      core::DigestBytes(core::DigestAlgorithm::kSha256, content).ToString());
+    }
+    absl::StrAppend(&out, "\ntruncated ", absl::StrJoin(recorder.truncated, ","));
+  }
+  return out;
+}
+
+// Files of every size around the 512-byte tar blocks and the decoder's 256 KiB chunks, so that
+// headers and contents straddle chunk boundaries.
+std::string MixedSizeTar() {
+  std::vector<Member> members = {{.name = "dir/", .type = AE_IFDIR},
+                                 {.name = "dir/link", .type = AE_IFLNK, .link = "../f0"}};
+  const size_t sizes[] = {0, 1, 511, 512, 513, 100000, 262143, 262144, 262145, 3, 600001};
+  unsigned seed = 1;
+  for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); ++i) {
+    std::string content(sizes[i], '\0');
+    for (char& c : content) c = static_cast<char>((seed = seed * 1103515245 + 12345) >> 16);
+    members.push_back({.name = absl::StrCat("f", i), .content = std::move(content)});
+  }
+  for (int i = 0; i < 500; ++i)
+    members.push_back({.name = absl::StrCat("many/", i), .content = "x"});
+  return WriteTar(members);
+}
+
+TEST(BackgroundDecompressionTest, SameAsSequentialWalk) {
+  const std::string tar = MixedSizeTar();
+  const std::string tar_path = TempDir() + "/mixed.tar";
+  WriteFile(tar_path, tar);
+  const std::string diff_id = core::DigestBytes(core::DigestAlgorithm::kSha256, tar).ToString();
+  struct Blob {
+    std::string name;
+    std::string bytes;
+    absl::string_view media_type;
+  };
+  std::vector<Blob> blobs = {
+      {"tar", tar, media_type::kOciLayerTar},
+      {"gzip", Shell("gzip -c " + tar_path), media_type::kOciLayerGzip},
+      {"zstd", Shell("zstd -q -c " + tar_path), media_type::kOciLayerZstd},
+  };
+  for (size_t i = 1; i < 3; ++i) {
+    Blob truncated = blobs[i];
+    truncated.name += "-truncated";
+    truncated.bytes.resize(truncated.bytes.size() * 2 / 3);
+    Blob corrupt = blobs[i];
+    corrupt.name += "-corrupt";
+    corrupt.bytes[corrupt.bytes.size() / 2] ^= 0x55;
+    Blob trailing = blobs[i];
+    trailing.name += "-trailing";
+    trailing.bytes += std::string(1000, '\0');
+    blobs.insert(blobs.end(), {truncated, corrupt, trailing});
+  }
+  // A zstd skippable frame: 3 MiB of input that yields no output, which the decoder must hash
+  // without holding on to it.
+  const uint32_t skip_bytes = 3 << 20;
+  std::string skippable("\x50\x2a\x4d\x18", 4);
+  for (int shift = 0; shift < 32; shift += 8) skippable += static_cast<char>(skip_bytes >> shift);
+  skippable += std::string(skip_bytes, 's');
+  blobs.push_back({"zstd-skippable", skippable + blobs[2].bytes, media_type::kOciLayerZstd});
+  struct Variant {
+    std::string name;
+    std::function<void(const std::string& blob, LayerInfo&, WalkOptions&)> change;
+  };
+  const std::vector<Variant> variants = {
+      {"plain", [](const std::string&, LayerInfo&, WalkOptions&) {}},
+      {"sha512",
+       [](const std::string& blob, LayerInfo& l, WalkOptions&) {
+         l.descriptor.digest = core::DigestBytes(core::DigestAlgorithm::kSha512, blob);
+       }},
+      {"report",
+       [](const std::string&, LayerInfo& l, WalkOptions& o) {
+         o.verify = VerifyMode::kReport;
+         l.descriptor.size += 1;
+         l.diff_id = core::DigestBytes(core::DigestAlgorithm::kSha512, "x").ToString();
+       }},
+      {"max_total_bytes",
+       [](const std::string&, LayerInfo&, WalkOptions& o) { o.limits.max_total_bytes = 1000000; }},
+      {"max_file_bytes",
+       [](const std::string&, LayerInfo&, WalkOptions& o) { o.limits.max_file_bytes = 1000; }},
+      {"max_entries",
+       [](const std::string&, LayerInfo&, WalkOptions& o) { o.limits.max_entries = 100; }},
+  };
+  for (const Blob& blob : blobs) {
+    for (const Variant& variant : variants) {
+      for (int visitors : {0, 1, 2}) {
+        for (size_t max_chunk : {size_t{SIZE_MAX}, size_t{4093}}) {
+          // Short reads from the blob reader only matter for the plain walk.
+          if (max_chunk != SIZE_MAX && (variant.name != "plain" || visitors != 2)) continue;
+          SCOPED_TRACE(absl::StrCat(blob.name, " ", variant.name, " visitors=", visitors,
+                                    " max_chunk=", max_chunk));
+          LayerInfo layer = LayerOf(blob.bytes, blob.media_type);
+          layer.diff_id = diff_id;
+          WalkOptions options;
+          variant.change(blob.bytes, layer, options);
+          options.background_decompression = false;
+          const std::string sequential =
+              Transcript(blob.bytes, layer, options, visitors, max_chunk);
+          options.background_decompression = true;
+          EXPECT_EQ(Transcript(blob.bytes, layer, options, visitors, max_chunk), sequential);
+          if (variant.name == "plain" || variant.name == "sha512") {
+            // Intact blobs walk; damaged ones fail, however the work is split.
+            const bool damaged =
+                absl::EndsWith(blob.name, "-truncated") || absl::EndsWith(blob.name, "-corrupt");
+            if (!absl::EndsWith(blob.name, "-trailing")) {
+              EXPECT_EQ(absl::StartsWith(sequential, "OK"), !damaged) << sequential;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(BackgroundDecompressionTest, VisitorStoppingEarlyEndsTheWorker) {
+  const std::string tar_path = TempDir() + "/stop.tar";
+  WriteFile(tar_path, MixedSizeTar());
+  const std::string blob = Shell("zstd -q -c " + tar_path);
+  class StopAt : public Recorder {
+   public:
+    absl::Status OnEntry(const LayerInfo& l, const LayerEntry& e, ContentReader* c) override {
+      if (e.path == "f5") return absl::CancelledError("stop at f5");
+      return Recorder::OnEntry(l, e, c);
+    }
+  };
+  for (bool background : {false, true}) {
+    StopAt visitor;
+    WalkOptions options;
+    options.background_decompression = background;
+    EXPECT_THAT(Walk(blob, LayerOf(blob, media_type::kOciLayerZstd), {&visitor}, options),
+                StatusIs(absl::StatusCode::kCancelled, "stop at f5"));
+    EXPECT_THAT(visitor.entries, SizeIs(7));
+  }
 }
 
 // ---- Real layers from ../shared ----

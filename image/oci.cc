@@ -1,5 +1,5 @@
-// Descriptor, manifest and index parsers (descriptor.md, manifest.md, image-index.md), accepting
-// Docker schema 2 manifests and manifest lists too.
+// Descriptor, manifest, index and oci-layout parsers (descriptor.md, manifest.md, image-index.md,
+// image-layout.md), accepting Docker schema 2 manifests and manifest lists too.
 #include "bulwark/image/oci.h"
 
 #include <string>
@@ -109,6 +109,22 @@ absl::StatusOr<Index> ParseIndex(absl::string_view bytes, const core::Limits& li
   BULWARK_ASSIGN_OR_RETURN(index.annotations, reader.StringMap(root, "", "annotations"));
   BULWARK_RETURN_IF_ERROR(reader.Finish());
   return index;
+}
+
+absl::StatusOr<ImageLayout> ParseImageLayout(absl::string_view bytes, const core::Limits& limits,
+                                             absl::string_view where) {
+  DocumentReader reader(where);
+  BULWARK_ASSIGN_OR_RETURN(core::Value root, internal::ParseRoot(bytes, limits, where, reader));
+  ImageLayout layout;
+  BULWARK_ASSIGN_OR_RETURN(layout.version,
+                           reader.String(root, "", "imageLayoutVersion", kRequired));
+  if (layout.version != "1.0.0") {
+    return reader.Unsupported(*root.Find("imageLayoutVersion"), "imageLayoutVersion",
+                              absl::StrCat("version \"", layout.version,
+                                           "\" is not supported (supported: 1.0.0)"));
+  }
+  BULWARK_RETURN_IF_ERROR(reader.Finish());
+  return layout;
 }
 
 }  // namespace bulwark::image

@@ -1,4 +1,5 @@
-// OCI image-spec data types (descriptors, platforms, manifests, indexes, image configs) and their
+// OCI image-spec data types (descriptors, platforms, manifests, indexes, image configs, the
+// oci-layout file) and their
 // parsers. Parsing follows the image-spec: unknown fields are tolerated; a document that breaks a
 // MUST of the spec is rejected with the JSON path of the problem.
 //   BULWARK_ASSIGN_OR_RETURN(Manifest m, ParseManifest(bytes, limits, "blobs/sha256/ab12..."));
@@ -53,14 +54,22 @@ struct Platform {
   std::string os_version;
   std::vector<std::string> os_features;
 
-  // Parses "os/arch[/variant]", e.g. "linux/arm64/v8". Errors: InvalidArgument.
+  // Parses "os/arch[/variant]", e.g. "linux/arm64/v8", and normalises it (Normalized()).
+  // Errors: InvalidArgument.
   static absl::StatusOr<Platform> Parse(absl::string_view text);
+  // The same platform in canonical form, with containerd's aliases: lower case; os "macos" is
+  // "darwin"; architecture x86_64/x86-64 is amd64 (variant v1 is none), aarch64 is arm64 (variant
+  // 8/v8.0 is v8, 9/9.0/v9.0 is v9), i386 is 386, armhf is arm/v7, armel is arm/v6, and arm's
+  // variants 5-8 are v5-v8. Default variants are not filled in.
+  Platform Normalized() const;
   // The platform of this process's host (e.g. linux/amd64).
   static Platform Host();
   // "os/arch[/variant]".
   std::string ToString() const;
-  // True when `candidate` satisfies this platform: os and architecture equal, and the variant
-  // equal when this one names a variant (arm64 "v8" is the default variant, as in containerd).
+  // True when `candidate` satisfies this platform, both normalised: os and architecture equal,
+  // and the variant equal when this one has one. The default variants count as named, as in
+  // containerd: arm64 is v8 and arm is v7 when no variant is given (so "linux/arm" does not match
+  // arm/v6); other architectures without a variant match any variant.
   bool Matches(const Platform& candidate) const;
 };
 
@@ -135,6 +144,11 @@ struct ImageConfig {
   std::vector<HistoryEntry> history;
 };
 
+// The `oci-layout` file at the root of an image layout (image-layout.md).
+struct ImageLayout {
+  std::string version;  // imageLayoutVersion; "1.0.0" is the only one the image-spec defines.
+};
+
 // Parsers. `bytes` is the document as stored; `where` names it in error messages (a blob path or
 // digest). Errors: InvalidArgument "<where>: <json path>: <problem>" for documents that are not
 // valid per the image-spec; ResourceExhausted for core::Limits caps.
@@ -145,6 +159,10 @@ absl::StatusOr<Manifest> ParseManifest(absl::string_view bytes, const core::Limi
 absl::StatusOr<Index> ParseIndex(absl::string_view bytes, const core::Limits& limits,
                                  absl::string_view where);
 absl::StatusOr<ImageConfig> ParseImageConfig(absl::string_view bytes, const core::Limits& limits,
+                                             absl::string_view where);
+// imageLayoutVersion must be a string; a well-formed version other than "1.0.0" is Unimplemented
+// (a later layout version this library cannot read), not InvalidArgument.
+absl::StatusOr<ImageLayout> ParseImageLayout(absl::string_view bytes, const core::Limits& limits,
                                              absl::string_view where);
 
 }  // namespace bulwark::image

@@ -1,5 +1,7 @@
-// Platform text form, host platform and matching (the rules containerd's platforms package uses
-// for os/arch/variant, without its alias normalisation).
+// Platform text form, host platform and matching, with the architecture aliases and default
+// variants of containerd's platforms package (normalizeArch): x86_64 is amd64, aarch64 is arm64
+// (default variant v8), armhf and armel are arm v7 and v6, arm's default variant is v7, i386 is
+// 386.
 #include <string>
 #include <vector>
 
@@ -20,10 +22,12 @@ bool IsPlatformPart(absl::string_view part) {
   return true;
 }
 
-// arm64 images without a variant are v8 (containerd treats "" and "v8" alike for arm64).
-std::string EffectiveVariant(const Platform& platform) {
-  if (platform.architecture == "arm64" && platform.variant.empty()) return "v8";
-  return platform.variant;
+// The variant an architecture has when none is named.
+std::string DefaultedVariant(const Platform& platform) {
+  if (!platform.variant.empty()) return platform.variant;
+  if (platform.architecture == "arm64") return "v8";
+  if (platform.architecture == "arm") return "v7";
+  return "";
 }
 
 }  // namespace
@@ -38,11 +42,42 @@ absl::StatusOr<Platform> Platform::Parse(absl::string_view text) {
                      "\": expected os/architecture[/variant], e.g. linux/arm64/v8"));
   }
   Platform platform;
+  platform.os = std::string(parts[0]);
+  platform.architecture = std::string(parts[1]);
+  if (parts.size() == 3) platform.variant = std::string(parts[2]);
+  return platform.Normalized();
+}
+
+Platform Platform::Normalized() const {
+  Platform normal = *this;
   // OS and architecture names are lower case (GOOS/GOARCH); containerd folds case the same way.
-  platform.os = absl::AsciiStrToLower(parts[0]);
-  platform.architecture = absl::AsciiStrToLower(parts[1]);
-  if (parts.size() == 3) platform.variant = absl::AsciiStrToLower(parts[2]);
-  return platform;
+  normal.os = absl::AsciiStrToLower(os);
+  if (normal.os == "macos") normal.os = "darwin";
+  std::string& arch = normal.architecture;
+  std::string& variant = normal.variant;
+  arch = absl::AsciiStrToLower(architecture);
+  variant = absl::AsciiStrToLower(variant);
+  if (arch == "i386") {
+    arch = "386";
+    variant.clear();
+  } else if (arch == "x86_64" || arch == "x86-64" || arch == "amd64") {
+    arch = "amd64";
+    if (variant == "v1") variant.clear();  // The baseline, as no variant.
+  } else if (arch == "aarch64" || arch == "arm64") {
+    arch = "arm64";
+    if (variant == "8" || variant == "v8.0") variant = "v8";
+    if (variant == "9" || variant == "9.0" || variant == "v9.0") variant = "v9";
+  } else if (arch == "armhf") {
+    arch = "arm";
+    variant = "v7";
+  } else if (arch == "armel") {
+    arch = "arm";
+    variant = "v6";
+  } else if (arch == "arm" &&
+             (variant == "5" || variant == "6" || variant == "7" || variant == "8")) {
+    variant = absl::StrCat("v", variant);
+  }
+  return normal;
 }
 
 Platform Platform::Host() {
@@ -84,8 +119,11 @@ std::string Platform::ToString() const {
 }
 
 bool Platform::Matches(const Platform& candidate) const {
-  if (os != candidate.os || architecture != candidate.architecture) return false;
-  return variant.empty() || EffectiveVariant(*this) == EffectiveVariant(candidate);
+  const Platform want = Normalized();
+  const Platform have = candidate.Normalized();
+  if (want.os != have.os || want.architecture != have.architecture) return false;
+  const std::string want_variant = DefaultedVariant(want);
+  return want_variant.empty() || want_variant == DefaultedVariant(have);
 }
 
 }  // namespace bulwark::image

@@ -277,16 +277,77 @@ TEST(PlatformTest, ParseAndToString) {
   }
 }
 
+TEST(ParseImageLayoutTest, VersionMustBeTheStringOneZeroZero) {
+  auto parse = [](absl::string_view text) { return ParseImageLayout(text, {}, "oci-layout"); };
+  ASSERT_THAT(parse(R"({"imageLayoutVersion": "1.0.0", "extra": 1})"), IsOk());
+  EXPECT_EQ(parse(R"({"imageLayoutVersion": "1.0.0"})")->version, "1.0.0");
+  EXPECT_THAT(parse(R"({"imageLayoutVersion": 1})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("imageLayoutVersion")));
+  EXPECT_THAT(parse("{}"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("imageLayoutVersion")));
+  EXPECT_THAT(parse("[]"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(parse(R"({"imageLayoutVersion": 1.0.0})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("oci-layout")));
+  EXPECT_THAT(parse(R"({"imageLayoutVersion": "2.0.0"})"),
+              StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("2.0.0")));
+}
+
 TEST(PlatformTest, Matches) {
   auto want = [](absl::string_view text) { return *Platform::Parse(text); };
   EXPECT_TRUE(want("linux/amd64").Matches(want("linux/amd64")));
-  EXPECT_TRUE(want("linux/arm").Matches(want("linux/arm/v6")));
+  EXPECT_FALSE(want("linux/arm").Matches(want("linux/arm/v6")));
   EXPECT_FALSE(want("linux/arm/v7").Matches(want("linux/arm/v6")));
   EXPECT_FALSE(want("linux/amd64").Matches(want("windows/amd64")));
   EXPECT_FALSE(want("linux/amd64").Matches(want("linux/arm64")));
   EXPECT_TRUE(want("linux/arm64/v8").Matches(want("linux/arm64")));
   EXPECT_TRUE(want("linux/arm64/v8").Matches(want("linux/arm64/v8")));
   EXPECT_FALSE(want("linux/arm64/v9").Matches(want("linux/arm64")));
+}
+
+// containerd's platforms.Normalize (normalizeArch) aliases.
+TEST(PlatformTest, AliasesNormaliseAsContainerdDoes) {
+  auto text = [](absl::string_view t) { return Platform::Parse(t)->ToString(); };
+  EXPECT_EQ(text("Linux/X86_64"), "linux/amd64");
+  EXPECT_EQ(text("linux/x86-64"), "linux/amd64");
+  EXPECT_EQ(text("linux/amd64/v1"), "linux/amd64");
+  EXPECT_EQ(text("linux/amd64/v3"), "linux/amd64/v3");
+  EXPECT_EQ(text("linux/aarch64"), "linux/arm64");
+  EXPECT_EQ(text("linux/aarch64/8"), "linux/arm64/v8");
+  EXPECT_EQ(text("linux/arm64/v8.0"), "linux/arm64/v8");
+  EXPECT_EQ(text("linux/arm64/9.0"), "linux/arm64/v9");
+  EXPECT_EQ(text("linux/armhf"), "linux/arm/v7");
+  EXPECT_EQ(text("linux/armel"), "linux/arm/v6");
+  EXPECT_EQ(text("linux/arm/7"), "linux/arm/v7");
+  EXPECT_EQ(text("linux/arm/5"), "linux/arm/v5");
+  EXPECT_EQ(text("linux/i386"), "linux/386");
+  EXPECT_EQ(text("macos/arm64"), "darwin/arm64");
+  EXPECT_EQ(text("linux/ppc64le"), "linux/ppc64le");
+
+  auto want = [](absl::string_view t) { return *Platform::Parse(t); };
+  // Candidates as index entries hold them, not normalised.
+  auto have = [](const char* arch, const char* variant) {
+    Platform p;
+    p.os = "linux";
+    p.architecture = arch;
+    p.variant = variant;
+    return p;
+  };
+  EXPECT_TRUE(want("linux/x86_64").Matches(have("amd64", "")));
+  EXPECT_TRUE(want("linux/amd64").Matches(have("x86_64", "")));
+  EXPECT_TRUE(want("linux/amd64").Matches(have("amd64", "v2")));
+  EXPECT_TRUE(want("linux/aarch64").Matches(have("arm64", "")));
+  EXPECT_TRUE(want("linux/arm64").Matches(have("aarch64", "v8")));
+  EXPECT_TRUE(want("linux/arm64/v8").Matches(have("arm64", "")));
+  EXPECT_FALSE(want("linux/arm64").Matches(have("arm64", "v9")));
+  EXPECT_TRUE(want("linux/armhf").Matches(have("arm", "")));
+  EXPECT_TRUE(want("linux/arm").Matches(have("arm", "v7")));
+  EXPECT_TRUE(want("linux/arm").Matches(have("armhf", "")));
+  EXPECT_TRUE(want("linux/armel").Matches(have("arm", "v6")));
+  EXPECT_FALSE(want("linux/armel").Matches(have("arm", "")));
+  EXPECT_TRUE(want("linux/arm/v6").Matches(have("armel", "")));
+  EXPECT_TRUE(want("linux/i386").Matches(have("386", "")));
+  EXPECT_TRUE(want("linux/386").Matches(have("i386", "")));
+  EXPECT_FALSE(want("linux/386").Matches(have("amd64", "")));
 }
 
 TEST(PlatformTest, HostIsWellFormed) {

@@ -2,6 +2,9 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -15,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "bulwark/core/file.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/image/internal/file_blob_reader.h"
 #include "bulwark/image/oci_layout_source.h"
@@ -30,16 +34,15 @@ struct ArchiveDeleter {
 };
 using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
 
-absl::StatusOr<ArchivePtr> OpenArchive(const std::string& path) {
+// A libarchive reader of the archive open as `fd` (which it does not close). It moves the file
+// offset (skipping uncompressed members by lseek): only for the single-threaded scan in Open().
+absl::StatusOr<ArchivePtr> OpenArchive(int fd, const std::string& path) {
   ArchivePtr a(archive_read_new());
   // Docker tooling writes plain tar; compressed archives (Trivy's alpine-*.tar.gz) are common.
   archive_read_support_filter_all(a.get());
   archive_read_support_format_tar(a.get());
-  if (archive_read_open_filename(a.get(), path.c_str(), 64 * 1024) != ARCHIVE_OK) {
-    int error = archive_errno(a.get());
+  if (archive_read_open_fd(a.get(), fd, 64 * 1024) != ARCHIVE_OK) {
     std::string message = archive_error_string(a.get()) ? archive_error_string(a.get()) : "";
-    if (error == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": ", message));
-    if (error == EACCES) return absl::PermissionDeniedError(absl::StrCat(path, ": ", message));
     return absl::InvalidArgumentError(absl::StrCat(path, ": not a tar archive: ", message));
   }
   return a;
@@ -50,11 +53,35 @@ std::string ArchiveError(archive* a) {
   return message ? message : "unknown libarchive error";
 }
 
+// Reads the archive file from its start with pread, so that scans on several threads share the
+// file descriptor without sharing a file offset.
+struct PreadState {
+  int fd;
+  int64_t offset = 0;
+  std::vector<char> buffer = std::vector<char>(64 * 1024);
+};
+
+la_ssize_t PreadCallback(archive* a, void* client, const void** buffer) {
+  auto* state = static_cast<PreadState*>(client);
+  for (;;) {
+    ssize_t n = pread(state->fd, state->buffer.data(), state->buffer.size(), state->offset);
+    if (n >= 0) {
+      state->offset += n;
+      *buffer = state->buffer.data();
+      return n;
+    }
+    if (errno != EINTR) {
+      archive_set_error(a, errno, "read error");
+      return ARCHIVE_FATAL;
+    }
+  }
+}
+
 // Streams the data of the member at which the archive handle stands.
 class MemberReader : public BlobReader {
  public:
-  MemberReader(ArchivePtr archive, std::string where)
-      : archive_(std::move(archive)), where_(std::move(where)) {}
+  MemberReader(ArchivePtr archive, std::unique_ptr<PreadState> state, std::string where)
+      : state_(std::move(state)), archive_(std::move(archive)), where_(std::move(where)) {}
 
   absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
     la_ssize_t n = archive_read_data(archive_.get(), buffer, size);
@@ -65,6 +92,7 @@ class MemberReader : public BlobReader {
   }
 
  private:
+  const std::unique_ptr<PreadState> state_;  // Outlives archive_, which reads through it.
   ArchivePtr archive_;
   std::string where_;
 };
@@ -85,10 +113,20 @@ std::optional<std::string> NormalizeMemberPath(absl::string_view path) {
   return absl::StrJoin(parts, "/");
 }
 
+TarArchive::~TarArchive() { close(fd_); }
+
 absl::StatusOr<std::unique_ptr<TarArchive>> TarArchive::Open(const std::string& path,
                                                              const core::Limits& limits) {
-  BULWARK_ASSIGN_OR_RETURN(ArchivePtr a, OpenArchive(path));
-  std::unique_ptr<TarArchive> result(new TarArchive(path));
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return core::ErrnoToStatus(errno, path);
+  std::unique_ptr<TarArchive> result(new TarArchive(path, fd));
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": not a regular file"));
+  }
+  BULWARK_ASSIGN_OR_RETURN(ArchivePtr a, OpenArchive(fd, path));
+  // Only the "none" filter: file offsets are tar stream offsets.
+  const bool uncompressed = archive_filter_count(a.get()) == 1;
   archive_entry* entry = nullptr;
   for (uint64_t ordinal = 0;; ++ordinal) {
     int rc = archive_read_next_header(a.get(), &entry);
@@ -135,6 +173,11 @@ absl::StatusOr<std::unique_ptr<TarArchive>> TarArchive::Open(const std::string& 
       } else {
         member.regular = type == AE_IFREG;
         member.size = archive_entry_size(entry);
+        // After the header, the reader stands at the member's data (bytes consumed so far).
+        if (member.regular && uncompressed && archive_entry_sparse_count(entry) == 0 &&
+            member.size >= 0 && archive_filter_bytes(a.get(), 0) + member.size <= st.st_size) {
+          member.data_offset = archive_filter_bytes(a.get(), 0);
+        }
       }
       result->members_[*normalized] = std::move(member);
     }
@@ -186,23 +229,37 @@ absl::StatusOr<int64_t> TarArchive::MemberSize(absl::string_view name) const {
 
 absl::StatusOr<std::unique_ptr<BlobReader>> TarArchive::OpenMember(absl::string_view name) const {
   BULWARK_ASSIGN_OR_RETURN(const Member* member, Resolve(name));
-  const std::string where = absl::StrCat(path_, ": ", name);
-  BULWARK_ASSIGN_OR_RETURN(ArchivePtr a, OpenArchive(path_));
+  std::string where = absl::StrCat(path_, ": ", name);
+  if (member->data_offset < 0) return ScanToMember(*member, where);
+  const int fd = fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return core::ErrnoToStatus(errno, path_);
+  return internal::FileRangeReader(fd, std::move(where), member->data_offset, member->size);
+}
+
+absl::StatusOr<std::unique_ptr<BlobReader>> TarArchive::ScanToMember(
+    const Member& member, const std::string& where) const {
+  auto state = std::make_unique<PreadState>(PreadState{.fd = fd_});
+  ArchivePtr a(archive_read_new());
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_tar(a.get());
+  if (archive_read_open(a.get(), state.get(), nullptr, &PreadCallback, nullptr) != ARCHIVE_OK) {
+    return absl::DataLossError(absl::StrCat(where, ": ", ArchiveError(a.get())));
+  }
   archive_entry* entry = nullptr;
   for (uint64_t ordinal = 0;; ++ordinal) {
     if (archive_read_next_header(a.get(), &entry) < ARCHIVE_WARN) {
       return absl::DataLossError(absl::StrCat(where, ": ", ArchiveError(a.get())));
     }
-    if (ordinal == member->ordinal) break;
+    if (ordinal == member.ordinal) break;
     if (archive_read_data_skip(a.get()) < ARCHIVE_WARN) {
       return absl::DataLossError(absl::StrCat(where, ": ", ArchiveError(a.get())));
     }
   }
   // The archive was indexed earlier; a different member here means it changed since.
-  if (archive_entry_filetype(entry) != AE_IFREG || archive_entry_size(entry) != member->size) {
+  if (archive_entry_filetype(entry) != AE_IFREG || archive_entry_size(entry) != member.size) {
     return absl::DataLossError(absl::StrCat(where, ": archive changed since it was opened"));
   }
-  return std::make_unique<MemberReader>(std::move(a), where);
+  return std::make_unique<MemberReader>(std::move(a), std::move(state), where);
 }
 
 absl::StatusOr<std::string> TarArchive::ReadMember(absl::string_view name,

@@ -1,7 +1,8 @@
 // Random access to the members of a tar archive (plain or gzip/zstd/xz-compressed) without
-// extracting it: one libarchive scan indexes member names, and each member is read by scanning
-// the archive again and skipping to it (lseek on uncompressed archives). TarArchiveSource serves
-// an OCI archive's or a docker-archive's blobs from it.
+// extracting it: one libarchive scan indexes member names and, in an uncompressed archive, where
+// each member's data lies, so that a member is read in place (pread on the file opened once).
+// A member of a compressed archive is read by decompressing the archive again up to it.
+// TarArchiveSource serves an OCI archive's or a docker-archive's blobs from it.
 //   BULWARK_ASSIGN_OR_RETURN(auto archive, TarArchive::Open("alpine.tar", limits));
 //   BULWARK_ASSIGN_OR_RETURN(std::string text, archive->ReadMember("manifest.json", 1 << 20));
 // Thread safety: immutable after Open(); members may be opened from several threads (each
@@ -51,6 +52,10 @@ class TarArchive {
 
   const std::string& path() const { return path_; }
 
+  ~TarArchive();
+  TarArchive(const TarArchive&) = delete;
+  TarArchive& operator=(const TarArchive&) = delete;
+
  private:
   struct Member {
     uint64_t ordinal = 0;  // Position in the archive, 0-based.
@@ -58,14 +63,21 @@ class TarArchive {
     bool symlink = false;
     bool hardlink = false;
     int64_t size = 0;
+    // Where the data of a regular member of an uncompressed archive starts; -1 when it must be
+    // reached by scanning (compressed archive, sparse member).
+    int64_t data_offset = -1;
     std::string link;  // Normalised target for links ("" when it leaves the archive).
   };
 
-  explicit TarArchive(std::string path) : path_(std::move(path)) {}
+  TarArchive(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   // Follows links from `name` to a regular member.
   absl::StatusOr<const Member*> Resolve(absl::string_view name) const;
+  // Scans the archive to the member at `ordinal` (compressed archives).
+  absl::StatusOr<std::unique_ptr<BlobReader>> ScanToMember(const Member& member,
+                                                           const std::string& where) const;
 
-  std::string path_;
+  const std::string path_;
+  const int fd_;  // The archive, open from Open() on; read with pread only.
   absl::flat_hash_map<std::string, Member> members_;
 };
 

@@ -3,6 +3,7 @@
 #include <Python.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,8 @@
 #include "bulwark/bindings/python/opened_image.h"
 #include "bulwark/bindings/python/status_exceptions.h"
 #include "bulwark/core/digest.h"
+#include "bulwark/core/report.h"
+#include "bulwark/core/report.pb.h"
 #include "bulwark/image/filesystem.h"
 #include "bulwark/image/history.h"
 #include "bulwark/image/image.h"
@@ -183,6 +186,37 @@ void DefineOciClasses(py::module_& image) {
       .def_readonly("history", &ImageConfig::history);
 }
 
+void DefineFindingClass(py::module_& image) {
+  using core::v1::Finding;
+  ValueClass<Finding>(image, "Finding",
+                      "A problem a walk reported without stopping: a digest or size mismatch "
+                      "under verify=\"report\", an entry with an unsafe name.",
+                      {"rule_id", "layer_digest", "path"})
+      .def_property_readonly(
+          "rule_id", [](const Finding& f) { return f.rule_id(); },
+          "\"BLK-LAYER-DIGEST-MISMATCH\", \"BLK-LAYER-DIFFID-MISMATCH\", "
+          "\"BLK-LAYER-SIZE-MISMATCH\", \"BLK-LAYER-UNSAFE-PATH\".")
+      .def_property_readonly("title", [](const Finding& f) { return f.title(); })
+      .def_property_readonly(
+          "severity",
+          [](const Finding& f) { return std::string(core::SeverityName(f.severity())); })
+      .def_property_readonly("category", [](const Finding& f) { return f.category(); })
+      .def_property_readonly(
+          "layer_digest", [](const Finding& f) { return f.location().layer_digest(); },
+          "The layer blob it is about.")
+      .def_property_readonly(
+          "path", [](const Finding& f) { return f.location().path(); },
+          "The entry name (C-escaped), or \"\" for the whole layer.")
+      .def_property_readonly("description", [](const Finding& f) { return f.description(); })
+      .def_property_readonly("fingerprint", [](const Finding& f) { return f.fingerprint(); })
+      .def_property_readonly(
+          "properties",
+          [](const Finding& f) {
+            return std::map<std::string, std::string>(f.properties().begin(), f.properties().end());
+          },
+          "Details, e.g. \"expected\" and \"actual\" digests.");
+}
+
 void DefineLayerAndHistoryClasses(py::module_& image) {
   ValueClass<image::LayerInfo>(image, "LayerInfo", "One layer of the image, bottom first.",
                                {"index", "descriptor", "diff_id"})
@@ -317,6 +351,22 @@ void DefineImage(py::module_& image) {
           "Symlinks are followed inside the image root when follow_symlinks. Raises "
           "NotFoundError.")
       .def(
+          "findings", [](OpenedImage& opened) { return opened.Findings(); },
+          "What the layer walk reported without stopping, bottom layer first: digest and size "
+          "mismatches when opened with verify=\"report\", entries with unsafe names. Walks like "
+          "files().")
+      .def(
+          "read",
+          [](OpenedImage& opened, py::handle path, bool follow_symlinks) {
+            return py::bytes(opened.ReadFile(FsEncode(path), follow_symlinks));
+          },
+          py::arg("path"), py::kw_only(), py::arg("follow_symlinks") = true,
+          "The content of the regular file at path, read from the blob of the layer its final "
+          "version comes from (that layer is walked again, digests verified). Symlinks are "
+          "followed inside the image root unless follow_symlinks is False. Raises NotFoundError, "
+          "InvalidArgumentError for a directory or other non-regular file, "
+          "ResourceExhaustedError when the file is larger than the per-file cap (256 MiB).")
+      .def(
           "deleted_files", [](OpenedImage& opened) { return opened.Filesystem().DeletedFiles(); },
           "Files a layer ships that a later whiteout, opaque directory or overwrite hides, "
           "sorted by path then layer.")
@@ -332,6 +382,7 @@ void DefineImage(py::module_& image) {
 
 void DefineImageBindings(py::module_& image) {
   DefineOciClasses(image);
+  DefineFindingClass(image);
   DefineLayerAndHistoryClasses(image);
   DefineFilesystemClasses(image);
   DefineImage(image);
@@ -339,22 +390,31 @@ void DefineImageBindings(py::module_& image) {
   image.def(
       "open",
       [](const std::filesystem::path& path, std::optional<std::string> platform,
-         std::optional<std::string> reference) {
+         std::optional<std::string> reference, const std::string& verify) {
         image::OpenOptions options;
         options.platform = platform.value_or("");
         options.reference = reference.value_or("");
+        if (verify != "enforce" && verify != "report") {
+          ThrowIfError(absl::InvalidArgumentError(
+              absl::StrCat("verify: expected \"enforce\" or \"report\", got \"", verify, "\"")));
+        }
+        const image::VerifyMode mode =
+            verify == "report" ? image::VerifyMode::kReport : image::VerifyMode::kEnforce;
         absl::StatusOr<std::unique_ptr<OpenedImage>> opened;
         {
           py::gil_scoped_release release_gil;
-          opened = OpenedImage::Open(path.string(), options);
+          opened = OpenedImage::Open(path.string(), options, mode);
         }
         return ValueOrThrow(std::move(opened));
       },
       py::arg("path"), py::arg("platform") = py::none(), py::kw_only(),
-      py::arg("reference") = py::none(),
+      py::arg("reference") = py::none(), py::arg("verify") = "enforce",
       "Opens an OCI layout, OCI archive, docker-archive, root-filesystem directory or layer "
       "tarball. platform (\"os/arch[/variant]\", default the host's) chooses from an index; "
-      "reference chooses by ref.name annotation, RepoTag or digest. Raises NotFoundError for a "
+      "reference chooses by ref.name annotation, RepoTag or digest. verify=\"report\" makes a "
+      "layer "
+      "digest or size mismatch a finding (findings()) instead of DataLossError. Raises "
+      "NotFoundError for a "
       "missing path or an unknown platform or reference, DataLossError for a digest mismatch, "
       "InvalidArgumentError for malformed documents.");
 }

@@ -9,23 +9,29 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "bulwark/core/report.pb.h"
 #include "bulwark/image/filesystem.h"
 #include "bulwark/image/history.h"
 #include "bulwark/image/image.h"
+#include "bulwark/image/layer_walker.h"
 
 namespace bulwark::python {
 
 class OpenedImage {
  public:
-  // image::Image::Open plus the history; needs no GIL (call it with the GIL released).
+  // image::Image::Open plus the history; needs no GIL (call it with the GIL released). Walks
+  // use `verify`: under kReport, digest mismatches become findings (Findings()).
   static absl::StatusOr<std::unique_ptr<OpenedImage>> Open(absl::string_view path,
-                                                           const image::OpenOptions& options);
+                                                           const image::OpenOptions& options,
+                                                           image::VerifyMode verify);
 
   const image::Image& image() const { return *image_; }
   const image::BuildHistory& history() const { return history_; }
@@ -37,16 +43,29 @@ class OpenedImage {
   // type, ...). The reference lives as long as this object.
   const image::MergedFilesystem& Filesystem();
 
+  // What the walk behind Filesystem() reported without stopping (digest mismatches under
+  // kReport, entries with unsafe names), layer by layer; walks first like Filesystem().
+  const std::vector<core::v1::Finding>& Findings();
+
+  // The content of the regular file at `path` (symlinks followed inside the image when
+  // `follow_symlinks`), read from its layer blob with the GIL released. Call with the GIL held.
+  // Raises NotFoundError, InvalidArgumentError for a non-regular file, ResourceExhaustedError
+  // beyond the per-file cap (max_file_bytes), and the walk's errors.
+  std::string ReadFile(const std::string& path, bool follow_symlinks);
+
  private:
-  explicit OpenedImage(std::unique_ptr<const image::Image> image);
+  OpenedImage(std::unique_ptr<const image::Image> image, image::VerifyMode verify);
 
   // Walks every layer into a new filesystem; mutex_ held, GIL released.
   absl::Status BuildFilesystem() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const std::unique_ptr<const image::Image> image_;
   const image::BuildHistory history_;
+  const image::VerifyMode verify_;
   absl::Mutex mutex_;
   std::optional<image::MergedFilesystem> filesystem_ ABSL_GUARDED_BY(mutex_);
+  // Set with filesystem_, never changed after.
+  std::vector<core::v1::Finding> findings_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace bulwark::python

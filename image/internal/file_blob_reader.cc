@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,25 +20,39 @@
 namespace bulwark::image::internal {
 namespace {
 
+// Reads [offset, end) of a file with pread; end is UINT64_MAX for "to the end of the file".
 class FileBlobReader : public BlobReader {
  public:
-  FileBlobReader(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  FileBlobReader(int fd, std::string path, uint64_t offset, uint64_t end)
+      : fd_(fd), path_(std::move(path)), position_(offset), end_(end) {}
   ~FileBlobReader() override { close(fd_); }
   FileBlobReader(const FileBlobReader&) = delete;
   FileBlobReader& operator=(const FileBlobReader&) = delete;
 
   absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
+    size = static_cast<size_t>(std::min<uint64_t>(size, end_ - position_));
+    if (size == 0) return 0;
     for (;;) {
-      ssize_t n = read(fd_, buffer, size);
-      if (n >= 0) return static_cast<size_t>(n);
+      ssize_t n = pread(fd_, buffer, size, static_cast<off_t>(position_));
+      if (n > 0) {
+        position_ += static_cast<uint64_t>(n);
+        return static_cast<size_t>(n);
+      }
+      if (n == 0) {
+        if (end_ == UINT64_MAX) return 0;
+        return absl::DataLossError(absl::StrCat(path_, ": file ends at ", position_,
+                                                " bytes, before the member's end at ", end_));
+      }
       if (errno == EINTR) continue;
       return absl::DataLossError(core::ErrnoToStatus(errno, path_).message());
     }
   }
 
  private:
-  int fd_;
-  std::string path_;
+  const int fd_;
+  const std::string path_;
+  uint64_t position_;
+  const uint64_t end_;
 };
 
 }  // namespace
@@ -51,7 +66,12 @@ absl::StatusOr<std::unique_ptr<BlobReader>> OpenFileBlob(const std::string& path
     close(fd);
     return absl::InvalidArgumentError(absl::StrCat(path, ": not a regular file"));
   }
-  return std::make_unique<FileBlobReader>(fd, path);
+  return std::make_unique<FileBlobReader>(fd, path, 0, UINT64_MAX);
+}
+
+std::unique_ptr<BlobReader> FileRangeReader(int fd, std::string path, uint64_t offset,
+                                            uint64_t length) {
+  return std::make_unique<FileBlobReader>(fd, std::move(path), offset, offset + length);
 }
 
 absl::StatusOr<std::string> ReadAllBlob(BlobReader& reader, uint64_t max_bytes,

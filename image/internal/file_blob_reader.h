@@ -21,6 +21,12 @@ namespace bulwark::image::internal {
 // path; InvalidArgument when it is not a regular file.
 absl::StatusOr<std::unique_ptr<BlobReader>> OpenFileBlob(const std::string& path);
 
+// Reads `length` bytes at `offset` of the open file `fd` (a member of an uncompressed archive)
+// with pread; takes `fd` over and closes it. `path` names it in errors. Reading past the file's
+// end is DataLoss.
+std::unique_ptr<BlobReader> FileRangeReader(int fd, std::string path, uint64_t offset,
+                                            uint64_t length);
+
 // Reads a whole blob of at most limits.max_file_bytes and checks its size and digest against
 // `descriptor`. Errors: those of source.OpenBlob; ResourceExhausted (max_file_bytes); DataLoss
 // "<source>: blob <digest>: size|digest mismatch: expected <x>, actual <y>".

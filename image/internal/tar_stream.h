@@ -5,12 +5,14 @@
 //   BULWARK_RETURN_IF_ERROR(stream->Finish());  // then BlobDigest(), DiffId()
 // Thread safety: a TarStream is used by one thread at a time.
 //
-// Two libarchive readers are chained so that libarchive does all parsing and the uncompressed
-// bytes pass through our hands exactly once: an outer reader (the compression filter, format
-// "raw") turns the blob into the uncompressed tar stream, which we hash and hand as the read
-// callback's data to an inner reader (format tar, no filter). An uncompressed blob skips the
-// outer reader. Data nobody reads is skipped by the inner reader through the same callback, so
-// the digests always cover every byte.
+// A BlobDecoder (libarchive with the compression filter, hashing the compressed bytes) turns the
+// blob into chunks of the uncompressed tar stream; this class hashes them (diff_id; for an
+// uncompressed blob, the blob digest too) and hands them as the read callback's data to a
+// second libarchive reader (format tar, no filter). With
+// `background`, the decoder runs on a worker thread a bounded queue ahead (BackgroundDecoder), so
+// decompression overlaps hashing, parsing and the visitors; the chunks, digests and errors are
+// the same either way. Data nobody reads is skipped by the tar reader through the same callback,
+// so the digests always cover every byte.
 #ifndef BULWARK_IMAGE_INTERNAL_TAR_STREAM_H_
 #define BULWARK_IMAGE_INTERNAL_TAR_STREAM_H_
 
@@ -27,26 +29,28 @@
 #include "absl/status/statusor.h"
 #include "bulwark/core/digest.h"
 #include "bulwark/image/blob_source.h"
-#include "bulwark/image/internal/background_hasher.h"
+#include "bulwark/image/internal/blob_decoder.h"
 
 namespace bulwark::image::internal {
-
-enum class Compression { kNone, kGzip, kZstd };
 
 struct TarStreamOptions {
   Compression compression = Compression::kNone;
   core::DigestAlgorithm blob_algorithm = core::DigestAlgorithm::kSha256;
   core::DigestAlgorithm diff_id_algorithm = core::DigestAlgorithm::kSha256;
   // Cap on the uncompressed bytes, and on the blob's own bytes (a blob larger than what it may
-  // expand to is hostile too): ResourceExhausted naming max_total_bytes.
+  // expand to is hostile too): ResourceExhausted naming max_total_bytes, with the payload
+  // TotalBytesPayloadUrl().
   uint64_t max_total_bytes = 0;
+  // Decompress on a worker thread (BackgroundDecoder).
+  bool background = false;
   // Names the blob in messages (its digest).
   std::string where;
 };
 
 class TarStream {
  public:
-  // `blob` must outlive the stream. Errors: DataLoss for a blob libarchive cannot read;
+  // `blob` must outlive the stream; with options.background it is read by the worker thread
+  // until the stream is destroyed. Errors: DataLoss for a blob libarchive cannot read;
   // Internal when libarchive lacks a built-in decompressor for `options.compression`.
   static absl::StatusOr<std::unique_ptr<TarStream>> Open(BlobReader& blob,
                                                          TarStreamOptions options);
@@ -76,37 +80,31 @@ class TarStream {
   struct ArchiveFree {
     void operator()(archive* a) const { archive_read_free(a); }
   };
-  using ArchivePtr = std::unique_ptr<archive, ArchiveFree>;
 
-  TarStream(BlobReader& blob, TarStreamOptions options);
+  TarStream(TarStreamOptions options, std::unique_ptr<BlobChunkSource> chunks);
 
-  static la_ssize_t ReadBlobCallback(archive* a, void* self, const void** buffer);
   static la_ssize_t ReadTarCallback(archive* a, void* self, const void** buffer);
 
-  // The next piece of the blob as stored, hashed; 0 at its end.
-  absl::StatusOr<size_t> PullBlob();
-  // The next piece of the uncompressed tar stream, hashed, in *buffer; 0 at its end.
+  // The next piece of the uncompressed tar stream in *buffer (valid until the next call), hashed;
+  // 0 at the end of the blob.
   absl::StatusOr<size_t> PullTar(const void** buffer);
-  // Adds uncompressed bytes to the diff_id and the max_total_bytes count.
-  absl::Status CountTar(const void* data, size_t size);
   // Records the first error; every later call returns it.
   absl::Status Fail(absl::Status status);
-  // The error libarchive reported for `a`, unless one of our callbacks failed first.
-  absl::Status ArchiveError(archive* a);
+  // The error libarchive reported, unless one of our callbacks failed first.
+  absl::Status ArchiveError();
 
-  BlobReader& blob_;
   const TarStreamOptions options_;
-  core::Hasher blob_hasher_;
-  // The uncompressed stream is the larger one: it is hashed on the second core.
-  BackgroundHasher diff_id_hasher_;
-  std::vector<char> blob_buffer_;
+  // An uncompressed blob is its own tar stream: with one algorithm, one hash gives both digests.
+  const bool one_hash_;
+  core::Hasher blob_hasher_;  // Uncompressed blobs only.
+  core::Hasher diff_id_hasher_;
   uint64_t blob_bytes_ = 0;
   uint64_t uncompressed_bytes_ = 0;
-  bool blob_ended_ = false;
-  bool tar_ended_ = false;
+  bool ended_ = false;
   absl::Status status_;
-  ArchivePtr outer_;  // Null for an uncompressed blob.
-  ArchivePtr inner_;
+  std::unique_ptr<BlobChunkSource> chunks_;
+  BlobChunk current_;  // The tar chunk the tar reader is reading.
+  std::unique_ptr<archive, ArchiveFree> tar_;
   core::Digest blob_digest_ = core::DigestBytes(core::DigestAlgorithm::kSha256, "");
   core::Digest diff_id_ = core::DigestBytes(core::DigestAlgorithm::kSha256, "");
 };

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/image/internal/entry_path.h"
 
 namespace bulwark::image::testing {
 namespace {
@@ -33,10 +34,9 @@ TestEntry Make(std::string path, EntryType type, uint32_t mode) {
   return e;
 }
 
-std::string Sibling(absl::string_view path, absl::string_view name) {
-  size_t slash = path.rfind('/');
-  if (slash == absl::string_view::npos) return std::string(name);
-  return absl::StrCat(path.substr(0, slash + 1), name);
+// `name` in the directory `dir` ("" is the root).
+std::string Join(absl::string_view dir, absl::string_view name) {
+  return dir.empty() ? std::string(name) : absl::StrCat(dir, "/", name);
 }
 
 }  // namespace
@@ -72,14 +72,13 @@ TestEntry Device(std::string path, EntryType type, uint32_t major, uint32_t mino
 }
 
 TestEntry Whiteout(absl::string_view path) {
-  size_t slash = path.rfind('/');
-  absl::string_view name = slash == absl::string_view::npos ? path : path.substr(slash + 1);
-  return Make(Sibling(path, absl::StrCat(".wh.", name)), EntryType::kRegular, 0);
+  return Make(Join(internal::PathDirName(path),
+                   absl::StrCat(kWhiteoutPrefix, internal::PathBaseName(path))),
+              EntryType::kRegular, 0);
 }
 
 TestEntry Opaque(absl::string_view dir) {
-  return Make(dir.empty() ? ".wh..wh..opq" : absl::StrCat(dir, "/.wh..wh..opq"),
-              EntryType::kRegular, 0);
+  return Make(Join(dir, kOpaqueWhiteoutName), EntryType::kRegular, 0);
 }
 
 absl::Status WalkTestLayers(absl::Span<const TestLayer> layers,

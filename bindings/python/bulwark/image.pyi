@@ -233,6 +233,32 @@ class DeletedFile:
     def hidden_by(self) -> str:
         """ "whiteout", "opaque" or "overwrite"."""
 
+class Finding:
+    """A problem a layer walk reported without stopping."""
+
+    @property
+    def rule_id(self) -> str:
+        """ "BLK-LAYER-DIGEST-MISMATCH", "BLK-LAYER-DIFFID-MISMATCH", "BLK-LAYER-SIZE-MISMATCH"
+        or "BLK-LAYER-UNSAFE-PATH"."""
+    @property
+    def title(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def layer_digest(self) -> str: ...
+    @property
+    def path(self) -> str:
+        """The entry name (C-escaped), or "" for the whole layer."""
+    @property
+    def description(self) -> str: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def properties(self) -> dict[str, str]:
+        """Details, e.g. "expected" and "actual" digests."""
+
 class Image:
     """An opened container image, made by open()."""
 
@@ -271,12 +297,25 @@ class Image:
         """The final entry at path; raises NotFoundError."""
     def deleted_files(self) -> list[DeletedFile]:
         """Files hidden by a later whiteout, opaque directory or overwrite."""
+    def findings(self) -> list[Finding]:
+        """What the layer walk reported without stopping, bottom layer first: digest and size
+        mismatches under verify="report", entries with unsafe names. Walks like files()."""
+    def read(self, path: _ImagePath, *, follow_symlinks: bool = True) -> bytes:
+        """The content of the regular file at path, read from its layer's blob (that layer is
+        walked again, digests verified).
 
-def open(path: _Path, platform: str | None = None, *, reference: str | None = None) -> Image:
+        Raises NotFoundError; InvalidArgumentError for a directory or other non-regular file;
+        ResourceExhaustedError when the file is larger than the per-file cap (256 MiB).
+        """
+
+def open(path: _Path, platform: str | None = None, *, reference: str | None = None,
+         verify: str = "enforce") -> Image:
     """Opens an OCI layout, OCI archive, docker-archive, rootfs directory or layer tarball.
 
-    Raises NotFoundError for a missing path, platform or reference; DataLossError for a digest
-    mismatch; InvalidArgumentError for malformed documents.
+    verify="report" turns layer digest and size mismatches into findings() instead of
+    DataLossError. Raises NotFoundError for a missing path, platform or reference; DataLossError
+    for a digest mismatch of an index, manifest or config (whatever verify says); InvalidArgumentError
+    for malformed documents or an unknown verify.
     """
 
 __all__ = [
@@ -284,6 +323,7 @@ __all__ = [
     "DeletedFile",
     "Descriptor",
     "FileInfo",
+    "Finding",
     "HealthCheck",
     "HistoryEntry",
     "Image",

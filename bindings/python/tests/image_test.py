@@ -169,6 +169,61 @@ def test_lookup(images):
     assert isinstance(raised.value, FileNotFoundError)
 
 
+@pytest.mark.parametrize("name", ["lay", "oci.tar", "docker.tar"])
+def test_read_gives_the_unpacked_content(images, name):
+    opened = image.open(images / name)
+    rootfs = images / "unpacked/rootfs"
+    regular = [path for path, info in rootfs_files(rootfs).items() if info[0] == "regular"]
+    assert "bin/tool" in regular
+    for path in regular:
+        assert opened.read(path) == (rootfs / path).read_bytes(), path
+    assert opened.read(b"/etc/link") == b"hello again\n"
+    with pytest.raises(bulwark.InvalidArgumentError, match="symlink"):
+        opened.read("etc/link", follow_symlinks=False)
+    with pytest.raises(bulwark.InvalidArgumentError, match="directory"):
+        opened.read("etc")
+    with pytest.raises(bulwark.NotFoundError):
+        opened.read("etc/secret")  # Still shipped in layer 0, but deleted.
+
+
+def test_verify_report_gives_findings_instead_of_errors(images):
+    """A config whose diff_id for layer 1 is wrong: DataLossError by default, a finding (and the
+    walk goes on) with verify="report"."""
+    layout = copy_layout(images, "bad_diff_id")
+    index = json.loads((layout / "index.json").read_text())
+    entry = index["manifests"][0]
+
+    def blob(digest):
+        return layout / "blobs/sha256" / digest.split(":")[1]
+
+    def store(document):
+        data = json.dumps(document).encode()
+        blob(sha256(data)).write_bytes(data)
+        return sha256(data), len(data)
+
+    manifest = json.loads(blob(entry["digest"]).read_bytes())
+    config = json.loads(blob(manifest["config"]["digest"]).read_bytes())
+    real = config["rootfs"]["diff_ids"][1]
+    config["rootfs"]["diff_ids"][1] = sha256(b"not the layer")
+    manifest["config"]["digest"], manifest["config"]["size"] = store(config)
+    entry["digest"], entry["size"] = store(manifest)
+    (layout / "index.json").write_text(json.dumps(index))
+
+    with pytest.raises(bulwark.DataLossError, match="diff_id mismatch"):
+        image.open(layout).files()
+    opened = image.open(layout, verify="report")
+    assert [f.path for f in opened.files()] == [f.path for f in image.open(images / "lay").files()]
+    findings = opened.findings()
+    assert [(f.rule_id, f.layer_digest) for f in findings] == [
+        ("BLK-LAYER-DIFFID-MISMATCH", manifest["layers"][1]["digest"])]
+    assert findings[0].properties == {"expected": sha256(b"not the layer"), "actual": real}
+    assert findings[0].severity == "HIGH"
+    assert opened.read("etc/world") == b"world\n"
+    assert image.open(images / "lay").findings() == []
+    with pytest.raises(bulwark.InvalidArgumentError, match="verify"):
+        image.open(layout, verify="sometimes")
+
+
 def test_docker_archive(images):
     opened = image.open(images / "docker.tar", reference="example/app:v1")
     assert opened.format == "docker-archive"
