@@ -7,6 +7,7 @@
 #ifndef BULWARK_POLICY_CEL_ACTIVATION_H_
 #define BULWARK_POLICY_CEL_ACTIVATION_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -40,6 +41,11 @@ class Activation {
  private:
   absl::flat_hash_map<std::string, Value> values_;
 };
+
+// `message` as a CEL value: well-known types (wrappers, Timestamp, Duration, Struct, Value,
+// ListValue, Any) become their CEL equivalents, other messages stay messages. Types inside Any
+// are looked up in the generated descriptor pool.
+Value ValueFromMessage(std::shared_ptr<const google::protobuf::Message> message);
 
 }  // namespace bulwark::cel
 

@@ -6,11 +6,24 @@
 
 namespace bulwark::cel {
 
-void Activation::BindMessage(std::string name, const google::protobuf::Message& message) {
+namespace {
+
+const internal::TypeProvider& GeneratedTypes() {
   static const internal::TypeProvider kGenerated{
       google::protobuf::DescriptorPool::generated_pool(),
       google::protobuf::MessageFactory::generated_factory()};
-  Bind(std::move(name), internal::MessageToValue(&message, nullptr, kGenerated));
+  return kGenerated;
+}
+
+}  // namespace
+
+void Activation::BindMessage(std::string name, const google::protobuf::Message& message) {
+  Bind(std::move(name), internal::MessageToValue(&message, nullptr, GeneratedTypes()));
+}
+
+Value ValueFromMessage(std::shared_ptr<const google::protobuf::Message> message) {
+  const google::protobuf::Message* raw = message.get();
+  return internal::MessageToValue(raw, std::move(message), GeneratedTypes());
 }
 
 }  // namespace bulwark::cel
