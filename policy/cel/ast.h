@@ -25,6 +25,8 @@ enum class MacroKind : uint8_t {
   kMapFilter,
   kFilter,
   kBind,
+  kTransformList,
+  kTransformMap,
 };
 
 struct Expr {

@@ -72,6 +72,17 @@ absl::StatusOr<std::string> SimpleName(const std::unique_ptr<Expr>& e, absl::str
   return e->name;
 }
 
+// "a.b.c" for an identifier or a chain of selections on one.
+bool QualifiedName(const Expr& e, std::string& out) {
+  if (e.kind == Expr::Kind::kIdent) {
+    out = e.name;
+    return true;
+  }
+  if (e.kind != Expr::Kind::kSelect || e.test_only || !QualifiedName(*e.target, out)) return false;
+  absl::StrAppend(&out, ".", e.name);
+  return true;
+}
+
 absl::StatusOr<int64_t> IntArg(const std::unique_ptr<Expr>& e, absl::string_view macro) {
   if (e->kind != Expr::Kind::kConstant || !e->constant.is_int() || e->constant.int_value() < 0) {
     return absl::InvalidArgumentError(
@@ -97,6 +108,21 @@ absl::StatusOr<std::unique_ptr<Expr>> MacroExpander::Expand(
       return select;
     }
     return nullptr;
+  }
+
+  // proto.hasExt(msg, qualified.extension) and proto.getExt(msg, qualified.extension).
+  if (target->kind == Expr::Kind::kIdent && target->name == "proto" &&
+      (function == "hasExt" || function == "getExt") && n == 2) {
+    std::string extension;
+    if (!QualifiedName(*args[1], extension)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("proto.", function, "() requires a qualified extension name"));
+    }
+    auto select = b.New(Expr::Kind::kSelect);
+    select->target = std::move(args[0]);
+    select->name = extension;
+    select->test_only = function == "hasExt";
+    return select;
   }
 
   // cel.* namespaced macros.
@@ -182,6 +208,28 @@ absl::StatusOr<std::unique_ptr<Expr>> MacroExpander::Expand(
                b.Call("_+_", b.Ident(kAccumulatorName), b.Constant(Value::Int(1))),
                b.Ident(kAccumulatorName)),
         b.Call("_==_", b.Ident(kAccumulatorName), b.Constant(Value::Int(1))));
+  }
+  if ((function == "transformList" || function == "transformMap") && (n == 3 || n == 4)) {
+    absl::StatusOr<std::string> var = SimpleName(args[0], function);
+    if (!var.ok()) return var.status();
+    absl::StatusOr<std::string> var2 = SimpleName(args[1], function);
+    if (!var2.ok()) return var2.status();
+    bool to_map = function == "transformMap";
+    std::unique_ptr<Expr> transform = std::move(args[n - 1]);
+    std::unique_ptr<Expr> add =
+        to_map ? b.Call("cel.@mapInsert", b.Ident(kAccumulatorName), b.Ident(*var),
+                        std::move(transform))
+               : b.Call("_+_", b.Ident(kAccumulatorName), b.ListOf(std::move(transform)));
+    // Planned by kind: args of the step are [filter?, transform] in that order.
+    auto step = b.New(Expr::Kind::kCall);
+    step->name = "@transform";
+    if (n == 4) step->args.push_back(std::move(args[2]));
+    step->args.push_back(std::move(add));
+    return b.Comprehension(to_map ? MacroKind::kTransformMap : MacroKind::kTransformList,
+                           std::move(target), *var, *var2,
+                           b.New(to_map ? Expr::Kind::kMap : Expr::Kind::kList),
+                           b.Constant(Value::Bool(true)), std::move(step),
+                           b.Ident(kAccumulatorName));
   }
   if ((function == "map" && (n == 2 || n == 3)) || (function == "filter" && n == 2)) {
     absl::StatusOr<std::string> var = SimpleName(args[0], function);

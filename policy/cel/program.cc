@@ -246,6 +246,17 @@ class Planner {
       case MacroKind::kFilter:
         node = internal::MakeMapFilter(slots, std::move(range), Plan(*step.args[0]), nullptr);
         break;
+      case MacroKind::kTransformList:
+      case MacroKind::kTransformMap: {
+        const Expr& add = *step.args.back();
+        NodePtr transform = e.macro == MacroKind::kTransformList ? Plan(*add.args[1]->args[0])
+                                                                : Plan(*add.args[2]);
+        NodePtr filter = step.args.size() == 2 ? Plan(*step.args[0]) : nullptr;
+        node = internal::MakeMapFilter(slots, std::move(range), std::move(filter),
+                                       std::move(transform),
+                                       /*to_map=*/e.macro == MacroKind::kTransformMap);
+        break;
+      }
       default: {
         NodePtr condition = Plan(*e.loop_condition);
         NodePtr step_node = Plan(step);

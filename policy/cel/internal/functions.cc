@@ -7,28 +7,14 @@
 namespace bulwark::cel::internal {
 namespace {
 
-// Three-way comparison of an int and a double without precision loss; 2 when unordered (NaN).
-int CompareIntDouble(int64_t i, double d) {
-  if (std::isnan(d)) return 2;
-  if (d < -9223372036854775808.0) return 1;
-  if (d >= 9223372036854775808.0) return -1;
-  double t = std::trunc(d);
-  auto ti = static_cast<int64_t>(t);
-  if (i != ti) return i < ti ? -1 : 1;
-  if (d == t) return 0;
-  return d > t ? -1 : 1;
+// Integers compare with doubles as doubles (cel-spec: the integer converts to double, so
+// 9223372036854775807 == 9223372036854775808.0). 2 when unordered (NaN).
+int CompareAsDoubles(double a, double d) {
+  if (std::isnan(a) || std::isnan(d)) return 2;
+  return a < d ? -1 : (a > d ? 1 : 0);
 }
-
-int CompareUintDouble(uint64_t u, double d) {
-  if (std::isnan(d)) return 2;
-  if (d < 0) return 1;
-  if (d >= 18446744073709551616.0) return -1;
-  double t = std::trunc(d);
-  auto tu = static_cast<uint64_t>(t);
-  if (u != tu) return u < tu ? -1 : 1;
-  if (d == t) return 0;
-  return d > t ? -1 : 1;
-}
+int CompareIntDouble(int64_t i, double d) { return CompareAsDoubles(static_cast<double>(i), d); }
+int CompareUintDouble(uint64_t u, double d) { return CompareAsDoubles(static_cast<double>(u), d); }
 
 int CompareIntUint(int64_t i, uint64_t u) {
   if (i < 0) return -1;

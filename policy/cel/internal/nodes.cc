@@ -74,6 +74,17 @@ Value SelectFrom(const Value& operand, const std::string& field, bool test_only,
                                  "' does not support field selection ('", field, "')"));
 }
 
+// `operand.?field`: optional.of(value) when present, optional.none() when absent.
+Value OptionalSelectFrom(const Value& operand, const std::string& field, EvalContext& ctx) {
+  if (IsErrorOrUnknown(operand)) return operand;
+  Value present = SelectFrom(operand, field, /*test_only=*/true, ctx);
+  if (!present.is_bool()) return present;
+  if (!present.bool_value()) return Value::OptionalNone();
+  Value v = SelectFrom(operand, field, false, ctx);
+  if (IsErrorOrUnknown(v)) return v;
+  return Value::OptionalOf(std::move(v));
+}
+
 class SelectNode final : public Node {
  public:
   SelectNode(NodePtr operand, std::string field, bool test_only)
@@ -82,11 +93,10 @@ class SelectNode final : public Node {
     if (!ctx.Charge(1)) return ctx.BudgetError();
     Value operand = operand_->Eval(ctx);
     if (operand.is_optional()) {
-      // Selection on an optional propagates emptiness (optional chaining).
+      // Selection on an optional is optional selection (chaining): absent fields give none.
       if (!operand.optional_has_value()) return test_only_ ? Value::Bool(false) : operand;
-      Value inner = SelectFrom(operand.optional_value(), field_, test_only_, ctx);
-      if (test_only_ || IsErrorOrUnknown(inner)) return inner;
-      return Value::OptionalOf(std::move(inner));
+      if (test_only_) return SelectFrom(operand.optional_value(), field_, true, ctx);
+      return OptionalSelectFrom(operand.optional_value(), field_, ctx);
     }
     return SelectFrom(operand, field_, test_only_, ctx);
   }
@@ -108,13 +118,7 @@ class OptionalSelectNode final : public Node {
       if (!operand.optional_has_value()) return operand;
       operand = operand.optional_value();
     }
-    if (IsErrorOrUnknown(operand)) return operand;
-    Value present = SelectFrom(operand, field_, /*test_only=*/true, ctx);
-    if (!present.is_bool()) return present;
-    if (!present.bool_value()) return Value::OptionalNone();
-    Value v = SelectFrom(operand, field_, false, ctx);
-    if (IsErrorOrUnknown(v)) return v;
-    return Value::OptionalOf(std::move(v));
+    return OptionalSelectFrom(operand, field_, ctx);
   }
 
  private:
@@ -512,25 +516,32 @@ class QuantifierNode final : public Node {
 
 class MapFilterNode final : public Node {
  public:
-  MapFilterNode(ComprehensionSlots slots, NodePtr range, NodePtr predicate, NodePtr transform)
+  MapFilterNode(ComprehensionSlots slots, NodePtr range, NodePtr predicate, NodePtr transform,
+                bool to_map)
       : slots_(slots),
         range_(std::move(range)),
         predicate_(std::move(predicate)),
-        transform_(std::move(transform)) {}
+        transform_(std::move(transform)),
+        to_map_(to_map) {}
   Value Eval(EvalContext& ctx) const override {
     Value range = range_->Eval(ctx);
     std::vector<Value> out;
+    std::vector<Value> keys;
     Value failure;
     std::optional<Value> error =
         Iterate(range, slots_.two_vars, ctx, [&](Value first, Value second) {
           BindIteration(ctx, slots_, first, std::move(second));
+          if (to_map_) keys.push_back(first);
           if (predicate_ != nullptr) {
             Value keep = predicate_->Eval(ctx);
             if (!keep.is_bool()) {
               failure = IsErrorOrUnknown(keep) ? keep : NoOverload("filter");
               return false;
             }
-            if (!keep.bool_value()) return true;
+            if (!keep.bool_value()) {
+              if (to_map_) keys.pop_back();
+              return true;
+            }
           }
           Value v = transform_ != nullptr ? transform_->Eval(ctx) : first;
           if (IsErrorOrUnknown(v)) {
@@ -543,12 +554,17 @@ class MapFilterNode final : public Node {
     if (error) return *error;
     if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
     if (!failure.is_null()) return failure;
-    return Value::List(std::move(out));
+    if (!to_map_) return Value::List(std::move(out));
+    std::vector<std::pair<Value, Value>> entries;
+    for (size_t i = 0; i < out.size(); ++i) entries.emplace_back(keys[i], std::move(out[i]));
+    absl::StatusOr<Value> map = Value::Map(std::move(entries));
+    return map.ok() ? *std::move(map) : Value::Error(map.status());
   }
 
  private:
   ComprehensionSlots slots_;
   NodePtr range_, predicate_, transform_;
+  bool to_map_;
 };
 
 class BindNode final : public Node {
@@ -657,9 +673,9 @@ NodePtr MakeQuantifier(bool all, ComprehensionSlots slots, NodePtr range, NodePt
   return std::make_unique<QuantifierNode>(all, slots, std::move(range), std::move(predicate));
 }
 NodePtr MakeMapFilter(ComprehensionSlots slots, NodePtr range, NodePtr predicate,
-                      NodePtr transform) {
+                      NodePtr transform, bool to_map) {
   return std::make_unique<MapFilterNode>(slots, std::move(range), std::move(predicate),
-                                         std::move(transform));
+                                         std::move(transform), to_map);
 }
 NodePtr MakeBind(size_t slot, NodePtr init, NodePtr result) {
   return std::make_unique<BindNode>(slot, std::move(init), std::move(result));

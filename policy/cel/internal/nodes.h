@@ -56,9 +56,10 @@ NodePtr MakeComprehension(ComprehensionSlots slots, NodePtr range, NodePtr init,
 // all()/exists() with short-circuit and error absorption, without the accumulator round trip.
 NodePtr MakeQuantifier(bool all, ComprehensionSlots slots, NodePtr range, NodePtr predicate);
 // map()/filter(): appends into one list (linear, not quadratic). `predicate` may be null (map),
-// `transform` may be null (filter: the element itself).
+// `transform` may be null (filter: the element itself). With `to_map` (transformMap) the result
+// is a map from the first iteration variable to the transformed value.
 NodePtr MakeMapFilter(ComprehensionSlots slots, NodePtr range, NodePtr predicate,
-                      NodePtr transform);
+                      NodePtr transform, bool to_map = false);
 // cel.bind(var, init, result).
 NodePtr MakeBind(size_t slot, NodePtr init, NodePtr result);
 // cel.block([e0, e1, ...], result) with @indexN in slots[N].

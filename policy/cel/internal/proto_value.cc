@@ -5,6 +5,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
@@ -125,6 +126,15 @@ Value FieldOf(const Message& m, const FieldDescriptor* f, const std::shared_ptr<
 
 const FieldDescriptor* Field(const Message& m, absl::string_view name) {
   return m.GetDescriptor()->FindFieldByName(std::string(name));
+}
+
+// A field or, for a qualified name, an extension of the message's type.
+const FieldDescriptor* FieldOrExtension(const Message& m, absl::string_view name) {
+  const FieldDescriptor* f = Field(m, name);
+  if (f != nullptr || !absl::StrContains(name, '.')) return f;
+  const FieldDescriptor* ext = m.GetDescriptor()->file()->pool()->FindExtensionByName(std::string(name));
+  if (ext != nullptr && ext->containing_type() == m.GetDescriptor()) return ext;
+  return nullptr;
 }
 
 Value UnpackAny(const Message& any, const TypeProvider& types) {
@@ -327,12 +337,28 @@ absl::Status AssignJsonValue(Message* dst, const Value& v, const TypeProvider& t
       return AssignListValue(r->MutableMessage(dst, Field(*dst, "list_value")), v, types);
     case Kind::kMap:
       return AssignStruct(r->MutableMessage(dst, Field(*dst, "struct_value")), v, types);
-    case Kind::kMessage:
-      if (v.message()->GetDescriptor()->full_name() == "google.protobuf.Value") {
+    case Kind::kMessage: {
+      const std::string& type = v.message()->GetDescriptor()->full_name();
+      const Reflection* vr = v.message()->GetReflection();
+      if (type == "google.protobuf.Value") {
         dst->CopyFrom(*v.message());
         return absl::OkStatus();
       }
+      if (type == "google.protobuf.Empty") {
+        r->MutableMessage(dst, Field(*dst, "struct_value"));
+        return absl::OkStatus();
+      }
+      if (type == "google.protobuf.FieldMask") {
+        const FieldDescriptor* paths = Field(*v.message(), "paths");
+        std::vector<std::string> parts;
+        for (int i = 0; i < vr->FieldSize(*v.message(), paths); ++i) {
+          parts.push_back(vr->GetRepeatedString(*v.message(), paths, i));
+        }
+        set_string(absl::StrJoin(parts, ","));
+        return absl::OkStatus();
+      }
       break;
+    }
     default:
       break;
   }
@@ -414,12 +440,22 @@ absl::Status AssignMessage(Message* dst, const Value& v, const TypeProvider& typ
       absl::StrCat("cannot assign ", KindTypeName(v.kind()), " to message ", name));
 }
 
+// Whether a null element of message field `f` is dropped (wrappers, Timestamp, Duration, plain
+// messages) rather than stored (google.protobuf.Value and Any keep a JSON null).
+bool PrunesNull(const FieldDescriptor* f) {
+  if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) return false;
+  const std::string& type = f->message_type()->full_name();
+  return type != "google.protobuf.Value" && type != "google.protobuf.Any";
+}
+
 absl::Status SetField(Message* m, const FieldDescriptor* f, const Value& v,
                       const TypeProvider& types) {
   const Reflection* r = m->GetReflection();
   if (f->is_map()) {
     if (!v.is_map()) return TypeMismatch(f, v);
+    const FieldDescriptor* value_field = f->message_type()->map_value();
     for (const Value& key : v.MapKeys()) {
+      if (v.MapFind(key)->is_null() && PrunesNull(value_field)) continue;
       Message* entry = r->AddMessage(m, f);
       absl::Status s = SetScalar(entry, f->message_type()->map_key(), key, false, types);
       if (s.ok()) s = SetScalar(entry, f->message_type()->map_value(), *v.MapFind(key), false, types);
@@ -430,14 +466,17 @@ absl::Status SetField(Message* m, const FieldDescriptor* f, const Value& v,
   if (f->is_repeated()) {
     if (!v.is_list()) return TypeMismatch(f, v);
     for (size_t i = 0; i < v.ListSize(); ++i) {
+      if (v.ListGet(i).is_null() && PrunesNull(f)) continue;
       absl::Status s = SetScalar(m, f, v.ListGet(i), true, types);
       if (!s.ok()) return s;
     }
     return absl::OkStatus();
   }
   if (v.is_null() && f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-    if (f->message_type()->full_name() == "google.protobuf.Value") {
-      return SetScalar(m, f, v, false, types);
+    const std::string& type = f->message_type()->full_name();
+    if (type == "google.protobuf.Value") return SetScalar(m, f, v, false, types);
+    if (type == "google.protobuf.ListValue" || type == "google.protobuf.Struct") {
+      return TypeMismatch(f, v);
     }
     r->ClearField(m, f);
     return absl::OkStatus();
@@ -479,7 +518,7 @@ Value MessageToValue(const Message* message, std::shared_ptr<const void> owner,
 
 Value SelectField(const Value& message, absl::string_view field, const TypeProvider& types) {
   const Message& m = *message.message();
-  const FieldDescriptor* f = Field(m, field);
+  const FieldDescriptor* f = FieldOrExtension(m, field);
   if (f == nullptr) {
     return ErrorValue(absl::StrCat("no such field '", field, "' in ", m.GetTypeName()));
   }
@@ -488,7 +527,7 @@ Value SelectField(const Value& message, absl::string_view field, const TypeProvi
 
 Value HasField(const Value& message, absl::string_view field) {
   const Message& m = *message.message();
-  const FieldDescriptor* f = Field(m, field);
+  const FieldDescriptor* f = FieldOrExtension(m, field);
   if (f == nullptr) {
     return ErrorValue(absl::StrCat("no such field '", field, "' in ", m.GetTypeName()));
   }

@@ -78,8 +78,14 @@ Value Subtract(absl::Span<const Value> a, EvalContext&) {
     }
     case Kind::kDouble:
       return Value::Double(x.double_value() - y.double_value());
-    case Kind::kTimestamp:
-      return CheckedDuration(x.timestamp_value() - y.timestamp_value());
+    case Kind::kTimestamp: {
+      // The difference must fit int64 nanoseconds, as in the reference implementation.
+      absl::Duration d = x.timestamp_value() - y.timestamp_value();
+      if (d > absl::Nanoseconds(INT64_MAX) || d < absl::Nanoseconds(INT64_MIN)) {
+        return ErrorValue("duration out of range");
+      }
+      return CheckedDuration(d);
+    }
     case Kind::kDuration:
       return CheckedDuration(x.duration_value() - y.duration_value());
     default:
