@@ -120,7 +120,7 @@ class Planner {
         std::end(kBuiltinTypes)) {
       return Value::Type(name);
     }
-    if (name == "optional_type") return Value::Type(name);
+    if (name == "optional_type" || name == "net.IP" || name == "net.CIDR") return Value::Type(name);
     if (types_.pool->FindMessageTypeByName(name) != nullptr) {
       // Well-known types name their CEL equivalents.
       if (name == "google.protobuf.Timestamp" || name == "google.protobuf.Duration") {

@@ -187,6 +187,8 @@ absl::string_view KindTypeName(Kind kind) {
       return "error";
     case Kind::kUnknown:
       return "unknown";
+    case Kind::kOpaque:
+      return "opaque";
   }
   return "unknown";
 }
@@ -318,6 +320,13 @@ Value Value::Unknown(std::vector<int64_t> expr_ids) {
   v.heap_ = std::make_shared<const UnknownObject>(UnknownObject{std::move(expr_ids)});
   return v;
 }
+Value Value::Opaque(std::shared_ptr<const OpaqueValue> value) {
+  Value v;
+  v.kind_ = Kind::kOpaque;
+  v.heap_ = std::move(value);
+  return v;
+}
+
 Value Value::Document(const core::Value* doc) {
   if (!doc->is_list() && !doc->is_map()) return DocumentScalar(doc);
   Value v;
@@ -462,6 +471,8 @@ std::string Value::DebugString() const {
       return absl::StrCat("error(", error().message(), ")");
     case Kind::kUnknown:
       return "unknown";
+    case Kind::kOpaque:
+      return absl::StrCat(opaque()->type_name(), "(", opaque()->ToString(), ")");
   }
   return "";
 }

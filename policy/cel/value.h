@@ -30,6 +30,7 @@ namespace bulwark::cel {
 
 class Value;
 class ListImpl;
+class OpaqueValue;
 class MapImpl;
 
 enum class Kind : uint8_t {
@@ -49,6 +50,19 @@ enum class Kind : uint8_t {
   kMessage,
   kError,
   kUnknown,
+  kOpaque,  // an extension type (net.IP, net.CIDR, ...) implemented by an OpaqueValue
+};
+
+// A value of an extension type. Immutable; implementations must be thread-safe for reads.
+class OpaqueValue {
+ public:
+  virtual ~OpaqueValue() = default;
+  // The CEL type name ("net.IP").
+  virtual absl::string_view type_name() const = 0;
+  // Equality with another opaque value (of any type).
+  virtual bool Equals(const OpaqueValue& other) const = 0;
+  // The text form that string() returns.
+  virtual std::string ToString() const = 0;
 };
 
 // The CEL type name of a kind ("int", "list", "google.protobuf.Timestamp", ...).
@@ -86,6 +100,7 @@ class Value {
   static Value Message(std::shared_ptr<const google::protobuf::Message> message);
   static Value Error(absl::Status status);
   static Value Unknown(std::vector<int64_t> expr_ids);
+  static Value Opaque(std::shared_ptr<const OpaqueValue> value);
   // A view of a core::Value document (JSON/YAML), borrowed: `doc` must outlive every Value
   // derived from this one unless Detach() is called. Maps become CEL maps with string keys,
   // lists CEL lists, scalars the matching CEL scalar.
@@ -110,6 +125,7 @@ class Value {
   bool is_message() const { return kind_ == Kind::kMessage; }
   bool is_error() const { return kind_ == Kind::kError; }
   bool is_unknown() const { return kind_ == Kind::kUnknown; }
+  bool is_opaque() const { return kind_ == Kind::kOpaque; }
   bool is_number() const {
     return kind_ == Kind::kInt || kind_ == Kind::kUint || kind_ == Kind::kDouble;
   }
@@ -127,6 +143,7 @@ class Value {
   const absl::Status& error() const;
   const std::vector<int64_t>& unknown_ids() const;
   const google::protobuf::Message* message() const { return scalar_.msg; }
+  const OpaqueValue* opaque() const { return static_cast<const OpaqueValue*>(heap_.get()); }
   // For optionals: whether a value is present, and the value.
   bool optional_has_value() const;
   const Value& optional_value() const;

@@ -113,6 +113,8 @@ Value ToString(absl::Span<const Value> a, EvalContext&) {
       return Value::String(internal::FormatTimestamp(x.timestamp_value()));
     case Kind::kDuration:
       return Value::String(internal::FormatDuration(x.duration_value()));
+    case Kind::kOpaque:
+      return Value::String(x.opaque()->ToString());
     default:
       return NoOverload("string");
   }

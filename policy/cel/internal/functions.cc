@@ -83,6 +83,7 @@ const FunctionRegistry& FunctionRegistry::Default() {
     RegisterMathExtensions(*r);
     RegisterListExtensions(*r);
     RegisterOptionalFunctions(*r);
+    RegisterNetworkExtensions(*r);
     return r;
   }();
   return *registry;
@@ -136,6 +137,8 @@ Value Equals(const Value& a, const Value& b) {
       return Equals(a.optional_value(), b.optional_value());
     case Kind::kMessage:
       return Value::Bool(MessagesEqual(*a.message(), *b.message()));
+    case Kind::kOpaque:
+      return Value::Bool(a.opaque()->Equals(*b.opaque()));
     default:
       return Value::Bool(false);
   }
@@ -171,6 +174,8 @@ Value TypeOf(const Value& v) {
   switch (v.kind()) {
     case Kind::kMessage:
       return Value::Type(v.message()->GetDescriptor()->full_name());
+    case Kind::kOpaque:
+      return Value::Type(std::string(v.opaque()->type_name()));
     case Kind::kError:
     case Kind::kUnknown:
       return v;

@@ -52,6 +52,7 @@ void RegisterStringExtensions(FunctionRegistry& registry);    // string_ext.cc
 void RegisterMathExtensions(FunctionRegistry& registry);      // math_ext.cc
 void RegisterListExtensions(FunctionRegistry& registry);      // list_ext.cc
 void RegisterOptionalFunctions(FunctionRegistry& registry);   // optional_ext.cc
+void RegisterNetworkExtensions(FunctionRegistry& registry);   // network_ext.cc
 
 // Shared helpers.
 // CEL equality (heterogeneous numbers, deep lists/maps, protobuf messages); errors pass through.
