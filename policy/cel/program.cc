@@ -178,8 +178,10 @@ class Planner {
       if (absl::StartsWith(root, ".")) root = root.substr(1);
       return ApplySelects(internal::MakeVariable(root), segments, 1);
     }
-    return Fail(e, absl::StrCat("undeclared reference to '", absl::StrJoin(segments, "."),
-                                "' (in container '", env_.container, "')"));
+    const Expr* root = &e;
+    while (root->kind == Expr::Kind::kSelect) root = root->target.get();
+    return Fail(*root, absl::StrCat("undeclared reference to '", segments[0],
+                                    "' (in container '", env_.container, "')"));
   }
 
   NodePtr PlanStruct(const Expr& e) {
