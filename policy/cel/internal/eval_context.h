@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+
 #include "absl/strings/str_cat.h"
 #include "bulwark/policy/cel/value.h"
 
@@ -78,7 +80,7 @@ class EvalContext {
   uint64_t max_collection_size_;
   bool aborted_ = false;
   bool size_error_ = false;
-  std::vector<Value> slots_;
+  absl::InlinedVector<Value, 8> slots_;
 };
 
 }  // namespace internal

@@ -22,6 +22,7 @@ class ConstantNode final : public Node {
  public:
   explicit ConstantNode(Value v) : value_(std::move(v)) {}
   Value Eval(EvalContext&) const override { return value_; }
+  const Value& EvalRef(EvalContext&, Value&) const override { return value_; }
 
  private:
   Value value_;
@@ -31,6 +32,7 @@ class SlotNode final : public Node {
  public:
   explicit SlotNode(size_t slot) : slot_(slot) {}
   Value Eval(EvalContext& ctx) const override { return ctx.slot(slot_); }
+  const Value& EvalRef(EvalContext& ctx, Value&) const override { return ctx.slot(slot_); }
 
  private:
   size_t slot_;
@@ -60,6 +62,13 @@ class ErrorNode final : public Node {
 
 Value SelectFrom(const Value& operand, const std::string& field, bool test_only,
                  EvalContext& ctx) {
+  if (operand.is_document() && operand.is_map()) {
+    // Fast path for JSON/YAML documents: no intermediate optional.
+    const core::Value* found = operand.document()->Find(field);
+    if (test_only) return Value::Bool(found != nullptr);
+    if (found == nullptr) return ErrorValue(absl::StrCat("no such key: '", field, "'"));
+    return Value::Document(found);
+  }
   if (operand.is_map()) {
     std::optional<Value> found = operand.MapFindString(field);
     if (test_only) return Value::Bool(found.has_value());
@@ -91,7 +100,8 @@ class SelectNode final : public Node {
       : operand_(std::move(operand)), field_(std::move(field)), test_only_(test_only) {}
   Value Eval(EvalContext& ctx) const override {
     if (!ctx.Charge(1)) return ctx.BudgetError();
-    Value operand = operand_->Eval(ctx);
+    Value scratch;
+    const Value& operand = operand_->EvalRef(ctx, scratch);
     if (operand.is_optional()) {
       // Selection on an optional is optional selection (chaining): absent fields give none.
       if (!operand.optional_has_value()) return test_only_ ? Value::Bool(false) : operand;
@@ -485,6 +495,7 @@ class QuantifierNode final : public Node {
       : all_(all), slots_(slots), range_(std::move(range)), predicate_(std::move(predicate)) {}
   Value Eval(EvalContext& ctx) const override {
     Value range = range_->Eval(ctx);
+    if (range.is_list() && !slots_.two_vars) return EvalList(range, ctx);
     Value pending;  // first error or unknown seen
     bool decided = false;
     std::optional<Value> error =
@@ -509,6 +520,27 @@ class QuantifierNode final : public Node {
   }
 
  private:
+  // The common case (a list, one variable) without the generic iteration callback.
+  Value EvalList(const Value& range, EvalContext& ctx) const {
+    Value pending;
+    size_t n = range.ListSize();
+    Value& element = ctx.slot(slots_.iter);
+    for (size_t i = 0; i < n; ++i) {
+      if (!ctx.Charge(1)) return ctx.BudgetError();
+      element = range.ListGet(i);
+      Value scratch;
+      const Value& p = predicate_->EvalRef(ctx, scratch);
+      if (p.is_bool()) {
+        if (p.bool_value() != all_) return Value::Bool(!all_);
+      } else if (pending.is_null()) {
+        pending = IsErrorOrUnknown(p) ? p : NoOverload(all_ ? "all" : "exists");
+      }
+      if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
+    }
+    if (!pending.is_null()) return pending;
+    return Value::Bool(all_);
+  }
+
   bool all_;
   ComprehensionSlots slots_;
   NodePtr range_, predicate_;

@@ -20,6 +20,12 @@ class Node {
  public:
   virtual ~Node() = default;
   virtual Value Eval(EvalContext& ctx) const = 0;
+  // Evaluates into `scratch` and returns it, or returns a reference to a value the node already
+  // holds (constants, variable slots) without copying.
+  virtual const Value& EvalRef(EvalContext& ctx, Value& scratch) const {
+    scratch = Eval(ctx);
+    return scratch;
+  }
 };
 
 using NodePtr = std::unique_ptr<const Node>;
