@@ -119,11 +119,13 @@ Token Lexer::Next() {
     token.text = std::string(source_.substr(start, pos_ - start));
     ++pos_;
     token.kind = TokenKind::kBacktickIdent;
+    bool valid = true;
     for (char ch : token.text) {
-      if (!IsIdentChar(ch) && ch != '.' && ch != '-' && ch != '/' && ch != ' ') {
-        token.kind = TokenKind::kError;
-        token.text = "invalid character in quoted identifier";
-      }
+      valid = valid && (IsIdentChar(ch) || ch == '.' || ch == '-' || ch == '/' || ch == ' ');
+    }
+    if (!valid) {
+      token.kind = TokenKind::kError;
+      token.text = "invalid character in quoted identifier";
     }
     if (token.text.empty()) {
       token.kind = TokenKind::kError;
