@@ -19,11 +19,15 @@ namespace {
 absl::StatusOr<core::Value> ReadDocument(const std::string& path) {
   core::Limits limits;
   BULWARK_ASSIGN_OR_RETURN(std::string text, core::ReadFileToString(path, limits.max_file_bytes));
-  absl::StatusOr<core::Value> doc = core::ParseYaml(text, limits);
-  if (!doc.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", doc.status().message()));
+  absl::StatusOr<std::vector<core::Value>> docs = core::ParseYaml(text, limits);
+  if (!docs.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", docs.status().message()));
   }
-  return doc;
+  if (docs->size() != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": expected one document, found ", docs->size()));
+  }
+  return std::move(docs->front());
 }
 
 }  // namespace
