@@ -8,6 +8,25 @@ namespace bulwark::cli {
 const std::vector<Command>& Commands() {
   static const auto* const kCommands = new std::vector<Command>{
       {
+          .name = "cel eval",
+          .summary = "Evaluate a CEL expression against JSON or YAML documents",
+          .usage = R"(usage: bulwark cel eval EXPR [--input FILE] [--var name=FILE[,name=FILE...]]
+
+Compiles EXPR (Common Expression Language, cel-spec) and evaluates it once. --input binds the
+document in FILE (JSON or YAML) to the variable `object`; --var binds more documents to other
+names. Prints the result in CEL literal syntax. Compile errors show line:column and a caret;
+runtime errors (no such key, overflow, cost limit) are reported on standard error.
+
+Flags:
+  --input FILE              Document bound to `object`.
+  --var name=FILE,...       Documents bound to the given variable names.
+)",
+          .flags = {"input", "var"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunCelEval,
+      },
+      {
           .name = "convert",
           .summary = "Convert a Bulwark JSON report to a table, JSON or SARIF",
           .usage =

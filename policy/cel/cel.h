@@ -1,0 +1,117 @@
+// Compile and evaluate Common Expression Language (CEL) expressions.
+//   cel::Env env;
+//   env.DeclareVariable("object");
+//   BULWARK_ASSIGN_OR_RETURN(auto program, cel::Compile("object.spec.replicas > 2", env));
+//   cel::Activation activation;
+//   activation.BindDocument("object", pod);           // core::Value, borrowed for the call
+//   BULWARK_ASSIGN_OR_RETURN(cel::Value result, program->Evaluate(activation));
+// Thread safety: a Program is immutable; Evaluate is const and may run concurrently from any
+// number of threads, each with its own Activation.
+#ifndef BULWARK_POLICY_CEL_CEL_H_
+#define BULWARK_POLICY_CEL_CEL_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "bulwark/core/value.h"
+#include "bulwark/policy/cel/activation.h"
+#include "bulwark/policy/cel/parser.h"
+#include "bulwark/policy/cel/value.h"
+
+namespace google::protobuf {
+class DescriptorPool;
+class Message;
+class MessageFactory;
+}  // namespace google::protobuf
+
+namespace bulwark::cel {
+
+// Bounds on one evaluation, so that a hostile expression cannot hang or exhaust memory.
+struct RuntimeLimits {
+  // Cost units one evaluation may spend (about one per operation, plus one per ten bytes or
+  // elements that string and list operations touch). Default: 1,000,000 (Kubernetes' per-call
+  // limit for CEL in admission; its per-validation budget is 10,000,000).
+  uint64_t cost_budget = 1'000'000;
+  // Elements of a list or map, or bytes of a string, that one operation may create.
+  // Default: 1,000,000.
+  uint64_t max_collection_size = 1'000'000;
+};
+
+// What expressions may reference. Built by the caller, read by Compile (not retained).
+struct Env {
+  // Declares a variable (names may be qualified, "a.b.c"); values come from the Activation.
+  Env& DeclareVariable(std::string name) {
+    variables.insert(std::move(name));
+    return *this;
+  }
+
+  absl::flat_hash_set<std::string> variables;
+  // Namespace for resolving names (cel-spec "container"), e.g. "google.protobuf". Default: "".
+  std::string container;
+  // Reference unknown identifiers and functions without a compile error (they fail when
+  // evaluated). Default: false.
+  bool allow_undeclared = false;
+  // Where message types for construction, Any and type names come from. Borrowed; must outlive
+  // every Program compiled with this Env. Default: the generated pool and factory.
+  const google::protobuf::DescriptorPool* descriptor_pool = nullptr;
+  google::protobuf::MessageFactory* message_factory = nullptr;
+  ParseOptions parse_options;
+  RuntimeLimits limits;
+};
+
+namespace internal {
+class Node;
+struct TypeProvider;
+}  // namespace internal
+
+// Details of one evaluation.
+struct EvalDetails {
+  uint64_t actual_cost = 0;
+};
+
+// A compiled expression. Immutable; share it across threads (see file comment).
+class Program {
+ public:
+  ~Program();
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+
+  // Evaluates with `activation`. The result owns its data unless it came straight from a
+  // borrowed binding. Errors: InvalidArgument for CEL runtime errors (no such key, overflow,
+  // division by zero, ...), ResourceExhausted when RuntimeLimits are exceeded.
+  absl::StatusOr<Value> Evaluate(const Activation& activation,
+                                 EvalDetails* details = nullptr) const;
+
+  // Evaluates to a CEL value, runtime errors included as error values (kError), for callers
+  // that inspect CEL error semantics (conformance tests).
+  Value EvaluateToValue(const Activation& activation, EvalDetails* details = nullptr) const;
+
+  const std::string& source() const { return source_; }
+
+ private:
+  friend absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view, const Env&);
+  Program() = default;
+
+  std::string source_;
+  std::unique_ptr<internal::TypeProvider> types_;
+  std::unique_ptr<const internal::Node> root_;
+  size_t slot_count_ = 0;
+  RuntimeLimits limits_;
+};
+
+// Parses, resolves and plans `source` against `env`. Errors: InvalidArgument with
+// "ERROR: <input>:LINE:COLUMN: message" blocks and a caret excerpt (syntax errors, undeclared
+// references, unknown functions or types, malformed macros); ResourceExhausted when the source
+// exceeds env.parse_options.
+absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view source,
+                                                       const Env& env = {});
+
+}  // namespace bulwark::cel
+
+#endif  // BULWARK_POLICY_CEL_CEL_H_

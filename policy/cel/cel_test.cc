@@ -1,0 +1,186 @@
+#include "bulwark/policy/cel/cel.h"
+
+#include <thread>
+#include <vector>
+
+#include "bulwark/core/document.h"
+#include "bulwark/core/status_matchers.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/struct.pb.h"
+#include "gtest/gtest.h"
+
+namespace bulwark::cel {
+namespace {
+
+using ::bulwark::core::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kPod[] = R"({
+  "metadata": {"name": "web", "labels": {"app": "web", "tier": "frontend"}},
+  "spec": {"containers": [
+    {"name": "a", "image": "nginx:1.25", "securityContext": {"privileged": false}},
+    {"name": "b", "image": "busybox"},
+    {"name": "c", "image": "evil", "securityContext": {"privileged": true}}
+  ]}
+})";
+
+absl::StatusOr<Value> Eval(absl::string_view expr, const core::Value& object) {
+  Env env;
+  env.DeclareVariable("object");
+  absl::StatusOr<std::shared_ptr<const Program>> program = Compile(expr, env);
+  if (!program.ok()) return program.status();
+  Activation activation;
+  activation.BindDocument("object", object);
+  absl::StatusOr<Value> result = (*program)->Evaluate(activation);
+  if (!result.ok()) return result.status();
+  return result->Detach();
+}
+
+class CelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<core::Value> pod = core::ParseJson(kPod);
+    ASSERT_TRUE(pod.ok()) << pod.status();
+    pod_ = *std::move(pod);
+  }
+  core::Value pod_;
+};
+
+TEST_F(CelTest, ReadsDocumentsAsMapsAndLists) {
+  auto r = Eval("object.metadata.labels.app + '-' + object.spec.containers[1].image", pod_);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->string_value(), "web-busybox");
+}
+
+TEST_F(CelTest, MacrosOverDocuments) {
+  auto privileged = Eval(
+      "object.spec.containers.all(c, !has(c.securityContext) || "
+      "c.securityContext.privileged != true)",
+      pod_);
+  ASSERT_TRUE(privileged.ok()) << privileged.status();
+  EXPECT_FALSE(privileged->bool_value());
+  auto names = Eval("object.spec.containers.filter(c, has(c.securityContext)).map(c, c.name)", pod_);
+  ASSERT_TRUE(names.ok()) << names.status();
+  ASSERT_EQ(names->ListSize(), 2u);
+  EXPECT_EQ(names->ListGet(1).string_value(), "c");
+}
+
+TEST_F(CelTest, RuntimeErrorsAreStatuses) {
+  EXPECT_THAT(Eval("object.metadata.missing == 1", pod_).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no such key")));
+  EXPECT_THAT(Eval("9223372036854775807 + 1", pod_).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("overflow")));
+  // Errors are absorbed by a decisive && / || operand, in either order.
+  auto absorbed = Eval("object.metadata.missing == 1 || true", pod_);
+  ASSERT_TRUE(absorbed.ok()) << absorbed.status();
+  EXPECT_TRUE(absorbed->bool_value());
+}
+
+TEST(CompileTest, SyntaxErrorsCarryLineColumnAndCaret) {
+  absl::StatusOr<std::shared_ptr<const Program>> program = Compile("1 +\n  (2 * )");
+  ASSERT_FALSE(program.ok());
+  EXPECT_EQ(program.status().message(),
+            "ERROR: <input>:2:8: Syntax error: mismatched input ')' expecting expression\n"
+            " |   (2 * )\n"
+            " | .......^");
+}
+
+TEST(CompileTest, UndeclaredReferencesAreCompileErrors) {
+  EXPECT_THAT(Compile("objct.spec").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("1:1: undeclared reference to 'objct'")));
+  EXPECT_THAT(Compile("size(1, 2, 3)").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no matching overload")));
+}
+
+TEST(CompileTest, DeepNestingIsResourceExhausted) {
+  std::string deep = std::string(5000, '(') + "1" + std::string(5000, ')');
+  EXPECT_THAT(Compile(deep).status(), StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("recursion")));
+  std::string chain = "1";
+  for (int i = 0; i < 5000; ++i) chain += " + 1";
+  EXPECT_THAT(Compile(chain).status(), StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_THAT(Compile(std::string(200'000, ' ') + "1").status(),
+              StatusIs(absl::StatusCode::kResourceExhausted));
+}
+
+TEST(RuntimeLimitsTest, ComprehensionBombExceedsTheCostBudget) {
+  auto program = Compile(
+      "[1,2,3,4,5,6,7,8,9,10].map(a, [1,2,3,4,5,6,7,8,9,10].map(b, [1,2,3,4,5,6,7,8,9,10]"
+      ".map(c, [1,2,3,4,5,6,7,8,9,10].map(d, [1,2,3,4,5,6,7,8,9,10].map(e, "
+      "[1,2,3,4,5,6,7,8,9,10].map(f, f))))))");
+  ASSERT_TRUE(program.ok()) << program.status();
+  EvalDetails details;
+  EXPECT_THAT((*program)->Evaluate(Activation(), &details).status(),
+              StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("cost limit")));
+  EXPECT_GT(details.actual_cost, RuntimeLimits().cost_budget);
+}
+
+TEST(RuntimeLimitsTest, QuadraticStringBuildingHitsTheSizeLimit) {
+  Env env;
+  env.limits.cost_budget = 100'000'000;
+  auto program = Compile(
+      "lists.range(30).map(i, 'x').join('').size() > 0 && "
+      "lists.range(40000).map(i, 'abcdefghij').join('') + "
+      "lists.range(70000).map(i, 'abcdefghij').join('') != ''",
+      env);
+  ASSERT_TRUE(program.ok()) << program.status();
+  EXPECT_THAT((*program)->Evaluate(Activation()).status(),
+              StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("size limit")));
+}
+
+TEST(MessageTest, ProtobufMessagesThroughReflection) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(1700000000);
+  google::protobuf::Struct doc;
+  (*doc.mutable_fields())["replicas"].set_number_value(3);
+  Env env;
+  env.DeclareVariable("ts").DeclareVariable("doc");
+  auto program = Compile("ts.getFullYear() == 2023 && doc.replicas == 3", env);
+  ASSERT_TRUE(program.ok()) << program.status();
+  Activation activation;
+  activation.BindMessage("ts", ts);
+  activation.BindMessage("doc", doc);
+  auto result = (*program)->Evaluate(activation);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->bool_value());
+}
+
+TEST(TimeTest, TimeZonesFromTheSystemDatabase) {
+  auto program = Compile(
+      "timestamp('2024-03-10T10:30:00Z').getHours('America/Los_Angeles') == 3 && "
+      "timestamp('2024-03-10T10:30:00Z').getHours('+05:30') == 16");
+  ASSERT_TRUE(program.ok()) << program.status();
+  auto result = (*program)->Evaluate(Activation());
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->bool_value());
+}
+
+// One program evaluated from 8 threads at once (run under --config=tsan to check for races).
+TEST_F(CelTest, OneProgramFromEightThreads) {
+  Env env;
+  env.DeclareVariable("object");
+  auto program = Compile(
+      "object.spec.containers.exists(c, c.image.startsWith('nginx')) && "
+      "object.spec.containers.map(c, c.name).join(',') == 'a,b,c' && "
+      "{'k': [1, 2u, 3.0]}.k.all(x, x > 0)",
+      env);
+  ASSERT_TRUE(program.ok()) << program.status();
+  std::vector<std::thread> threads;
+  std::vector<int> ok(8, 0);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        Activation activation;
+        activation.BindDocument("object", pod_);
+        absl::StatusOr<Value> r = (*program)->Evaluate(activation);
+        if (r.ok() && r->is_bool() && r->bool_value()) ++ok[t];
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int t = 0; t < 8; ++t) EXPECT_EQ(ok[t], 500) << "thread " << t;
+}
+
+}  // namespace
+}  // namespace bulwark::cel

@@ -1,0 +1,722 @@
+#include "bulwark/policy/cel/internal/nodes.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "bulwark/policy/cel/activation.h"
+#include "bulwark/policy/cel/internal/proto_value.h"
+
+namespace bulwark::cel::internal {
+namespace {
+
+bool IsErrorOrUnknown(const Value& v) { return v.is_error() || v.is_unknown(); }
+
+// Merges unknowns; otherwise the first error wins.
+Value MergeUnknowns(const Value& a, const Value& b) {
+  std::vector<int64_t> ids = a.unknown_ids();
+  ids.insert(ids.end(), b.unknown_ids().begin(), b.unknown_ids().end());
+  return Value::Unknown(std::move(ids));
+}
+
+class ConstantNode final : public Node {
+ public:
+  explicit ConstantNode(Value v) : value_(std::move(v)) {}
+  Value Eval(EvalContext&) const override { return value_; }
+  const Value& EvalRef(EvalContext&, Value&) const override { return value_; }
+
+ private:
+  Value value_;
+};
+
+class SlotNode final : public Node {
+ public:
+  explicit SlotNode(size_t slot) : slot_(slot) {}
+  Value Eval(EvalContext& ctx) const override { return ctx.slot(slot_); }
+  const Value& EvalRef(EvalContext& ctx, Value&) const override { return ctx.slot(slot_); }
+
+ private:
+  size_t slot_;
+};
+
+class VariableNode final : public Node {
+ public:
+  explicit VariableNode(std::string name) : name_(std::move(name)) {}
+  Value Eval(EvalContext& ctx) const override {
+    const Value* v = ctx.activation()->Find(name_);
+    if (v == nullptr) return ErrorValue(absl::StrCat("no such attribute: '", name_, "'"));
+    return *v;
+  }
+
+ private:
+  std::string name_;
+};
+
+class ErrorNode final : public Node {
+ public:
+  explicit ErrorNode(std::string message) : message_(std::move(message)) {}
+  Value Eval(EvalContext&) const override { return ErrorValue(message_); }
+
+ private:
+  std::string message_;
+};
+
+Value SelectFrom(const Value& operand, const std::string& field, bool test_only,
+                 EvalContext& ctx) {
+  if (operand.is_document() && operand.is_map()) {
+    // Fast path for JSON/YAML documents: no intermediate optional.
+    const core::Value* found = operand.document()->Find(field);
+    if (test_only) return Value::Bool(found != nullptr);
+    if (found == nullptr) return ErrorValue(absl::StrCat("no such key: '", field, "'"));
+    return Value::Document(found);
+  }
+  if (operand.is_map()) {
+    std::optional<Value> found = operand.MapFindString(field);
+    if (test_only) return Value::Bool(found.has_value());
+    if (!found) return ErrorValue(absl::StrCat("no such key: '", field, "'"));
+    return *std::move(found);
+  }
+  if (operand.is_message()) {
+    return test_only ? HasField(operand, field) : SelectField(operand, field, ctx.types());
+  }
+  if (IsErrorOrUnknown(operand)) return operand;
+  return ErrorValue(absl::StrCat("type '", KindTypeName(operand.kind()),
+                                 "' does not support field selection ('", field, "')"));
+}
+
+// `operand.?field`: optional.of(value) when present, optional.none() when absent.
+Value OptionalSelectFrom(const Value& operand, const std::string& field, EvalContext& ctx) {
+  if (IsErrorOrUnknown(operand)) return operand;
+  Value present = SelectFrom(operand, field, /*test_only=*/true, ctx);
+  if (!present.is_bool()) return present;
+  if (!present.bool_value()) return Value::OptionalNone();
+  Value v = SelectFrom(operand, field, false, ctx);
+  if (IsErrorOrUnknown(v)) return v;
+  return Value::OptionalOf(std::move(v));
+}
+
+class SelectNode final : public Node {
+ public:
+  SelectNode(NodePtr operand, std::string field, bool test_only)
+      : operand_(std::move(operand)), field_(std::move(field)), test_only_(test_only) {}
+  Value Eval(EvalContext& ctx) const override {
+    if (!ctx.Charge(1)) return ctx.BudgetError();
+    Value scratch;
+    const Value& operand = operand_->EvalRef(ctx, scratch);
+    if (operand.is_optional()) {
+      // Selection on an optional is optional selection (chaining): absent fields give none.
+      if (!operand.optional_has_value()) return test_only_ ? Value::Bool(false) : operand;
+      if (test_only_) return SelectFrom(operand.optional_value(), field_, true, ctx);
+      return OptionalSelectFrom(operand.optional_value(), field_, ctx);
+    }
+    return SelectFrom(operand, field_, test_only_, ctx);
+  }
+
+ private:
+  NodePtr operand_;
+  std::string field_;
+  bool test_only_;
+};
+
+class OptionalSelectNode final : public Node {
+ public:
+  OptionalSelectNode(NodePtr operand, std::string field)
+      : operand_(std::move(operand)), field_(std::move(field)) {}
+  Value Eval(EvalContext& ctx) const override {
+    if (!ctx.Charge(1)) return ctx.BudgetError();
+    Value operand = operand_->Eval(ctx);
+    if (operand.is_optional()) {
+      if (!operand.optional_has_value()) return operand;
+      operand = operand.optional_value();
+    }
+    return OptionalSelectFrom(operand, field_, ctx);
+  }
+
+ private:
+  NodePtr operand_;
+  std::string field_;
+};
+
+// Converts a numeric index to a list position; nullopt when not integral.
+std::optional<int64_t> ListIndex(const Value& index) {
+  if (index.is_int()) return index.int_value();
+  if (index.is_uint()) {
+    if (index.uint_value() > static_cast<uint64_t>(INT64_MAX)) return -1;
+    return static_cast<int64_t>(index.uint_value());
+  }
+  if (index.is_double()) {
+    double d = index.double_value();
+    if (d != std::trunc(d) || std::isinf(d)) return std::nullopt;
+    if (d < -9.2e18 || d > 9.2e18) return -1;
+    return static_cast<int64_t>(d);
+  }
+  return std::nullopt;
+}
+
+Value IndexInto(const Value& operand, const Value& index, bool optional) {
+  if (IsErrorOrUnknown(operand)) return operand;
+  if (IsErrorOrUnknown(index)) return index;
+  if (operand.is_list()) {
+    std::optional<int64_t> i = ListIndex(index);
+    if (!i) {
+      if (index.is_double()) return ErrorValue("unsupported index value: non-integral double");
+      return NoOverload("_[_]");
+    }
+    if (*i < 0 || static_cast<uint64_t>(*i) >= operand.ListSize()) {
+      if (optional) return Value::OptionalNone();
+      return ErrorValue(absl::StrCat("index out of range: ", *i));
+    }
+    Value v = operand.ListGet(static_cast<size_t>(*i));
+    return optional ? Value::OptionalOf(std::move(v)) : v;
+  }
+  if (operand.is_map()) {
+    if (!IsValidMapKey(index) && !index.is_double()) {
+      return ErrorValue(absl::StrCat("unsupported key type: ", KindTypeName(index.kind())));
+    }
+    std::optional<Value> found = operand.MapFind(index);
+    if (!found) {
+      if (optional) return Value::OptionalNone();
+      return ErrorValue(absl::StrCat("no such key: ", index.DebugString()));
+    }
+    return optional ? Value::OptionalOf(*std::move(found)) : *std::move(found);
+  }
+  return NoOverload(optional ? "_[?_]" : "_[_]");
+}
+
+class IndexNode final : public Node {
+ public:
+  IndexNode(NodePtr operand, NodePtr index, bool optional)
+      : operand_(std::move(operand)), index_(std::move(index)), optional_(optional) {}
+  Value Eval(EvalContext& ctx) const override {
+    if (!ctx.Charge(1)) return ctx.BudgetError();
+    Value operand = operand_->Eval(ctx);
+    Value index = index_->Eval(ctx);
+    if (operand.is_optional()) {
+      if (!operand.optional_has_value()) return operand;
+      Value inner = IndexInto(operand.optional_value(), index, /*optional=*/true);
+      return inner;
+    }
+    return IndexInto(operand, index, optional_);
+  }
+
+ private:
+  NodePtr operand_;
+  NodePtr index_;
+  bool optional_;
+};
+
+class CallNode final : public Node {
+ public:
+  CallNode(const FunctionDef* function, std::vector<NodePtr> args)
+      : function_(function), args_(std::move(args)) {}
+  Value Eval(EvalContext& ctx) const override {
+    if (!ctx.Charge(1)) return ctx.BudgetError();
+    Value inline_args[4];
+    std::vector<Value> heap_args;
+    Value* values = inline_args;
+    if (args_.size() > 4) {
+      heap_args.resize(args_.size());
+      values = heap_args.data();
+    }
+    const Value* error = nullptr;
+    Value unknown;
+    bool has_unknown = false;
+    for (size_t i = 0; i < args_.size(); ++i) {
+      values[i] = args_[i]->Eval(ctx);
+      if (values[i].is_unknown()) {
+        unknown = has_unknown ? MergeUnknowns(unknown, values[i]) : values[i];
+        has_unknown = true;
+      } else if (values[i].is_error() && error == nullptr) {
+        error = &values[i];
+      }
+    }
+    if (has_unknown) return unknown;
+    if (error != nullptr) return *error;
+    if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
+    return function_->impl(absl::MakeConstSpan(values, args_.size()), ctx);
+  }
+
+ private:
+  const FunctionDef* function_;
+  std::vector<NodePtr> args_;
+};
+
+class AndNode final : public Node {
+ public:
+  AndNode(NodePtr l, NodePtr r) : left_(std::move(l)), right_(std::move(r)) {}
+  Value Eval(EvalContext& ctx) const override {
+    Value l = left_->Eval(ctx);
+    if (l.is_bool() && !l.bool_value()) return l;
+    Value r = right_->Eval(ctx);
+    if (r.is_bool()) {
+      if (!r.bool_value()) return r;
+      if (l.is_bool()) return l;  // both true
+    }
+    // Commutative absorption: unknowns beat errors, the first error is kept.
+    if (l.is_unknown() && r.is_unknown()) return MergeUnknowns(l, r);
+    if (l.is_unknown()) return l;
+    if (r.is_unknown()) return r;
+    if (l.is_error()) return l;
+    if (r.is_error()) return r;
+    return NoOverload("_&&_");
+  }
+
+ private:
+  NodePtr left_;
+  NodePtr right_;
+};
+
+class OrNode final : public Node {
+ public:
+  OrNode(NodePtr l, NodePtr r) : left_(std::move(l)), right_(std::move(r)) {}
+  Value Eval(EvalContext& ctx) const override {
+    Value l = left_->Eval(ctx);
+    if (l.is_bool() && l.bool_value()) return l;
+    Value r = right_->Eval(ctx);
+    if (r.is_bool()) {
+      if (r.bool_value()) return r;
+      if (l.is_bool()) return l;  // both false
+    }
+    if (l.is_unknown() && r.is_unknown()) return MergeUnknowns(l, r);
+    if (l.is_unknown()) return l;
+    if (r.is_unknown()) return r;
+    if (l.is_error()) return l;
+    if (r.is_error()) return r;
+    return NoOverload("_||_");
+  }
+
+ private:
+  NodePtr left_;
+  NodePtr right_;
+};
+
+class NotNode final : public Node {
+ public:
+  explicit NotNode(NodePtr operand) : operand_(std::move(operand)) {}
+  Value Eval(EvalContext& ctx) const override {
+    Value v = operand_->Eval(ctx);
+    if (v.is_bool()) return Value::Bool(!v.bool_value());
+    if (IsErrorOrUnknown(v)) return v;
+    return NoOverload("!_");
+  }
+
+ private:
+  NodePtr operand_;
+};
+
+class NotStrictlyFalseNode final : public Node {
+ public:
+  explicit NotStrictlyFalseNode(NodePtr operand) : operand_(std::move(operand)) {}
+  Value Eval(EvalContext& ctx) const override {
+    Value v = operand_->Eval(ctx);
+    return Value::Bool(!(v.is_bool() && !v.bool_value()));
+  }
+
+ private:
+  NodePtr operand_;
+};
+
+class ConditionalNode final : public Node {
+ public:
+  ConditionalNode(NodePtr c, NodePtr y, NodePtr n)
+      : condition_(std::move(c)), yes_(std::move(y)), no_(std::move(n)) {}
+  Value Eval(EvalContext& ctx) const override {
+    Value c = condition_->Eval(ctx);
+    if (c.is_bool()) return c.bool_value() ? yes_->Eval(ctx) : no_->Eval(ctx);
+    if (IsErrorOrUnknown(c)) return c;
+    return NoOverload("_?_:_");
+  }
+
+ private:
+  NodePtr condition_;
+  NodePtr yes_;
+  NodePtr no_;
+};
+
+class ListNode final : public Node {
+ public:
+  ListNode(std::vector<NodePtr> elements, std::vector<bool> optional)
+      : elements_(std::move(elements)), optional_(std::move(optional)) {}
+  Value Eval(EvalContext& ctx) const override {
+    if (!ctx.Charge(1 + elements_.size() / 10)) return ctx.BudgetError();
+    std::vector<Value> out;
+    out.reserve(elements_.size());
+    for (size_t i = 0; i < elements_.size(); ++i) {
+      Value v = elements_[i]->Eval(ctx);
+      if (IsErrorOrUnknown(v)) return v;
+      if (optional_[i]) {
+        if (!v.is_optional()) return NoOverload("optional list element");
+        if (!v.optional_has_value()) continue;
+        v = v.optional_value();
+      }
+      out.push_back(std::move(v));
+    }
+    return Value::List(std::move(out));
+  }
+
+ private:
+  std::vector<NodePtr> elements_;
+  std::vector<bool> optional_;
+};
+
+class MapNode final : public Node {
+ public:
+  MapNode(std::vector<NodePtr> keys, std::vector<NodePtr> values, std::vector<bool> optional)
+      : keys_(std::move(keys)), values_(std::move(values)), optional_(std::move(optional)) {}
+  Value Eval(EvalContext& ctx) const override {
+    if (!ctx.Charge(1 + keys_.size() / 10)) return ctx.BudgetError();
+    std::vector<std::pair<Value, Value>> entries;
+    entries.reserve(keys_.size());
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      Value k = keys_[i]->Eval(ctx);
+      if (IsErrorOrUnknown(k)) return k;
+      Value v = values_[i]->Eval(ctx);
+      if (IsErrorOrUnknown(v)) return v;
+      if (optional_[i]) {
+        if (!v.is_optional()) return NoOverload("optional map entry");
+        if (!v.optional_has_value()) continue;
+        v = v.optional_value();
+      }
+      entries.emplace_back(std::move(k), std::move(v));
+    }
+    absl::StatusOr<Value> map = Value::Map(std::move(entries));
+    return map.ok() ? *std::move(map) : Value::Error(map.status());
+  }
+
+ private:
+  std::vector<NodePtr> keys_;
+  std::vector<NodePtr> values_;
+  std::vector<bool> optional_;
+};
+
+class StructNode final : public Node {
+ public:
+  StructNode(const google::protobuf::Descriptor* type, std::vector<std::string> fields,
+             std::vector<NodePtr> values, std::vector<bool> optional)
+      : type_(type),
+        fields_(std::move(fields)),
+        values_(std::move(values)),
+        optional_(std::move(optional)) {}
+  Value Eval(EvalContext& ctx) const override {
+    if (!ctx.Charge(1 + fields_.size())) return ctx.BudgetError();
+    std::vector<std::pair<std::string, Value>> fields;
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      Value v = values_[i]->Eval(ctx);
+      if (IsErrorOrUnknown(v)) return v;
+      if (optional_[i]) {
+        if (!v.is_optional()) return NoOverload("optional field");
+        if (!v.optional_has_value()) continue;
+        v = v.optional_value();
+      }
+      fields.emplace_back(fields_[i], std::move(v));
+    }
+    absl::StatusOr<Value> message = BuildMessage(type_, fields, ctx.types());
+    return message.ok() ? *std::move(message) : Value::Error(message.status());
+  }
+
+ private:
+  const google::protobuf::Descriptor* type_;
+  std::vector<std::string> fields_;
+  std::vector<NodePtr> values_;
+  std::vector<bool> optional_;
+};
+
+// Calls `body(first, second)` for each element (list: index, element; map: key, value).
+// Stops when body returns false. Returns an error value when the range is not iterable.
+template <typename Body>
+std::optional<Value> Iterate(const Value& range, bool two_vars, EvalContext& ctx, Body body) {
+  if (range.is_list()) {
+    size_t n = range.ListSize();
+    for (size_t i = 0; i < n; ++i) {
+      if (!ctx.Charge(1)) return ctx.BudgetError();
+      Value element = range.ListGet(i);
+      bool go = two_vars ? body(Value::Int(static_cast<int64_t>(i)), std::move(element))
+                         : body(std::move(element), Value());
+      if (!go) break;
+    }
+    return std::nullopt;
+  }
+  if (range.is_map()) {
+    for (Value& key : range.MapKeys()) {
+      if (!ctx.Charge(1)) return ctx.BudgetError();
+      Value second = two_vars ? *range.MapFind(key) : Value();
+      if (!body(std::move(key), std::move(second))) break;
+    }
+    return std::nullopt;
+  }
+  if (IsErrorOrUnknown(range)) return range;
+  return ErrorValue(absl::StrCat("cannot iterate over ", KindTypeName(range.kind())));
+}
+
+void BindIteration(EvalContext& ctx, const ComprehensionSlots& slots, Value first, Value second) {
+  ctx.slot(slots.iter) = std::move(first);
+  if (slots.two_vars) ctx.slot(slots.iter2) = std::move(second);
+}
+
+class ComprehensionNode final : public Node {
+ public:
+  ComprehensionNode(ComprehensionSlots slots, NodePtr range, NodePtr init, NodePtr condition,
+                    NodePtr step, NodePtr result)
+      : slots_(slots),
+        range_(std::move(range)),
+        init_(std::move(init)),
+        condition_(std::move(condition)),
+        step_(std::move(step)),
+        result_(std::move(result)) {}
+  Value Eval(EvalContext& ctx) const override {
+    Value range = range_->Eval(ctx);
+    ctx.slot(slots_.accu) = init_->Eval(ctx);
+    Value failure;
+    std::optional<Value> error =
+        Iterate(range, slots_.two_vars, ctx, [&](Value first, Value second) {
+          BindIteration(ctx, slots_, std::move(first), std::move(second));
+          Value go = condition_->Eval(ctx);
+          if (!go.is_bool()) {
+            failure = IsErrorOrUnknown(go) ? go : NoOverload("loop condition");
+            return false;
+          }
+          if (!go.bool_value()) return false;
+          ctx.slot(slots_.accu) = step_->Eval(ctx);
+          return !ctx.aborted();
+        });
+    if (error) return *error;
+    if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
+    if (failure.is_error() || failure.is_unknown()) return failure;
+    return result_->Eval(ctx);
+  }
+
+ private:
+  ComprehensionSlots slots_;
+  NodePtr range_, init_, condition_, step_, result_;
+};
+
+class QuantifierNode final : public Node {
+ public:
+  QuantifierNode(bool all, ComprehensionSlots slots, NodePtr range, NodePtr predicate)
+      : all_(all), slots_(slots), range_(std::move(range)), predicate_(std::move(predicate)) {}
+  Value Eval(EvalContext& ctx) const override {
+    Value range = range_->Eval(ctx);
+    if (range.is_list() && !slots_.two_vars) return EvalList(range, ctx);
+    Value pending;  // first error or unknown seen
+    bool decided = false;
+    std::optional<Value> error =
+        Iterate(range, slots_.two_vars, ctx, [&](Value first, Value second) {
+          BindIteration(ctx, slots_, std::move(first), std::move(second));
+          Value p = predicate_->Eval(ctx);
+          if (p.is_bool()) {
+            if (p.bool_value() != all_) {
+              decided = true;
+              return false;
+            }
+          } else if (pending.is_null()) {
+            pending = IsErrorOrUnknown(p) ? p : NoOverload(all_ ? "all" : "exists");
+          }
+          return !ctx.aborted();
+        });
+    if (error) return *error;
+    if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
+    if (decided) return Value::Bool(!all_);
+    if (!pending.is_null()) return pending;
+    return Value::Bool(all_);
+  }
+
+ private:
+  // The common case (a list, one variable) without the generic iteration callback.
+  Value EvalList(const Value& range, EvalContext& ctx) const {
+    Value pending;
+    size_t n = range.ListSize();
+    Value& element = ctx.slot(slots_.iter);
+    for (size_t i = 0; i < n; ++i) {
+      if (!ctx.Charge(1)) return ctx.BudgetError();
+      element = range.ListGet(i);
+      Value scratch;
+      const Value& p = predicate_->EvalRef(ctx, scratch);
+      if (p.is_bool()) {
+        if (p.bool_value() != all_) return Value::Bool(!all_);
+      } else if (pending.is_null()) {
+        pending = IsErrorOrUnknown(p) ? p : NoOverload(all_ ? "all" : "exists");
+      }
+      if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
+    }
+    if (!pending.is_null()) return pending;
+    return Value::Bool(all_);
+  }
+
+  bool all_;
+  ComprehensionSlots slots_;
+  NodePtr range_, predicate_;
+};
+
+class MapFilterNode final : public Node {
+ public:
+  MapFilterNode(ComprehensionSlots slots, NodePtr range, NodePtr predicate, NodePtr transform,
+                bool to_map)
+      : slots_(slots),
+        range_(std::move(range)),
+        predicate_(std::move(predicate)),
+        transform_(std::move(transform)),
+        to_map_(to_map) {}
+  Value Eval(EvalContext& ctx) const override {
+    Value range = range_->Eval(ctx);
+    std::vector<Value> out;
+    std::vector<Value> keys;
+    Value failure;
+    std::optional<Value> error =
+        Iterate(range, slots_.two_vars, ctx, [&](Value first, Value second) {
+          BindIteration(ctx, slots_, first, std::move(second));
+          if (to_map_) keys.push_back(first);
+          if (predicate_ != nullptr) {
+            Value keep = predicate_->Eval(ctx);
+            if (!keep.is_bool()) {
+              failure = IsErrorOrUnknown(keep) ? keep : NoOverload("filter");
+              return false;
+            }
+            if (!keep.bool_value()) {
+              if (to_map_) keys.pop_back();
+              return true;
+            }
+          }
+          Value v = transform_ != nullptr ? transform_->Eval(ctx) : first;
+          if (IsErrorOrUnknown(v)) {
+            failure = v;
+            return false;
+          }
+          out.push_back(std::move(v));
+          return ctx.CheckSize(out.size()) && !ctx.aborted();
+        });
+    if (error) return *error;
+    if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
+    if (!failure.is_null()) return failure;
+    if (!to_map_) return Value::List(std::move(out));
+    std::vector<std::pair<Value, Value>> entries;
+    for (size_t i = 0; i < out.size(); ++i) entries.emplace_back(keys[i], std::move(out[i]));
+    absl::StatusOr<Value> map = Value::Map(std::move(entries));
+    return map.ok() ? *std::move(map) : Value::Error(map.status());
+  }
+
+ private:
+  ComprehensionSlots slots_;
+  NodePtr range_, predicate_, transform_;
+  bool to_map_;
+};
+
+class BindNode final : public Node {
+ public:
+  BindNode(size_t slot, NodePtr init, NodePtr result)
+      : slot_(slot), init_(std::move(init)), result_(std::move(result)) {}
+  Value Eval(EvalContext& ctx) const override {
+    ctx.slot(slot_) = init_->Eval(ctx);
+    return result_->Eval(ctx);
+  }
+
+ private:
+  size_t slot_;
+  NodePtr init_, result_;
+};
+
+class BlockNode final : public Node {
+ public:
+  BlockNode(std::vector<size_t> slots, std::vector<NodePtr> bindings, NodePtr result)
+      : slots_(std::move(slots)), bindings_(std::move(bindings)), result_(std::move(result)) {}
+  Value Eval(EvalContext& ctx) const override {
+    for (size_t i = 0; i < bindings_.size(); ++i) ctx.slot(slots_[i]) = bindings_[i]->Eval(ctx);
+    return result_->Eval(ctx);
+  }
+
+ private:
+  std::vector<size_t> slots_;
+  std::vector<NodePtr> bindings_;
+  NodePtr result_;
+};
+
+class OptionalMapNode final : public Node {
+ public:
+  OptionalMapNode(size_t slot, NodePtr target, NodePtr expr, bool flat)
+      : slot_(slot), target_(std::move(target)), expr_(std::move(expr)), flat_(flat) {}
+  Value Eval(EvalContext& ctx) const override {
+    Value target = target_->Eval(ctx);
+    if (IsErrorOrUnknown(target)) return target;
+    if (!target.is_optional()) return NoOverload(flat_ ? "optFlatMap" : "optMap");
+    if (!target.optional_has_value()) return target;
+    ctx.slot(slot_) = target.optional_value();
+    Value v = expr_->Eval(ctx);
+    if (IsErrorOrUnknown(v) || flat_) {
+      if (flat_ && !IsErrorOrUnknown(v) && !v.is_optional()) return NoOverload("optFlatMap");
+      return v;
+    }
+    return Value::OptionalOf(std::move(v));
+  }
+
+ private:
+  size_t slot_;
+  NodePtr target_, expr_;
+  bool flat_;
+};
+
+}  // namespace
+
+NodePtr MakeConstant(Value v) { return std::make_unique<ConstantNode>(std::move(v)); }
+NodePtr MakeSlot(size_t slot) { return std::make_unique<SlotNode>(slot); }
+NodePtr MakeVariable(std::string name) { return std::make_unique<VariableNode>(std::move(name)); }
+NodePtr MakeError(std::string message) { return std::make_unique<ErrorNode>(std::move(message)); }
+NodePtr MakeSelect(NodePtr operand, std::string field, bool test_only) {
+  return std::make_unique<SelectNode>(std::move(operand), std::move(field), test_only);
+}
+NodePtr MakeOptionalSelect(NodePtr operand, std::string field) {
+  return std::make_unique<OptionalSelectNode>(std::move(operand), std::move(field));
+}
+NodePtr MakeIndex(NodePtr operand, NodePtr index, bool optional) {
+  return std::make_unique<IndexNode>(std::move(operand), std::move(index), optional);
+}
+NodePtr MakeCall(const FunctionDef* function, std::vector<NodePtr> args) {
+  return std::make_unique<CallNode>(function, std::move(args));
+}
+NodePtr MakeAnd(NodePtr left, NodePtr right) {
+  return std::make_unique<AndNode>(std::move(left), std::move(right));
+}
+NodePtr MakeOr(NodePtr left, NodePtr right) {
+  return std::make_unique<OrNode>(std::move(left), std::move(right));
+}
+NodePtr MakeNot(NodePtr operand) { return std::make_unique<NotNode>(std::move(operand)); }
+NodePtr MakeNotStrictlyFalse(NodePtr operand) {
+  return std::make_unique<NotStrictlyFalseNode>(std::move(operand));
+}
+NodePtr MakeConditional(NodePtr condition, NodePtr yes, NodePtr no) {
+  return std::make_unique<ConditionalNode>(std::move(condition), std::move(yes), std::move(no));
+}
+NodePtr MakeList(std::vector<NodePtr> elements, std::vector<bool> optional) {
+  return std::make_unique<ListNode>(std::move(elements), std::move(optional));
+}
+NodePtr MakeMap(std::vector<NodePtr> keys, std::vector<NodePtr> values,
+                std::vector<bool> optional) {
+  return std::make_unique<MapNode>(std::move(keys), std::move(values), std::move(optional));
+}
+NodePtr MakeStruct(const google::protobuf::Descriptor* type, std::vector<std::string> fields,
+                   std::vector<NodePtr> values, std::vector<bool> optional) {
+  return std::make_unique<StructNode>(type, std::move(fields), std::move(values),
+                                      std::move(optional));
+}
+NodePtr MakeComprehension(ComprehensionSlots slots, NodePtr range, NodePtr init,
+                          NodePtr condition, NodePtr step, NodePtr result) {
+  return std::make_unique<ComprehensionNode>(slots, std::move(range), std::move(init),
+                                             std::move(condition), std::move(step),
+                                             std::move(result));
+}
+NodePtr MakeQuantifier(bool all, ComprehensionSlots slots, NodePtr range, NodePtr predicate) {
+  return std::make_unique<QuantifierNode>(all, slots, std::move(range), std::move(predicate));
+}
+NodePtr MakeMapFilter(ComprehensionSlots slots, NodePtr range, NodePtr predicate,
+                      NodePtr transform, bool to_map) {
+  return std::make_unique<MapFilterNode>(slots, std::move(range), std::move(predicate),
+                                         std::move(transform), to_map);
+}
+NodePtr MakeBind(size_t slot, NodePtr init, NodePtr result) {
+  return std::make_unique<BindNode>(slot, std::move(init), std::move(result));
+}
+NodePtr MakeBlock(std::vector<size_t> slots, std::vector<NodePtr> bindings, NodePtr result) {
+  return std::make_unique<BlockNode>(std::move(slots), std::move(bindings), std::move(result));
+}
+NodePtr MakeOptionalMap(size_t slot, NodePtr target, NodePtr expr, bool flat) {
+  return std::make_unique<OptionalMapNode>(slot, std::move(target), std::move(expr), flat);
+}
+
+}  // namespace bulwark::cel::internal
