@@ -138,8 +138,6 @@ absl::StatusOr<const Value*> Value::Lookup(absl::string_view path) const {
   return current;
 }
 
-namespace {
-
 void AppendJsonString(absl::string_view text, std::string* out) {
   out->push_back('"');
   for (unsigned char c : text) {
@@ -177,6 +175,8 @@ void AppendJsonString(absl::string_view text, std::string* out) {
   }
   out->push_back('"');
 }
+
+namespace {
 
 void AppendJsonDouble(double d, std::string* out) {
   if (std::isnan(d)) {

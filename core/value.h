@@ -124,6 +124,12 @@ struct MapEntry {
 // "null", "bool", "int", "uint", "double", "string", "bytes", "list" or "map".
 absl::string_view KindName(Value::Kind kind);
 
+// Appends `text` to `out` as a JSON string literal: quoted, with the two-character escapes for
+// quote, backslash, \b, \f, \n, \r and \t, \u00xx (lower-case hex) for the other control
+// characters, and every other byte as it is. This is the escaping both RFC 8259 output and
+// RFC 8785 canonical JSON require; `text` is expected to be UTF-8.
+void AppendJsonString(absl::string_view text, std::string* out);
+
 }  // namespace bulwark::core
 
 #endif  // BULWARK_CORE_VALUE_H_

@@ -7,49 +7,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/core/value.h"
 
 namespace bulwark::sign::internal {
 namespace {
 
 constexpr int64_t kMaxSafeInteger = (int64_t{1} << 53);
-
-void AppendString(const std::string& text, std::string* out) {
-  out->push_back('"');
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20) {
-          absl::StrAppendFormat(out, "\\u%04x", c);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
 
 // UTF-16 code units of a UTF-8 name, for RFC 8785's member order.
 std::u16string Utf16(const std::string& text) {
@@ -144,7 +108,7 @@ absl::Status Append(const core::Value& value, std::string* out) {
       out->append(FormatDouble(value.double_value()));
       return absl::OkStatus();
     case core::Value::Kind::kString:
-      AppendString(value.string_value(), out);
+      core::AppendJsonString(value.string_value(), out);
       return absl::OkStatus();
     case core::Value::Kind::kBytes:
       return absl::InvalidArgumentError("canonical JSON: bytes value");
@@ -171,7 +135,7 @@ absl::Status Append(const core::Value& value, std::string* out) {
       for (const auto& [unused, entry] : entries) {
         if (!first) out->push_back(',');
         first = false;
-        AppendString(entry->key, out);
+        core::AppendJsonString(entry->key, out);
         out->push_back(':');
         BULWARK_RETURN_IF_ERROR(Append(entry->value, out));
       }
