@@ -69,4 +69,22 @@ std::string SanitizeUtf8(absl::string_view text) {
   return out;
 }
 
+void AppendUtf8(uint32_t rune, std::string* out) {
+  if (rune < 0x80) {
+    out->push_back(static_cast<char>(rune));
+  } else if (rune < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (rune >> 6)));
+    out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
+  } else if (rune < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (rune >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((rune >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (rune >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((rune >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((rune >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
+  }
+}
+
 }  // namespace bulwark::sbom::binfmt

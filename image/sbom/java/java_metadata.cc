@@ -35,23 +35,7 @@ void AppendLatin1(unsigned char c, std::string* out) {
 }
 
 void AppendUtf16Unit(uint32_t unit, uint32_t* pending_high, std::string* out) {
-  auto append = [&](uint32_t rune) {
-    if (rune < 0x80) {
-      out->push_back(static_cast<char>(rune));
-    } else if (rune < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (rune >> 6)));
-      out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-    } else if (rune < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (rune >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((rune >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (rune >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((rune >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((rune >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-    }
-  };
+  auto append = [out](uint32_t rune) { binfmt::AppendUtf8(rune, out); };
   constexpr uint32_t kReplacement = 0xFFFD;
   if (unit >= 0xD800 && unit <= 0xDBFF) {
     if (*pending_high != 0) append(kReplacement);
