@@ -51,7 +51,9 @@ absl::StatusOr<Metrics> ParseMetrics(absl::string_view vector, absl::string_view
   for (absl::string_view component : absl::StrSplit(body, '/')) {
     std::pair<absl::string_view, absl::string_view> name_value =
         absl::StrSplit(component, absl::MaxSplits(':', 1));
-    auto [name, value] = name_value;
+    // Plain variables, not a structured binding: clang 14 cannot capture those in the lambda.
+    absl::string_view name = name_value.first;
+    absl::string_view value = name_value.second;
     if (component.find(':') == absl::string_view::npos || name.empty() || value.empty()) {
       return VectorError(
           vector, absl::StrCat("component \"", Quote(component, 32), "\" is not METRIC:VALUE"));
