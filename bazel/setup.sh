@@ -18,6 +18,8 @@ PACKAGES=(
   # Tools that tests compare against
   openssl coreutils tar gzip zstd umoci skopeo
   rpm sqlite3 golang-go openjdk-17-jdk-headless
+  # CVSS v2/v3.x reference scores (image/vuln:cvss_test)
+  ruby ruby-cvss-suite
   # Real jars (manifests, pom.properties) that image/sbom/java tests compare with the JDK
   libcommons-lang3-java libcommons-io-java libcommons-codec-java
   # Benchmark baselines (bench/secret_scan)

@@ -124,6 +124,40 @@ bool ParseCoreFloat(absl::string_view s, double* out) {
   return absl::SimpleAtod(s, out);
 }
 
+// YAML 1.2 (5.7) defines the escapes `\N` (U+0085) and `\_` (U+00A0); yaml-cpp 0.7 decodes them
+// to the single bytes 0x85 and 0xA0 instead of their UTF-8 encodings (C2 85, C2 A0). The
+// stream was checked to be UTF-8 and yaml-cpp re-encodes every other character (including
+// `\x`, `\u` and `\U` escapes) as UTF-8, so the decoded text is whole UTF-8 sequences with
+// those stray bytes in between: a 0x85 or 0xA0 where a sequence must start can only be one of
+// these escapes. Writes the re-encoded text to *out and returns true when `text` had any.
+bool RepairLatin1Escapes(const std::string& text, std::string* out) {
+  auto is_stray = [](unsigned char c) { return c == 0x85 || c == 0xA0; };
+  auto sequence_length = [](unsigned char lead) -> size_t {
+    if (lead < 0x80) return 1;
+    if ((lead & 0xE0) == 0xC0) return 2;
+    if ((lead & 0xF0) == 0xE0) return 3;
+    if ((lead & 0xF8) == 0xF0) return 4;
+    return 1;  // Not a lead byte: copied as is, and validation rejects it later.
+  };
+  bool repaired = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = text[i];
+    if (is_stray(c)) {
+      if (!repaired) out->assign(text, 0, i);
+      repaired = true;
+      out->push_back('\xC2');
+      out->push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    size_t length = std::min(sequence_length(c), text.size() - i);
+    if (repaired) out->append(text, i, length);
+    i += length;
+  }
+  return repaired;
+}
+
 // Builds Values straight from yaml-cpp's parser events (no intermediate node graph). Every
 // event is counted against the entry budget, which also stops yaml-cpp 0.7 inputs that make its
 // parser emit events forever (found by fuzzing: ",) 2"). Errors travel as a thrown
@@ -162,10 +196,12 @@ class ValueBuilder : public YAML::EventHandler {
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& text) override {
+                const std::string& decoded) override {
     SourcePosition position = PositionOf(mark);
-    // yaml-cpp 0.7 can turn valid input into invalid UTF-8 (found by fuzzing), so the decoded
-    // text is checked again.
+    std::string repaired;
+    const std::string& text = RepairLatin1Escapes(decoded, &repaired) ? repaired : decoded;
+    // Checked again after the repair: any other invalid UTF-8 would be a yaml-cpp defect that
+    // should surface as an error, not reach callers as undecodable text.
     if (!simdjson::validate_utf8(text.data(), text.size())) {
       Fail(position, "scalar does not decode to valid UTF-8");
     }

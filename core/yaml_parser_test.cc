@@ -2,8 +2,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/status_matchers.h"
+#include "bulwark/core/testing/shared_testdata.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -145,6 +147,53 @@ TEST(ParseYamlTest, MalformedInputNamesLineAndColumn) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("2:5: invalid YAML: control character 0x00 must be escaped")));
   EXPECT_EQ(ParseOne("a: \"x\\0y\"\n").Find("a")->string_value(), std::string("x\0y", 3));
+}
+
+// YAML 1.2 section 5.7: \N is U+0085 and \_ is U+00A0, which are C2 85 and C2 A0 in UTF-8.
+TEST(ParseYamlTest, NextLineAndNoBreakSpaceEscapesDecodeToUtf8) {
+  EXPECT_EQ(ParseOne("a: \"x\\_y\"\n").Find("a")->string_value(), "x\xC2\xA0y");
+  EXPECT_EQ(ParseOne("a: \"\\N\\_\"\n").Find("a")->string_value(), "\xC2\x85\xC2\xA0");
+  // Next to multi-byte characters whose encodings contain the bytes 0x85 and 0xA0 themselves
+  // (U+0920 is E0 A4 A0, U+0145 is C5 85), and next to the equivalent \u escapes.
+  EXPECT_EQ(ParseOne("a: \"\xE0\xA4\xA0\\_\xC5\x85\\N\\u00A0\"\n").Find("a")->string_value(),
+            "\xE0\xA4\xA0\xC2\xA0\xC5\x85\xC2\x85\xC2\xA0");
+  // As a map key, and the \L and \P escapes (which yaml-cpp already encodes).
+  EXPECT_NE(ParseOne("\"k\\_\": 1\n").Find("k\xC2\xA0"), nullptr);
+  EXPECT_EQ(ParseOne("a: \"\\L\\P\"\n").Find("a")->string_value(), "\xE2\x80\xA8\xE2\x80\xA9");
+  // Plain and single-quoted scalars have no escapes.
+  EXPECT_EQ(ParseOne("a: x\\_y\n").Find("a")->string_value(), "x\\_y");
+  EXPECT_EQ(ParseOne("a: 'x\\_y'\n").Find("a")->string_value(), "x\\_y");
+}
+
+// The PyPI advisories that use \_ in their details; the expected counts of U+00A0 and UTF-8
+// lengths of `details` are what PyYAML 6.0.3 (yaml.safe_load) decodes from the same files.
+TEST(ParseYamlFileTest, PypiAdvisoriesWithNoBreakSpaceEscapes) {
+  BULWARK_SHARED_PATH_OR_SKIP(vulns, "conformance/osv/pypi/vulns");
+  struct Expected {
+    const char* file;
+    size_t no_break_spaces;
+    size_t details_bytes;
+  };
+  for (const Expected& expected :
+       {Expected{"picklescan/PYSEC-2025-152.yaml", 1, 473},
+        Expected{"codechecker/PYSEC-2025-100.yaml", 2, 336},
+        Expected{"avro/PYSEC-2026-26.yaml", 1, 332}, Expected{"keras/PYSEC-2026-73.yaml", 7, 393},
+        Expected{"keras/PYSEC-2025-123.yaml", 7, 641},
+        Expected{"hana-ml/PYSEC-2023-172.yaml", 3, 317}}) {
+    auto documents = ParseYamlFile(absl::StrCat(vulns, "/", expected.file));
+    ASSERT_THAT(documents, IsOk()) << expected.file;
+    ASSERT_EQ(documents->size(), 1u);
+    const Value* details = (*documents)[0].Find("details");
+    ASSERT_NE(details, nullptr);
+    const std::string& text = details->string_value();
+    size_t count = 0;
+    for (size_t at = text.find("\xC2\xA0"); at != std::string::npos;
+         at = text.find("\xC2\xA0", at + 2)) {
+      ++count;
+    }
+    EXPECT_EQ(count, expected.no_break_spaces) << expected.file;
+    EXPECT_EQ(text.size(), expected.details_bytes) << expected.file;
+  }
 }
 
 TEST(ParseYamlFileTest, ErrorsNameThePath) {
