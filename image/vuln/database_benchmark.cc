@@ -87,7 +87,8 @@ std::vector<Query> Queries() {
   std::vector<Query> queries;
   const Database& db = FullDatabase();
   for (int round = 0; queries.size() < 10'000; ++round) {
-    for (const v1::Record& record : db.records()) {
+    for (size_t i = 0; i < db.record_count(); ++i) {
+      const v1::Record& record = **db.record(i);
       for (const v1::Affected& affected : record.affected()) {
         if (queries.size() >= 10'000) break;
         std::string version =
