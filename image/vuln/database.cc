@@ -391,6 +391,13 @@ absl::StatusOr<std::vector<Database::Match>> Database::Affected(absl::string_vie
   // SEMVER ranges read the version as semver 2.0.0; parsed when a SEMVER range needs it.
   std::optional<absl::StatusOr<ParsedVersion>> as_semver;
   if (scheme == VersionScheme::kGo) as_semver = *parsed;
+  // The version in `range_scheme`, or null when that scheme rejects it (e.g. a Debian version
+  // in a SEMVER range: simply not in range).
+  auto version_for = [&](VersionScheme range_scheme) -> const ParsedVersion* {
+    if (range_scheme == scheme) return &*parsed;
+    if (!as_semver) as_semver = ParsedVersion::Parse(range_scheme, version);
+    return as_semver->ok() ? &**as_semver : nullptr;
+  };
 
   std::vector<std::string> keys = {IndexKey(ecosystem, name)};
   absl::string_view base = ecosystem.substr(0, ecosystem.find(':'));
@@ -401,25 +408,28 @@ absl::StatusOr<std::vector<Database::Match>> Database::Affected(absl::string_vie
     if (prepared == nullptr) continue;
     for (const PreparedEntry& entry : prepared->entries) {
       std::optional<Match> match;
-      for (const std::string& listed : entry.affected->versions()) {
-        if (listed == version) {
-          match = Match{nullptr, entry.affected, "listed in versions", {}};
-          break;
-        }
-      }
       for (size_t r = 0; !match && r < entry.ranges.size(); ++r) {
         const PreparedRange& range = entry.ranges[r];
-        const ParsedVersion* at = &*parsed;
-        if (range.scheme != scheme) {
-          if (!as_semver) as_semver = ParsedVersion::Parse(range.scheme, version);
-          // A version the SEMVER dialect rejects (e.g. a Debian version) is simply not in range.
-          if (!as_semver->ok()) continue;
-          at = &**as_semver;
-        }
-        if (!InRange(range, *at)) continue;
+        const ParsedVersion* at = version_for(range.scheme);
+        if (at == nullptr || !InRange(range, *at)) continue;
         match = Match{nullptr, entry.affected, Evidence(*range.range), {}};
         for (const v1::Event& e : range.range->events()) {
           if (e.has_fixed()) match->fixed.push_back(e.fixed());
+        }
+      }
+      if (!match && std::find(entry.affected->versions().begin(), entry.affected->versions().end(),
+                              version) != entry.affected->versions().end()) {
+        // Listed explicitly (the ranges may be GIT ones, dropped): the fixes are the ranges'
+        // fixed versions after this one.
+        match = Match{nullptr, entry.affected, "listed in versions", {}};
+        for (const PreparedRange& range : entry.ranges) {
+          const ParsedVersion* at = version_for(range.scheme);
+          for (int e = 0; at != nullptr && e < range.range->events_size(); ++e) {
+            const std::optional<ParsedVersion>& fixed = range.versions[static_cast<size_t>(e)];
+            if (range.range->events(e).has_fixed() && fixed && at->Compare(*fixed) < 0) {
+              match->fixed.push_back(range.range->events(e).fixed());
+            }
+          }
         }
       }
       if (!match) continue;

@@ -150,6 +150,21 @@ TEST(Matcher, AliasesMergeAcrossDatabases) {
   EXPECT_EQ(reports_of_it, 2) << "both records in one finding, nowhere else";
 }
 
+// PYSEC-2023-74 (pypi/vulns/requests): requests 2.3.0 <= v < 2.31.0, also listed in versions;
+// the fix is reported whichever way the version matched.
+TEST(Matcher, PypiFixedVersionFromTheRange) {
+  BULWARK_SHARED_PATH_OR_SKIP(requests, "conformance/osv/pypi/vulns/requests");
+  std::unique_ptr<const Database> db = Load({requests});
+  ASSERT_NE(db, nullptr);
+  std::vector<sbom::v1::Package> packages = {Package("pypi", "Requests", "2.28.1")};
+  absl::StatusOr<v1::MatchResult> result = MatchPackages(*db, packages, {});
+  ASSERT_THAT(result, IsOk());
+  const v1::Finding* finding = FindingFor(*result, "CVE-2023-32681");
+  ASSERT_NE(finding, nullptr);
+  EXPECT_THAT(finding->fixed_versions(), ElementsAre("2.31.0"));
+  EXPECT_THAT(finding->aliases(), ElementsAre("GHSA-j8r2-6x86-q33q", "PYSEC-2023-74"));
+}
+
 TEST(Matcher, NpmRangesAndFixes) {
   BULWARK_SHARED_PATH_OR_SKIP(npm, "conformance/osv/npm-ghsa-sample");
   std::unique_ptr<const Database> db = Load({npm});
