@@ -24,24 +24,6 @@ namespace py = pybind11;
 
 namespace {
 
-absl::StatusOr<std::vector<int>> CompareMany(
-    const std::string& ecosystem,
-    const std::vector<std::pair<absl::string_view, absl::string_view>>& pairs) {
-  absl::StatusOr<vuln::VersionScheme> scheme = vuln::SchemeForEcosystem(ecosystem);
-  if (!scheme.ok()) return scheme.status();
-  std::vector<int> out;
-  out.reserve(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    absl::StatusOr<int> order = vuln::CompareVersions(ecosystem, pairs[i].first, pairs[i].second);
-    if (!order.ok()) {
-      return absl::Status(order.status().code(),
-                          absl::StrCat("pair ", i, ": ", order.status().message()));
-    }
-    out.push_back(*order);
-  }
-  return out;
-}
-
 // Protobuf JSON with the .proto field names (snake_case), as the Python dataclasses spell them.
 std::string ToJson(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
@@ -159,7 +141,7 @@ void DefineVulnBindings(py::module_& vuln) {
         absl::StatusOr<std::vector<int>> orders;
         {
           py::gil_scoped_release nogil;
-          orders = CompareMany(ecosystem, views);
+          orders = vuln::CompareVersionsMany(ecosystem, views);
         }
         return ValueOrThrow(std::move(orders));
       },

@@ -29,6 +29,8 @@ struct PreparedRange {
   VersionScheme scheme;
   // Parallel to range->events(); nullopt for introduced "0".
   std::vector<std::optional<ParsedVersion>> versions;
+  std::string evidence;                  // Match::evidence.
+  std::vector<absl::string_view> fixed;  // The fixed events' versions.
 };
 
 struct PreparedEntry {
@@ -303,7 +305,11 @@ absl::StatusOr<std::unique_ptr<PreparedKey>> PrepareKey(absl::string_view bytes,
       absl::StatusOr<std::vector<std::optional<ParsedVersion>>> versions =
           ParseEvents(range, range_scheme, entry.affected().ecosystem());
       if (!versions.ok()) continue;
-      prepared.ranges.push_back(PreparedRange{&range, range_scheme, *std::move(versions)});
+      PreparedRange prepared_range{&range, range_scheme, *std::move(versions), Evidence(range), {}};
+      for (const v1::Event& e : range.events()) {
+        if (e.has_fixed()) prepared_range.fixed.push_back(e.fixed());
+      }
+      prepared.ranges.push_back(std::move(prepared_range));
     }
     key->entries.push_back(std::move(prepared));
   }
@@ -412,10 +418,7 @@ absl::StatusOr<std::vector<Database::Match>> Database::Affected(absl::string_vie
         const PreparedRange& range = entry.ranges[r];
         const ParsedVersion* at = version_for(range.scheme);
         if (at == nullptr || !InRange(range, *at)) continue;
-        match = Match{nullptr, entry.affected, Evidence(*range.range), {}};
-        for (const v1::Event& e : range.range->events()) {
-          if (e.has_fixed()) match->fixed.push_back(e.fixed());
-        }
+        match = Match{nullptr, entry.affected, range.evidence, range.fixed};
       }
       if (!match && std::find(entry.affected->versions().begin(), entry.affected->versions().end(),
                               version) != entry.affected->versions().end()) {

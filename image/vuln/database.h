@@ -49,14 +49,15 @@ struct PreparedKey;
 
 class Database {
  public:
-  // One advisory that affects the queried version. Pointers borrow from the Database.
+  // One advisory that affects the queried version. Pointers and views borrow from the Database.
   struct Match {
     const v1::Record* record;
     const v1::Affected* affected;
     // Why it matched: "ECOSYSTEM range introduced 0, fixed 1.2.3" or "listed in versions".
-    std::string evidence;
-    // The fixed versions of the matching range ("" entries never appear); empty: no fix yet.
-    std::vector<std::string> fixed;
+    absl::string_view evidence;
+    // The fixed versions of the matching range (for a version matched by the versions list:
+    // the ranges' fixed versions after it); empty: no fix yet.
+    std::vector<absl::string_view> fixed;
   };
 
   // Reads every source in `paths` (see the file comment). Errors: NotFound / PermissionDenied

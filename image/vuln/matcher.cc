@@ -144,7 +144,9 @@ std::vector<v1::Finding> MergeMatches(const std::vector<Database::Match>& matche
     v1::Finding& finding = findings[root(i)];
     AddUnique(finding.mutable_record_ids(), record.id());
     for (const std::string& id : RecordIds(record)) AddUnique(finding.mutable_aliases(), id);
-    for (const std::string& fixed : match.fixed) AddUnique(finding.mutable_fixed_versions(), fixed);
+    for (absl::string_view fixed : match.fixed) {
+      AddUnique(finding.mutable_fixed_versions(), std::string(fixed));
+    }
     *finding.add_evidence() = absl::StrCat(record.id(), ": ", match.evidence);
     for (const auto* list : {&record.severity(), &match.affected->severity()}) {
       for (const v1::Severity& s : *list) *finding.add_severities() = s;
@@ -233,7 +235,7 @@ absl::Status MatchPackage(const Database& db, const sbom::v1::Package& package,
     matches->erase(std::remove_if(matches->begin(), matches->end(),
                                   [&](const Database::Match& m) {
                                     return std::any_of(m.fixed.begin(), m.fixed.end(),
-                                                       [&](const std::string& fixed) {
+                                                       [&](absl::string_view fixed) {
                                                          return IsModularRpm(fixed) != modular;
                                                        });
                                   }),

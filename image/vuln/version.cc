@@ -131,6 +131,30 @@ absl::StatusOr<int> CompareVersions(VersionScheme scheme, absl::string_view a,
   return CompareLabelled(scheme, SchemeName(scheme), a, b);
 }
 
+absl::StatusOr<std::vector<int>> CompareVersionsMany(
+    absl::string_view ecosystem,
+    absl::Span<const std::pair<absl::string_view, absl::string_view>> pairs) {
+  absl::StatusOr<VersionScheme> scheme = SchemeForEcosystem(ecosystem);
+  if (!scheme.ok()) return scheme.status();
+  std::vector<int> orders;
+  orders.reserve(pairs.size());
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    absl::StatusOr<internal::ParsedVersion> a =
+        internal::ParsedVersion::Parse(*scheme, pairs[i].first);
+    absl::StatusOr<internal::ParsedVersion> b =
+        a.ok() ? internal::ParsedVersion::Parse(*scheme, pairs[i].second) : a;
+    if (!b.ok()) {
+      // The labelled wording (ecosystem, which version) comes from CompareVersions.
+      absl::StatusOr<int> worded = CompareVersions(ecosystem, pairs[i].first, pairs[i].second);
+      return absl::Status(b.status().code(), absl::StrCat("pair ", i, ": ",
+                                                          worded.ok() ? b.status().message()
+                                                                      : worded.status().message()));
+    }
+    orders.push_back(a->Compare(*b));
+  }
+  return orders;
+}
+
 absl::Status ValidateVersion(absl::string_view ecosystem, absl::string_view version) {
   absl::StatusOr<VersionScheme> scheme = SchemeForEcosystem(ecosystem);
   if (!scheme.ok()) return scheme.status();
