@@ -393,7 +393,8 @@ start with "-".
       {
           .name = "vuln",
           .summary = "Match an image's (or an SBOM's) packages against a vulnerability database",
-          .usage = R"(usage: bulwark vuln PATH --db DB [--format table|json|sarif] [--fail-on SEVERITY]
+          .usage = R"(usage: bulwark vuln PATH --db DB [--format table|json|sarif|cyclonedx]
+                    [--fail-on SEVERITY]
                     [--platform P] [--ref R]
 
 Catalogs the packages of the image at PATH (as `bulwark sbom` does), or reads PATH as a Bulwark
@@ -406,7 +407,8 @@ Packages that cannot be matched (no ecosystem, invalid version) are listed on st
 
 Flags:
   --db DB                   A compiled database (`bulwark db build`) or OSV sources (required).
-  --format table|json|sarif  Output format. Default: table.
+  --format FORMAT           table, json, sarif (reports) or cyclonedx (a CycloneDX 1.5 BOM
+                            with a vulnerabilities array). Default: table.
   --fail-on SEVERITY        Exit 1 when a finding is at or above SEVERITY.
   --platform P, --ref R     Image choice, as for `bulwark image inspect`.
 )",

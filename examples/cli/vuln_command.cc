@@ -9,13 +9,16 @@
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/limits.h"
+#include "bulwark/core/report.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/examples/cli/command.h"
 #include "bulwark/examples/cli/image_args.h"
 #include "bulwark/examples/cli/report_output.h"
+#include "bulwark/examples/cli/stdout_writer.h"
 #include "bulwark/image/sbom/catalog.h"
 #include "bulwark/image/sbom/sbom_writer.h"
 #include "bulwark/image/vuln/database.h"
+#include "bulwark/image/vuln/findings_cyclonedx.h"
 #include "bulwark/image/vuln/matcher.h"
 
 namespace bulwark::cli {
@@ -44,7 +47,12 @@ absl::StatusOr<sbom::v1::Sbom> SbomOf(const ParsedArgs& args) {
 }  // namespace
 
 absl::StatusOr<ExitCode> RunVuln(const ParsedArgs& args) {
-  BULWARK_ASSIGN_OR_RETURN(ReportOutput output, ParseReportOutputFlags(args));
+  // --format cyclonedx is a BOM with vulnerabilities rather than a report.
+  const std::string* format = args.Find("format");
+  const bool cyclonedx = format != nullptr && *format == "cyclonedx";
+  ParsedArgs report_args = args;
+  if (cyclonedx) report_args.flags.erase("format");
+  BULWARK_ASSIGN_OR_RETURN(ReportOutput output, ParseReportOutputFlags(report_args));
   const std::string* db_path = args.Find("db");
   if (db_path == nullptr) {
     return absl::InvalidArgumentError(
@@ -65,6 +73,11 @@ absl::StatusOr<ExitCode> RunVuln(const ParsedArgs& args) {
   metadata["packages"] = absl::StrCat(result.packages());
   metadata["packages_skipped"] = absl::StrCat(result.packages_skipped());
   metadata["database_records"] = absl::StrCat(db->record_count());
+  if (cyclonedx) {
+    return output.fail_on.has_value() && core::HasFindingAtOrAbove(report, *output.fail_on)
+               ? ExitCode::kFindingsAtOrAboveFailOn
+               : ExitCode::kOk;
+  }
   return PrintReport(report, output);
 }
 

@@ -49,6 +49,17 @@ def test_findings_of_an_sbom(tmp_path):
     assert run("vuln", str(sbom), "--db", str(db), "--fail-on", "high").returncode == 0
     sarif = json.loads(run("vuln", str(sbom), "--db", str(db), "--format", "sarif").stdout)
     assert len(sarif["runs"][0]["results"]) == 2
+    cyclonedx = run("vuln", str(sbom), "--db", str(db), "--format", "cyclonedx", "--fail-on",
+                    "medium")
+    assert cyclonedx.returncode == 1, cyclonedx.stderr
+    bom = json.loads(cyclonedx.stdout)
+    assert bom["bomFormat"] == "CycloneDX"
+    refs = {c["bom-ref"] for c in bom["components"]}
+    vulns = {v["id"]: v for v in bom["vulnerabilities"]}
+    assert set(vulns) == {"CVE-2024-29041", "CVE-2024-43796"}
+    assert vulns["CVE-2024-29041"]["references"] == [{"id": "GHSA-rv95-896h-c2vc"}]
+    assert vulns["CVE-2024-29041"]["ratings"][0]["severity"] == "medium"
+    assert all(a["ref"] in refs for v in bom["vulnerabilities"] for a in v["affects"])
 
 
 def test_sources_work_as_the_database_too(tmp_path):
