@@ -229,6 +229,36 @@ TEST(Matcher, PackagesWithoutEcosystemOrValidVersionAreSkippedAndCounted) {
   EXPECT_THAT(result->warnings(2), ::testing::HasSubstr("no OSV ecosystem"));
 }
 
+// Trivy's DB fixtures (trivy-db-fixtures/debian.yaml, alpine.yaml): Debian 10 libidn2
+// CVE-2019-18224 fixed in 2.0.5-1+deb10u1 (DSA-4613-1); Debian 9 bash CVE-2019-18276 has no
+// FixedVersion (open); Alpine 3.9 openssl CVE-2019-1549 fixed 1.1.1d-r0, CVE-2019-1551 fixed
+// 1.1.1d-r2. python.yaml's pip bucket (version constraints) is not read, and says so.
+TEST(Matcher, TrivyFixtureDistributionBuckets) {
+  BULWARK_SHARED_PATH_OR_SKIP(debian, "conformance/osv/trivy-db-fixtures/debian.yaml");
+  BULWARK_SHARED_PATH_OR_SKIP(alpine, "conformance/osv/trivy-db-fixtures/alpine.yaml");
+  BULWARK_SHARED_PATH_OR_SKIP(python, "conformance/osv/trivy-db-fixtures/python.yaml");
+  std::unique_ptr<const Database> db = Load({debian, alpine, python});
+  ASSERT_NE(db, nullptr);
+  std::vector<sbom::v1::Package> libidn2 = {
+      Package("deb", "libidn2-0", "2.0.5-1", "libidn2", "2.0.5-1")};
+  absl::StatusOr<v1::MatchResult> result = MatchPackages(*db, libidn2, Os("debian", "Debian:10"));
+  ASSERT_THAT(result, IsOk());
+  ASSERT_THAT(Ids(*result), ElementsAre("CVE-2019-18224"));
+  EXPECT_THAT(result->findings(0).fixed_versions(), ElementsAre("2.0.5-1+deb10u1"));
+  std::vector<sbom::v1::Package> bash = {Package("deb", "bash", "4.4-5", "bash", "4.4-5")};
+  result = MatchPackages(*db, bash, Os("debian", "Debian:9"));
+  ASSERT_THAT(result, IsOk());
+  ASSERT_THAT(Ids(*result), ElementsAre("CVE-2019-18276"));
+  EXPECT_THAT(result->findings(0).fixed_versions(), IsEmpty());
+
+  std::vector<sbom::v1::Package> openssl = {
+      Package("apk", "libcrypto1.1", "1.1.1d-r0", "openssl", "1.1.1d-r0")};
+  result = MatchPackages(*db, openssl, Os("alpine", "Alpine:v3.9"));
+  ASSERT_THAT(result, IsOk());
+  EXPECT_THAT(Ids(*result), ElementsAre("CVE-2019-1551"));
+  EXPECT_THAT(db->stats().warnings(), Contains(::testing::HasSubstr("Trivy buckets")));
+}
+
 TEST(QueryForPackage, EcosystemNameAndVersionPerType) {
   sbom::v1::OperatingSystem alpine = Os("alpine", "Alpine:v3.19");
   absl::StatusOr<PackageQuery> q =
