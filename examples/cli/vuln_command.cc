@@ -65,6 +65,10 @@ absl::StatusOr<ExitCode> RunVuln(const ParsedArgs& args) {
   for (const std::string& warning : result.warnings()) {
     std::fprintf(stderr, "bulwark: skipped %s\n", warning.c_str());
   }
+  if (cyclonedx) {
+    BULWARK_ASSIGN_OR_RETURN(std::string bom, vuln::FindingsToCycloneDx(result, sbom));
+    WriteToStdout(bom + "\n");
+  }
   core::v1::Report report =
       vuln::FindingsToReport(result, sbom.image().empty() ? args.positional[0] : sbom.image());
   report.mutable_tool()->set_name("bulwark");
