@@ -1,7 +1,7 @@
 """Version comparison throughput of bulwark.vuln against the reference implementations, in one
 run on the same vectors (issue 5): PEP 440 against pypa/packaging (parsing both sides, as
 packaging users do), node-semver against npm's bundled semver (in node, JSON in one batch), and
-dpkg against python3-apt when it is installed. Bulwark is called
+dpkg against python3-apt and rpm against python3-rpm's labelCompare when they are installed. Bulwark is called
 through compare_versions_many so that one Python call covers the whole batch.
 
     bazel run -c opt //bench:vuln_versions -- /work/shared/conformance/versions
@@ -79,6 +79,19 @@ def main():
             lambda: [apt_pkg.version_compare(a, b) for a, b in dpkg], len(dpkg)), "apt_pkg", 1))
     except ImportError:
         rows.append(("dpkg", ours, None, "apt_pkg (python3-apt not installed)", 1))
+
+    # rpm: EVRs of the rpmvercmp vectors (epoch 0, release "1"), labelCompare on (e, v, r).
+    rpm_pairs = [(f"0:{a}-1", f"0:{b}-1") for a, b in pairs_of(versions / "rpm/rpmvercmp.tsv")
+                 if all(c.isalnum() or c in "._+~^" for c in a + b)] * 500
+    ours = best_rate(lambda: vuln.compare_versions_many("Red Hat", rpm_pairs), len(rpm_pairs))
+    try:
+        import rpm
+        labels = [(("0", a[2:-2], "1"), ("0", b[2:-2], "1")) for a, b in rpm_pairs]
+        rows.append(("rpm", ours, best_rate(
+            lambda: [rpm.labelCompare(a, b) for a, b in labels], len(labels)),
+            "rpm.labelCompare", 1))
+    except ImportError:
+        rows.append(("rpm", ours, None, "rpm.labelCompare (python3-rpm not installed)", 1))
 
     print("| scheme | Bulwark (comparisons/s) | reference | reference (comparisons/s) | ratio | "
           "required |")

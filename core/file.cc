@@ -80,7 +80,9 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path, uint64_t m
   auto file = ReadOnlyFile::Open(path);
   if (!file.ok()) return file.status();
   std::string contents;
-  auto buffer = std::make_unique<char[]>(kChunkBytes);
+  // Not make_unique: it would zero the 1 MiB buffer on every call (a third of the time spent
+  // reading many small files, e.g. OSV advisories).
+  std::unique_ptr<char[]> buffer(new char[kChunkBytes]);
   while (true) {
     auto n = file->Read(buffer.get(), kChunkBytes, path);
     if (!n.ok()) return n.status();
@@ -94,7 +96,9 @@ absl::Status ForEachFileChunk(const std::string& path,
                               absl::FunctionRef<void(absl::string_view chunk)> consume) {
   auto file = ReadOnlyFile::Open(path);
   if (!file.ok()) return file.status();
-  auto buffer = std::make_unique<char[]>(kChunkBytes);
+  // Not make_unique: it would zero the 1 MiB buffer on every call (a third of the time spent
+  // reading many small files, e.g. OSV advisories).
+  std::unique_ptr<char[]> buffer(new char[kChunkBytes]);
   while (true) {
     auto n = file->Read(buffer.get(), kChunkBytes, path);
     if (!n.ok()) return n.status();

@@ -2,6 +2,7 @@
 
 #include <Python.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,7 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "bulwark/bindings/python/status_exceptions.h"
+#include "bulwark/image/sbom/sbom_writer.h"
+#include "bulwark/image/vuln/database.h"
+#include "bulwark/image/vuln/matcher.h"
 #include "bulwark/image/vuln/version.h"
+#include "google/protobuf/util/json_util.h"
 #include "pybind11/stl.h"
 
 namespace bulwark::python {
@@ -19,27 +24,79 @@ namespace py = pybind11;
 
 namespace {
 
-absl::StatusOr<std::vector<int>> CompareMany(
-    const std::string& ecosystem,
-    const std::vector<std::pair<absl::string_view, absl::string_view>>& pairs) {
-  absl::StatusOr<vuln::VersionScheme> scheme = vuln::SchemeForEcosystem(ecosystem);
-  if (!scheme.ok()) return scheme.status();
-  std::vector<int> out;
-  out.reserve(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    absl::StatusOr<int> order = vuln::CompareVersions(ecosystem, pairs[i].first, pairs[i].second);
-    if (!order.ok()) {
-      return absl::Status(order.status().code(),
-                          absl::StrCat("pair ", i, ": ", order.status().message()));
-    }
-    out.push_back(*order);
-  }
-  return out;
+// Protobuf JSON with the .proto field names (snake_case), as the Python dataclasses spell them.
+std::string ToJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  return json;
+}
+
+// A loaded database shared with Python (immutable; safe to use from several threads).
+struct DatabaseHandle {
+  std::shared_ptr<const vuln::Database> db;
+};
+
+absl::StatusOr<std::string> MatchJson(const vuln::Database& db, const std::string& sbom_json) {
+  absl::StatusOr<sbom::v1::Sbom> sbom = sbom::SbomFromJson(sbom_json);
+  if (!sbom.ok()) return sbom.status();
+  absl::StatusOr<vuln::v1::MatchResult> result = vuln::MatchSbom(db, *sbom);
+  if (!result.ok()) return result.status();
+  return ToJson(*result);
 }
 
 }  // namespace
 
 void DefineVulnBindings(py::module_& vuln) {
+  py::class_<DatabaseHandle>(vuln, "_Database")
+      .def_static(
+          "open",
+          [](const std::string& path) {
+            absl::StatusOr<std::unique_ptr<const vuln::Database>> db;
+            {
+              py::gil_scoped_release nogil;
+              db = vuln::Database::Open(path);
+            }
+            return DatabaseHandle{ValueOrThrow(std::move(db))};
+          },
+          py::arg("path"))
+      .def_static(
+          "build",
+          [](const std::vector<std::string>& paths) {
+            absl::StatusOr<std::unique_ptr<const vuln::Database>> db;
+            {
+              py::gil_scoped_release nogil;
+              db = vuln::Database::LoadSources(paths);
+            }
+            return DatabaseHandle{ValueOrThrow(std::move(db))};
+          },
+          py::arg("paths"))
+      .def(
+          "save",
+          [](const DatabaseHandle& self, const std::string& path) {
+            absl::Status status;
+            {
+              py::gil_scoped_release nogil;
+              status = self.db->SaveCompiled(path);
+            }
+            ThrowIfError(status);
+          },
+          py::arg("path"))
+      .def("stats_json", [](const DatabaseHandle& self) { return ToJson(self.db->stats()); })
+      .def("record_count", [](const DatabaseHandle& self) { return self.db->record_count(); })
+      .def(
+          "match_json",
+          [](const DatabaseHandle& self, const std::string& sbom_json) {
+            absl::StatusOr<std::string> json;
+            {
+              py::gil_scoped_release nogil;
+              json = MatchJson(*self.db, sbom_json);
+            }
+            return ValueOrThrow(std::move(json));
+          },
+          py::arg("sbom_json"));
+
   vuln.def(
       "compare_versions",
       [](std::string ecosystem, std::string a, std::string b) {
@@ -84,7 +141,7 @@ void DefineVulnBindings(py::module_& vuln) {
         absl::StatusOr<std::vector<int>> orders;
         {
           py::gil_scoped_release nogil;
-          orders = CompareMany(ecosystem, views);
+          orders = vuln::CompareVersionsMany(ecosystem, views);
         }
         return ValueOrThrow(std::move(orders));
       },

@@ -62,6 +62,7 @@ std::vector<const Command*> CommandsInGroup(absl::string_view group);
 // The Run functions, one file each.
 absl::StatusOr<ExitCode> RunCelEval(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunConvert(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunDbBuild(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunDigest(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunImageFiles(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunImageInspect(const ParsedArgs& args);
@@ -74,6 +75,7 @@ absl::StatusOr<ExitCode> RunVerify(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunScan(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVersion(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVersionCompare(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunVuln(const ParsedArgs& args);
 
 }  // namespace bulwark::cli
 

@@ -47,6 +47,25 @@ Flags:
           .run = RunConvert,
       },
       {
+          .name = "db build",
+          .summary = "Compile OSV advisories into a vulnerability database file",
+          .usage = R"(usage: bulwark db build SRC... --output FILE
+
+Reads every SRC once: a directory (walked recursively), OSV JSON (*.json, a record or a list),
+OSV YAML (*.yaml, *.yml; Alpine secdb documents are converted), JSON Lines (*.jsonl) or a zip of
+an OSV export, and writes the compiled database `bulwark vuln --db` loads without parsing the
+sources again. Malformed records, invalid ranges and GIT ranges are skipped, counted, and each
+malformed record is reported on standard error with its file and field.
+
+Flags:
+  --output FILE             The compiled database to write (required).
+)",
+          .flags = {"output"},
+          .min_arguments = 1,
+          .max_arguments = kAnyNumberOfArguments,
+          .run = RunDbBuild,
+      },
+      {
           .name = "digest",
           .summary = "Print file checksums exactly as sha256sum, sha512sum or md5sum do",
           .usage = R"(usage: bulwark digest [--algorithm sha256|sha512|md5] [FILE...]
@@ -370,6 +389,33 @@ start with "-".
           .min_arguments = 3,
           .max_arguments = 3,
           .run = RunVersionCompare,
+      },
+      {
+          .name = "vuln",
+          .summary = "Match an image's (or an SBOM's) packages against a vulnerability database",
+          .usage = R"(usage: bulwark vuln PATH --db DB [--format table|json|sarif|cyclonedx]
+                    [--fail-on SEVERITY]
+                    [--platform P] [--ref R]
+
+Catalogs the packages of the image at PATH (as `bulwark sbom` does), or reads PATH as a Bulwark
+SBOM when it ends in .json (`bulwark sbom --format json`), and reports one finding per
+vulnerability and package: OS packages by source package in the distribution's release (Debian:12,
+Alpine:v3.19, AlmaLinux:9), language packages by name in their ecosystem, Go binaries' standard
+library by Go version. Records that name the same vulnerability (CVE, GHSA, PYSEC, GO, DEBIAN-CVE
+...) are one finding with every ID; the fixed versions, or "no fix yet", are in the finding.
+Packages that cannot be matched (no ecosystem, invalid version) are listed on standard error.
+
+Flags:
+  --db DB                   A compiled database (`bulwark db build`) or OSV sources (required).
+  --format FORMAT           table, json, sarif (reports) or cyclonedx (a CycloneDX 1.5 BOM
+                            with a vulnerabilities array). Default: table.
+  --fail-on SEVERITY        Exit 1 when a finding is at or above SEVERITY.
+  --platform P, --ref R     Image choice, as for `bulwark image inspect`.
+)",
+          .flags = {"db", "format", "fail-on", "platform", "ref"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunVuln,
       },
   };
   return *kCommands;

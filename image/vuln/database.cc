@@ -3,21 +3,59 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <numeric>
+#include <optional>
 
+#include "absl/container/btree_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "bulwark/core/digest.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/image/vuln/internal/parsed_version.h"
 #include "bulwark/image/vuln/package_name.h"
 #include "bulwark/image/vuln/version.h"
 
 namespace bulwark::vuln {
+
+using internal::ParsedVersion;
+
+namespace internal {
+
+// One range of a key's affected entry with its events parsed (sorted at compile time).
+struct PreparedRange {
+  const v1::Range* range;
+  VersionScheme scheme;
+  // Parallel to range->events(); nullopt for introduced "0".
+  std::vector<std::optional<ParsedVersion>> versions;
+  std::string evidence;                  // Match::evidence.
+  std::vector<absl::string_view> fixed;  // The fixed events' versions.
+};
+
+struct PreparedEntry {
+  uint32_t record;
+  const v1::Affected* affected;
+  VersionScheme scheme;
+  std::vector<PreparedRange> ranges;
+};
+
+// A key's block, parsed, with pointers into `block` (heap-allocated, never moved).
+struct PreparedKey {
+  v1::KeyBlock block;
+  std::vector<PreparedEntry> entries;
+};
+
+}  // namespace internal
+
 namespace {
 
+using internal::PreparedEntry;
+using internal::PreparedKey;
+using internal::PreparedRange;
+
 constexpr absl::string_view kMagic = "BULWARKOSV";
-// Magic, uint32 format version, uint64 payload size, 32-byte SHA-256 of the payload.
+// Magic, uint32 format version, uint64 index size, 32-byte SHA-256 of the index.
 constexpr size_t kHeaderSize = 10 + 4 + 8 + 32;
 
 std::string IndexKey(absl::string_view ecosystem, absl::string_view name) {
@@ -65,10 +103,37 @@ void Warn(v1::LoadStats& stats, size_t max_warnings, std::string warning) {
   }
 }
 
-// Checks every range version of `record` in its scheme, dropping (with a warning) ranges whose
-// versions the scheme rejects, and sorts each range's events by version ("0" first), as OSV's
-// evaluation algorithm wants. Affected entries of ecosystems Bulwark does not order are dropped
-// with a warning.
+// The events of `range` parsed in `scheme` (nullopt for introduced "0"), or an error naming the
+// event, worded as CompareVersions words it for `ecosystem` ("PyPI version \"x\": ...").
+absl::StatusOr<std::vector<std::optional<ParsedVersion>>> ParseEvents(const v1::Range& range,
+                                                                      VersionScheme scheme,
+                                                                      absl::string_view ecosystem) {
+  std::vector<std::optional<ParsedVersion>> versions;
+  versions.reserve(static_cast<size_t>(range.events_size()));
+  for (int e = 0; e < range.events_size(); ++e) {
+    const v1::Event& event = range.events(e);
+    if (IsZero(event)) {
+      versions.emplace_back();
+      continue;
+    }
+    absl::StatusOr<ParsedVersion> parsed = ParsedVersion::Parse(scheme, EventVersion(event));
+    if (!parsed.ok()) {
+      const std::string& v = EventVersion(event);
+      absl::StatusOr<int> worded = range.type() == v1::Range::SEMVER
+                                       ? CompareVersions(scheme, v, v)
+                                       : CompareVersions(ecosystem, v, v);
+      return absl::InvalidArgumentError(
+          absl::StrCat("events[", e, "].", EventName(event), ": ",
+                       worded.ok() ? parsed.status().message() : worded.status().message()));
+    }
+    versions.push_back(*std::move(parsed));
+  }
+  return versions;
+}
+
+// Drops (with a warning) ranges whose versions the scheme rejects and sorts each range's events
+// by version ("0" first), as OSV's evaluation algorithm wants. Affected entries of ecosystems
+// Bulwark does not order are dropped with a warning.
 void PrepareRecord(v1::Record& record, v1::LoadStats& stats, size_t max_warnings) {
   google::protobuf::RepeatedPtrField<v1::Affected> kept;
   for (int a = 0; a < record.affected_size(); ++a) {
@@ -85,35 +150,28 @@ void PrepareRecord(v1::Record& record, v1::LoadStats& stats, size_t max_warnings
     for (int r = 0; r < affected.ranges_size(); ++r) {
       v1::Range& range = *affected.mutable_ranges(r);
       VersionScheme range_scheme = RangeScheme(range, *scheme);
-      absl::Status valid = absl::OkStatus();
-      for (int e = 0; e < range.events_size() && valid.ok(); ++e) {
-        const v1::Event& event = range.events(e);
-        if (IsZero(event)) continue;
-        // Messages name the ecosystem for ECOSYSTEM ranges ("PyPI version ...").
-        absl::StatusOr<int> order =
-            range.type() == v1::Range::SEMVER
-                ? CompareVersions(range_scheme, EventVersion(event), EventVersion(event))
-                : CompareVersions(affected.ecosystem(), EventVersion(event), EventVersion(event));
-        if (!order.ok()) {
-          valid = absl::InvalidArgumentError(
-              absl::StrCat(record.source(), ": affected[", a, "].ranges[", r, "].events[", e, "].",
-                           EventName(event), ": ", order.status().message(), "; range of ",
-                           record.id(), " skipped"));
-        }
-      }
-      if (!valid.ok()) {
+      absl::StatusOr<std::vector<std::optional<ParsedVersion>>> parsed =
+          ParseEvents(range, range_scheme, affected.ecosystem());
+      if (!parsed.ok()) {
         stats.set_invalid_ranges_skipped(stats.invalid_ranges_skipped() + 1);
-        Warn(stats, max_warnings, std::string(valid.message()));
+        Warn(stats, max_warnings,
+             absl::StrCat(record.source(), ": affected[", a, "].ranges[", r, "].",
+                          parsed.status().message(), "; range of ", record.id(), " skipped"));
         continue;
       }
-      std::stable_sort(range.mutable_events()->begin(), range.mutable_events()->end(),
-                       [range_scheme](const v1::Event& x, const v1::Event& y) {
-                         if (IsZero(x) || IsZero(y)) return IsZero(x) && !IsZero(y);
-                         absl::StatusOr<int> order =
-                             CompareVersions(range_scheme, EventVersion(x), EventVersion(y));
-                         return order.ok() && *order < 0;
-                       });
-      *ranges.Add() = std::move(range);
+      std::vector<int> order(static_cast<size_t>(range.events_size()));
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
+        const std::optional<ParsedVersion>& vx = (*parsed)[static_cast<size_t>(x)];
+        const std::optional<ParsedVersion>& vy = (*parsed)[static_cast<size_t>(y)];
+        if (!vx || !vy) return !vx && vy;
+        return vx->Compare(*vy) < 0;
+      });
+      v1::Range sorted;
+      sorted.set_type(range.type());
+      sorted.set_repo(range.repo());
+      for (int e : order) *sorted.add_events() = range.events(e);
+      *ranges.Add() = std::move(sorted);
     }
     affected.mutable_ranges()->Swap(&ranges);
     *kept.Add() = std::move(affected);
@@ -122,16 +180,17 @@ void PrepareRecord(v1::Record& record, v1::LoadStats& stats, size_t max_warnings
 }
 
 // OSV's evaluation of one range (events sorted) for `version`.
-absl::StatusOr<bool> InRange(const v1::Range& range, VersionScheme scheme,
-                             absl::string_view version) {
+bool InRange(const PreparedRange& range, const ParsedVersion& version) {
   bool affected = false;
   bool has_limit = false, under_limit = false;
-  for (const v1::Event& event : range.events()) {
-    if (IsZero(event)) {
+  for (int i = 0; i < range.range->events_size(); ++i) {
+    const v1::Event& event = range.range->events(i);
+    const std::optional<ParsedVersion>& at = range.versions[static_cast<size_t>(i)];
+    if (!at) {
       affected = true;
       continue;
     }
-    BULWARK_ASSIGN_OR_RETURN(int order, CompareVersions(scheme, version, EventVersion(event)));
+    int order = version.Compare(*at);
     switch (event.kind_case()) {
       case v1::Event::kIntroduced:
         if (order >= 0) affected = true;
@@ -160,136 +219,302 @@ std::string Evidence(const v1::Range& range) {
                       absl::StrJoin(events, ", "));
 }
 
-}  // namespace
+void AppendUint(std::string& out, uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+}
 
-Database::Database(v1::Database data) : data_(std::move(data)) { BuildIndex(); }
+uint64_t ReadUint(absl::string_view bytes, size_t at, int size) {
+  uint64_t value = 0;
+  for (int i = 0; i < size; ++i) {
+    value |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+  }
+  return value;
+}
 
-void Database::BuildIndex() {
-  for (int r = 0; r < data_.records_size(); ++r) {
-    const v1::Record& record = data_.records(r);
+// Appends `message` to `blocks` and returns its span.
+v1::Span AppendBlock(const google::protobuf::MessageLite& message, std::string& blocks) {
+  v1::Span span;
+  span.set_offset(blocks.size());
+  std::string bytes = message.SerializeAsString();
+  span.set_size(bytes.size());
+  span.set_sha256(core::DigestBytes(core::DigestAlgorithm::kSha256, bytes).bytes());
+  blocks += bytes;
+  return span;
+}
+
+std::string Compile(const std::vector<v1::Record>& records, v1::LoadStats stats) {
+  v1::CompiledIndex index;
+  std::string blocks;
+  absl::btree_map<std::string, v1::KeyBlock> keys;
+  for (size_t r = 0; r < records.size(); ++r) {
+    const v1::Record& record = records[r];
+    if (!record.withdrawn().empty()) continue;
     for (int a = 0; a < record.affected_size(); ++a) {
       const v1::Affected& affected = record.affected(a);
-      index_[IndexKey(affected.ecosystem(), affected.name())].emplace_back(r, a);
+      v1::KeyBlock::Entry* entry =
+          keys[IndexKey(affected.ecosystem(), affected.name())].add_entries();
+      entry->set_record(static_cast<uint32_t>(r));
+      entry->set_affected_index(static_cast<uint32_t>(a));
+      *entry->mutable_affected() = affected;
     }
   }
+  for (const auto& [key, block] : keys) {
+    index.add_keys(key);
+    *index.add_key_blocks() = AppendBlock(block, blocks);
+  }
+  for (const v1::Record& record : records) *index.add_records() = AppendBlock(record, blocks);
+  *index.mutable_stats() = std::move(stats);
+  std::string serialized_index = index.SerializeAsString();
+  std::string out(kMagic);
+  AppendUint(out, kCompiledFormatVersion, 4);
+  AppendUint(out, serialized_index.size(), 8);
+  out += core::DigestBytes(core::DigestAlgorithm::kSha256, serialized_index).bytes();
+  out += serialized_index;
+  out += blocks;
+  return out;
 }
+
+// The bytes of `span` after checking its bounds and checksum.
+absl::StatusOr<absl::string_view> SpanBytes(absl::string_view blocks, const v1::Span& span,
+                                            absl::string_view what) {
+  if (span.offset() > blocks.size() || span.size() > blocks.size() - span.offset()) {
+    return absl::DataLossError(absl::StrCat("compiled database: ", what, " lies outside the file"));
+  }
+  absl::string_view bytes = blocks.substr(span.offset(), span.size());
+  if (core::DigestBytes(core::DigestAlgorithm::kSha256, bytes).bytes() != span.sha256()) {
+    return absl::DataLossError(
+        absl::StrCat("compiled database is corrupt: SHA-256 of ", what, " differs"));
+  }
+  return bytes;
+}
+
+// Parses a key block and its events; entries or ranges that do not parse (only a crafted file
+// has them: compiling validated every version) are left out.
+absl::StatusOr<std::unique_ptr<PreparedKey>> PrepareKey(absl::string_view bytes,
+                                                        absl::string_view what) {
+  auto key = std::make_unique<PreparedKey>();
+  if (!key->block.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("compiled database: ", what, " does not parse"));
+  }
+  for (const v1::KeyBlock::Entry& entry : key->block.entries()) {
+    absl::StatusOr<VersionScheme> scheme = SchemeForEcosystem(entry.affected().ecosystem());
+    if (!scheme.ok()) continue;
+    PreparedEntry prepared{entry.record(), &entry.affected(), *scheme, {}};
+    for (const v1::Range& range : entry.affected().ranges()) {
+      VersionScheme range_scheme = RangeScheme(range, *scheme);
+      absl::StatusOr<std::vector<std::optional<ParsedVersion>>> versions =
+          ParseEvents(range, range_scheme, entry.affected().ecosystem());
+      if (!versions.ok()) continue;
+      PreparedRange prepared_range{&range, range_scheme, *std::move(versions), Evidence(range), {}};
+      for (const v1::Event& e : range.events()) {
+        if (e.has_fixed()) prepared_range.fixed.push_back(e.fixed());
+      }
+      prepared.ranges.push_back(std::move(prepared_range));
+    }
+    key->entries.push_back(std::move(prepared));
+  }
+  return key;
+}
+
+}  // namespace
+
+Database::Database(std::string bytes, v1::CompiledIndex index, size_t blocks_offset)
+    : bytes_(std::move(bytes)),
+      index_(std::move(index)),
+      blocks_offset_(blocks_offset),
+      keys_(new Lazy<PreparedKey>[static_cast<size_t>(index_.keys_size())]),
+      records_(new Lazy<v1::Record>[static_cast<size_t>(index_.records_size())]) {
+  key_numbers_.reserve(static_cast<size_t>(index_.keys_size()));
+  for (int i = 0; i < index_.keys_size(); ++i) key_numbers_.emplace(index_.keys(i), i);
+}
+
+Database::~Database() = default;
 
 std::unique_ptr<const Database> Database::FromRecords(std::vector<v1::Record> records,
                                                       v1::LoadStats stats, size_t max_warnings) {
-  v1::Database data;
   for (v1::Record& record : records) {
     PrepareRecord(record, stats, max_warnings);
     if (!record.withdrawn().empty()) stats.set_withdrawn_records(stats.withdrawn_records() + 1);
-    *data.add_records() = std::move(record);
   }
-  stats.set_records(static_cast<uint64_t>(data.records_size()));
-  *data.mutable_stats() = std::move(stats);
-  return std::unique_ptr<const Database>(new Database(std::move(data)));
+  stats.set_records(static_cast<uint64_t>(records.size()));
+  absl::StatusOr<std::unique_ptr<const Database>> db =
+      ParseCompiled(Compile(records, std::move(stats)));
+  // Compile's own output always parses.
+  return *std::move(db);
+}
+
+absl::StatusOr<const PreparedKey*> Database::Key(absl::string_view key) const {
+  auto it = key_numbers_.find(key);
+  if (it == key_numbers_.end()) return nullptr;
+  Lazy<PreparedKey>& slot = keys_[static_cast<size_t>(it->second)];
+  absl::call_once(slot.once, [&] {
+    std::string what = absl::StrCat("the block of key ", it->second);
+    absl::StatusOr<absl::string_view> bytes = SpanBytes(
+        absl::string_view(bytes_).substr(blocks_offset_), index_.key_blocks(it->second), what);
+    slot.value = bytes.ok() ? PrepareKey(*bytes, what) : bytes.status();
+  });
+  if (!slot.value.ok()) return slot.value.status();
+  return slot.value->get();
+}
+
+absl::StatusOr<const v1::Record*> Database::record(size_t i) const {
+  if (i >= record_count()) {
+    return absl::OutOfRangeError(
+        absl::StrCat("record ", i, " of a database of ", record_count(), " records"));
+  }
+  Lazy<v1::Record>& slot = records_[i];
+  absl::call_once(slot.once, [&] {
+    std::string what = absl::StrCat("record ", i);
+    absl::StatusOr<absl::string_view> bytes =
+        SpanBytes(absl::string_view(bytes_).substr(blocks_offset_),
+                  index_.records(static_cast<int>(i)), what);
+    if (!bytes.ok()) {
+      slot.value = bytes.status();
+      return;
+    }
+    auto record = std::make_unique<v1::Record>();
+    if (!record->ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) {
+      slot.value =
+          absl::DataLossError(absl::StrCat("compiled database: ", what, " does not parse"));
+      return;
+    }
+    slot.value = std::move(record);
+  });
+  if (!slot.value.ok()) return slot.value.status();
+  return slot.value->get();
 }
 
 absl::StatusOr<std::vector<Database::Match>> Database::Affected(absl::string_view ecosystem,
                                                                 absl::string_view name,
                                                                 absl::string_view version) const {
   BULWARK_ASSIGN_OR_RETURN(VersionScheme scheme, SchemeForEcosystem(ecosystem));
-  BULWARK_RETURN_IF_ERROR(CompareVersions(ecosystem, version, version).status());
+  absl::StatusOr<ParsedVersion> parsed = ParsedVersion::Parse(scheme, version);
+  if (!parsed.ok()) {
+    // CompareVersions words the error with the ecosystem and the version.
+    BULWARK_RETURN_IF_ERROR(CompareVersions(ecosystem, version, version).status());
+    return parsed.status();
+  }
+  // SEMVER ranges read the version as semver 2.0.0; parsed when a SEMVER range needs it.
+  std::optional<absl::StatusOr<ParsedVersion>> as_semver;
+  if (scheme == VersionScheme::kGo) as_semver = *parsed;
+  // The version in `range_scheme`, or null when that scheme rejects it (e.g. a Debian version
+  // in a SEMVER range: simply not in range).
+  auto version_for = [&](VersionScheme range_scheme) -> const ParsedVersion* {
+    if (range_scheme == scheme) return &*parsed;
+    if (!as_semver) as_semver = ParsedVersion::Parse(range_scheme, version);
+    return as_semver->ok() ? &**as_semver : nullptr;
+  };
+
   std::vector<std::string> keys = {IndexKey(ecosystem, name)};
   absl::string_view base = ecosystem.substr(0, ecosystem.find(':'));
   if (base.size() != ecosystem.size()) keys.push_back(IndexKey(base, name));
   std::vector<Match> matches;
   for (const std::string& key : keys) {
-    auto it = index_.find(key);
-    if (it == index_.end()) continue;
-    for (const auto& [r, a] : it->second) {
-      const v1::Record& record = data_.records(r);
-      if (!record.withdrawn().empty()) continue;
-      const v1::Affected& affected = record.affected(a);
-      for (const std::string& listed : affected.versions()) {
-        if (listed == version) {
-          matches.push_back(Match{&record, &affected, "listed in versions", {}});
-          break;
+    BULWARK_ASSIGN_OR_RETURN(const PreparedKey* prepared, Key(key));
+    if (prepared == nullptr) continue;
+    for (const PreparedEntry& entry : prepared->entries) {
+      std::optional<Match> match;
+      for (size_t r = 0; !match && r < entry.ranges.size(); ++r) {
+        const PreparedRange& range = entry.ranges[r];
+        const ParsedVersion* at = version_for(range.scheme);
+        if (at == nullptr || !InRange(range, *at)) continue;
+        match = Match{nullptr, entry.affected, range.evidence, range.fixed};
+      }
+      if (!match && std::find(entry.affected->versions().begin(), entry.affected->versions().end(),
+                              version) != entry.affected->versions().end()) {
+        // Listed explicitly (the ranges may be GIT ones, dropped): the fixes are the ranges'
+        // fixed versions after this one.
+        match = Match{nullptr, entry.affected, "listed in versions", {}};
+        for (const PreparedRange& range : entry.ranges) {
+          const ParsedVersion* at = version_for(range.scheme);
+          for (int e = 0; at != nullptr && e < range.range->events_size(); ++e) {
+            const std::optional<ParsedVersion>& fixed = range.versions[static_cast<size_t>(e)];
+            if (range.range->events(e).has_fixed() && fixed && at->Compare(*fixed) < 0) {
+              match->fixed.push_back(range.range->events(e).fixed());
+            }
+          }
         }
       }
-      if (!matches.empty() && matches.back().affected == &affected) continue;
-      for (const v1::Range& range : affected.ranges()) {
-        VersionScheme range_scheme = RangeScheme(range, scheme);
-        absl::StatusOr<bool> in = InRange(range, range_scheme, version);
-        // A version the SEMVER dialect rejects (e.g. a Debian version) is simply not in range.
-        if (!in.ok() || !*in) continue;
-        Match match{&record, &affected, Evidence(range), {}};
-        for (const v1::Event& e : range.events()) {
-          if (e.has_fixed()) match.fixed.push_back(e.fixed());
-        }
-        matches.push_back(std::move(match));
-        break;
-      }
+      if (!match) continue;
+      BULWARK_ASSIGN_OR_RETURN(match->record, record(entry.record));
+      matches.push_back(*std::move(match));
     }
   }
   return matches;
 }
 
-std::string Database::SerializeCompiled() const {
-  std::string payload;
-  data_.SerializeToString(&payload);
-  core::Digest digest = core::DigestBytes(core::DigestAlgorithm::kSha256, payload);
-  std::string out(kMagic);
-  uint32_t version = kCompiledFormatVersion;
-  uint64_t size = payload.size();
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((version >> (8 * i)) & 0xFF));
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((size >> (8 * i)) & 0xFF));
-  out += digest.bytes();
-  out += payload;
-  return out;
-}
-
 absl::Status Database::SaveCompiled(const std::string& path) const {
-  std::string bytes = SerializeCompiled();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return core::ErrnoToStatus(errno, path);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.write(bytes_.data(), static_cast<std::streamsize>(bytes_.size()));
   out.close();
   if (!out) return core::ErrnoToStatus(errno, path);
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<const Database>> Database::ParseCompiled(absl::string_view bytes) {
-  if (bytes.size() < kHeaderSize || bytes.substr(0, kMagic.size()) != kMagic) {
+absl::StatusOr<std::unique_ptr<const Database>> Database::ParseCompiled(std::string bytes) {
+  if (bytes.size() < kHeaderSize || absl::string_view(bytes).substr(0, kMagic.size()) != kMagic) {
     return absl::InvalidArgumentError(
         "not a Bulwark compiled vulnerability database (missing \"BULWARKOSV\" header)");
   }
-  auto byte = [&](size_t i) { return static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])); };
-  uint32_t version = 0;
-  for (int i = 0; i < 4; ++i) version |= static_cast<uint32_t>(byte(10 + i) << (8 * i));
+  uint64_t version = ReadUint(bytes, 10, 4);
   if (version != kCompiledFormatVersion) {
     return absl::FailedPreconditionError(
         absl::StrCat("compiled database has format version ", version, "; this Bulwark reads ",
                      kCompiledFormatVersion, " (rebuild it from the OSV sources)"));
   }
-  uint64_t size = 0;
-  for (int i = 0; i < 8; ++i) size |= byte(14 + i) << (8 * i);
-  absl::string_view payload = bytes.substr(kHeaderSize);
-  if (payload.size() != size) {
+  uint64_t index_size = ReadUint(bytes, 14, 8);
+  if (index_size > bytes.size() - kHeaderSize) {
+    return absl::DataLossError(absl::StrCat("compiled database is truncated: header says ",
+                                            index_size, " index bytes, file has ",
+                                            bytes.size() - kHeaderSize));
+  }
+  absl::string_view index_bytes = absl::string_view(bytes).substr(kHeaderSize, index_size);
+  if (core::DigestBytes(core::DigestAlgorithm::kSha256, index_bytes).bytes() !=
+      absl::string_view(bytes).substr(22, 32)) {
+    return absl::DataLossError("compiled database is corrupt: SHA-256 of the index differs");
+  }
+  v1::CompiledIndex index;
+  if (!index.ParseFromArray(index_bytes.data(), static_cast<int>(index_bytes.size()))) {
+    return absl::DataLossError("compiled database index is not a bulwark.vuln.v1.CompiledIndex");
+  }
+  if (index.keys_size() != index.key_blocks_size()) {
+    return absl::DataLossError(absl::StrCat("compiled database index has ", index.keys_size(),
+                                            " keys but ", index.key_blocks_size(), " key blocks"));
+  }
+  size_t blocks_offset = kHeaderSize + index_size;
+  // Spans are checked against the file now (a truncated file fails here) and their checksums
+  // when first read.
+  uint64_t blocks_size = bytes.size() - blocks_offset;
+  auto outside = [blocks_size](const v1::Span& span) {
+    return span.offset() > blocks_size || span.size() > blocks_size - span.offset();
+  };
+  if (std::any_of(index.key_blocks().begin(), index.key_blocks().end(), outside) ||
+      std::any_of(index.records().begin(), index.records().end(), outside)) {
     return absl::DataLossError(
-        absl::StrCat("compiled database is truncated or padded: header says ", size,
-                     " payload bytes, file has ", payload.size()));
+        "compiled database is truncated: a block the index lists lies past the end of the file");
   }
-  core::Digest digest = core::DigestBytes(core::DigestAlgorithm::kSha256, payload);
-  if (digest.bytes() != bytes.substr(22, 32)) {
-    return absl::DataLossError("compiled database is corrupt: SHA-256 of the payload differs");
-  }
-  v1::Database data;
-  if (!data.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-    return absl::DataLossError("compiled database payload is not a bulwark.vuln.v1.Database");
-  }
-  return std::unique_ptr<const Database>(new Database(std::move(data)));
+  return std::unique_ptr<const Database>(
+      new Database(std::move(bytes), std::move(index), blocks_offset));
 }
 
 absl::StatusOr<std::unique_ptr<const Database>> Database::LoadCompiled(const std::string& path,
                                                                        const core::Limits& limits) {
   BULWARK_ASSIGN_OR_RETURN(std::string bytes, core::ReadFileToString(path, limits.max_file_bytes));
-  absl::StatusOr<std::unique_ptr<const Database>> db = ParseCompiled(bytes);
+  absl::StatusOr<std::unique_ptr<const Database>> db = ParseCompiled(std::move(bytes));
   if (!db.ok())
     return absl::Status(db.status().code(), absl::StrCat(path, ": ", db.status().message()));
   return db;
+}
+
+absl::StatusOr<std::unique_ptr<const Database>> Database::Open(const std::string& path,
+                                                               const LoadOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[10] = {};
+  if (in && in.read(magic, sizeof(magic)) && absl::string_view(magic, sizeof(magic)) == kMagic) {
+    return LoadCompiled(path, options.limits);
+  }
+  return LoadSources({path}, options);
 }
 
 }  // namespace bulwark::vuln

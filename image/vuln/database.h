@@ -8,7 +8,12 @@
 // secdb documents are recognised and converted), JSON Lines (*.jsonl, one record per line), and
 // zip archives of an OSV export (*.zip, read with libarchive). Malformed records are skipped
 // with a warning naming the file and field; GIT ranges are dropped and counted (stats()).
-// Thread safety: a Database is immutable after construction; share it across threads.
+// Representation: whatever the origin, a Database is its compiled form (see SerializeCompiled):
+// loading reads only the index of keys; the affected entries of a key (with their range events
+// parsed in the ecosystem's scheme) and each record are parsed and checksum-verified the first
+// time a query needs them.
+// Thread safety: a Database is logically immutable; share it across threads (the first-use
+// parsing is synchronised).
 #ifndef BULWARK_IMAGE_VULN_DATABASE_H_
 #define BULWARK_IMAGE_VULN_DATABASE_H_
 
@@ -18,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/call_once.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -35,18 +41,23 @@ struct LoadOptions {
 };
 
 // The compiled file's format version; LoadCompiled refuses any other.
-inline constexpr uint32_t kCompiledFormatVersion = 1;
+inline constexpr uint32_t kCompiledFormatVersion = 2;
+
+namespace internal {
+struct PreparedKey;
+}  // namespace internal
 
 class Database {
  public:
-  // One advisory that affects the queried version. Pointers borrow from the Database.
+  // One advisory that affects the queried version. Pointers and views borrow from the Database.
   struct Match {
     const v1::Record* record;
     const v1::Affected* affected;
     // Why it matched: "ECOSYSTEM range introduced 0, fixed 1.2.3" or "listed in versions".
-    std::string evidence;
-    // The fixed versions of the matching range ("" entries never appear); empty: no fix yet.
-    std::vector<std::string> fixed;
+    absl::string_view evidence;
+    // The fixed versions of the matching range (for a version matched by the versions list:
+    // the ranges' fixed versions after it); empty: no fix yet.
+    std::vector<absl::string_view> fixed;
   };
 
   // Reads every source in `paths` (see the file comment). Errors: NotFound / PermissionDenied
@@ -55,41 +66,61 @@ class Database {
   static absl::StatusOr<std::unique_ptr<const Database>> LoadSources(
       const std::vector<std::string>& paths, const LoadOptions& options = {});
 
-  // Builds a database from parsed records. Ranges whose versions the ecosystem's scheme rejects,
-  // and affected entries of ecosystems Bulwark does not order, are dropped with a warning in
-  // `stats`.
+  // Builds a database from parsed records (and compiles it; see SerializeCompiled). Ranges whose
+  // versions the ecosystem's scheme rejects, and affected entries of ecosystems Bulwark does not
+  // order, are dropped with a warning in `stats`.
   static std::unique_ptr<const Database> FromRecords(std::vector<v1::Record> records,
                                                      v1::LoadStats stats,
                                                      size_t max_warnings = 1000);
 
-  // The compiled form: a header ("BULWARKOSV", format version, payload size, SHA-256 of the
-  // payload) and a serialized v1::Database.
-  std::string SerializeCompiled() const;
+  // The compiled form: a header ("BULWARKOSV", uint32 format version, uint64 index size, SHA-256
+  // of the index), a serialized v1::CompiledIndex, then the key blocks and records it points
+  // to, each with its own SHA-256 in the index.
+  const std::string& SerializeCompiled() const { return bytes_; }
   absl::Status SaveCompiled(const std::string& path) const;
-  // Errors: InvalidArgument (not a compiled database), FailedPrecondition (another format
+  // Checks the header and the index checksum and reads the index; blocks are checked when first
+  // used. Errors: InvalidArgument (not a compiled database), FailedPrecondition (another format
   // version), DataLoss (truncated or corrupt), NotFound / PermissionDenied, ResourceExhausted.
-  static absl::StatusOr<std::unique_ptr<const Database>> ParseCompiled(absl::string_view bytes);
+  static absl::StatusOr<std::unique_ptr<const Database>> ParseCompiled(std::string bytes);
   static absl::StatusOr<std::unique_ptr<const Database>> LoadCompiled(
       const std::string& path, const core::Limits& limits = {});
+  // LoadCompiled for a compiled file, LoadSources for anything else (a directory, OSV files).
+  static absl::StatusOr<std::unique_ptr<const Database>> Open(const std::string& path,
+                                                              const LoadOptions& options = {});
 
   // The advisories (withdrawn ones excluded) whose affected[] entry for (ecosystem, name)
   // includes `version`. `ecosystem` is an OSV name with an optional release ("Debian:12"
   // matches records for "Debian:12" and for plain "Debian"); `name` is normalised as
   // NormalizePackageName does. Errors: InvalidArgument for an unknown ecosystem or a version the
-  // ecosystem's scheme rejects.
+  // ecosystem's scheme rejects; DataLoss when a block of a compiled file is corrupt.
   absl::StatusOr<std::vector<Match>> Affected(absl::string_view ecosystem, absl::string_view name,
                                               absl::string_view version) const;
 
-  const v1::LoadStats& stats() const { return data_.stats(); }
-  const google::protobuf::RepeatedPtrField<v1::Record>& records() const { return data_.records(); }
+  const v1::LoadStats& stats() const { return index_.stats(); }
+  size_t record_count() const { return static_cast<size_t>(index_.records_size()); }
+  // Record `i` (0 <= i < record_count()), borrowed from the Database. Errors: DataLoss when its
+  // block is corrupt; OutOfRange for a bad `i`.
+  absl::StatusOr<const v1::Record*> record(size_t i) const;
+
+  ~Database();
 
  private:
-  explicit Database(v1::Database data);
-  void BuildIndex();
+  Database(std::string bytes, v1::CompiledIndex index, size_t blocks_offset);
+  absl::StatusOr<const internal::PreparedKey*> Key(absl::string_view key) const;
 
-  v1::Database data_;
-  // Normalised "ecosystem\0name" to (record index, affected index).
-  absl::flat_hash_map<std::string, std::vector<std::pair<int, int>>> index_;
+  std::string bytes_;  // The compiled form.
+  v1::CompiledIndex index_;
+  size_t blocks_offset_;                                     // Where the spans' offsets count from.
+  absl::flat_hash_map<absl::string_view, int> key_numbers_;  // Views into index_.keys().
+
+  // Parsed on first use; each slot's once_flag guards it.
+  template <typename T>
+  struct Lazy {
+    absl::once_flag once;
+    absl::StatusOr<std::unique_ptr<T>> value = absl::UnknownError("not parsed");
+  };
+  std::unique_ptr<Lazy<internal::PreparedKey>[]> keys_;
+  std::unique_ptr<Lazy<v1::Record>[]> records_;
 };
 
 }  // namespace bulwark::vuln

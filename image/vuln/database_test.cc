@@ -260,7 +260,9 @@ TEST(Database, ReadsJsonLinesAndZipExports) {
   EXPECT_EQ((*db)->stats().records(), 3u) << absl::StrJoin((*db)->stats().warnings(), "\n");
   EXPECT_THAT(MatchedIds(**db, "Go", "example.com/m", "v1.2.2"), ::testing::ElementsAre("TEST-5"));
   EXPECT_THAT(MatchedIds(**db, "Go", "example.com/z", "0.1.0"), ::testing::ElementsAre("GO-1"));
-  EXPECT_THAT((*db)->records().Get(2).source(), HasSubstr("export.zip!GO-1.json"));
+  absl::StatusOr<const v1::Record*> third = (*db)->record(2);
+  ASSERT_THAT(third, IsOk());
+  EXPECT_THAT((*third)->source(), HasSubstr("export.zip!GO-1.json"));
 
   EXPECT_THAT(Database::LoadSources({dir.Write("broken.zip", "PK\x03\x04 not really")}),
               StatusIs(absl::StatusCode::kDataLoss));
@@ -283,14 +285,23 @@ TEST(Database, CompiledFileRoundTripsAndRejectsDamage) {
   std::string bytes = (*db)->SerializeCompiled();
   std::string flipped = bytes;
   flipped.back() ^= 1;
-  EXPECT_THAT(Database::ParseCompiled(flipped),
+  // The last byte belongs to the last record's block: the index loads, and the damage is found
+  // (DataLoss) when a query first reads that block.
+  absl::StatusOr<std::unique_ptr<const Database>> damaged = Database::ParseCompiled(flipped);
+  ASSERT_THAT(damaged, IsOk());
+  EXPECT_THAT((*damaged)->Affected("npm", "left-pad", "1.0.0"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("SHA-256")));
+  EXPECT_THAT((*damaged)->record(0), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("SHA-256")));
+  std::string index_flipped = bytes;
+  index_flipped[60] ^= 1;
+  EXPECT_THAT(Database::ParseCompiled(index_flipped),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("SHA-256")));
   EXPECT_THAT(Database::ParseCompiled(bytes.substr(0, bytes.size() - 1)),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated")));
   std::string other_version = bytes;
-  other_version[10] = 2;
+  other_version[10] = 1;
   EXPECT_THAT(Database::ParseCompiled(other_version),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("format version 2")));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("format version 1")));
   EXPECT_THAT(Database::ParseCompiled("{\"id\": \"x\"}"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a Bulwark compiled")));
   EXPECT_THAT(Database::LoadCompiled(dir.Write("empty.db", "")),

@@ -20,6 +20,7 @@
 #include "bulwark/image/vuln/alpine_secdb.h"
 #include "bulwark/image/vuln/database.h"
 #include "bulwark/image/vuln/osv_record.h"
+#include "bulwark/image/vuln/trivy_fixture.h"
 
 namespace bulwark::vuln {
 namespace {
@@ -62,6 +63,18 @@ class Collector {
       absl::StatusOr<std::vector<v1::Record>> converted = ConvertAlpineSecdb(document, source);
       if (!converted.ok()) return Malformed(converted.status());
       for (v1::Record& record : *converted) records_.push_back(std::move(record));
+      return;
+    }
+    if (IsTrivyFixture(document)) {
+      uint64_t skipped = 0;
+      absl::StatusOr<std::vector<v1::Record>> converted =
+          ConvertTrivyFixture(document, source, &skipped);
+      if (!converted.ok()) return Malformed(converted.status());
+      for (v1::Record& record : *converted) records_.push_back(std::move(record));
+      if (skipped > 0) {
+        Warn(absl::StrCat(source, ": ", skipped,
+                          " Trivy buckets are not distribution advisories and were not read"));
+      }
       return;
     }
     if (document.is_list()) {

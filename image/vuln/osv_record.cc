@@ -201,6 +201,7 @@ absl::StatusOr<v1::Record> ParseOsvRecord(const core::Value& document, absl::str
   BULWARK_ASSIGN_OR_RETURN(*out.mutable_details(), record.String("details"));
   BULWARK_RETURN_IF_ERROR(record.Strings("aliases", out.mutable_aliases()));
   BULWARK_RETURN_IF_ERROR(record.Strings("related", out.mutable_related()));
+  BULWARK_RETURN_IF_ERROR(record.Strings("upstream", out.mutable_upstream()));
   BULWARK_RETURN_IF_ERROR(ReadSeverity(record, "severity", out.mutable_severity()));
   BULWARK_ASSIGN_OR_RETURN(*out.mutable_database_specific_json(), record.Json("database_specific"));
   BULWARK_ASSIGN_OR_RETURN(const core::ValueList* affected, record.List("affected"));

@@ -6,22 +6,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "bulwark/image/vuln/internal/apk_version.h"
-#include "bulwark/image/vuln/internal/composer_version.h"
 #include "bulwark/image/vuln/internal/dpkg_version.h"
-#include "bulwark/image/vuln/internal/maven_version.h"
-#include "bulwark/image/vuln/internal/nuget_version.h"
-#include "bulwark/image/vuln/internal/numeric.h"
-#include "bulwark/image/vuln/internal/numeric_list_version.h"
-#include "bulwark/image/vuln/internal/pep440_version.h"
-#include "bulwark/image/vuln/internal/rpm_version.h"
-#include "bulwark/image/vuln/internal/rubygems_version.h"
-#include "bulwark/image/vuln/internal/semver_version.h"
+#include "bulwark/image/vuln/internal/parsed_version.h"
 
 namespace bulwark::vuln {
 namespace {
-
-using internal::SemverDialect;
 
 struct EcosystemScheme {
   absl::string_view ecosystem;
@@ -50,22 +39,6 @@ constexpr EcosystemScheme kEcosystems[] = {
     {"openSUSE", VersionScheme::kRpm},
 };
 
-// Parses both versions with `parse` and orders them with `compare`; errors name which side.
-template <typename Parse, typename Compare>
-absl::StatusOr<int> ParseAndCompare(absl::string_view a, absl::string_view b, Parse parse,
-                                    Compare compare) {
-  auto pa = parse(a);
-  if (!pa.ok()) return pa.status();
-  auto pb = parse(b);
-  if (!pb.ok()) return pb.status();
-  return internal::Sign(compare(*pa, *pb));
-}
-
-// A parse function for `dialect`, in the shape ParseAndCompare wants.
-auto SemverParser(SemverDialect dialect) {
-  return [dialect](absl::string_view text) { return internal::ParseSemver(text, dialect); };
-}
-
 // Which version failed to parse is found by parsing it alone; the message then names it.
 absl::Status Annotate(absl::string_view label, absl::string_view version, const absl::Status& s) {
   return absl::InvalidArgumentError(
@@ -73,44 +46,11 @@ absl::Status Annotate(absl::string_view label, absl::string_view version, const 
 }
 
 absl::StatusOr<int> CompareRaw(VersionScheme scheme, absl::string_view a, absl::string_view b) {
-  switch (scheme) {
-    case VersionScheme::kDpkg:
-      return ParseAndCompare(a, b, internal::ParseDpkgVersion, internal::CompareDpkgVersions);
-    case VersionScheme::kApk: {
-      for (absl::string_view v : {a, b}) {
-        if (absl::Status s = internal::ValidateApkVersion(v); !s.ok()) return s;
-      }
-      return internal::CompareApkVersions(a, b);
-    }
-    case VersionScheme::kRpm:
-      return ParseAndCompare(a, b, internal::ParseRpmVersion, internal::CompareRpmVersions);
-    case VersionScheme::kPep440:
-      return ParseAndCompare(a, b, internal::ParsePep440Version, internal::ComparePep440Versions);
-    case VersionScheme::kNpm:
-      return ParseAndCompare(a, b, SemverParser(SemverDialect::kNode), internal::CompareSemver);
-    case VersionScheme::kGo:
-      return ParseAndCompare(a, b, SemverParser(SemverDialect::kGo), internal::CompareSemver);
-    case VersionScheme::kSemver:
-      return ParseAndCompare(a, b, SemverParser(SemverDialect::kSemver2), internal::CompareSemver);
-    case VersionScheme::kPub:
-      return ParseAndCompare(a, b, SemverParser(SemverDialect::kPub), internal::ComparePubVersions);
-    case VersionScheme::kMaven:
-      return ParseAndCompare(a, b, internal::ParseMavenVersion, internal::CompareMavenVersions);
-    case VersionScheme::kRubyGems:
-      return ParseAndCompare(a, b, internal::ParseGemVersion, internal::CompareGemVersions);
-    case VersionScheme::kComposer:
-      return ParseAndCompare(a, b, internal::NormalizeComposerVersion,
-                             [](const std::string& x, const std::string& y) {
-                               return internal::PhpVersionCompare(x, y);
-                             });
-    case VersionScheme::kNuGet:
-      return ParseAndCompare(a, b, internal::ParseNuGetVersion, internal::CompareNuGetVersions);
-    case VersionScheme::kCran:
-      return ParseAndCompare(a, b, internal::ParseCranVersion, internal::CompareNumericLists);
-    case VersionScheme::kHackage:
-      return ParseAndCompare(a, b, internal::ParseHackageVersion, internal::CompareNumericLists);
-  }
-  return absl::InternalError("unknown version scheme");
+  absl::StatusOr<internal::ParsedVersion> pa = internal::ParsedVersion::Parse(scheme, a);
+  if (!pa.ok()) return pa.status();
+  absl::StatusOr<internal::ParsedVersion> pb = internal::ParsedVersion::Parse(scheme, b);
+  if (!pb.ok()) return pb.status();
+  return pa->Compare(*pb);
 }
 
 absl::StatusOr<int> CompareLabelled(VersionScheme scheme, absl::string_view label,
@@ -189,6 +129,30 @@ absl::StatusOr<int> CompareVersions(absl::string_view ecosystem, absl::string_vi
 absl::StatusOr<int> CompareVersions(VersionScheme scheme, absl::string_view a,
                                     absl::string_view b) {
   return CompareLabelled(scheme, SchemeName(scheme), a, b);
+}
+
+absl::StatusOr<std::vector<int>> CompareVersionsMany(
+    absl::string_view ecosystem,
+    absl::Span<const std::pair<absl::string_view, absl::string_view>> pairs) {
+  absl::StatusOr<VersionScheme> scheme = SchemeForEcosystem(ecosystem);
+  if (!scheme.ok()) return scheme.status();
+  std::vector<int> orders;
+  orders.reserve(pairs.size());
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    absl::StatusOr<internal::ParsedVersion> a =
+        internal::ParsedVersion::Parse(*scheme, pairs[i].first);
+    absl::StatusOr<internal::ParsedVersion> b =
+        a.ok() ? internal::ParsedVersion::Parse(*scheme, pairs[i].second) : a;
+    if (!b.ok()) {
+      // The labelled wording (ecosystem, which version) comes from CompareVersions.
+      absl::StatusOr<int> worded = CompareVersions(ecosystem, pairs[i].first, pairs[i].second);
+      return absl::Status(b.status().code(), absl::StrCat("pair ", i, ": ",
+                                                          worded.ok() ? b.status().message()
+                                                                      : worded.status().message()));
+    }
+    orders.push_back(a->Compare(*b));
+  }
+  return orders;
 }
 
 absl::Status ValidateVersion(absl::string_view ecosystem, absl::string_view version) {

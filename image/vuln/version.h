@@ -11,10 +11,13 @@
 #define BULWARK_IMAGE_VULN_VERSION_H_
 
 #include <cstddef>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace bulwark::vuln {
 
@@ -54,6 +57,13 @@ absl::string_view SchemeName(VersionScheme scheme);
 absl::StatusOr<int> CompareVersions(absl::string_view ecosystem, absl::string_view a,
                                     absl::string_view b);
 absl::StatusOr<int> CompareVersions(VersionScheme scheme, absl::string_view a, absl::string_view b);
+
+// CompareVersions(ecosystem, a, b) for every pair, the ecosystem resolved once (the batch entry
+// point for bindings and benchmarks). Errors: an unknown ecosystem, or the first invalid pair's
+// error prefixed with "pair N: ".
+absl::StatusOr<std::vector<int>> CompareVersionsMany(
+    absl::string_view ecosystem,
+    absl::Span<const std::pair<absl::string_view, absl::string_view>> pairs);
 
 // OK when `version` is valid in `ecosystem`. Stricter than CompareVersions in one place: a
 // Debian version dpkg accepts only with a warning (not starting with a digit, a character policy

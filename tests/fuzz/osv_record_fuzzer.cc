@@ -41,7 +41,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   std::unique_ptr<const vuln::Database> db =
       vuln::Database::FromRecords(std::move(records), vuln::v1::LoadStats(), 10);
-  for (const vuln::v1::Record& record : db->records()) {
+  for (size_t i = 0; i < db->record_count(); ++i) {
+    auto record_or = db->record(i);
+    if (!record_or.ok()) continue;
+    const vuln::v1::Record& record = **record_or;
     for (const vuln::v1::Affected& affected : record.affected()) {
       std::vector<std::string> versions = {"0", "1.0.0"};
       for (const vuln::v1::Range& range : affected.ranges()) {

@@ -1,14 +1,141 @@
-"""Vulnerability matching (bulwark::vuln). Today: ordering package versions the way each
-ecosystem's own tool does, by OSV ecosystem name.
+"""Vulnerability matching (bulwark::vuln): ordering package versions the way each ecosystem's own
+tool does, OSV databases, and matching an SBOM's packages against them.
 
     bulwark.vuln.compare_versions("Debian:12", "1.2-1", "1.2~rc1-1")   # 1 (dpkg order)
-    bulwark.vuln.compare_versions("PyPI", "1.0", "1.0.0")              # 0
-    bulwark.vuln.compare_versions("npm", "1.0.0", "x")                 # InvalidArgumentError
+    db = bulwark.vuln.Database.build(["osv/go", "osv/debian"])         # parse OSV sources
+    db.save("osv.bulwarkdb")
+    db = bulwark.vuln.Database.load("osv.bulwarkdb")                   # or a source directory
+    result = db.match(bulwark.sbom.catalog("app.tar"))
+    [(f.id, f.package_name, f.fixed_versions) for f in result.findings]
+
+Errors are bulwark's exception classes (InvalidArgumentError is a ValueError). The GIL is
+released while databases load and while matching runs.
 """
 
+import dataclasses
+import json
+import os
+from collections.abc import Iterable
+from typing import Union
+
 from bulwark import _bulwark
+from bulwark import sbom as _sbom
 
 compare_versions = _bulwark.vuln.compare_versions
 compare_versions_many = _bulwark.vuln.compare_versions_many
 
-__all__ = ["compare_versions", "compare_versions_many"]
+
+@dataclasses.dataclass(frozen=True)
+class Severity:
+    """A database severity: type "CVSS_V3", "CVSS_V4", ... with a vector, or a label."""
+    type: str
+    score: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """One vulnerability in one package; `aliases` holds every other ID of the merged records,
+    `fixed_versions` is empty when no fix is known."""
+    id: str
+    aliases: list[str]
+    record_ids: list[str]
+    package_type: str
+    package_name: str
+    package_version: str
+    purl: str
+    ecosystem: str
+    matched_name: str
+    matched_version: str
+    fixed_versions: list[str]
+    evidence: list[str]
+    severities: list[Severity]
+    severity_label: str
+    layer: int
+    layer_digest: str
+    location_path: str
+    summary: str
+
+
+@dataclasses.dataclass(frozen=True)
+class MatchResult:
+    findings: list[Finding]
+    packages: int
+    packages_skipped: int
+    warnings: list[str]
+
+
+def _finding(data: dict) -> Finding:
+    fields = {f.name: data.get(f.name) for f in dataclasses.fields(Finding)}
+    for name in ("aliases", "record_ids", "fixed_versions", "evidence"):
+        fields[name] = list(fields[name] or [])
+    for name in ("id", "package_type", "package_name", "package_version", "purl", "ecosystem",
+                 "matched_name", "matched_version", "severity_label", "layer_digest",
+                 "location_path", "summary"):
+        fields[name] = fields[name] or ""
+    fields["layer"] = int(fields["layer"] or 0)
+    fields["severities"] = [Severity(type=s.get("type", ""), score=s.get("score", ""))
+                            for s in data.get("severities", [])]
+    return Finding(**fields)
+
+
+def _sbom_json(sbom: Union[_sbom.Sbom, Iterable[_sbom.Package]],
+               os_release: Union[_sbom.OperatingSystem, None]) -> str:
+    if isinstance(sbom, _sbom.Sbom):
+        data = dataclasses.asdict(sbom)
+    else:
+        data = {"packages": [dataclasses.asdict(p) for p in sbom]}
+        if os_release is not None:
+            data["os"] = dataclasses.asdict(os_release)
+    for key in ("packages", "removed_packages"):
+        for package in data.get(key, []):
+            package["properties"] = [{"name": k, "value": v}
+                                     for k, v in package.get("properties", {}).items()]
+    return json.dumps(data)
+
+
+class Database:
+    """An immutable, indexed OSV database. Use load() or build(); share it across threads."""
+
+    def __init__(self, handle):
+        self._handle = handle
+
+    @classmethod
+    def load(cls, path: Union[str, os.PathLike]) -> "Database":
+        """A compiled database file (save(), `bulwark db build`), or OSV sources (a directory,
+        JSON, YAML, JSON Lines, a zip export, Alpine secdb) parsed now.
+        Raises NotFoundError, InvalidArgumentError, DataLossError (a truncated or corrupt
+        compiled file) or bulwark.Error (a compiled file of another format version)."""
+        return cls(_bulwark.vuln._Database.open(os.fspath(path)))
+
+    @classmethod
+    def build(cls, paths: Iterable[Union[str, os.PathLike]]) -> "Database":
+        """Parses OSV sources; malformed records are skipped and reported in stats()."""
+        return cls(_bulwark.vuln._Database.build([os.fspath(p) for p in paths]))
+
+    def save(self, path: Union[str, os.PathLike]) -> None:
+        """Writes the compiled file."""
+        self._handle.save(os.fspath(path))
+
+    def stats(self) -> dict:
+        """Load statistics: files, records, malformed_records, git_ranges_skipped,
+        withdrawn_records, invalid_ranges_skipped, warnings (strings)."""
+        stats = json.loads(self._handle.stats_json())
+        # Protobuf's JSON writes 64-bit counts as strings.
+        return {k: v if k == "warnings" else int(v) for k, v in stats.items()}
+
+    def __len__(self) -> int:
+        return self._handle.record_count()
+
+    def match(self, sbom: Union[_sbom.Sbom, Iterable[_sbom.Package]],
+              os_release: Union[_sbom.OperatingSystem, None] = None) -> MatchResult:
+        """Findings for an Sbom (bulwark.sbom.catalog) or a list of packages of a distribution
+        `os_release`. Raises DataLossError for a corrupt compiled database."""
+        data = json.loads(self._handle.match_json(_sbom_json(sbom, os_release)))
+        return MatchResult(findings=[_finding(f) for f in data.get("findings", [])],
+                           packages=int(data.get("packages", 0)),
+                           packages_skipped=int(data.get("packages_skipped", 0)),
+                           warnings=list(data.get("warnings", [])))
+
+
+__all__ = ["Database", "Finding", "MatchResult", "Severity", "compare_versions",
+           "compare_versions_many"]

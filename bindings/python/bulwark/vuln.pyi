@@ -1,4 +1,11 @@
+import dataclasses
+import os
 from collections.abc import Iterable
+from typing import Optional, Union
+
+from bulwark import sbom as _sbom
+
+_Path = Union[str, os.PathLike[str]]
 
 def compare_versions(ecosystem: str, a: str, b: str) -> int:
     """-1, 0 or 1 as version a sorts before, equal to or after b in the OSV ecosystem
@@ -15,3 +22,50 @@ def compare_versions_many(ecosystem: str, pairs: Iterable[tuple[str, str]]) -> l
 
     Raises InvalidArgumentError naming the first invalid pair.
     """
+
+@dataclasses.dataclass(frozen=True)
+class Severity:
+    type: str
+    score: str
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    id: str
+    aliases: list[str]
+    record_ids: list[str]
+    package_type: str
+    package_name: str
+    package_version: str
+    purl: str
+    ecosystem: str
+    matched_name: str
+    matched_version: str
+    fixed_versions: list[str]
+    evidence: list[str]
+    severities: list[Severity]
+    severity_label: str
+    layer: int
+    layer_digest: str
+    location_path: str
+    summary: str
+
+@dataclasses.dataclass(frozen=True)
+class MatchResult:
+    findings: list[Finding]
+    packages: int
+    packages_skipped: int
+    warnings: list[str]
+
+class Database:
+    @classmethod
+    def load(cls, path: _Path) -> Database: ...
+    @classmethod
+    def build(cls, paths: Iterable[_Path]) -> Database: ...
+    def save(self, path: _Path) -> None: ...
+    def stats(self) -> dict: ...
+    def __len__(self) -> int: ...
+    def match(self, sbom: Union[_sbom.Sbom, Iterable[_sbom.Package]],
+              os_release: Optional[_sbom.OperatingSystem] = None) -> MatchResult: ...
+
+__all__ = ["Database", "Finding", "MatchResult", "Severity", "compare_versions",
+           "compare_versions_many"]

@@ -1,7 +1,10 @@
 #include "bulwark/image/vuln/internal/pep440_version.h"
 
+#include <optional>
+
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -70,6 +73,63 @@ int CompareRelease(const Pep440Version& a, const Pep440Version& b) {
   return CompareValues(a_size, b_size);
 }
 
+// The normalised spelling most versions are written in: [N!]N(.N)*[{a|b|rc}N][.postN][.devN]
+// [+local with lower-case letters, digits and "."]. Every such text matches kPattern with the
+// groups read here, so it is parsed without the regular expression; anything else (other
+// separators, spelled-out labels, upper case, "v", implicit numbers) returns nullopt and goes
+// through kPattern.
+std::optional<Pep440Version> ParseNormalised(absl::string_view s) {
+  size_t i = 0;
+  auto digits = [&]() {
+    size_t start = i;
+    while (i < s.size() && IsAsciiDigit(s[i])) ++i;
+    return s.substr(start, i - start);
+  };
+  auto digit_at = [&](size_t at) { return at < s.size() && IsAsciiDigit(s[at]); };
+  Pep440Version v;
+  absl::string_view number = digits();
+  if (number.empty()) return std::nullopt;
+  if (i < s.size() && s[i] == '!') {
+    v.epoch = Number(number);
+    ++i;
+    number = digits();
+    if (number.empty()) return std::nullopt;
+  }
+  v.release.push_back(Number(number));
+  while (i < s.size() && s[i] == '.' && digit_at(i + 1)) {
+    ++i;
+    v.release.push_back(Number(digits()));
+  }
+  for (absl::string_view label : {"rc", "a", "b"}) {
+    if (absl::StartsWith(s.substr(i), label) && digit_at(i + label.size())) {
+      i += label.size();
+      v.pre_label = std::string(label);
+      v.pre_number = Number(digits());
+      break;
+    }
+  }
+  if (absl::StartsWith(s.substr(i), ".post") && digit_at(i + 5)) {
+    i += 5;
+    v.post = Number(digits());
+  }
+  if (absl::StartsWith(s.substr(i), ".dev") && digit_at(i + 4)) {
+    i += 4;
+    v.dev = Number(digits());
+  }
+  if (i < s.size() && s[i] == '+') {
+    for (absl::string_view part : absl::StrSplit(s.substr(i + 1), '.')) {
+      if (part.empty()) return std::nullopt;
+      for (char c : part) {
+        if (!IsAsciiDigit(c) && !(c >= 'a' && c <= 'z')) return std::nullopt;
+      }
+      v.local.push_back(AllDigits(part) ? Number(part) : std::string(part));
+    }
+    i = s.size();
+  }
+  if (i != s.size()) return std::nullopt;
+  return v;
+}
+
 }  // namespace
 
 absl::StatusOr<Pep440Version> ParsePep440Version(absl::string_view text) {
@@ -80,6 +140,7 @@ absl::StatusOr<Pep440Version> ParsePep440Version(absl::string_view text) {
       return absl::InvalidArgumentError("not a PEP 440 version: holds a non-ASCII character");
     }
   }
+  if (std::optional<Pep440Version> normalised = ParseNormalised(stripped)) return *normalised;
   re2::StringPiece groups[10];
   if (stripped.empty() ||
       !RE2::FullMatch(ToPiece(stripped), *kVersion, &groups[0], &groups[1], &groups[2], &groups[3],

@@ -1,0 +1,98 @@
+"""bulwark.vuln.Database.match on this machine's installed Debian packages (dpkg-query) against
+the Debian 12 advisories in ../shared/conformance/osv/debian-bookworm-sample, with the expected
+answer computed independently: a record affects an installed package when its source package is
+the record's package and either the record has no fix (status open) or `dpkg --compare-versions
+INSTALLED lt FIXED` says the installed source version is older than the fix."""
+
+import json
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+import bulwark
+from bulwark import sbom, vuln
+from bulwark_testing import shared_dir
+
+
+def _package(name, version, source, source_version, type_="deb"):
+    return sbom.Package(type=type_, cataloger="test", name=name, version=version, arch="",
+                        purl="", licenses=[], locations=[], layer=0, layer_digest="",
+                        removed_layer=None, source_name=source, source_version=source_version,
+                        maintainer="", files=[], properties={})
+
+
+def _debian12():
+    return sbom.OperatingSystem(id="debian", version_id="12", version_codename="bookworm",
+                                name="", pretty_name="", id_like=[], osv_ecosystem="Debian:12",
+                                cpe_name="", source_paths=[])
+
+
+def installed_packages():
+    if shutil.which("dpkg-query") is None:
+        pytest.skip("dpkg-query is not installed")
+    output = subprocess.run(
+        ["dpkg-query", "--show",
+         "--showformat=${Package}\t${Version}\t${source:Package}\t${source:Version}\n"],
+        capture_output=True, text=True, check=True).stdout
+    return [_package(*line.split("\t")) for line in output.splitlines() if line]
+
+
+def test_installed_debian_packages_match_what_dpkg_says():
+    sample = pathlib.Path(shared_dir()) / "conformance/osv/debian-bookworm-sample"
+    packages = installed_packages()
+    expected = set()
+    by_source = {}
+    for package in packages:
+        by_source.setdefault(package.source_name, []).append(package)
+    for path in sorted(sample.glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        for affected in record["affected"]:
+            if affected["package"]["ecosystem"] != "Debian:12":
+                continue
+            fixed = [e["fixed"] for r in affected.get("ranges", []) for e in r["events"]
+                     if "fixed" in e]
+            for package in by_source.get(affected["package"]["name"], []):
+                vulnerable = not fixed or subprocess.run(
+                    ["dpkg", "--compare-versions", package.source_version, "lt", fixed[0]],
+                    check=False).returncode == 0
+                if vulnerable:
+                    expected.add((record["id"], package.name))
+    assert expected, "this machine's packages should have open Debian issues (apt, glibc, ...)"
+
+    db = vuln.Database.load(sample)
+    result = db.match(packages, _debian12())
+    found = {(record_id, f.package_name) for f in result.findings for record_id in f.record_ids}
+    assert found == expected
+    assert result.packages == len(packages)
+    for finding in result.findings:
+        assert finding.id.startswith("CVE-"), finding
+        assert finding.aliases == ["DEBIAN-" + finding.id]
+
+
+def test_compiled_database_round_trip_and_errors(tmp_path):
+    sample = pathlib.Path(shared_dir()) / "conformance/osv/npm-ghsa-sample"
+    db = vuln.Database.build([sample])
+    assert len(db) == 23
+    assert db.stats()["malformed_records"] == 23  # MANIFEST.json's entries are not OSV records
+    compiled = tmp_path / "npm.bulwarkdb"
+    db.save(compiled)
+    loaded = vuln.Database.load(compiled)
+    result = loaded.match([_package("express", "4.17.1", "", "", "npm")])
+    assert sorted(f.id for f in result.findings) == ["CVE-2024-29041", "CVE-2024-43796"]
+    by_id = {f.id: f for f in result.findings}
+    assert by_id["CVE-2024-29041"].fixed_versions == ["4.19.2"]
+    assert by_id["CVE-2024-29041"].aliases == ["GHSA-rv95-896h-c2vc"]
+    assert by_id["CVE-2024-29041"].severity_label == "MEDIUM"
+
+    other_format = tmp_path / "other.bulwarkdb"
+    other_format.write_bytes(b"BULWARKOSV" + bytes(60))
+    with pytest.raises(bulwark.Error, match="format version 0"):
+        vuln.Database.load(other_format)
+    truncated = tmp_path / "truncated.bulwarkdb"
+    truncated.write_bytes(compiled.read_bytes()[:200])
+    with pytest.raises(bulwark.DataLossError):
+        vuln.Database.load(truncated)
+    with pytest.raises(bulwark.NotFoundError):
+        vuln.Database.load(tmp_path / "missing")
