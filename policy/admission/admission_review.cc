@@ -75,8 +75,8 @@ core::Value AdmissionResponse(const std::string& uid, const std::vector<Result>&
     core::ValueMap status{
         {"code", core::Value(ReasonCode(denial_failure->reason))},
         {"reason", core::Value(denial_failure->reason)},
-        {"message", core::Value(absl::StrCat(PolicyLabel(*denial), " denied request: ",
-                                             denial_failure->message))},
+        {"message", core::Value(absl::StrCat(PolicyLabel(*denial),
+                                             " denied request: ", denial_failure->message))},
     };
     response.push_back({"status", core::Value(std::move(status))});
   }

@@ -47,8 +47,7 @@ struct EvaluatedResource {
   std::vector<Result> results;
 };
 
-absl::StatusOr<std::vector<std::string>> Paths(const core::Value& manifest,
-                                               absl::string_view field,
+absl::StatusOr<std::vector<std::string>> Paths(const core::Value& manifest, absl::string_view field,
                                                const std::filesystem::path& base) {
   BULWARK_ASSIGN_OR_RETURN(std::vector<std::string> items,
                            internal::StringList(manifest, field, ""));
@@ -74,7 +73,8 @@ TestCaseOutcome Compare(const std::vector<EvaluatedResource>& resources, std::st
     }
     for (const Result& result : resource.results) {
       if (result.policy != outcome.policy) continue;
-      if (!outcome.rule.empty() && result.rule != outcome.rule && result.outcome != Outcome::kSkip) {
+      if (!outcome.rule.empty() && result.rule != outcome.rule &&
+          result.outcome != Outcome::kSkip) {
         continue;
       }
       if (worst == nullptr || Rank(result.outcome) > Rank(worst->outcome)) worst = &result;
@@ -129,8 +129,7 @@ absl::StatusOr<TestManifestReport> RunKyvernoTestManifest(const std::string& pat
   for (const SourceDocument& doc : resource_docs) {
     absl::StatusOr<AdmissionRequest> request = RequestForObject(doc.document);
     if (!request.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(doc.source, ": ", request.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(doc.source, ": ", request.status().message()));
     }
     evaluated.push_back({request->kind.kind, request->namespace_name, request->name,
                          policies->Evaluate(*request, context)});

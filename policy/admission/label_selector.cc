@@ -58,9 +58,9 @@ absl::StatusOr<LabelSelector> LabelSelector::Parse(const core::Value& selector,
     } else if (op == "DoesNotExist") {
       requirement.op = Operator::kDoesNotExist;
     } else {
-      return FieldError(FieldPath(path, "operator"), item,
-                        absl::StrCat("unknown operator '", op,
-                                     "' (expected In, NotIn, Exists or DoesNotExist)"));
+      return FieldError(
+          FieldPath(path, "operator"), item,
+          absl::StrCat("unknown operator '", op, "' (expected In, NotIn, Exists or DoesNotExist)"));
     }
     bool takes_values = requirement.op == Operator::kIn || requirement.op == Operator::kNotIn;
     if (takes_values && requirement.values.empty()) {
@@ -80,9 +80,8 @@ bool LabelSelector::Matches(const core::Value& labels) const {
   for (const Requirement& requirement : requirements_) {
     const core::Value* value = LabelValue(labels, requirement.key);
     bool present = value != nullptr && value->is_string();
-    bool in_values =
-        present && std::find(requirement.values.begin(), requirement.values.end(),
-                             value->string_value()) != requirement.values.end();
+    bool in_values = present && std::find(requirement.values.begin(), requirement.values.end(),
+                                          value->string_value()) != requirement.values.end();
     switch (requirement.op) {
       case Operator::kIn:
         if (!in_values) return false;

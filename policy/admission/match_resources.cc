@@ -41,8 +41,7 @@ absl::StatusOr<std::vector<ResourceRule>> ParseRules(const core::Value& doc,
                                                      absl::string_view field,
                                                      absl::string_view where) {
   std::vector<ResourceRule> rules;
-  BULWARK_ASSIGN_OR_RETURN(const core::ValueList* list,
-                           internal::OptionalList(doc, field, where));
+  BULWARK_ASSIGN_OR_RETURN(const core::ValueList* list, internal::OptionalList(doc, field, where));
   if (list == nullptr) return rules;
   for (size_t i = 0; i < list->size(); ++i) {
     const core::Value& item = (*list)[i];
@@ -88,17 +87,15 @@ bool ResourceRule::Matches(const AdmissionRequest& request) const {
   if (!ResourceMatches(resources, request)) return false;
   if (scope == "Cluster" && request.namespaced) return false;
   if (scope == "Namespaced" && !request.namespaced) return false;
-  if (!resource_names.empty() &&
-      std::find(resource_names.begin(), resource_names.end(), request.name) ==
-          resource_names.end()) {
+  if (!resource_names.empty() && std::find(resource_names.begin(), resource_names.end(),
+                                           request.name) == resource_names.end()) {
     return false;
   }
   return true;
 }
 
 absl::StatusOr<MatchResources> MatchResources::Parse(const core::Value& doc,
-                                                     absl::string_view where,
-                                                     bool rules_required) {
+                                                     absl::string_view where, bool rules_required) {
   MatchResources result;
   result.rules_required_ = rules_required;
   if (doc.is_null()) return result;
@@ -108,10 +105,9 @@ absl::StatusOr<MatchResources> MatchResources::Parse(const core::Value& doc,
                            ParseRules(doc, "excludeResourceRules", where));
   static const core::Value* const kNull = new core::Value();
   const core::Value* namespace_selector = doc.Find("namespaceSelector");
-  BULWARK_ASSIGN_OR_RETURN(
-      result.namespace_selector_,
-      LabelSelector::Parse(namespace_selector ? *namespace_selector : *kNull,
-                           FieldPath(where, "namespaceSelector")));
+  BULWARK_ASSIGN_OR_RETURN(result.namespace_selector_,
+                           LabelSelector::Parse(namespace_selector ? *namespace_selector : *kNull,
+                                                FieldPath(where, "namespaceSelector")));
   const core::Value* object_selector = doc.Find("objectSelector");
   BULWARK_ASSIGN_OR_RETURN(result.object_selector_,
                            LabelSelector::Parse(object_selector ? *object_selector : *kNull,
@@ -139,8 +135,7 @@ bool MatchResources::Matches(const AdmissionRequest& request,
     if (request.namespaced) {
       if (!namespace_selector_.Matches(namespace_labels)) return false;
     } else if (request.kind.group.empty() && request.kind.kind == "Namespace") {
-      const core::Value& object =
-          request.object.is_null() ? request.old_object : request.object;
+      const core::Value& object = request.object.is_null() ? request.old_object : request.object;
       if (!namespace_selector_.Matches(Labels(object))) return false;
     }
   }

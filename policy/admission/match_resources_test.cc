@@ -47,7 +47,8 @@ matchExpressions:
 - {key: env, operator: NotIn, values: [prod]}
 - {key: owner, operator: Exists}
 - {key: legacy, operator: DoesNotExist}
-)yaml"), "s");
+)yaml"),
+                                                                "s");
   ASSERT_THAT(selector.status(), IsOk());
   EXPECT_TRUE(selector->Matches(Doc("{app: web, tier: edge, owner: x}")));
   EXPECT_TRUE(selector->Matches(Doc("{app: web, tier: edge, owner: x, env: dev}")));
@@ -59,17 +60,16 @@ matchExpressions:
 }
 
 TEST(LabelSelectorTest, RejectsMalformedRequirements) {
-  EXPECT_THAT(LabelSelector::Parse(Doc("{matchExpressions: [{key: a, operator: Equals}]}"), "sel")
-                  .status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown operator")));
-  EXPECT_THAT(LabelSelector::Parse(Doc("{matchExpressions: [{key: a, operator: In}]}"), "sel")
-                  .status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must be non-empty")));
   EXPECT_THAT(
-      LabelSelector::Parse(Doc("{matchExpressions: [{key: a, operator: Exists, values: [x]}]}"),
-                           "sel")
-          .status(),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must be empty")));
+      LabelSelector::Parse(Doc("{matchExpressions: [{key: a, operator: Equals}]}"), "sel").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown operator")));
+  EXPECT_THAT(
+      LabelSelector::Parse(Doc("{matchExpressions: [{key: a, operator: In}]}"), "sel").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must be non-empty")));
+  EXPECT_THAT(LabelSelector::Parse(
+                  Doc("{matchExpressions: [{key: a, operator: Exists, values: [x]}]}"), "sel")
+                  .status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must be empty")));
 }
 
 TEST(MatchResourcesTest, ResourcePatternsAndSubresources) {
@@ -77,9 +77,10 @@ TEST(MatchResourcesTest, ResourcePatternsAndSubresources) {
   AdmissionRequest pod_status = pod;
   pod_status.sub_resource = "status";
   auto rule = [](const std::string& resources) {
-    return Match("{resourceRules: [{apiGroups: [''], apiVersions: ['*'], operations: ['*'], "
-                 "resources: " +
-                 resources + "}]}");
+    return Match(
+        "{resourceRules: [{apiGroups: [''], apiVersions: ['*'], operations: ['*'], "
+        "resources: " +
+        resources + "}]}");
   };
   EXPECT_TRUE(rule("['*']").Matches(pod, kNoLabels));
   EXPECT_FALSE(rule("['*']").Matches(pod_status, kNoLabels));
@@ -98,8 +99,8 @@ excludeResourceRules:
 - {apiGroups: [""], apiVersions: [v1], operations: ["*"], resources: [configmaps],
    resourceNames: [kube-root-ca.crt]}
 )yaml");
-  EXPECT_TRUE(match.Matches(Request("{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}"),
-                            kNoLabels));
+  EXPECT_TRUE(
+      match.Matches(Request("{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}"), kNoLabels));
   EXPECT_FALSE(match.Matches(
       Request("{apiVersion: v1, kind: ConfigMap, metadata: {name: kube-root-ca.crt}}"), kNoLabels));
   EXPECT_FALSE(match.Matches(
@@ -123,13 +124,14 @@ resourceRules:
   EXPECT_FALSE(match.Matches(deployment, Doc("{environment: prod}")));
   // A Namespace is matched on its own labels.
   EXPECT_TRUE(match.Matches(
-      Request("{apiVersion: v1, kind: Namespace, metadata: {name: n, labels: {environment: test}}}"),
+      Request(
+          "{apiVersion: v1, kind: Namespace, metadata: {name: n, labels: {environment: test}}}"),
       kNoLabels));
   EXPECT_FALSE(
       match.Matches(Request("{apiVersion: v1, kind: Namespace, metadata: {name: n}}"), kNoLabels));
   // Other cluster-scoped objects are never excluded by a namespaceSelector.
-  EXPECT_TRUE(match.Matches(Request("{apiVersion: v1, kind: Node, metadata: {name: n}}"),
-                            kNoLabels));
+  EXPECT_TRUE(
+      match.Matches(Request("{apiVersion: v1, kind: Node, metadata: {name: n}}"), kNoLabels));
 }
 
 TEST(MatchResourcesTest, ObjectSelectorMatchesObjectOrOldObject) {
@@ -140,8 +142,8 @@ resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: ["*"], resource
   EXPECT_TRUE(match.Matches(
       Request("{apiVersion: v1, kind: Pod, metadata: {name: p, labels: {managed: 'true'}}}"),
       kNoLabels));
-  EXPECT_FALSE(match.Matches(Request("{apiVersion: v1, kind: Pod, metadata: {name: p}}"),
-                             kNoLabels));
+  EXPECT_FALSE(
+      match.Matches(Request("{apiVersion: v1, kind: Pod, metadata: {name: p}}"), kNoLabels));
   AdmissionRequest update = Request("{apiVersion: v1, kind: Pod, metadata: {name: p}}", "UPDATE");
   update.old_object =
       Doc("{apiVersion: v1, kind: Pod, metadata: {name: p, labels: {managed: 'true'}}}");

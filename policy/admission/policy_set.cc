@@ -28,8 +28,7 @@ bool IsDocumentFile(const std::filesystem::path& path) {
 absl::Status AppendFile(const std::string& path, const core::Limits& limits,
                         std::vector<SourceDocument>& out) {
   BULWARK_ASSIGN_OR_RETURN(std::string text, core::ReadFileToString(path, limits.max_file_bytes));
-  BULWARK_ASSIGN_OR_RETURN(std::vector<core::Value> documents,
-                           core::ParseYaml(text, limits, path));
+  BULWARK_ASSIGN_OR_RETURN(std::vector<core::Value> documents, core::ParseYaml(text, limits, path));
   for (size_t i = 0; i < documents.size(); ++i) {
     core::Value& document = documents[i];
     if (document.is_null()) continue;  // an empty document between "---" separators
@@ -260,8 +259,7 @@ absl::StatusOr<std::unique_ptr<const PolicySet>> PolicySet::FromDocuments(
       set->policies_.push_back(std::move(policy));
     } else if (group == "admissionregistration.k8s.io" &&
                kind == internal::kValidatingAdmissionPolicyBinding) {
-      BULWARK_ASSIGN_OR_RETURN(auto binding,
-                               internal::ParseValidatingAdmissionPolicyBinding(doc));
+      BULWARK_ASSIGN_OR_RETURN(auto binding, internal::ParseValidatingAdmissionPolicyBinding(doc));
       set->bindings_.push_back(std::move(binding));
     } else if (group == "policies.kyverno.io" && kind == internal::kKyvernoValidatingPolicy) {
       BULWARK_ASSIGN_OR_RETURN(auto policy, internal::CompileKyvernoValidatingPolicy(doc));
@@ -278,11 +276,9 @@ absl::StatusOr<std::unique_ptr<const PolicySet>> PolicySet::FromDocuments(
     for (size_t j = 0; j < i; ++j) {
       if (set->policies_[i]->name == set->policies_[j]->name &&
           set->policies_[i]->kind == set->policies_[j]->kind) {
-        return absl::InvalidArgumentError(absl::StrCat(set->policies_[i]->source, ": ",
-                                                       set->policies_[i]->kind, " '",
-                                                       set->policies_[i]->name,
-                                                       "' is also defined in ",
-                                                       set->policies_[j]->source));
+        return absl::InvalidArgumentError(absl::StrCat(
+            set->policies_[i]->source, ": ", set->policies_[i]->kind, " '", set->policies_[i]->name,
+            "' is also defined in ", set->policies_[j]->source));
       }
     }
   }

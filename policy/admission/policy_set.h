@@ -57,12 +57,12 @@ class PolicySet {
   PolicySet(const PolicySet&) = delete;
   PolicySet& operator=(const PolicySet&) = delete;
 
-  // Builds a set from policy documents (ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
-  // ValidatingPolicy; other kinds are an error) and param documents (any objects; Namespace
-  // objects also serve namespaceSelector). Every CEL expression is compiled here.
-  // Errors: InvalidArgument naming the source, field path and line:column (malformed documents,
-  // compile errors with the CEL caret excerpt, a binding naming an unknown policy, Deny combined
-  // with Warn).
+  // Builds a set from policy documents (ValidatingAdmissionPolicy,
+  // ValidatingAdmissionPolicyBinding, ValidatingPolicy; other kinds are an error) and param
+  // documents (any objects; Namespace objects also serve namespaceSelector). Every CEL expression
+  // is compiled here. Errors: InvalidArgument naming the source, field path and line:column
+  // (malformed documents, compile errors with the CEL caret excerpt, a binding naming an unknown
+  // policy, Deny combined with Warn).
   static absl::StatusOr<std::unique_ptr<const PolicySet>> FromDocuments(
       std::vector<SourceDocument> policies, std::vector<SourceDocument> params = {});
 

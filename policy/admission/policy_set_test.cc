@@ -37,9 +37,8 @@ core::Value Doc(const std::string& yaml) { return Docs(yaml).front().document; }
 
 std::unique_ptr<const PolicySet> MustLoad(const std::string& policies,
                                           const std::string& params = "") {
-  absl::StatusOr<std::unique_ptr<const PolicySet>> set =
-      PolicySet::FromDocuments(Docs(policies), params.empty() ? std::vector<SourceDocument>{}
-                                                              : Docs(params));
+  absl::StatusOr<std::unique_ptr<const PolicySet>> set = PolicySet::FromDocuments(
+      Docs(policies), params.empty() ? std::vector<SourceDocument>{} : Docs(params));
   EXPECT_THAT(set.status(), IsOk());
   return set.ok() ? *std::move(set) : nullptr;
 }
@@ -87,8 +86,9 @@ std::string Deployment(int replicas, const std::string& ns = "default") {
 TEST(PolicySetTest, DocumentedReplicaLimitDeniesInSelectedNamespace) {
   auto set = MustLoad(kReplicaLimit);
   ASSERT_NE(set, nullptr);
-  core::Value test_ns = Doc("{apiVersion: v1, kind: Namespace, metadata: {name: staging, labels: "
-                            "{environment: test}}}");
+  core::Value test_ns =
+      Doc("{apiVersion: v1, kind: Namespace, metadata: {name: staging, labels: "
+          "{environment: test}}}");
   EvaluationContext context;
   context.namespaces.push_back(&test_ns);
 
@@ -169,15 +169,16 @@ spec:
   - expression: "variables.exempt || variables.containersToCheck.all(c, c.image.startsWith(variables.environment + '.'))"
     messageExpression: "'only ' + variables.environment + ' images are allowed in namespace ' + namespaceObject.metadata.name"
 )yaml");
-  core::Value staging = Doc(
-      "{apiVersion: v1, kind: Namespace, metadata: {name: staging, labels: {environment: staging}}}");
+  core::Value staging =
+      Doc("{apiVersion: v1, kind: Namespace, metadata: {name: staging, labels: {environment: "
+          "staging}}}");
   EvaluationContext context;
   context.namespaces.push_back(&staging);
   auto deployment = [](const std::string& image, const std::string& labels) {
-    return Doc(absl::StrCat("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: "
-                            "staging, labels: {", labels,
-                            "}}\nspec: {template: {spec: {containers: [{name: c, image: '", image,
-                            "'}]}}}\n"));
+    return Doc(absl::StrCat(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: "
+        "staging, labels: {",
+        labels, "}}\nspec: {template: {spec: {containers: [{name: c, image: '", image, "'}]}}}\n"));
   };
   // The unused variable `broken` would fail, but it is never evaluated.
   auto results = set->EvaluateObject(deployment("staging.example.com/app", ""), context);
@@ -274,10 +275,10 @@ TEST(PolicySetTest, ParameterNotFoundActionDenyAndAllow) {
 
 TEST(PolicySetTest, ParamSelectorEvaluatesEveryMatchingParam) {
   std::string policy = kParamPolicy;
-  policy.replace(policy.find("    name: replica-limit-test.example.com\n    namespace: default\n"),
-                 std::string("    name: replica-limit-test.example.com\n    namespace: default\n")
-                     .size(),
-                 "    selector: {matchLabels: {tier: web}}\n");
+  policy.replace(
+      policy.find("    name: replica-limit-test.example.com\n    namespace: default\n"),
+      std::string("    name: replica-limit-test.example.com\n    namespace: default\n").size(),
+      "    selector: {matchLabels: {tier: web}}\n");
   auto set = MustLoad(policy, R"yaml(
 apiVersion: rules.example.com/v1
 kind: ReplicaLimit
@@ -328,22 +329,25 @@ spec:
   std::string fail = policy;
   fail.replace(fail.find("FAILURE_POLICY"), 14, "Fail");
   auto set = MustLoad(fail);
-  EXPECT_EQ(EvaluateYaml(*set, "{apiVersion: coordination.k8s.io/v1, kind: Lease, metadata: {name: "
-                               "l, labels: {team: x}}}")[0]
+  EXPECT_EQ(EvaluateYaml(*set,
+                         "{apiVersion: coordination.k8s.io/v1, kind: Lease, metadata: {name: "
+                         "l, labels: {team: x}}}")[0]
                 .message,
             "match condition 'exclude-leases' is false");
   // The second condition errors on an object without labels: failurePolicy Fail rejects.
   auto results = EvaluateYaml(*set, "{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}");
   EXPECT_EQ(results[0].outcome, Outcome::kError);
   EXPECT_THAT(results[0].message, HasSubstr("match condition 'has-labels' resulted in error"));
-  EXPECT_EQ(EvaluateYaml(*set, "{apiVersion: v1, kind: ConfigMap, metadata: {name: c, labels: "
-                               "{team: web}}}")[0]
+  EXPECT_EQ(EvaluateYaml(*set,
+                         "{apiVersion: v1, kind: ConfigMap, metadata: {name: c, labels: "
+                         "{team: web}}}")[0]
                 .outcome,
             Outcome::kFail);
 
   std::string ignore = policy;
   ignore.replace(ignore.find("FAILURE_POLICY"), 14, "Ignore");
-  results = EvaluateYaml(*MustLoad(ignore), "{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}");
+  results =
+      EvaluateYaml(*MustLoad(ignore), "{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}");
   EXPECT_EQ(results[0].outcome, Outcome::kSkip);
 }
 
@@ -362,14 +366,17 @@ spec:
 )yaml";
   std::string fail = policy;
   fail.replace(fail.find("FAILURE_POLICY"), 14, "Fail");
-  auto results = EvaluateYaml(*MustLoad(fail), "{apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {}}");
+  auto results =
+      EvaluateYaml(*MustLoad(fail), "{apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {}}");
   EXPECT_EQ(results[0].outcome, Outcome::kError);
   ASSERT_THAT(results[0].failures, SizeIs(1));
   EXPECT_TRUE(results[0].failures[0].is_error);
-  EXPECT_THAT(results[0].message, HasSubstr("expression 'object.spec.nodeName == 'a'' resulted in error"));
+  EXPECT_THAT(results[0].message,
+              HasSubstr("expression 'object.spec.nodeName == 'a'' resulted in error"));
   std::string ignore = policy;
   ignore.replace(ignore.find("FAILURE_POLICY"), 14, "Ignore");
-  results = EvaluateYaml(*MustLoad(ignore), "{apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {}}");
+  results =
+      EvaluateYaml(*MustLoad(ignore), "{apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {}}");
   EXPECT_EQ(results[0].outcome, Outcome::kPass);
 }
 
@@ -419,10 +426,10 @@ spec: {policyName: demo-policy.example.com, validationActions: [Audit]}
             "binding 'warn': too many replicas");
   const core::Value* annotations = body->Find("auditAnnotations");
   ASSERT_NE(annotations, nullptr);
-  EXPECT_EQ(annotations->Find("validation.policy.admission.k8s.io/validation_failure")
-                ->string_value(),
-            R"([{"message":"too many replicas","policy":"demo-policy.example.com","binding":)"
-            R"("audit","expressionIndex":0,"validationActions":["Audit"]}])");
+  EXPECT_EQ(
+      annotations->Find("validation.policy.admission.k8s.io/validation_failure")->string_value(),
+      R"([{"message":"too many replicas","policy":"demo-policy.example.com","binding":)"
+      R"("audit","expressionIndex":0,"validationActions":["Audit"]}])");
 }
 
 TEST(PolicySetTest, DenyAndWarnTogetherIsRejected) {
@@ -447,9 +454,8 @@ spec:
   validations:
   - expression: "object.spec.replicas <="
 )yaml"));
-  EXPECT_THAT(set.status(),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("ERROR: spec.validations[0].expression:1:24")));
+  EXPECT_THAT(set.status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                     HasSubstr("ERROR: spec.validations[0].expression:1:24")));
   EXPECT_THAT(set.status().message(), HasSubstr("test.yaml#0: ValidatingAdmissionPolicy 'broken'"));
 }
 
@@ -534,9 +540,9 @@ request:
 }
 
 TEST(PolicySetTest, NonPolicyDocumentIsRejected) {
-  EXPECT_THAT(PolicySet::FromDocuments(Docs("{apiVersion: v1, kind: Pod, metadata: {name: p}}"))
-                  .status(),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a supported policy")));
+  EXPECT_THAT(
+      PolicySet::FromDocuments(Docs("{apiVersion: v1, kind: Pod, metadata: {name: p}}")).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a supported policy")));
 }
 
 }  // namespace

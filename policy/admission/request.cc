@@ -128,8 +128,7 @@ std::string AdmissionRequest::ResourceLabel() const {
   return absl::StrCat(kind.kind, " ", namespace_name, "/", name);
 }
 
-absl::StatusOr<std::pair<std::string, std::string>> SplitApiVersion(
-    absl::string_view api_version) {
+absl::StatusOr<std::pair<std::string, std::string>> SplitApiVersion(absl::string_view api_version) {
   std::vector<std::string> parts = absl::StrSplit(api_version, '/');
   if (api_version.empty() || parts.size() > 2 || parts.back().empty()) {
     return absl::InvalidArgumentError(
@@ -163,9 +162,9 @@ absl::StatusOr<AdmissionRequest> RequestForObject(const core::Value& object,
   if (api_version.empty() || kind.empty()) {
     return FieldError("resource", object, "apiVersion and kind are required");
   }
-  absl::StatusOr<std::pair<std::string, std::string>> group_version =
-      SplitApiVersion(api_version);
-  if (!group_version.ok()) return FieldError("apiVersion", object, group_version.status().message());
+  absl::StatusOr<std::pair<std::string, std::string>> group_version = SplitApiVersion(api_version);
+  if (!group_version.ok())
+    return FieldError("apiVersion", object, group_version.status().message());
   const core::Value* metadata = object.Find("metadata");
   if (metadata != nullptr && !metadata->is_null() && !metadata->is_map()) {
     return FieldError("metadata", *metadata, "expected a map");
@@ -178,7 +177,8 @@ absl::StatusOr<AdmissionRequest> RequestForObject(const core::Value& object,
   if (request.name.empty()) request.name = internal::StringAt(object, "metadata.generateName");
   std::string namespace_name = internal::StringAt(object, "metadata.namespace");
   request.namespaced = !IsClusterScopedKind(kind);
-  if (request.namespaced) request.namespace_name = namespace_name.empty() ? "default" : namespace_name;
+  if (request.namespaced)
+    request.namespace_name = namespace_name.empty() ? "default" : namespace_name;
   if (operation == "DELETE") {
     request.old_object = object;
   } else {
@@ -218,9 +218,9 @@ absl::StatusOr<AdmissionRequest> RequestFromAdmissionReview(const core::Value& r
                            internal::OptionalString(*doc, "operation", "request"));
   if (request.operation != "CREATE" && request.operation != "UPDATE" &&
       request.operation != "DELETE" && request.operation != "CONNECT") {
-    return FieldError("request.operation", *doc,
-                      absl::StrCat("expected CREATE, UPDATE, DELETE or CONNECT, got '",
-                                   request.operation, "'"));
+    return FieldError(
+        "request.operation", *doc,
+        absl::StrCat("expected CREATE, UPDATE, DELETE or CONNECT, got '", request.operation, "'"));
   }
   // Scope is not part of the request; a request without a namespace is for a cluster-scoped
   // resource (the API server sets it for every namespaced one).

@@ -33,7 +33,7 @@ struct AdmissionRequest {
   GroupVersionResource resource;
   std::string sub_resource;
   std::string name;
-  std::string namespace_name;  // "" for cluster-scoped resources
+  std::string namespace_name;        // "" for cluster-scoped resources
   std::string operation = "CREATE";  // CREATE, UPDATE, DELETE or CONNECT
   bool namespaced = true;            // scope of the resource (resourceRules' `scope`)
   bool dry_run = false;

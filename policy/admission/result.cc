@@ -67,7 +67,8 @@ core::Value Result::ToDocument() const {
   if (!failures_list.empty()) add("failures", core::Value(std::move(failures_list)));
   if (!audit_annotations.empty()) {
     core::ValueMap annotations;
-    for (const auto& [key, value] : audit_annotations) annotations.push_back({key, core::Value(value)});
+    for (const auto& [key, value] : audit_annotations)
+      annotations.push_back({key, core::Value(value)});
     add("auditAnnotations", core::Value(std::move(annotations)));
   }
   return core::Value(std::move(map));

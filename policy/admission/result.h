@@ -35,12 +35,12 @@ struct ValidationFailure {
 };
 
 struct Result {
-  std::string policy;         // policy name
-  std::string policy_kind;    // "ValidatingAdmissionPolicy" or "ValidatingPolicy"
-  std::string binding;        // binding name; "" for Kyverno policies and unbound VAPs
-  std::string rule;           // "" or the Kyverno autogen rule ("autogen-<policy>", ...)
-  std::string param;          // "namespace/name" of the param object; "" without params
-  std::string resource;       // "Kind namespace/name" of the request's object
+  std::string policy;       // policy name
+  std::string policy_kind;  // "ValidatingAdmissionPolicy" or "ValidatingPolicy"
+  std::string binding;      // binding name; "" for Kyverno policies and unbound VAPs
+  std::string rule;         // "" or the Kyverno autogen rule ("autogen-<policy>", ...)
+  std::string param;        // "namespace/name" of the param object; "" without params
+  std::string resource;     // "Kind namespace/name" of the request's object
   Outcome outcome = Outcome::kSkip;
   std::vector<std::string> validation_actions;  // Deny, Warn, Audit
   std::vector<ValidationFailure> failures;      // in validation order

@@ -14,9 +14,8 @@ namespace bulwark::policy::internal {
 namespace {
 
 // The CEL variables of admission expressions (Kubernetes' names).
-constexpr absl::string_view kBaseVariables[] = {"object",          "oldObject", "request",
-                                                "params",          "namespaceObject",
-                                                "authorizer"};
+constexpr absl::string_view kBaseVariables[] = {"object", "oldObject",       "request",
+                                                "params", "namespaceObject", "authorizer"};
 
 const core::Value& NullValue() {
   static const core::Value* const kNull = new core::Value();
@@ -70,11 +69,10 @@ absl::StatusOr<std::vector<NamedExpression>> CompileNamedList(const core::Value&
     NamedExpression named;
     BULWARK_ASSIGN_OR_RETURN(named.name, OptionalString(item, name_field, path));
     if (named.name.empty()) return FieldError(FieldPath(path, name_field), item, "is required");
-    BULWARK_ASSIGN_OR_RETURN(std::string expression,
-                             OptionalString(item, expression_field, path));
-    BULWARK_ASSIGN_OR_RETURN(named.expression,
-                             CompileExpression(expression, FieldPath(path, expression_field),
-                                               with_variables));
+    BULWARK_ASSIGN_OR_RETURN(std::string expression, OptionalString(item, expression_field, path));
+    BULWARK_ASSIGN_OR_RETURN(
+        named.expression,
+        CompileExpression(expression, FieldPath(path, expression_field), with_variables));
     result.push_back(std::move(named));
   }
   return result;
@@ -100,10 +98,10 @@ absl::StatusOr<std::vector<CompiledValidation>> CompileValidations(const core::V
     BULWARK_ASSIGN_OR_RETURN(std::string message_expression,
                              OptionalString(item, "messageExpression", path));
     if (!message_expression.empty()) {
-      BULWARK_ASSIGN_OR_RETURN(validation.message_expression,
-                               CompileExpression(message_expression,
-                                                 FieldPath(path, "messageExpression"),
-                                                 /*with_variables=*/true));
+      BULWARK_ASSIGN_OR_RETURN(
+          validation.message_expression,
+          CompileExpression(message_expression, FieldPath(path, "messageExpression"),
+                            /*with_variables=*/true));
     }
     BULWARK_ASSIGN_OR_RETURN(validation.reason, OptionalString(item, "reason", path));
     if (validation.reason.empty()) validation.reason = "Invalid";
@@ -122,19 +120,18 @@ absl::StatusOr<std::vector<CompiledValidation>> CompileValidations(const core::V
 absl::StatusOr<PolicyRule> CompileRule(const core::Value& spec, std::string name) {
   PolicyRule rule;
   rule.name = std::move(name);
-  BULWARK_ASSIGN_OR_RETURN(rule.match_constraints,
-                           MatchResources::Parse(Field(spec, "matchConstraints"),
-                                                 "spec.matchConstraints",
-                                                 /*rules_required=*/true));
+  BULWARK_ASSIGN_OR_RETURN(
+      rule.match_constraints,
+      MatchResources::Parse(Field(spec, "matchConstraints"), "spec.matchConstraints",
+                            /*rules_required=*/true));
   BULWARK_ASSIGN_OR_RETURN(rule.match_conditions,
                            CompileNamedList(spec, "matchConditions", "name", "expression",
                                             /*with_variables=*/false));
-  BULWARK_ASSIGN_OR_RETURN(
-      rule.variables, CompileNamedList(spec, "variables", "name", "expression", true));
+  BULWARK_ASSIGN_OR_RETURN(rule.variables,
+                           CompileNamedList(spec, "variables", "name", "expression", true));
   BULWARK_ASSIGN_OR_RETURN(rule.validations, CompileValidations(spec));
-  BULWARK_ASSIGN_OR_RETURN(rule.audit_annotations,
-                           CompileNamedList(spec, "auditAnnotations", "key", "valueExpression",
-                                            true));
+  BULWARK_ASSIGN_OR_RETURN(rule.audit_annotations, CompileNamedList(spec, "auditAnnotations", "key",
+                                                                    "valueExpression", true));
   if (rule.validations.empty() && rule.audit_annotations.empty()) {
     return FieldError("spec", spec, "validations and auditAnnotations may not both be empty");
   }
@@ -211,7 +208,8 @@ bool CanAutogen(const core::Value& match) {
         !Field(s, "matchLabels").map_value().empty()) {
       return false;
     }
-    if (Field(s, "matchExpressions").is_list() && !Field(s, "matchExpressions").list_value().empty()) {
+    if (Field(s, "matchExpressions").is_list() &&
+        !Field(s, "matchExpressions").list_value().empty()) {
       return false;
     }
   }
@@ -222,8 +220,8 @@ bool CanAutogen(const core::Value& match) {
   const core::Value& rule = rules.list_value()[0];
   auto is_single = [&rule](absl::string_view field, absl::string_view value) {
     const core::Value& list = Field(rule, field);
-    return list.is_list() && list.list_value().size() == 1 &&
-           list.list_value()[0].is_string() && list.list_value()[0].string_value() == value;
+    return list.is_list() && list.list_value().size() == 1 && list.list_value()[0].is_string() &&
+           list.list_value()[0].string_value() == value;
   };
   const core::Value& names = Field(rule, "resourceNames");
   if (names.is_list() && !names.list_value().empty()) return false;
@@ -294,9 +292,9 @@ core::Value AutogenSpec(const core::Value& spec, const std::vector<const Autogen
     for (const core::Value& condition : list.list_value()) {
       core::ValueMap item;
       item.push_back({"name", core::Value(absl::StrCat(prefix, "-", StringAt(condition, "name")))});
-      item.push_back({"expression", core::Value(absl::StrCat("!(", precondition, ") || (",
-                                                             StringAt(condition, "expression"),
-                                                             ")"))});
+      item.push_back(
+          {"expression", core::Value(absl::StrCat("!(", precondition, ") || (",
+                                                  StringAt(condition, "expression"), ")"))});
       conditions.emplace_back(std::move(item));
     }
   }
@@ -322,9 +320,9 @@ absl::Status AddAutogenRules(const core::Value& spec, CompiledPolicy& policy) {
   std::vector<std::string> controllers;
   const core::Value* configured = FindPath(spec, "autogen.podControllers.controllers");
   if (configured != nullptr && !configured->is_null()) {
-    BULWARK_ASSIGN_OR_RETURN(controllers,
-                             StringList(Field(Field(spec, "autogen"), "podControllers"),
-                                        "controllers", "spec.autogen.podControllers"));
+    BULWARK_ASSIGN_OR_RETURN(
+        controllers, StringList(Field(Field(spec, "autogen"), "podControllers"), "controllers",
+                                "spec.autogen.podControllers"));
   } else {
     for (const AutogenTarget& target : kAutogenTargets) {
       controllers.emplace_back(target.controller);
@@ -344,9 +342,9 @@ absl::Status AddAutogenRules(const core::Value& spec, CompiledPolicy& policy) {
     absl::StatusOr<PolicyRule> rule =
         CompileRule(autogen_spec, absl::StrCat(prefix, "-", policy.name));
     if (!rule.ok()) {
-      return absl::Status(rule.status().code(), absl::StrCat("autogen rule ", prefix, "-",
-                                                             policy.name, ": ",
-                                                             rule.status().message()));
+      return absl::Status(
+          rule.status().code(),
+          absl::StrCat("autogen rule ", prefix, "-", policy.name, ": ", rule.status().message()));
     }
     policy.rules.push_back(*std::move(rule));
   }
@@ -436,8 +434,7 @@ absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileKyvernoValidatingPolicy(
   BULWARK_ASSIGN_OR_RETURN(const core::Value* spec, Spec(doc));
   absl::Status status = [&]() -> absl::Status {
     BULWARK_RETURN_IF_ERROR(ParseFailurePolicy(*spec, *policy));
-    BULWARK_ASSIGN_OR_RETURN(policy->validation_actions,
-                             ParseValidationActions(*spec, "spec"));
+    BULWARK_ASSIGN_OR_RETURN(policy->validation_actions, ParseValidationActions(*spec, "spec"));
     if (policy->validation_actions.empty()) {
       return FieldError("spec.validationActions", *spec, "at least one action is required");
     }
@@ -470,8 +467,7 @@ absl::StatusOr<std::unique_ptr<CompiledBinding>> ParseValidatingAdmissionPolicyB
     if (binding->policy_name.empty()) {
       return FieldError("spec.policyName", *spec, "is required");
     }
-    BULWARK_ASSIGN_OR_RETURN(binding->validation_actions,
-                             ParseValidationActions(*spec, "spec"));
+    BULWARK_ASSIGN_OR_RETURN(binding->validation_actions, ParseValidationActions(*spec, "spec"));
     if (binding->validation_actions.empty()) {
       return FieldError("spec.validationActions", *spec, "at least one action is required");
     }

@@ -10,8 +10,8 @@ std::string FieldPath(absl::string_view where, absl::string_view field) {
 }
 
 absl::Status FieldError(absl::string_view path, const core::Value& at, absl::string_view what) {
-  std::string position = at.position().known() ? absl::StrCat(" (", at.position().ToString(), ")")
-                                               : std::string();
+  std::string position =
+      at.position().known() ? absl::StrCat(" (", at.position().ToString(), ")") : std::string();
   return absl::InvalidArgumentError(absl::StrCat(path, position, ": ", what));
 }
 
@@ -26,8 +26,7 @@ absl::StatusOr<std::string> OptionalString(const core::Value& doc, absl::string_
   return value->string_value();
 }
 
-absl::StatusOr<std::vector<std::string>> StringList(const core::Value& doc,
-                                                    absl::string_view field,
+absl::StatusOr<std::vector<std::string>> StringList(const core::Value& doc, absl::string_view field,
                                                     absl::string_view where) {
   std::vector<std::string> result;
   const core::Value* value = doc.Find(field);
@@ -47,8 +46,7 @@ absl::StatusOr<std::vector<std::string>> StringList(const core::Value& doc,
   return result;
 }
 
-absl::StatusOr<const core::ValueList*> OptionalList(const core::Value& doc,
-                                                    absl::string_view field,
+absl::StatusOr<const core::ValueList*> OptionalList(const core::Value& doc, absl::string_view field,
                                                     absl::string_view where) {
   const core::Value* value = doc.Find(field);
   if (value == nullptr || value->is_null()) return nullptr;

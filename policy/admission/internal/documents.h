@@ -24,13 +24,11 @@ absl::StatusOr<std::string> OptionalString(const core::Value& doc, absl::string_
                                            absl::string_view where);
 
 // The strings of the list at `field`, empty when absent or null. Errors: not a list of strings.
-absl::StatusOr<std::vector<std::string>> StringList(const core::Value& doc,
-                                                    absl::string_view field,
+absl::StatusOr<std::vector<std::string>> StringList(const core::Value& doc, absl::string_view field,
                                                     absl::string_view where);
 
 // The list at `field` (nullptr when absent or null). Errors: not a list.
-absl::StatusOr<const core::ValueList*> OptionalList(const core::Value& doc,
-                                                    absl::string_view field,
+absl::StatusOr<const core::ValueList*> OptionalList(const core::Value& doc, absl::string_view field,
                                                     absl::string_view where);
 
 // The value at the dotted `path` ("metadata.labels") or nullptr when any step is missing.

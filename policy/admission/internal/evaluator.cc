@@ -57,16 +57,15 @@ class LazyVariables : public cel::MapImpl {
     std::optional<cel::Value>& cached = state_->cache[index];
     if (cached.has_value()) return *cached;
     cel::Activation activation = *state_->base;
-    activation.Bind("variables",
-                    cel::Value::MapOf(std::make_shared<LazyVariables>(state_, index)));
+    activation.Bind("variables", cel::Value::MapOf(std::make_shared<LazyVariables>(state_, index)));
     const NamedExpression& variable = (*state_->variables)[index];
     absl::StatusOr<cel::Value> value = variable.expression.program->Evaluate(activation);
     if (value.ok()) {
       cached = *std::move(value);
     } else {
       cached = cel::Value::Error(absl::Status(
-          value.status().code(), absl::StrCat("variable '", variable.name, "' resulted in error: ",
-                                              value.status().message())));
+          value.status().code(), absl::StrCat("variable '", variable.name,
+                                              "' resulted in error: ", value.status().message())));
     }
     return *cached;
   }
@@ -93,8 +92,7 @@ bool HasAction(const Result& result, absl::string_view action) {
 std::string FailureMessage(const CompiledValidation& validation,
                            const cel::Activation& activation) {
   if (validation.message_expression.has_value()) {
-    absl::StatusOr<cel::Value> value =
-        validation.message_expression->program->Evaluate(activation);
+    absl::StatusOr<cel::Value> value = validation.message_expression->program->Evaluate(activation);
     if (value.ok() && value->is_string()) {
       absl::string_view text = value->string_value();
       if (!absl::StripAsciiWhitespace(text).empty() && !absl::StrContains(text, '\n')) {
@@ -175,8 +173,8 @@ void EvaluateRule(const CompiledPolicy& policy, const PolicyRule& rule, const Ru
   state->base = &base;
   state->cache.resize(rule.variables.size());
   cel::Activation activation = base;
-  activation.Bind("variables", cel::Value::MapOf(
-                                   std::make_shared<LazyVariables>(state, rule.variables.size())));
+  activation.Bind("variables",
+                  cel::Value::MapOf(std::make_shared<LazyVariables>(state, rule.variables.size())));
 
   bool failed = false;
   bool errored = false;
@@ -186,10 +184,9 @@ void EvaluateRule(const CompiledPolicy& policy, const PolicyRule& rule, const Ru
     if (!passed.ok()) {
       if (!policy.fail_closed) continue;  // failurePolicy Ignore drops the error
       errored = true;
-      result->failures.push_back({static_cast<int>(i),
-                                  ErrorMessage("expression", validation.expression,
-                                               passed.status()),
-                                  validation.reason, true});
+      result->failures.push_back(
+          {static_cast<int>(i), ErrorMessage("expression", validation.expression, passed.status()),
+           validation.reason, true});
       continue;
     }
     if (*passed) continue;
@@ -207,10 +204,10 @@ void EvaluateRule(const CompiledPolicy& policy, const PolicyRule& rule, const Ru
       continue;
     }
     if (!policy.fail_closed) continue;
-    absl::Status status = value.ok() ? absl::InvalidArgumentError(absl::StrCat(
-                                           "expected a string or null, got ",
-                                           cel::KindTypeName(value->kind())))
-                                     : value.status();
+    absl::Status status =
+        value.ok() ? absl::InvalidArgumentError(absl::StrCat("expected a string or null, got ",
+                                                             cel::KindTypeName(value->kind())))
+                   : value.status();
     errored = true;
     result->failures.push_back(
         {-1, ErrorMessage("valueExpression", annotation.expression, status), "Invalid", true});
