@@ -117,7 +117,7 @@ absl::StatusOr<TestManifestReport> RunKyvernoTestManifest(const std::string& pat
     if (!paths->ok()) return with_path(paths->status());
   }
   BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<const PolicySet> policies,
-                           PolicySet::Load(*policy_paths, *param_paths, limits));
+                           PolicySet::Load(*policy_paths, *param_paths, LoadOptions{limits, {}}));
   BULWARK_ASSIGN_OR_RETURN(std::vector<SourceDocument> resource_docs,
                            ReadDocuments(*resource_paths, limits));
 

@@ -249,20 +249,23 @@ PolicySet::PolicySet() = default;
 PolicySet::~PolicySet() = default;
 
 absl::StatusOr<std::unique_ptr<const PolicySet>> PolicySet::FromDocuments(
-    std::vector<SourceDocument> policies, std::vector<SourceDocument> params) {
+    std::vector<SourceDocument> policies, std::vector<SourceDocument> params,
+    const LoadOptions& options) {
   std::unique_ptr<PolicySet> set(new PolicySet());
   for (const SourceDocument& doc : policies) {
     std::string group = ApiGroup(doc.document);
     std::string kind = StringAt(doc.document, "kind");
     if (group == "admissionregistration.k8s.io" && kind == internal::kValidatingAdmissionPolicy) {
-      BULWARK_ASSIGN_OR_RETURN(auto policy, internal::CompileValidatingAdmissionPolicy(doc));
+      BULWARK_ASSIGN_OR_RETURN(auto policy,
+                               internal::CompileValidatingAdmissionPolicy(doc, options.cel_limits));
       set->policies_.push_back(std::move(policy));
     } else if (group == "admissionregistration.k8s.io" &&
                kind == internal::kValidatingAdmissionPolicyBinding) {
       BULWARK_ASSIGN_OR_RETURN(auto binding, internal::ParseValidatingAdmissionPolicyBinding(doc));
       set->bindings_.push_back(std::move(binding));
     } else if (group == "policies.kyverno.io" && kind == internal::kKyvernoValidatingPolicy) {
-      BULWARK_ASSIGN_OR_RETURN(auto policy, internal::CompileKyvernoValidatingPolicy(doc));
+      BULWARK_ASSIGN_OR_RETURN(auto policy,
+                               internal::CompileKyvernoValidatingPolicy(doc, options.cel_limits));
       set->policies_.push_back(std::move(policy));
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -299,11 +302,12 @@ absl::StatusOr<std::unique_ptr<const PolicySet>> PolicySet::FromDocuments(
 
 absl::StatusOr<std::unique_ptr<const PolicySet>> PolicySet::Load(
     absl::Span<const std::string> policy_paths, absl::Span<const std::string> param_paths,
-    const core::Limits& limits) {
+    const LoadOptions& options) {
   BULWARK_ASSIGN_OR_RETURN(std::vector<SourceDocument> policies,
-                           ReadDocuments(policy_paths, limits));
-  BULWARK_ASSIGN_OR_RETURN(std::vector<SourceDocument> params, ReadDocuments(param_paths, limits));
-  return FromDocuments(std::move(policies), std::move(params));
+                           ReadDocuments(policy_paths, options.limits));
+  BULWARK_ASSIGN_OR_RETURN(std::vector<SourceDocument> params,
+                           ReadDocuments(param_paths, options.limits));
+  return FromDocuments(std::move(policies), std::move(params), options);
 }
 
 std::vector<Result> PolicySet::Evaluate(const AdmissionRequest& request,

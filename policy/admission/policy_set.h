@@ -22,6 +22,7 @@
 #include "bulwark/core/value.h"
 #include "bulwark/policy/admission/request.h"
 #include "bulwark/policy/admission/result.h"
+#include "bulwark/policy/cel/cel.h"
 
 namespace bulwark::policy {
 
@@ -42,6 +43,15 @@ struct SourceDocument {
 // malformed documents, ResourceExhausted past `limits`.
 absl::StatusOr<std::vector<SourceDocument>> ReadDocuments(absl::Span<const std::string> paths,
                                                           const core::Limits& limits = {});
+
+// How documents are read and expressions compiled.
+struct LoadOptions {
+  // Caps for reading policy, param and resource files. Default: core::Limits defaults.
+  core::Limits limits;
+  // Cost and size bounds of every CEL evaluation (one per expression). Default: 1,000,000 cost
+  // units, Kubernetes' per-call limit.
+  cel::RuntimeLimits cel_limits;
+};
 
 // Extra objects an evaluation may look up.
 struct EvaluationContext {
@@ -64,12 +74,13 @@ class PolicySet {
   // (malformed documents, compile errors with the CEL caret excerpt, a binding naming an unknown
   // policy, Deny combined with Warn).
   static absl::StatusOr<std::unique_ptr<const PolicySet>> FromDocuments(
-      std::vector<SourceDocument> policies, std::vector<SourceDocument> params = {});
+      std::vector<SourceDocument> policies, std::vector<SourceDocument> params = {},
+      const LoadOptions& options = {});
 
   // ReadDocuments + FromDocuments.
   static absl::StatusOr<std::unique_ptr<const PolicySet>> Load(
       absl::Span<const std::string> policy_paths, absl::Span<const std::string> param_paths = {},
-      const core::Limits& limits = {});
+      const LoadOptions& options = {});
 
   // One Result per (policy, binding, param object) for `request`, in load order: skip when not
   // matched. A ValidatingAdmissionPolicy without any binding in the set is evaluated as if bound

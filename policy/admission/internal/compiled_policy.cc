@@ -32,8 +32,8 @@ absl::Status WithSource(absl::string_view source, const absl::Status& status) {
 }
 
 absl::StatusOr<CompiledExpression> CompileExpression(const std::string& source,
-                                                     const std::string& where,
-                                                     bool with_variables) {
+                                                     const std::string& where, bool with_variables,
+                                                     const cel::RuntimeLimits& limits) {
   if (absl::StripAsciiWhitespace(source).empty()) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": expression is required"));
   }
@@ -41,6 +41,7 @@ absl::StatusOr<CompiledExpression> CompileExpression(const std::string& source,
   for (absl::string_view name : kBaseVariables) env.DeclareVariable(std::string(name));
   if (with_variables) env.DeclareVariable("variables");
   env.parse_options.description = where;
+  env.limits = limits;
   absl::StatusOr<std::shared_ptr<const cel::Program>> program = cel::Compile(source, env);
   if (!program.ok() && absl::StrContains(source, "authorizer")) {
     return absl::Status(program.status().code(),
@@ -54,11 +55,9 @@ absl::StatusOr<CompiledExpression> CompileExpression(const std::string& source,
 
 // Reads `field` of `doc` (a list of maps) and compiles each item's `expression_field` with
 // `name_field` as its name.
-absl::StatusOr<std::vector<NamedExpression>> CompileNamedList(const core::Value& spec,
-                                                              absl::string_view field,
-                                                              absl::string_view name_field,
-                                                              absl::string_view expression_field,
-                                                              bool with_variables) {
+absl::StatusOr<std::vector<NamedExpression>> CompileNamedList(
+    const core::Value& spec, absl::string_view field, absl::string_view name_field,
+    absl::string_view expression_field, bool with_variables, const cel::RuntimeLimits& limits) {
   std::vector<NamedExpression> result;
   BULWARK_ASSIGN_OR_RETURN(const core::ValueList* list, OptionalList(spec, field, "spec"));
   if (list == nullptr) return result;
@@ -72,13 +71,14 @@ absl::StatusOr<std::vector<NamedExpression>> CompileNamedList(const core::Value&
     BULWARK_ASSIGN_OR_RETURN(std::string expression, OptionalString(item, expression_field, path));
     BULWARK_ASSIGN_OR_RETURN(
         named.expression,
-        CompileExpression(expression, FieldPath(path, expression_field), with_variables));
+        CompileExpression(expression, FieldPath(path, expression_field), with_variables, limits));
     result.push_back(std::move(named));
   }
   return result;
 }
 
-absl::StatusOr<std::vector<CompiledValidation>> CompileValidations(const core::Value& spec) {
+absl::StatusOr<std::vector<CompiledValidation>> CompileValidations(
+    const core::Value& spec, const cel::RuntimeLimits& limits) {
   std::vector<CompiledValidation> result;
   BULWARK_ASSIGN_OR_RETURN(const core::ValueList* list, OptionalList(spec, "validations", "spec"));
   if (list == nullptr) return result;
@@ -88,9 +88,9 @@ absl::StatusOr<std::vector<CompiledValidation>> CompileValidations(const core::V
     if (!item.is_map()) return FieldError(path, item, "expected a map");
     CompiledValidation validation;
     BULWARK_ASSIGN_OR_RETURN(std::string expression, OptionalString(item, "expression", path));
-    BULWARK_ASSIGN_OR_RETURN(
-        validation.expression,
-        CompileExpression(expression, FieldPath(path, "expression"), /*with_variables=*/true));
+    BULWARK_ASSIGN_OR_RETURN(validation.expression,
+                             CompileExpression(expression, FieldPath(path, "expression"),
+                                               /*with_variables=*/true, limits));
     BULWARK_ASSIGN_OR_RETURN(validation.message, OptionalString(item, "message", path));
     if (absl::StrContains(validation.message, '\n')) {
       return FieldError(FieldPath(path, "message"), item, "must not contain line breaks");
@@ -101,7 +101,7 @@ absl::StatusOr<std::vector<CompiledValidation>> CompileValidations(const core::V
       BULWARK_ASSIGN_OR_RETURN(
           validation.message_expression,
           CompileExpression(message_expression, FieldPath(path, "messageExpression"),
-                            /*with_variables=*/true));
+                            /*with_variables=*/true, limits));
     }
     BULWARK_ASSIGN_OR_RETURN(validation.reason, OptionalString(item, "reason", path));
     if (validation.reason.empty()) validation.reason = "Invalid";
@@ -117,7 +117,8 @@ absl::StatusOr<std::vector<CompiledValidation>> CompileValidations(const core::V
   return result;
 }
 
-absl::StatusOr<PolicyRule> CompileRule(const core::Value& spec, std::string name) {
+absl::StatusOr<PolicyRule> CompileRule(const core::Value& spec, std::string name,
+                                       const cel::RuntimeLimits& limits) {
   PolicyRule rule;
   rule.name = std::move(name);
   BULWARK_ASSIGN_OR_RETURN(
@@ -126,12 +127,13 @@ absl::StatusOr<PolicyRule> CompileRule(const core::Value& spec, std::string name
                             /*rules_required=*/true));
   BULWARK_ASSIGN_OR_RETURN(rule.match_conditions,
                            CompileNamedList(spec, "matchConditions", "name", "expression",
-                                            /*with_variables=*/false));
+                                            /*with_variables=*/false, limits));
   BULWARK_ASSIGN_OR_RETURN(rule.variables,
-                           CompileNamedList(spec, "variables", "name", "expression", true));
-  BULWARK_ASSIGN_OR_RETURN(rule.validations, CompileValidations(spec));
-  BULWARK_ASSIGN_OR_RETURN(rule.audit_annotations, CompileNamedList(spec, "auditAnnotations", "key",
-                                                                    "valueExpression", true));
+                           CompileNamedList(spec, "variables", "name", "expression", true, limits));
+  BULWARK_ASSIGN_OR_RETURN(rule.validations, CompileValidations(spec, limits));
+  BULWARK_ASSIGN_OR_RETURN(
+      rule.audit_annotations,
+      CompileNamedList(spec, "auditAnnotations", "key", "valueExpression", true, limits));
   if (rule.validations.empty() && rule.audit_annotations.empty()) {
     return FieldError("spec", spec, "validations and auditAnnotations may not both be empty");
   }
@@ -315,7 +317,8 @@ core::Value AutogenSpec(const core::Value& spec, const std::vector<const Autogen
   return result;
 }
 
-absl::Status AddAutogenRules(const core::Value& spec, CompiledPolicy& policy) {
+absl::Status AddAutogenRules(const core::Value& spec, const cel::RuntimeLimits& limits,
+                             CompiledPolicy& policy) {
   if (!CanAutogen(Field(spec, "matchConstraints"))) return absl::OkStatus();
   std::vector<std::string> controllers;
   const core::Value* configured = FindPath(spec, "autogen.podControllers.controllers");
@@ -340,7 +343,7 @@ absl::Status AddAutogenRules(const core::Value& spec, CompiledPolicy& policy) {
     std::string prefix = cronjob ? "autogen-cronjobs" : "autogen";
     core::Value autogen_spec = AutogenSpec(spec, targets, prefix, cronjob);
     absl::StatusOr<PolicyRule> rule =
-        CompileRule(autogen_spec, absl::StrCat(prefix, "-", policy.name));
+        CompileRule(autogen_spec, absl::StrCat(prefix, "-", policy.name), limits);
     if (!rule.ok()) {
       return absl::Status(
           rule.status().code(),
@@ -389,7 +392,7 @@ std::string RewriteForController(absl::string_view expression, absl::string_view
 }
 
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileValidatingAdmissionPolicy(
-    const SourceDocument& doc) {
+    const SourceDocument& doc, const cel::RuntimeLimits& limits) {
   auto policy = std::make_unique<CompiledPolicy>();
   policy->kind = kValidatingAdmissionPolicy;
   policy->source = doc.source;
@@ -411,7 +414,7 @@ absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileValidatingAdmissionPolicy
       }
       policy->param_kind = std::move(kind);
     }
-    BULWARK_ASSIGN_OR_RETURN(PolicyRule rule, CompileRule(*spec, ""));
+    BULWARK_ASSIGN_OR_RETURN(PolicyRule rule, CompileRule(*spec, "", limits));
     policy->rules.push_back(std::move(rule));
     return absl::OkStatus();
   }();
@@ -423,7 +426,7 @@ absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileValidatingAdmissionPolicy
 }
 
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileKyvernoValidatingPolicy(
-    const SourceDocument& doc) {
+    const SourceDocument& doc, const cel::RuntimeLimits& limits) {
   auto policy = std::make_unique<CompiledPolicy>();
   policy->kind = kKyvernoValidatingPolicy;
   policy->source = doc.source;
@@ -443,9 +446,9 @@ absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileKyvernoValidatingPolicy(
       return FieldError("spec.evaluation.mode", *spec,
                         absl::StrCat("mode '", mode, "' is not supported (only Kubernetes)"));
     }
-    BULWARK_ASSIGN_OR_RETURN(PolicyRule rule, CompileRule(*spec, ""));
+    BULWARK_ASSIGN_OR_RETURN(PolicyRule rule, CompileRule(*spec, "", limits));
     policy->rules.push_back(std::move(rule));
-    return AddAutogenRules(*spec, *policy);
+    return AddAutogenRules(*spec, limits, *policy);
   }();
   if (!status.ok()) {
     return WithSource(absl::StrCat(doc.source, ": ValidatingPolicy '", policy->name, "'"), status);

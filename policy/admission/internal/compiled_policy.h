@@ -82,9 +82,9 @@ struct CompiledBinding {
 // Parse and compile one document of the given kind. Errors: InvalidArgument
 // "<source>: <field path> (line:col): what", CEL compile errors with their caret excerpt.
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileValidatingAdmissionPolicy(
-    const SourceDocument& doc);
+    const SourceDocument& doc, const cel::RuntimeLimits& limits);
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileKyvernoValidatingPolicy(
-    const SourceDocument& doc);
+    const SourceDocument& doc, const cel::RuntimeLimits& limits);
 absl::StatusOr<std::unique_ptr<CompiledBinding>> ParseValidatingAdmissionPolicyBinding(
     const SourceDocument& doc);
 
