@@ -40,8 +40,9 @@ core::Value Deployment() {
 }
 
 std::unique_ptr<const PolicySet> Policies(const std::string& yaml) {
+  std::vector<core::Value> parsed = *core::ParseYaml(yaml);
   std::vector<SourceDocument> docs;
-  for (core::Value& doc : *core::ParseYaml(yaml)) docs.push_back({"bench", std::move(doc)});
+  for (core::Value& doc : parsed) docs.push_back({"bench", std::move(doc)});
   return *PolicySet::FromDocuments(std::move(docs));
 }
 
