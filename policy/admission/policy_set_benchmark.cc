@@ -34,9 +34,9 @@ core::Value Pod() {
 }
 
 core::Value Deployment() {
-  return *core::ParseJson(absl::StrCat(
-      R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},)",
-      R"("spec":{"template":{"metadata":{},"spec":)", PodSpec(), "}}}"));
+  return *core::ParseJson(
+      absl::StrCat(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},)",
+                   R"("spec":{"template":{"metadata":{},"spec":)", PodSpec(), "}}}"));
 }
 
 std::unique_ptr<const PolicySet> Policies(const std::string& yaml) {
@@ -67,7 +67,8 @@ metadata: {name: p}
 spec:
   matchConstraints:
     resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
-  validations: [{expression: ")", kCheck, R"("}]
+  validations: [{expression: ")",
+                                        kCheck, R"("}]
 )"));
   core::Value pod = Pod();
   for (auto _ : state) benchmark::DoNotOptimize(policies->EvaluateObject(pod));
@@ -83,7 +84,8 @@ spec:
   validationActions: [Deny]
   matchConstraints:
     resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
-  validations: [{expression: ")", kCheck, R"("}]
+  validations: [{expression: ")",
+                                        kCheck, R"("}]
 )"));
   core::Value deployment = Deployment();
   for (auto _ : state) benchmark::DoNotOptimize(policies->EvaluateObject(deployment));
