@@ -1,8 +1,10 @@
 // The `_bulwark` extension module (imported as bulwark._bulwark and re-exported by the `bulwark`
 // package): the status exception classes, and one submodule per C++ module.
 #include "absl/strings/string_view.h"
+#include "bulwark/bindings/python/cel_bindings.h"
 #include "bulwark/bindings/python/core_bindings.h"
 #include "bulwark/bindings/python/image_bindings.h"
+#include "bulwark/bindings/python/policy_bindings.h"
 #include "bulwark/bindings/python/sbom_bindings.h"
 #include "bulwark/bindings/python/sign_bindings.h"
 #include "bulwark/bindings/python/runtime_bindings.h"
@@ -35,6 +37,11 @@ PYBIND11_MODULE(_bulwark, module) {
   py::module_ runtime = module.def_submodule(
       "runtime", "bulwark::runtime: runtime events and Falco-compatible rules.");
   bulwark::python::DefineRuntimeBindings(runtime);
+  py::module_ cel = module.def_submodule("cel", "bulwark::cel: Common Expression Language.");
+  bulwark::python::DefineCelBindings(cel);
+  py::module_ policy = module.def_submodule(
+      "policy", "bulwark::policy: ValidatingAdmissionPolicy and Kyverno policies offline.");
+  bulwark::python::DefinePolicyBindings(policy);
   py::module_ risk = module.def_submodule("risk", "bulwark::image::ScanImage: bulwark.scan().");
   bulwark::python::DefineScanBindings(risk);
 }

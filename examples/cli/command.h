@@ -66,6 +66,8 @@ absl::StatusOr<ExitCode> RunDbBuild(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunDigest(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunImageFiles(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunImageInspect(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunPolicyApply(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunPolicyTest(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunRuntimeLint(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunRuntimeReplay(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSbom(const ParsedArgs& args);

@@ -173,6 +173,56 @@ JSON (--format json), one object; keys always present, in this order:
           .run = RunImageInspect,
       },
       {
+          .name = "policy apply",
+          .summary = "Evaluate admission policies (Kubernetes VAP, Kyverno CEL) against resources",
+          .usage = R"(usage: bulwark policy apply --policy FILE_OR_DIR[,...] --resource FILE_OR_DIR[,...]
+                           [--param FILE_OR_DIR[,...]] [--format table|json]
+       bulwark policy apply --policy FILE_OR_DIR[,...] --review ADMISSION_REVIEW.json
+
+Evaluates Kubernetes ValidatingAdmissionPolicies with their ValidatingAdmissionPolicyBindings
+(admissionregistration.k8s.io/v1) and Kyverno ValidatingPolicies (policies.kyverno.io, also on
+the pod controllers Kyverno generates rules for) offline, as the API server would for creating
+each resource. Prints one result per (policy, binding, param, resource): pass, fail, warn,
+audit, error or skip (not matched), with the failure message. A policy with no binding is
+evaluated as if bound with validationActions [Deny]. Files may hold several YAML documents;
+directories are read recursively (*.yaml, *.yml, *.json). Namespace objects among the resources
+or params serve namespaceSelector and namespaceObject.
+With --review, reads AdmissionReview v1 requests and prints the AdmissionReview responses.
+Exit status 1 when any result denies (a failed validation with the Deny action, or an error under
+failurePolicy Fail), 2 for unreadable or invalid policies or resources.
+
+Flags:
+  --policy FILE_OR_DIR,...    Policy and binding documents (also as positional arguments).
+  --resource FILE_OR_DIR,...  Resources to evaluate.
+  --param FILE_OR_DIR,...     Param objects for paramKind/paramRef, and Namespace objects.
+  --review FILE               AdmissionReview v1 requests to answer instead of --resource.
+  --format table|json         Output format. Default: table.
+)",
+          .flags = {"policy", "resource", "param", "review", "format"},
+          .min_arguments = 0,
+          .max_arguments = kAnyNumberOfArguments,
+          .run = RunPolicyApply,
+      },
+      {
+          .name = "policy test",
+          .summary = "Run Kyverno CLI test manifests (kyverno-test.yaml) offline",
+          .usage = R"(usage: bulwark policy test DIR [--file-name NAME]
+
+Finds every kyverno-test.yaml (cli.kyverno.io/v1alpha1 Test) under DIR, loads its policies,
+resources and paramResources (paths relative to the manifest), evaluates them as `bulwark policy
+apply` does and compares each expected result (pass, fail, warn, error, skip) for each listed
+resource ("name" or "namespace/name"). Prints every expectation and a final
+"N passed, N failed" line; exit status 1 when any result differs.
+
+Flags:
+  --file-name NAME  Manifest file name to look for. Default: kyverno-test.yaml.
+)",
+          .flags = {"file-name"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunPolicyTest,
+      },
+      {
           .name = "runtime lint",
           .summary = "Check Falco rule files: every error and warning with file:line:column",
           .usage = R"(usage: bulwark runtime lint FILE...

@@ -23,7 +23,7 @@ from bulwark._bulwark import (
     UnimplementedError,
     __version__,
 )
-from bulwark import core, image, risk, runtime, sbom, sign, vuln
+from bulwark import cel, core, image, policy, risk, runtime, sbom, sign, vuln
 from bulwark.risk import scan
 
 __all__ = [
@@ -35,8 +35,10 @@ __all__ = [
     "ResourceExhaustedError",
     "UnimplementedError",
     "__version__",
+    "cel",
     "core",
     "image",
+    "policy",
     "risk",
     "runtime",
     "sbom",

@@ -1,5 +1,7 @@
+from bulwark import cel as cel
 from bulwark import core as core
 from bulwark import image as image
+from bulwark import policy as policy
 from bulwark import risk as risk
 from bulwark import runtime as runtime
 from bulwark import sbom as sbom
@@ -43,8 +45,10 @@ __all__ = [
     "ResourceExhaustedError",
     "UnimplementedError",
     "__version__",
+    "cel",
     "core",
     "image",
+    "policy",
     "risk",
     "runtime",
     "sbom",

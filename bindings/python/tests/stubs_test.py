@@ -8,9 +8,9 @@ import os
 import pytest
 
 import bulwark
-from bulwark import core, image, risk, runtime, sbom, sign, vuln
+from bulwark import cel, core, image, policy, risk, runtime, sbom, sign, vuln
 
-MODULES = [bulwark, core, image, risk, runtime, sbom, sign, vuln]
+MODULES = [bulwark, cel, core, image, policy, risk, runtime, sbom, sign, vuln]
 
 
 def stub_tree(module):
