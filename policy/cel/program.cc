@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "bulwark/policy/cel/cel.h"
+#include "bulwark/policy/cel/internal/checker.h"
 #include "bulwark/policy/cel/internal/functions.h"
 #include "bulwark/policy/cel/internal/nodes.h"
 #include "bulwark/policy/cel/internal/proto_value.h"
@@ -130,7 +131,8 @@ class Planner {
     }
     size_t dot = name.rfind('.');
     if (dot != std::string::npos) {
-      const google::protobuf::EnumDescriptor* e = types_.pool->FindEnumTypeByName(name.substr(0, dot));
+      const google::protobuf::EnumDescriptor* e =
+          types_.pool->FindEnumTypeByName(name.substr(0, dot));
       if (e != nullptr) {
         const google::protobuf::EnumValueDescriptor* v = e->FindValueByName(name.substr(dot + 1));
         if (v != nullptr) return Value::Int(v->number());
@@ -180,8 +182,8 @@ class Planner {
     }
     const Expr* root = &e;
     while (root->kind == Expr::Kind::kSelect) root = root->target.get();
-    return Fail(*root, absl::StrCat("undeclared reference to '", segments[0],
-                                    "' (in container '", env_.container, "')"));
+    return Fail(*root, absl::StrCat("undeclared reference to '", segments[0], "' (in container '",
+                                    env_.container, "')"));
   }
 
   NodePtr PlanStruct(const Expr& e) {
@@ -198,8 +200,8 @@ class Planner {
       if (type->FindFieldByName(entry.field) == nullptr) {
         Expr where;
         where.offset = entry.offset;
-        return Fail(where, absl::StrCat("undefined field '", entry.field, "' in ",
-                                        type->full_name()));
+        return Fail(where,
+                    absl::StrCat("undefined field '", entry.field, "' in ", type->full_name()));
       }
       fields.push_back(entry.field);
       values.push_back(Plan(*entry.value));
@@ -238,8 +240,8 @@ class Planner {
                                         Plan(*step.args[1]));
         break;
       case MacroKind::kMap:
-        node = internal::MakeMapFilter(slots, std::move(range), nullptr,
-                                       Plan(*step.args[1]->args[0]));
+        node =
+            internal::MakeMapFilter(slots, std::move(range), nullptr, Plan(*step.args[1]->args[0]));
         break;
       case MacroKind::kMapFilter:
         node = internal::MakeMapFilter(slots, std::move(range), Plan(*step.args[0]),
@@ -251,8 +253,8 @@ class Planner {
       case MacroKind::kTransformList:
       case MacroKind::kTransformMap: {
         const Expr& add = *step.args.back();
-        NodePtr transform = e.macro == MacroKind::kTransformList ? Plan(*add.args[1]->args[0])
-                                                                : Plan(*add.args[2]);
+        NodePtr transform =
+            e.macro == MacroKind::kTransformList ? Plan(*add.args[1]->args[0]) : Plan(*add.args[2]);
         NodePtr filter = step.args.size() == 2 ? Plan(*step.args[0]) : nullptr;
         node = internal::MakeMapFilter(slots, std::move(range), std::move(filter),
                                        std::move(transform),
@@ -372,16 +374,33 @@ class Planner {
   std::string error_;
 };
 
+const google::protobuf::DescriptorPool& PoolOf(const Env& env) {
+  return env.descriptor_pool != nullptr ? *env.descriptor_pool
+                                        : *google::protobuf::DescriptorPool::generated_pool();
+}
+
 }  // namespace
 
 Program::~Program() = default;
 
+absl::StatusOr<Type> Check(absl::string_view source, const Env& env) {
+  absl::StatusOr<ParsedExpr> parsed = Parse(source, env.parse_options);
+  if (!parsed.ok()) return parsed.status();
+  return internal::CheckTypes(*parsed->root, parsed->source, env, PoolOf(env));
+}
+
 absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view source, const Env& env) {
   absl::StatusOr<ParsedExpr> parsed = Parse(source, env.parse_options);
   if (!parsed.ok()) return parsed.status();
+  Type result_type;
+  if (env.type_check) {
+    absl::StatusOr<Type> checked =
+        internal::CheckTypes(*parsed->root, parsed->source, env, PoolOf(env));
+    if (!checked.ok()) return checked.status();
+    result_type = *std::move(checked);
+  }
   auto types = std::make_unique<internal::TypeProvider>();
-  types->pool = env.descriptor_pool != nullptr ? env.descriptor_pool
-                                               : google::protobuf::DescriptorPool::generated_pool();
+  types->pool = &PoolOf(env);
   types->factory = env.message_factory != nullptr
                        ? env.message_factory
                        : google::protobuf::MessageFactory::generated_factory();
@@ -390,6 +409,7 @@ absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view source,
   if (!root.ok()) return root.status();
   std::shared_ptr<Program> program(new Program());
   program->source_ = std::move(parsed->source);
+  program->result_type_ = std::move(result_type);
   program->types_ = std::move(types);
   program->root_ = *std::move(root);
   program->slot_count_ = planner.slot_count();
@@ -406,8 +426,7 @@ Value Program::EvaluateToValue(const Activation& activation, EvalDetails* detail
   return result;
 }
 
-absl::StatusOr<Value> Program::Evaluate(const Activation& activation,
-                                        EvalDetails* details) const {
+absl::StatusOr<Value> Program::Evaluate(const Activation& activation, EvalDetails* details) const {
   Value result = EvaluateToValue(activation, details);
   if (result.is_error()) return result.error();
   return result;
