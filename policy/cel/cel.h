@@ -39,9 +39,12 @@ struct RuntimeLimits {
   // elements that string and list operations touch). Default: 1,000,000 (Kubernetes' per-call
   // limit for CEL in admission; its per-validation budget is 10,000,000).
   uint64_t cost_budget = 1'000'000;
-  // Elements of a list or map, or bytes of a string, that one operation may create.
-  // Default: 1,000,000.
+  // Elements of a list or map, or bytes of a string, that one operation may create; also the
+  // size the cost estimate assumes for values of unknown size. Default: 1,000,000.
   uint64_t max_collection_size = 1'000'000;
+  // Compile fails (ResourceExhausted) when the estimated maximum cost exceeds this; 0 turns the
+  // check off. Kubernetes' value is kKubernetesStaticEstimatedCostLimit. Default: 0.
+  uint64_t max_estimated_cost = 0;
 };
 
 // One signature of a declared function. Type parameters are Type::Param types appearing in
@@ -51,6 +54,17 @@ struct Overload {
   std::vector<Type> params;  // receiver first for member overloads
   Type result;
   bool member = false;  // called as `receiver.name(args)`
+};
+
+// Kubernetes' CEL cost limits (k8s.io/apiserver/pkg/apis/cel/config.go).
+inline constexpr uint64_t kKubernetesPerCallLimit = 1'000'000;
+inline constexpr uint64_t kKubernetesRuntimeCostBudget = 10'000'000;
+inline constexpr uint64_t kKubernetesStaticEstimatedCostLimit = 10'000'000;
+
+// Compile-time bounds of an expression's runtime cost, in the units of RuntimeLimits.
+struct CostEstimate {
+  uint64_t min = 0;
+  uint64_t max = 0;
 };
 
 // What expressions may reference. Built by the caller, read by Compile (not retained).
@@ -103,7 +117,12 @@ struct TypeProvider;
 
 // Details of one evaluation.
 struct EvalDetails {
+  // Output: cost units spent.
   uint64_t actual_cost = 0;
+  // Input: when non-zero, the budget for this call instead of RuntimeLimits::cost_budget (so a
+  // policy can share one per-evaluation budget, e.g. kKubernetesRuntimeCostBudget, across its
+  // expressions by passing what is left).
+  uint64_t cost_budget = 0;
 };
 
 // A compiled expression. Immutable; share it across threads (see file comment).
@@ -126,6 +145,8 @@ class Program {
   const std::string& source() const { return source_; }
   // The type the checker deduced for the result; dyn when the program was not type-checked.
   const Type& result_type() const { return result_type_; }
+  // The compile-time cost estimate (see EstimateCost).
+  const CostEstimate& estimated_cost() const { return estimated_cost_; }
 
  private:
   friend absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view, const Env&);
@@ -133,6 +154,7 @@ class Program {
 
   std::string source_;
   Type result_type_;
+  CostEstimate estimated_cost_;
   std::unique_ptr<internal::TypeProvider> types_;
   std::unique_ptr<const internal::Node> root_;
   size_t slot_count_ = 0;
@@ -151,6 +173,11 @@ absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view source,
 // deduced type of the result, without planning: functions need only be declared. Errors as
 // Compile.
 absl::StatusOr<Type> Check(absl::string_view source, const Env& env = {});
+
+// Parses `source` and estimates the bounds of its runtime cost: every value whose size is not
+// known at compile time is assumed to be as large as env.limits.max_collection_size, so the
+// maximum is an upper bound of EvalDetails::actual_cost. Errors: as Parse.
+absl::StatusOr<CostEstimate> EstimateCost(absl::string_view source, const Env& env = {});
 
 }  // namespace bulwark::cel
 

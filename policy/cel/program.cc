@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "bulwark/policy/cel/cel.h"
 #include "bulwark/policy/cel/internal/checker.h"
+#include "bulwark/policy/cel/internal/cost.h"
 #include "bulwark/policy/cel/internal/functions.h"
 #include "bulwark/policy/cel/internal/nodes.h"
 #include "bulwark/policy/cel/internal/proto_value.h"
@@ -389,6 +390,12 @@ absl::StatusOr<Type> Check(absl::string_view source, const Env& env) {
   return internal::CheckTypes(*parsed->root, parsed->source, env, PoolOf(env));
 }
 
+absl::StatusOr<CostEstimate> EstimateCost(absl::string_view source, const Env& env) {
+  absl::StatusOr<ParsedExpr> parsed = Parse(source, env.parse_options);
+  if (!parsed.ok()) return parsed.status();
+  return internal::EstimateExprCost(*parsed->root, env.limits);
+}
+
 absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view source, const Env& env) {
   absl::StatusOr<ParsedExpr> parsed = Parse(source, env.parse_options);
   if (!parsed.ok()) return parsed.status();
@@ -398,6 +405,12 @@ absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view source,
         internal::CheckTypes(*parsed->root, parsed->source, env, PoolOf(env));
     if (!checked.ok()) return checked.status();
     result_type = *std::move(checked);
+  }
+  CostEstimate cost = internal::EstimateExprCost(*parsed->root, env.limits);
+  if (env.limits.max_estimated_cost != 0 && cost.max > env.limits.max_estimated_cost) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "estimated cost ", cost.max, " exceeds the limit of ", env.limits.max_estimated_cost,
+        " (assuming values of unknown size hold ", env.limits.max_collection_size, " elements)"));
   }
   auto types = std::make_unique<internal::TypeProvider>();
   types->pool = &PoolOf(env);
@@ -410,6 +423,7 @@ absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view source,
   std::shared_ptr<Program> program(new Program());
   program->source_ = std::move(parsed->source);
   program->result_type_ = std::move(result_type);
+  program->estimated_cost_ = cost;
   program->types_ = std::move(types);
   program->root_ = *std::move(root);
   program->slot_count_ = planner.slot_count();
@@ -418,8 +432,10 @@ absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view source,
 }
 
 Value Program::EvaluateToValue(const Activation& activation, EvalDetails* details) const {
-  internal::EvalContext ctx(&activation, types_.get(), limits_.cost_budget,
-                            limits_.max_collection_size, slot_count_);
+  uint64_t budget =
+      details != nullptr && details->cost_budget != 0 ? details->cost_budget : limits_.cost_budget;
+  internal::EvalContext ctx(&activation, types_.get(), budget, limits_.max_collection_size,
+                            slot_count_);
   Value result = root_->Eval(ctx);
   if (ctx.aborted()) result = ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
   if (details != nullptr) details->actual_cost = ctx.cost();
