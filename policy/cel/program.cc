@@ -314,6 +314,15 @@ class Planner {
                                             std::string(e.args[1]->constant.string_value()));
       }
       if (f == "cel.@block" && n == 2) return PlanBlock(e);
+      if ((f == "_==_" || f == "_!=_") && n == 2) {
+        for (size_t k = 0; k < 2; ++k) {
+          const Expr& constant = *e.args[k];
+          if (constant.kind == Expr::Kind::kConstant && !constant.constant.is_error()) {
+            return internal::MakeEqualsConstant(Plan(*e.args[1 - k]), constant.constant,
+                                                f == "_!=_");
+          }
+        }
+      }
       if ((f == "@optMap" || f == "@optFlatMap") && n == 3) {
         NodePtr target = Plan(*e.args[0]);
         size_t slot = NewSlot();

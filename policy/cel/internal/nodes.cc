@@ -317,6 +317,28 @@ class NotNode final : public Node {
   NodePtr operand_;
 };
 
+class EqualsConstantNode final : public Node {
+ public:
+  EqualsConstantNode(NodePtr operand, Value constant, bool negate)
+      : operand_(std::move(operand)), constant_(std::move(constant)), negate_(negate) {}
+  Value Eval(EvalContext& ctx) const override {
+    if (!ctx.Charge(1)) return ctx.BudgetError();
+    Value scratch;
+    const Value& v = operand_->EvalRef(ctx, scratch);
+    if (v.kind() == Kind::kBool && constant_.kind() == Kind::kBool) {
+      return Value::Bool((v.bool_value() == constant_.bool_value()) != negate_);
+    }
+    Value eq = Equals(v, constant_);
+    if (eq.is_bool() && negate_) return Value::Bool(!eq.bool_value());
+    return eq;
+  }
+
+ private:
+  NodePtr operand_;
+  Value constant_;
+  bool negate_;
+};
+
 class NotStrictlyFalseNode final : public Node {
  public:
   explicit NotStrictlyFalseNode(NodePtr operand) : operand_(std::move(operand)) {}
@@ -542,8 +564,7 @@ class QuantifierNode final : public Node {
     for (size_t i = 0; i < n; ++i) {
       if (!ctx.Charge(1)) return ctx.BudgetError();
       element = range.ListGet(i);
-      Value scratch;
-      const Value& p = predicate_->EvalRef(ctx, scratch);
+      const Value p = predicate_->Eval(ctx);
       if (p.is_bool()) {
         if (p.bool_value() != all_) return Value::Bool(!all_);
       } else if (pending.is_null()) {
@@ -691,6 +712,9 @@ NodePtr MakeOr(NodePtr left, NodePtr right) {
   return std::make_unique<OrNode>(std::move(left), std::move(right));
 }
 NodePtr MakeNot(NodePtr operand) { return std::make_unique<NotNode>(std::move(operand)); }
+NodePtr MakeEqualsConstant(NodePtr operand, Value constant, bool negate) {
+  return std::make_unique<EqualsConstantNode>(std::move(operand), std::move(constant), negate);
+}
 NodePtr MakeNotStrictlyFalse(NodePtr operand) {
   return std::make_unique<NotStrictlyFalseNode>(std::move(operand));
 }
