@@ -84,16 +84,7 @@ class Planner {
 
   // Names the container allows `name` to mean, most qualified first.
   std::vector<std::string> Candidates(absl::string_view name) const {
-    if (absl::StartsWith(name, ".")) return {std::string(name.substr(1))};
-    std::vector<std::string> out;
-    std::string container = env_.container;
-    while (!container.empty()) {
-      out.push_back(absl::StrCat(container, ".", name));
-      size_t dot = container.rfind('.');
-      container = dot == std::string::npos ? "" : container.substr(0, dot);
-    }
-    out.push_back(std::string(name));
-    return out;
+    return internal::ContainerCandidates(env_.container, name);
   }
 
   std::optional<size_t> FindLocal(absl::string_view name) const {

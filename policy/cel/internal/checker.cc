@@ -255,16 +255,7 @@ class Checker {
 
   // ---- names ----
   std::vector<std::string> Candidates(absl::string_view name) const {
-    if (absl::StartsWith(name, ".")) return {std::string(name.substr(1))};
-    std::vector<std::string> out;
-    std::string container = env_.container;
-    while (!container.empty()) {
-      out.push_back(absl::StrCat(container, ".", name));
-      size_t dot = container.rfind('.');
-      container = dot == std::string::npos ? "" : container.substr(0, dot);
-    }
-    out.push_back(std::string(name));
-    return out;
+    return ContainerCandidates(env_.container, name);
   }
 
   const Type* FindLocal(absl::string_view name) const {
@@ -680,6 +671,20 @@ class Checker {
 };
 
 }  // namespace
+
+std::vector<std::string> ContainerCandidates(absl::string_view container_name,
+                                             absl::string_view name) {
+  if (absl::StartsWith(name, ".")) return {std::string(name.substr(1))};
+  std::vector<std::string> out;
+  std::string container(container_name);
+  while (!container.empty()) {
+    out.push_back(absl::StrCat(container, ".", name));
+    size_t dot = container.rfind('.');
+    container = dot == std::string::npos ? "" : container.substr(0, dot);
+  }
+  out.push_back(std::string(name));
+  return out;
+}
 
 absl::StatusOr<Type> CheckTypes(const Expr& root, absl::string_view source, const Env& env,
                                 const google::protobuf::DescriptorPool& pool) {

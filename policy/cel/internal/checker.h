@@ -6,6 +6,9 @@
 #ifndef BULWARK_POLICY_CEL_INTERNAL_CHECKER_H_
 #define BULWARK_POLICY_CEL_INTERNAL_CHECKER_H_
 
+#include <string>
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "bulwark/policy/cel/ast.h"
@@ -18,6 +21,11 @@ namespace bulwark::cel::internal {
 // Type of the result of `root` (parsed from `source`), with free type parameters turned into
 // dyn. Errors: InvalidArgument with one "ERROR: <input>:L:C: message" block (and caret) per check
 // error: undeclared references, no matching overload, undefined fields, bad comprehension ranges.
+// The names `name` may mean inside namespace `container` (cel-spec name resolution), most
+// qualified first: container "a.b", name "c" → "a.b.c", "a.c", "c". A leading '.' means
+// exactly the rest.
+std::vector<std::string> ContainerCandidates(absl::string_view container, absl::string_view name);
+
 absl::StatusOr<Type> CheckTypes(const Expr& root, absl::string_view source, const Env& env,
                                 const google::protobuf::DescriptorPool& pool);
 
