@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
 #include "bulwark/core/value.h"
 #include "bulwark/policy/cel/value.h"
@@ -24,7 +24,15 @@ namespace bulwark::cel {
 class Activation {
  public:
   // Binds `name` to a value (which may borrow; see Value).
-  void Bind(std::string name, Value value) { values_[std::move(name)] = std::move(value); }
+  void Bind(std::string name, Value value) {
+    for (auto& [bound, v] : values_) {
+      if (bound == name) {
+        v = std::move(value);
+        return;
+      }
+    }
+    values_.emplace_back(std::move(name), std::move(value));
+  }
   // Binds a JSON/YAML document as maps and lists; `doc` is borrowed and must outlive the
   // evaluation and any result that came from it.
   void BindDocument(std::string name, const core::Value& doc) {
@@ -34,12 +42,16 @@ class Activation {
   void BindMessage(std::string name, const google::protobuf::Message& message);
 
   const Value* Find(absl::string_view name) const {
-    auto it = values_.find(name);
-    return it == values_.end() ? nullptr : &it->second;
+    for (const auto& [bound, v] : values_) {
+      if (bound == name) return &v;
+    }
+    return nullptr;
   }
 
  private:
-  absl::flat_hash_map<std::string, Value> values_;
+  // Activations hold a handful of variables and are built per call: a small inline vector
+  // searched linearly avoids the hash table's allocation.
+  absl::InlinedVector<std::pair<std::string, Value>, 4> values_;
 };
 
 // `message` as a CEL value: well-known types (wrappers, Timestamp, Duration, Struct, Value,

@@ -7,6 +7,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "bulwark/policy/cel/cel.h"
+#include "bulwark/policy/cel/internal/checker.h"
+#include "bulwark/policy/cel/internal/cost.h"
 #include "bulwark/policy/cel/internal/functions.h"
 #include "bulwark/policy/cel/internal/nodes.h"
 #include "bulwark/policy/cel/internal/proto_value.h"
@@ -82,16 +84,7 @@ class Planner {
 
   // Names the container allows `name` to mean, most qualified first.
   std::vector<std::string> Candidates(absl::string_view name) const {
-    if (absl::StartsWith(name, ".")) return {std::string(name.substr(1))};
-    std::vector<std::string> out;
-    std::string container = env_.container;
-    while (!container.empty()) {
-      out.push_back(absl::StrCat(container, ".", name));
-      size_t dot = container.rfind('.');
-      container = dot == std::string::npos ? "" : container.substr(0, dot);
-    }
-    out.push_back(std::string(name));
-    return out;
+    return internal::ContainerCandidates(env_.container, name);
   }
 
   std::optional<size_t> FindLocal(absl::string_view name) const {
@@ -130,7 +123,8 @@ class Planner {
     }
     size_t dot = name.rfind('.');
     if (dot != std::string::npos) {
-      const google::protobuf::EnumDescriptor* e = types_.pool->FindEnumTypeByName(name.substr(0, dot));
+      const google::protobuf::EnumDescriptor* e =
+          types_.pool->FindEnumTypeByName(name.substr(0, dot));
       if (e != nullptr) {
         const google::protobuf::EnumValueDescriptor* v = e->FindValueByName(name.substr(dot + 1));
         if (v != nullptr) return Value::Int(v->number());
@@ -180,8 +174,8 @@ class Planner {
     }
     const Expr* root = &e;
     while (root->kind == Expr::Kind::kSelect) root = root->target.get();
-    return Fail(*root, absl::StrCat("undeclared reference to '", segments[0],
-                                    "' (in container '", env_.container, "')"));
+    return Fail(*root, absl::StrCat("undeclared reference to '", segments[0], "' (in container '",
+                                    env_.container, "')"));
   }
 
   NodePtr PlanStruct(const Expr& e) {
@@ -198,8 +192,8 @@ class Planner {
       if (type->FindFieldByName(entry.field) == nullptr) {
         Expr where;
         where.offset = entry.offset;
-        return Fail(where, absl::StrCat("undefined field '", entry.field, "' in ",
-                                        type->full_name()));
+        return Fail(where,
+                    absl::StrCat("undefined field '", entry.field, "' in ", type->full_name()));
       }
       fields.push_back(entry.field);
       values.push_back(Plan(*entry.value));
@@ -238,8 +232,8 @@ class Planner {
                                         Plan(*step.args[1]));
         break;
       case MacroKind::kMap:
-        node = internal::MakeMapFilter(slots, std::move(range), nullptr,
-                                       Plan(*step.args[1]->args[0]));
+        node =
+            internal::MakeMapFilter(slots, std::move(range), nullptr, Plan(*step.args[1]->args[0]));
         break;
       case MacroKind::kMapFilter:
         node = internal::MakeMapFilter(slots, std::move(range), Plan(*step.args[0]),
@@ -251,8 +245,8 @@ class Planner {
       case MacroKind::kTransformList:
       case MacroKind::kTransformMap: {
         const Expr& add = *step.args.back();
-        NodePtr transform = e.macro == MacroKind::kTransformList ? Plan(*add.args[1]->args[0])
-                                                                : Plan(*add.args[2]);
+        NodePtr transform =
+            e.macro == MacroKind::kTransformList ? Plan(*add.args[1]->args[0]) : Plan(*add.args[2]);
         NodePtr filter = step.args.size() == 2 ? Plan(*step.args[0]) : nullptr;
         node = internal::MakeMapFilter(slots, std::move(range), std::move(filter),
                                        std::move(transform),
@@ -311,6 +305,15 @@ class Planner {
                                             std::string(e.args[1]->constant.string_value()));
       }
       if (f == "cel.@block" && n == 2) return PlanBlock(e);
+      if ((f == "_==_" || f == "_!=_") && n == 2) {
+        for (size_t k = 0; k < 2; ++k) {
+          const Expr& constant = *e.args[k];
+          if (constant.kind == Expr::Kind::kConstant && !constant.constant.is_error()) {
+            return internal::MakeEqualsConstant(Plan(*e.args[1 - k]), constant.constant,
+                                                f == "_!=_");
+          }
+        }
+      }
       if ((f == "@optMap" || f == "@optFlatMap") && n == 3) {
         NodePtr target = Plan(*e.args[0]);
         size_t slot = NewSlot();
@@ -372,16 +375,45 @@ class Planner {
   std::string error_;
 };
 
+const google::protobuf::DescriptorPool& PoolOf(const Env& env) {
+  return env.descriptor_pool != nullptr ? *env.descriptor_pool
+                                        : *google::protobuf::DescriptorPool::generated_pool();
+}
+
 }  // namespace
 
 Program::~Program() = default;
 
+absl::StatusOr<Type> Check(absl::string_view source, const Env& env) {
+  absl::StatusOr<ParsedExpr> parsed = Parse(source, env.parse_options);
+  if (!parsed.ok()) return parsed.status();
+  return internal::CheckTypes(*parsed->root, parsed->source, env, PoolOf(env));
+}
+
+absl::StatusOr<CostEstimate> EstimateCost(absl::string_view source, const Env& env) {
+  absl::StatusOr<ParsedExpr> parsed = Parse(source, env.parse_options);
+  if (!parsed.ok()) return parsed.status();
+  return internal::EstimateExprCost(*parsed->root, env.limits);
+}
+
 absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view source, const Env& env) {
   absl::StatusOr<ParsedExpr> parsed = Parse(source, env.parse_options);
   if (!parsed.ok()) return parsed.status();
+  Type result_type;
+  if (env.type_check) {
+    absl::StatusOr<Type> checked =
+        internal::CheckTypes(*parsed->root, parsed->source, env, PoolOf(env));
+    if (!checked.ok()) return checked.status();
+    result_type = *std::move(checked);
+  }
+  CostEstimate cost = internal::EstimateExprCost(*parsed->root, env.limits);
+  if (env.limits.max_estimated_cost != 0 && cost.max > env.limits.max_estimated_cost) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "estimated cost ", cost.max, " exceeds the limit of ", env.limits.max_estimated_cost,
+        " (assuming values of unknown size hold ", env.limits.max_collection_size, " elements)"));
+  }
   auto types = std::make_unique<internal::TypeProvider>();
-  types->pool = env.descriptor_pool != nullptr ? env.descriptor_pool
-                                               : google::protobuf::DescriptorPool::generated_pool();
+  types->pool = &PoolOf(env);
   types->factory = env.message_factory != nullptr
                        ? env.message_factory
                        : google::protobuf::MessageFactory::generated_factory();
@@ -390,6 +422,8 @@ absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view source,
   if (!root.ok()) return root.status();
   std::shared_ptr<Program> program(new Program());
   program->source_ = std::move(parsed->source);
+  program->result_type_ = std::move(result_type);
+  program->estimated_cost_ = cost;
   program->types_ = std::move(types);
   program->root_ = *std::move(root);
   program->slot_count_ = planner.slot_count();
@@ -398,16 +432,17 @@ absl::StatusOr<std::shared_ptr<const Program>> Compile(absl::string_view source,
 }
 
 Value Program::EvaluateToValue(const Activation& activation, EvalDetails* details) const {
-  internal::EvalContext ctx(&activation, types_.get(), limits_.cost_budget,
-                            limits_.max_collection_size, slot_count_);
+  uint64_t budget =
+      details != nullptr && details->cost_budget != 0 ? details->cost_budget : limits_.cost_budget;
+  internal::EvalContext ctx(&activation, types_.get(), budget, limits_.max_collection_size,
+                            slot_count_);
   Value result = root_->Eval(ctx);
   if (ctx.aborted()) result = ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
   if (details != nullptr) details->actual_cost = ctx.cost();
   return result;
 }
 
-absl::StatusOr<Value> Program::Evaluate(const Activation& activation,
-                                        EvalDetails* details) const {
+absl::StatusOr<Value> Program::Evaluate(const Activation& activation, EvalDetails* details) const {
   Value result = EvaluateToValue(activation, details);
   if (result.is_error()) return result.error();
   return result;

@@ -147,9 +147,7 @@ Value DocumentScalar(const core::Value* doc) {
   return Value::Null();
 }
 
-std::string QuoteString(absl::string_view s) {
-  return absl::StrCat("\"", absl::CEscape(s), "\"");
-}
+std::string QuoteString(absl::string_view s) { return absl::StrCat("\"", absl::CEscape(s), "\""); }
 
 }  // namespace
 
@@ -193,30 +191,6 @@ absl::string_view KindTypeName(Kind kind) {
   return "unknown";
 }
 
-Value Value::Bool(bool b) {
-  Value v;
-  v.kind_ = Kind::kBool;
-  v.scalar_.b = b;
-  return v;
-}
-Value Value::Int(int64_t i) {
-  Value v;
-  v.kind_ = Kind::kInt;
-  v.scalar_.i = i;
-  return v;
-}
-Value Value::Uint(uint64_t u) {
-  Value v;
-  v.kind_ = Kind::kUint;
-  v.scalar_.u = u;
-  return v;
-}
-Value Value::Double(double d) {
-  Value v;
-  v.kind_ = Kind::kDouble;
-  v.scalar_.d = d;
-  return v;
-}
 Value Value::String(std::string s) {
   auto owned = std::make_shared<const std::string>(std::move(s));
   Value v;
@@ -296,8 +270,7 @@ Value Value::OptionalNone() {
   v.heap_ = *none;
   return v;
 }
-Value Value::Message(const google::protobuf::Message* message,
-                     std::shared_ptr<const void> owner) {
+Value Value::Message(const google::protobuf::Message* message, std::shared_ptr<const void> owner) {
   Value v;
   v.kind_ = Kind::kMessage;
   v.scalar_.msg = message;
@@ -327,13 +300,7 @@ Value Value::Opaque(std::shared_ptr<const OpaqueValue> value) {
   return v;
 }
 
-Value Value::Document(const core::Value* doc) {
-  if (!doc->is_list() && !doc->is_map()) return DocumentScalar(doc);
-  Value v;
-  v.kind_ = doc->is_list() ? Kind::kList : Kind::kMap;
-  v.scalar_.doc = doc;
-  return v;
-}
+Value Value::DocumentScalarValue(const core::Value* doc) { return DocumentScalar(doc); }
 
 Value Value::FromCore(const core::Value& doc) { return Document(&doc).Detach(); }
 
@@ -452,14 +419,15 @@ std::string Value::DebugString() const {
     case Kind::kType:
       return type_name();
     case Kind::kTimestamp:
-      return absl::StrCat("timestamp(\"", absl::FormatTime(absl::RFC3339_full, timestamp_value(),
-                                                           absl::UTCTimeZone()),
-                          "\")");
+      return absl::StrCat(
+          "timestamp(\"",
+          absl::FormatTime(absl::RFC3339_full, timestamp_value(), absl::UTCTimeZone()), "\")");
     case Kind::kDuration:
       return absl::StrCat("duration(\"", absl::FormatDuration(duration_value()), "\")");
     case Kind::kOptional:
-      return optional_has_value() ? absl::StrCat("optional.of(", optional_value().DebugString(), ")")
-                                  : "optional.none()";
+      return optional_has_value()
+                 ? absl::StrCat("optional.of(", optional_value().DebugString(), ")")
+                 : "optional.none()";
     case Kind::kMessage: {
       std::string text;
       google::protobuf::TextFormat::Printer printer;

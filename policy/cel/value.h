@@ -73,10 +73,31 @@ class Value {
   Value() : kind_(Kind::kNull) { scalar_.i = 0; }
 
   static Value Null() { return Value(); }
-  static Value Bool(bool b);
-  static Value Int(int64_t i);
-  static Value Uint(uint64_t u);
-  static Value Double(double d);
+  // Scalars and document views are built inline: they are on every evaluation's hot path.
+  static Value Bool(bool b) {
+    Value v;
+    v.kind_ = Kind::kBool;
+    v.scalar_.b = b;
+    return v;
+  }
+  static Value Int(int64_t i) {
+    Value v;
+    v.kind_ = Kind::kInt;
+    v.scalar_.i = i;
+    return v;
+  }
+  static Value Uint(uint64_t u) {
+    Value v;
+    v.kind_ = Kind::kUint;
+    v.scalar_.u = u;
+    return v;
+  }
+  static Value Double(double d) {
+    Value v;
+    v.kind_ = Kind::kDouble;
+    v.scalar_.d = d;
+    return v;
+  }
   // Owns a copy of `s`.
   static Value String(std::string s);
   // Borrows `s`, which `owner` keeps alive (null owner: the caller guarantees the lifetime).
@@ -95,8 +116,7 @@ class Value {
   static Value OptionalOf(Value v);
   static Value OptionalNone();
   // Borrows `message`, kept alive by `owner` (use the aliasing shared_ptr constructor).
-  static Value Message(const google::protobuf::Message* message,
-                       std::shared_ptr<const void> owner);
+  static Value Message(const google::protobuf::Message* message, std::shared_ptr<const void> owner);
   static Value Message(std::shared_ptr<const google::protobuf::Message> message);
   static Value Error(absl::Status status);
   static Value Unknown(std::vector<int64_t> expr_ids);
@@ -104,7 +124,13 @@ class Value {
   // A view of a core::Value document (JSON/YAML), borrowed: `doc` must outlive every Value
   // derived from this one unless Detach() is called. Maps become CEL maps with string keys,
   // lists CEL lists, scalars the matching CEL scalar.
-  static Value Document(const core::Value* doc);
+  static Value Document(const core::Value* doc) {
+    if (!doc->is_list() && !doc->is_map()) return DocumentScalarValue(doc);
+    Value v;
+    v.kind_ = doc->is_list() ? Kind::kList : Kind::kMap;
+    v.scalar_.doc = doc;
+    return v;
+  }
   // Converts a core::Value to an owning CEL value (deep copy).
   static Value FromCore(const core::Value& doc);
 
@@ -173,6 +199,8 @@ class Value {
   std::string DebugString() const;
 
  private:
+  static Value DocumentScalarValue(const core::Value* doc);
+
   union Scalar {
     bool b;
     int64_t i;

@@ -44,6 +44,9 @@ TEST(CelConformanceTest, SuitePasses) {
   }
   EXPECT_EQ(files, 30);
   EXPECT_EQ(failed, 0);
+  // Issue 8's bar: at most 40 of the 2,456 tests skipped or failing.
+  EXPECT_LE(failed + skipped, 40);
+  EXPECT_EQ(passed + failed + skipped, 2456);
   std::cout << passed << " passed, " << failed << " failed, " << skipped << " skipped\n";
 }
 

@@ -1,6 +1,7 @@
-// Fuzzes parse + plan + evaluate under a small cost budget with a document bound to `object`:
-// evaluation must never crash and must stop within the budget (comprehension bombs, quadratic
-// string building and deep structures end as ResourceExhausted errors).
+// Fuzzes parse + check + estimate + plan + evaluate under a small cost budget with a document
+// bound to `object`: nothing may crash and evaluation must stop within the budget (comprehension
+// bombs, quadratic string building and deep structures end as ResourceExhausted errors). Inputs
+// of odd length are type-checked against typed declarations, even ones run unchecked.
 #include <cstdint>
 #include <cstdlib>
 
@@ -25,8 +26,14 @@ const bulwark::core::Value& Object() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::string_view source(reinterpret_cast<const char*>(data), size);
   bulwark::cel::Env env;
-  env.DeclareVariable("object");
-  env.allow_undeclared = true;
+  if (size % 2 == 1) {
+    env.DeclareVariable("object", bulwark::cel::Type::Map(bulwark::cel::Type::String(),
+                                                          bulwark::cel::Type::Dyn()));
+    env.DeclareVariable("names", bulwark::cel::Type::List(bulwark::cel::Type::String()));
+  } else {
+    env.DeclareVariable("object");
+    env.allow_undeclared = true;
+  }
   env.parse_options.max_source_bytes = 10'000;
   env.limits.cost_budget = 100'000;
   env.limits.max_collection_size = 100'000;
@@ -34,6 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!program.ok()) return 0;
   bulwark::cel::Activation activation;
   activation.BindDocument("object", Object());
+  activation.Bind("names", bulwark::cel::Value::List({bulwark::cel::Value::String("a")}));
   bulwark::cel::EvalDetails details;
   auto result = (*program)->Evaluate(activation, &details);
   if (result.ok()) {

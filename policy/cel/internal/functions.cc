@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "absl/strings/match.h"
 #include "bulwark/policy/cel/internal/proto_value.h"
 
 namespace bulwark::cel::internal {
@@ -47,7 +48,8 @@ int CompareNumbers(const Value& a, const Value& b) {
         if (std::isnan(d) || std::isnan(b.double_value())) return 2;
         return Three(d, b.double_value());
       }
-      int c = b.is_int() ? CompareIntDouble(b.int_value(), d) : CompareUintDouble(b.uint_value(), d);
+      int c =
+          b.is_int() ? CompareIntDouble(b.int_value(), d) : CompareUintDouble(b.uint_value(), d);
       return c == 2 ? 2 : -c;
     }
   }
@@ -57,7 +59,24 @@ int CompareNumbers(const Value& a, const Value& b) {
 
 void FunctionRegistry::Add(std::string name, CallStyle style, int arity, FunctionImpl impl) {
   std::vector<FunctionDef>& defs = functions_[name];
-  defs.push_back(FunctionDef{std::move(name), style, arity, impl});
+  for (FunctionDef& def : defs) {
+    if (def.style == style && def.arity == arity) {
+      def.alternatives.push_back(impl);
+      return;
+    }
+  }
+  defs.push_back(FunctionDef{std::move(name), style, arity, impl, {}});
+}
+
+Value FunctionDef::Call(absl::Span<const Value> args, EvalContext& ctx) const {
+  Value result = impl(args, ctx);
+  for (FunctionImpl alternative : alternatives) {
+    if (!result.is_error() || !absl::StartsWith(result.error().message(), "no such overload")) {
+      break;
+    }
+    result = alternative(args, ctx);
+  }
+  return result;
 }
 
 const FunctionDef* FunctionRegistry::Find(absl::string_view name, bool member_call,
@@ -84,6 +103,11 @@ const FunctionRegistry& FunctionRegistry::Default() {
     RegisterListExtensions(*r);
     RegisterOptionalFunctions(*r);
     RegisterNetworkExtensions(*r);
+    RegisterKubernetesExtensions(*r);
+    RegisterKubernetesUrls(*r);
+    RegisterKubernetesQuantity(*r);
+    RegisterKubernetesSemver(*r);
+    RegisterKubernetesFormat(*r);
     return r;
   }();
   return *registry;

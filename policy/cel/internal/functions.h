@@ -27,6 +27,13 @@ struct FunctionDef {
   CallStyle style = CallStyle::kGlobal;
   int arity = 1;  // arguments including the receiver; kVariadic for any
   FunctionImpl impl = nullptr;
+  // Further implementations registered under the same name, style and arity by other
+  // libraries (e.g. string and list `indexOf`); tried in order while the result is a
+  // "no such overload" error.
+  std::vector<FunctionImpl> alternatives;
+
+  // Calls impl, then the alternatives.
+  Value Call(absl::Span<const Value> args, EvalContext& ctx) const;
 };
 
 class FunctionRegistry {
@@ -45,14 +52,21 @@ class FunctionRegistry {
 };
 
 // Library registration, one per file.
-void RegisterStandardFunctions(FunctionRegistry& registry);   // std_functions.cc
-void RegisterConversionFunctions(FunctionRegistry& registry); // conversions.cc
-void RegisterTimeFunctions(FunctionRegistry& registry);       // time_functions.cc
-void RegisterStringExtensions(FunctionRegistry& registry);    // string_ext.cc
-void RegisterMathExtensions(FunctionRegistry& registry);      // math_ext.cc
-void RegisterListExtensions(FunctionRegistry& registry);      // list_ext.cc
-void RegisterOptionalFunctions(FunctionRegistry& registry);   // optional_ext.cc
-void RegisterNetworkExtensions(FunctionRegistry& registry);   // network_ext.cc
+void RegisterStandardFunctions(FunctionRegistry& registry);    // std_functions.cc
+void RegisterConversionFunctions(FunctionRegistry& registry);  // conversions.cc
+void RegisterTimeFunctions(FunctionRegistry& registry);        // time_functions.cc
+void RegisterStringExtensions(FunctionRegistry& registry);     // string_ext.cc
+void RegisterMathExtensions(FunctionRegistry& registry);       // math_ext.cc
+void RegisterListExtensions(FunctionRegistry& registry);       // list_ext.cc
+void RegisterOptionalFunctions(FunctionRegistry& registry);    // optional_ext.cc
+void RegisterNetworkExtensions(FunctionRegistry& registry);    // network_ext.cc
+// Kubernetes libraries: lists, regex, authz stubs (kubernetes_ext.cc), URLs (k8s_url.cc),
+// quantity (k8s_quantity.cc), semver (k8s_semver.cc), format (k8s_format.cc).
+void RegisterKubernetesExtensions(FunctionRegistry& registry);
+void RegisterKubernetesUrls(FunctionRegistry& registry);
+void RegisterKubernetesQuantity(FunctionRegistry& registry);
+void RegisterKubernetesSemver(FunctionRegistry& registry);
+void RegisterKubernetesFormat(FunctionRegistry& registry);
 
 // Shared helpers.
 // CEL equality (heterogeneous numbers, deep lists/maps, protobuf messages); errors pass through.

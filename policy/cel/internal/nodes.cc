@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bulwark/policy/cel/activation.h"
+#include "bulwark/policy/cel/escaping.h"
 #include "bulwark/policy/cel/internal/proto_value.h"
 
 namespace bulwark::cel::internal {
@@ -60,8 +61,7 @@ class ErrorNode final : public Node {
   std::string message_;
 };
 
-Value SelectFrom(const Value& operand, const std::string& field, bool test_only,
-                 EvalContext& ctx) {
+Value SelectFrom(const Value& operand, const std::string& field, bool test_only, EvalContext& ctx) {
   if (operand.is_document() && operand.is_map()) {
     // Fast path for JSON/YAML documents: no intermediate optional.
     const core::Value* found = operand.document()->Find(field);
@@ -97,11 +97,24 @@ Value OptionalSelectFrom(const Value& operand, const std::string& field, EvalCon
 class SelectNode final : public Node {
  public:
   SelectNode(NodePtr operand, std::string field, bool test_only)
-      : operand_(std::move(operand)), field_(std::move(field)), test_only_(test_only) {}
+      : operand_(std::move(operand)), field_(std::move(field)), test_only_(test_only) {
+    if (field_.find("__") != std::string::npos) {
+      std::string unescaped = UnescapePropertyName(field_);
+      if (unescaped != field_) unescaped_ = std::move(unescaped);
+    }
+  }
   Value Eval(EvalContext& ctx) const override {
     if (!ctx.Charge(1)) return ctx.BudgetError();
     Value scratch;
     const Value& operand = operand_->EvalRef(ctx, scratch);
+    if (!unescaped_.empty() && operand.is_map()) {
+      // Kubernetes property-name escaping: `a__dash__b` reads key "a-b" unless the map has the
+      // escaped key itself.
+      Value present = SelectFrom(operand, field_, /*test_only=*/true, ctx);
+      if (present.is_bool() && !present.bool_value()) {
+        return SelectFrom(operand, unescaped_, test_only_, ctx);
+      }
+    }
     if (operand.is_optional()) {
       // Selection on an optional is optional selection (chaining): absent fields give none.
       if (!operand.optional_has_value()) return test_only_ ? Value::Bool(false) : operand;
@@ -114,6 +127,7 @@ class SelectNode final : public Node {
  private:
   NodePtr operand_;
   std::string field_;
+  std::string unescaped_;  // the Kubernetes-unescaped field name when it differs
   bool test_only_;
 };
 
@@ -232,7 +246,7 @@ class CallNode final : public Node {
     if (has_unknown) return unknown;
     if (error != nullptr) return *error;
     if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
-    return function_->impl(absl::MakeConstSpan(values, args_.size()), ctx);
+    return function_->Call(absl::MakeConstSpan(values, args_.size()), ctx);
   }
 
  private:
@@ -301,6 +315,28 @@ class NotNode final : public Node {
 
  private:
   NodePtr operand_;
+};
+
+class EqualsConstantNode final : public Node {
+ public:
+  EqualsConstantNode(NodePtr operand, Value constant, bool negate)
+      : operand_(std::move(operand)), constant_(std::move(constant)), negate_(negate) {}
+  Value Eval(EvalContext& ctx) const override {
+    if (!ctx.Charge(1)) return ctx.BudgetError();
+    Value scratch;
+    const Value& v = operand_->EvalRef(ctx, scratch);
+    if (v.kind() == Kind::kBool && constant_.kind() == Kind::kBool) {
+      return Value::Bool((v.bool_value() == constant_.bool_value()) != negate_);
+    }
+    Value eq = Equals(v, constant_);
+    if (eq.is_bool() && negate_) return Value::Bool(!eq.bool_value());
+    return eq;
+  }
+
+ private:
+  NodePtr operand_;
+  Value constant_;
+  bool negate_;
 };
 
 class NotStrictlyFalseNode final : public Node {
@@ -528,8 +564,7 @@ class QuantifierNode final : public Node {
     for (size_t i = 0; i < n; ++i) {
       if (!ctx.Charge(1)) return ctx.BudgetError();
       element = range.ListGet(i);
-      Value scratch;
-      const Value& p = predicate_->EvalRef(ctx, scratch);
+      const Value p = predicate_->Eval(ctx);
       if (p.is_bool()) {
         if (p.bool_value() != all_) return Value::Bool(!all_);
       } else if (pending.is_null()) {
@@ -677,6 +712,9 @@ NodePtr MakeOr(NodePtr left, NodePtr right) {
   return std::make_unique<OrNode>(std::move(left), std::move(right));
 }
 NodePtr MakeNot(NodePtr operand) { return std::make_unique<NotNode>(std::move(operand)); }
+NodePtr MakeEqualsConstant(NodePtr operand, Value constant, bool negate) {
+  return std::make_unique<EqualsConstantNode>(std::move(operand), std::move(constant), negate);
+}
 NodePtr MakeNotStrictlyFalse(NodePtr operand) {
   return std::make_unique<NotStrictlyFalseNode>(std::move(operand));
 }
@@ -695,8 +733,8 @@ NodePtr MakeStruct(const google::protobuf::Descriptor* type, std::vector<std::st
   return std::make_unique<StructNode>(type, std::move(fields), std::move(values),
                                       std::move(optional));
 }
-NodePtr MakeComprehension(ComprehensionSlots slots, NodePtr range, NodePtr init,
-                          NodePtr condition, NodePtr step, NodePtr result) {
+NodePtr MakeComprehension(ComprehensionSlots slots, NodePtr range, NodePtr init, NodePtr condition,
+                          NodePtr step, NodePtr result) {
   return std::make_unique<ComprehensionNode>(slots, std::move(range), std::move(init),
                                              std::move(condition), std::move(step),
                                              std::move(result));
@@ -704,8 +742,8 @@ NodePtr MakeComprehension(ComprehensionSlots slots, NodePtr range, NodePtr init,
 NodePtr MakeQuantifier(bool all, ComprehensionSlots slots, NodePtr range, NodePtr predicate) {
   return std::make_unique<QuantifierNode>(all, slots, std::move(range), std::move(predicate));
 }
-NodePtr MakeMapFilter(ComprehensionSlots slots, NodePtr range, NodePtr predicate,
-                      NodePtr transform, bool to_map) {
+NodePtr MakeMapFilter(ComprehensionSlots slots, NodePtr range, NodePtr predicate, NodePtr transform,
+                      bool to_map) {
   return std::make_unique<MapFilterNode>(slots, std::move(range), std::move(predicate),
                                          std::move(transform), to_map);
 }

@@ -42,6 +42,8 @@ NodePtr MakeCall(const FunctionDef* function, std::vector<NodePtr> args);
 NodePtr MakeAnd(NodePtr left, NodePtr right);
 NodePtr MakeOr(NodePtr left, NodePtr right);
 NodePtr MakeNot(NodePtr operand);
+// `operand == constant` (or != when `negate`): CEL equality without a function call.
+NodePtr MakeEqualsConstant(NodePtr operand, Value constant, bool negate);
 NodePtr MakeNotStrictlyFalse(NodePtr operand);
 NodePtr MakeConditional(NodePtr condition, NodePtr yes, NodePtr no);
 NodePtr MakeList(std::vector<NodePtr> elements, std::vector<bool> optional);
@@ -57,15 +59,15 @@ struct ComprehensionSlots {
 };
 
 // The general comprehension (cel-spec semantics).
-NodePtr MakeComprehension(ComprehensionSlots slots, NodePtr range, NodePtr init,
-                          NodePtr condition, NodePtr step, NodePtr result);
+NodePtr MakeComprehension(ComprehensionSlots slots, NodePtr range, NodePtr init, NodePtr condition,
+                          NodePtr step, NodePtr result);
 // all()/exists() with short-circuit and error absorption, without the accumulator round trip.
 NodePtr MakeQuantifier(bool all, ComprehensionSlots slots, NodePtr range, NodePtr predicate);
 // map()/filter(): appends into one list (linear, not quadratic). `predicate` may be null (map),
 // `transform` may be null (filter: the element itself). With `to_map` (transformMap) the result
 // is a map from the first iteration variable to the transformed value.
-NodePtr MakeMapFilter(ComprehensionSlots slots, NodePtr range, NodePtr predicate,
-                      NodePtr transform, bool to_map = false);
+NodePtr MakeMapFilter(ComprehensionSlots slots, NodePtr range, NodePtr predicate, NodePtr transform,
+                      bool to_map = false);
 // cel.bind(var, init, result).
 NodePtr MakeBind(size_t slot, NodePtr init, NodePtr result);
 // cel.block([e0, e1, ...], result) with @indexN in slots[N].

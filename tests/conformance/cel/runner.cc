@@ -76,6 +76,130 @@ absl::StatusOr<Value> FromProto(const ::cel::expr::Value& v) {
   return absl::InvalidArgumentError("expected value has no kind");
 }
 
+// Converts a cel.expr.Type into the checker's Type.
+absl::StatusOr<Type> TypeFromProto(const ::cel::expr::Type& t) {
+  using P = ::cel::expr::Type;
+  auto primitive = [](P::PrimitiveType p) -> absl::StatusOr<Type> {
+    switch (p) {
+      case P::BOOL:
+        return Type::Bool();
+      case P::INT64:
+        return Type::Int();
+      case P::UINT64:
+        return Type::Uint();
+      case P::DOUBLE:
+        return Type::Double();
+      case P::STRING:
+        return Type::String();
+      case P::BYTES:
+        return Type::Bytes();
+      default:
+        return absl::InvalidArgumentError("unspecified primitive type");
+    }
+  };
+  switch (t.type_kind_case()) {
+    case P::kDyn:
+      return Type::Dyn();
+    case P::kNull:
+      return Type::Null();
+    case P::kPrimitive:
+      return primitive(t.primitive());
+    case P::kWrapper: {
+      absl::StatusOr<Type> wrapped = primitive(t.wrapper());
+      if (!wrapped.ok()) return wrapped.status();
+      return Type::Wrapper(*wrapped);
+    }
+    case P::kWellKnown:
+      switch (t.well_known()) {
+        case P::ANY:
+          return Type::Any();
+        case P::TIMESTAMP:
+          return Type::Timestamp();
+        case P::DURATION:
+          return Type::Duration();
+        default:
+          return absl::InvalidArgumentError("unspecified well-known type");
+      }
+    case P::kListType: {
+      absl::StatusOr<Type> element = TypeFromProto(t.list_type().elem_type());
+      if (!element.ok()) return element.status();
+      return Type::List(*element);
+    }
+    case P::kMapType: {
+      absl::StatusOr<Type> key = TypeFromProto(t.map_type().key_type());
+      absl::StatusOr<Type> value = TypeFromProto(t.map_type().value_type());
+      if (!key.ok()) return key.status();
+      if (!value.ok()) return value.status();
+      return Type::Map(*key, *value);
+    }
+    case P::kMessageType: {
+      // Well-known message names denote their CEL types.
+      absl::StatusOr<Type> parsed = Type::Parse(t.message_type());
+      if (parsed.ok() && parsed->kind() != Type::Kind::kOpaque) return *parsed;
+      return Type::Message(t.message_type());
+    }
+    case P::kTypeParam:
+      return Type::Param(t.type_param());
+    case P::kType: {
+      absl::StatusOr<Type> denoted = TypeFromProto(t.type());
+      if (!denoted.ok()) return denoted.status();
+      return Type::TypeOf(*denoted);
+    }
+    case P::kError:
+      return Type::Error();
+    case P::kAbstractType: {
+      std::vector<Type> params;
+      for (const auto& p : t.abstract_type().parameter_types()) {
+        absl::StatusOr<Type> param = TypeFromProto(p);
+        if (!param.ok()) return param.status();
+        params.push_back(*param);
+      }
+      return Type::Opaque(t.abstract_type().name(), std::move(params));
+    }
+    default:
+      return absl::InvalidArgumentError("unsupported cel.expr.Type kind");
+  }
+}
+
+// Adds the test's declarations (typed variables and functions) to `env`.
+absl::Status Declare(const SimpleTest& test, Env& env) {
+  for (const auto& decl : test.type_env()) {
+    if (decl.has_ident()) {
+      absl::StatusOr<Type> type = TypeFromProto(decl.ident().type());
+      if (!type.ok()) return type.status();
+      env.DeclareVariable(decl.name(), *type);
+      continue;
+    }
+    std::vector<Overload> overloads;
+    for (const auto& o : decl.function().overloads()) {
+      Overload overload;
+      overload.id = o.overload_id();
+      overload.member = o.is_instance_function();
+      for (const auto& p : o.params()) {
+        absl::StatusOr<Type> param = TypeFromProto(p);
+        if (!param.ok()) return param.status();
+        overload.params.push_back(*param);
+      }
+      absl::StatusOr<Type> result = TypeFromProto(o.result_type());
+      if (!result.ok()) return result.status();
+      overload.result = *result;
+      overloads.push_back(std::move(overload));
+    }
+    env.DeclareFunction(decl.name(), std::move(overloads));
+  }
+  return absl::OkStatus();
+}
+
+// "" when the deduced type is the expected one (or none is expected), else the difference.
+std::string CompareDeducedType(const SimpleTest& test, const Type& deduced) {
+  if (!test.has_typed_result() || !test.typed_result().has_deduced_type()) return "";
+  absl::StatusOr<Type> expected = TypeFromProto(test.typed_result().deduced_type());
+  if (!expected.ok()) return absl::StrCat("bad expected type: ", expected.status().ToString());
+  if (*expected == deduced) return "";
+  return absl::StrCat("expected type ", expected->DebugString(), ", deduced ",
+                      deduced.DebugString());
+}
+
 // Exact comparison: same kinds, NaN equals NaN, maps order-agnostic.
 bool SameValue(const Value& expected, const Value& actual) {
   if (expected.kind() != actual.kind()) return false;
@@ -130,10 +254,17 @@ bool SameValue(const Value& expected, const Value& actual) {
 std::string RunTest(const SimpleTest& test) {
   Env env;
   env.container = test.container();
-  env.allow_undeclared = true;
   env.parse_options.enable_macros = !test.disable_macros();
-  for (const auto& decl : test.type_env()) {
-    if (decl.has_ident()) env.DeclareVariable(decl.name());
+  if (absl::Status declared = Declare(test, env); !declared.ok()) {
+    return absl::StrCat("bad declaration: ", declared.ToString());
+  }
+  // Every test is type-checked unless it opts out; bindings without a declaration are dyn.
+  env.type_check = !test.disable_check();
+  env.allow_undeclared = test.disable_check();
+  if (test.check_only()) {
+    absl::StatusOr<Type> deduced = Check(test.expr(), env);
+    if (!deduced.ok()) return absl::StrCat("check error: ", deduced.status().message());
+    return CompareDeducedType(test, *deduced);
   }
   Activation activation;
   for (const auto& [name, expr_value] : test.bindings()) {
@@ -166,15 +297,11 @@ std::string RunTest(const SimpleTest& test) {
   if (!SameValue(expected, result)) {
     return absl::StrCat("expected ", expected.DebugString(), ", got ", result.DebugString());
   }
-  return "";
+  return CompareDeducedType(test, (*program)->result_type());
 }
 
 // Why a test cannot run here (features this runner does not verify), or "".
 std::string Unsupported(const SimpleTest& test) {
-  if (test.check_only()) return "check-only test (needs the type checker)";
-  if (test.has_typed_result() && test.typed_result().has_deduced_type()) {
-    return "checks the deduced type (needs the type checker)";
-  }
   if (test.result_matcher_case() == SimpleTest::kUnknown ||
       test.result_matcher_case() == SimpleTest::kAnyUnknowns) {
     return "unknown-set results are not supported";
