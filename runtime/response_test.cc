@@ -48,7 +48,7 @@ v1::Event ExecEvent(pid_t pid, bool in_container) {
   if (in_container) {
     p->add_cgroups(
         "0::/system.slice/"
-        "docker-4f0c5dd16e5b0123456789abcdef0123456789abcdef0123456789abcdef.scope");
+        "docker-4f0c5dd16e5b0123456789abcdef0123456789abcdef0123456789abcdef0123.scope");
   }
   return event;
 }

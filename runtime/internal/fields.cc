@@ -1161,10 +1161,44 @@ std::string ValueText(const FieldValue& value) {
 
 }  // namespace
 
+namespace {
+void ApplyTransformers(const BoundField& field, ExtractContext& context, const FieldValues& raw,
+                       FieldValues& out);
+}  // namespace
+
+FieldCache::FieldCache() : stamps_(std::size(kFields), 0), values_(std::size(kFields)) {}
+
+const FieldValues& ExtractFieldValues(const BoundField& field, ExtractContext& context,
+                                      FieldValues& scratch) {
+  const FieldValues* raw = &scratch;
+  FieldCache* cache = context.field_cache();
+  if (cache != nullptr && !field.has_arg) {
+    raw = cache->Find(field.id);
+    if (raw == nullptr) {
+      FieldValues& entry = cache->Store(field.id);
+      ExtractRaw(field, context, entry);
+      raw = &entry;
+    }
+  } else {
+    ExtractRaw(field, context, scratch);
+  }
+  if (field.transformers.empty()) return *raw;
+  FieldValues transformed;
+  ApplyTransformers(field, context, *raw, transformed);
+  scratch = std::move(transformed);
+  return scratch;
+}
+
 void ExtractField(const BoundField& field, ExtractContext& context, FieldValues& out) {
-  if (field.transformers.empty()) return ExtractRaw(field, context, out);
-  FieldValues raw;
-  ExtractRaw(field, context, raw);
+  FieldValues scratch;
+  const FieldValues& values = ExtractFieldValues(field, context, scratch);
+  out.insert(out.end(), values.begin(), values.end());
+}
+
+namespace {
+
+void ApplyTransformers(const BoundField& field, ExtractContext& context, const FieldValues& raw,
+                       FieldValues& out) {
   for (FieldValue value : raw) {
     for (auto it = field.transformers.rbegin(); it != field.transformers.rend(); ++it) {
       const std::string& t = *it;
@@ -1189,6 +1223,8 @@ void ExtractField(const BoundField& field, ExtractContext& context, FieldValues&
     out.push_back(value);
   }
 }
+
+}  // namespace
 
 std::string RenderField(const BoundField& field, ExtractContext& context) {
   FieldValues values;
