@@ -69,6 +69,7 @@ absl::StatusOr<ExitCode> RunImageInspect(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunRuntimeImport(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunRuntimeLint(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunRuntimeReplay(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunRuntimeWatch(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSbom(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSign(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSigstoreVerifyBundle(const ParsedArgs& args);
