@@ -17,11 +17,17 @@ namespace {
 absl::Status ForEachRecord(absl::string_view text, absl::string_view source_name,
                            const core::Limits& limits,
                            const std::function<absl::Status(const core::Value&)>& record) {
+  // Errors of a record inside a whole document name the source; its position is inside them.
+  auto in_source = [&](const core::Value& value) {
+    absl::Status status = record(value);
+    if (status.ok()) return status;
+    return absl::Status(status.code(), absl::StrCat(source_name, ":", status.message()));
+  };
   absl::string_view trimmed = absl::StripLeadingAsciiWhitespace(text);
   if (absl::StartsWith(trimmed, "[")) {
     BULWARK_ASSIGN_OR_RETURN(core::Value document, core::ParseJson(text, limits, source_name));
     for (const core::Value& element : document.list_value()) {
-      BULWARK_RETURN_IF_ERROR(record(element));
+      BULWARK_RETURN_IF_ERROR(in_source(element));
     }
     return absl::OkStatus();
   }
@@ -31,7 +37,7 @@ absl::Status ForEachRecord(absl::string_view text, absl::string_view source_name
   if (first_newline != absl::string_view::npos &&
       !core::ParseJson(trimmed.substr(0, first_newline), limits, source_name).ok()) {
     BULWARK_ASSIGN_OR_RETURN(core::Value document, core::ParseJson(text, limits, source_name));
-    return record(document);
+    return in_source(document);
   }
   size_t line_number = 0;
   uint64_t records = 0;

@@ -87,7 +87,7 @@ void ReadClassic(const core::Value& record, EventView& view) {
       if (name.has_value() && value != nullptr) view.args.emplace(*name, value);
     }
   }
-  view.is_signature = record.Find("metadata") != nullptr && MapAt(record, "metadata") != nullptr;
+  view.is_signature = MapAt(record, "metadata") != nullptr;
 }
 
 void ReadV1beta1(const core::Value& record, EventView& view) {
