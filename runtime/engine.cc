@@ -29,7 +29,8 @@ void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
       const v1::Container* container =
           process != nullptr ? state_.FindContainer(process->process.container_id()) : nullptr;
       memo_.NextEvent();
-      internal::ExtractContext context(event, process, &state_, container, &memo_);
+      field_cache_.NextEvent();
+      internal::ExtractContext context(event, process, &state_, container, &memo_, &field_cache_);
       for (const internal::CompiledRules::Candidate& candidate : candidates) {
         if (!candidate.condition.Evaluate(context)) continue;
         const internal::CompiledRule& rule = compiled.rules[candidate.rule];

@@ -56,6 +56,7 @@ class Engine {
   EngineOptions options_;
   RuntimeState state_;
   internal::MacroMemo memo_;
+  internal::FieldCache field_cache_;
 };
 
 // Writes one alert as one JSON line (protobuf JSON mapping) to `out`.

@@ -108,6 +108,10 @@ void RuntimeState::Apply(const v1::Event& event) {
   }
   const int64_t pid = event.pid() != 0 ? event.pid() : event.process().pid();
   if (pid == 0) return;
+  if (event.has_parent() && event.parent().pid() != 0 && event.parent().pid() != pid &&
+      (!event.parent().exepath().empty() || !event.parent().exe().empty())) {
+    SetSnapshot(Upsert(event.parent().pid()), event.parent());
+  }
   ProcessInfo* info = nullptr;
   // A snapshot that names the executable replaces what we knew; a bare pid does not.
   if (event.has_process() && (!event.process().exepath().empty() ||

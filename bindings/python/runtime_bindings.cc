@@ -7,9 +7,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "bulwark/bindings/python/status_exceptions.h"
+#include "bulwark/runtime/collector.h"
 #include "bulwark/runtime/engine.h"
 #include "bulwark/runtime/event_source.h"
+#include "bulwark/runtime/importer.h"
 #include "bulwark/runtime/rule_set.h"
 #include "google/protobuf/util/json_util.h"
 #include "pybind11/stl.h"
@@ -128,6 +131,54 @@ void DefineRuntimeBindings(py::module_& runtime_module) {
         return alerts;
       },
       py::arg("events"));
+
+  runtime_module.def(
+      "_import_json",
+      [](std::string format, std::string path) {
+        absl::StatusOr<std::vector<runtime::v1::Event>> events;
+        std::vector<std::string> lines;
+        {
+          py::gil_scoped_release nogil;
+          absl::StatusOr<runtime::ImportFormat> parsed = runtime::ParseImportFormat(format);
+          events = parsed.ok() ? runtime::ImportEventsFile(*parsed, path)
+                               : absl::StatusOr<std::vector<runtime::v1::Event>>(parsed.status());
+          if (events.ok()) {
+            for (const runtime::v1::Event& event : *events) {
+              lines.push_back(runtime::EventToJsonLine(event));
+            }
+          }
+        }
+        ThrowIfError(events.status());
+        return lines;
+      },
+      py::arg("format"), py::arg("path"));
+
+  py::class_<runtime::Collector> collector(runtime_module, "_Collector");
+  collector.def(py::init([](std::vector<std::string> files, bool snapshot) {
+                  absl::StatusOr<std::unique_ptr<runtime::Collector>> result;
+                  {
+                    py::gil_scoped_release nogil;
+                    result = runtime::Collector::Start(
+                        runtime::CollectorOptions{.snapshot = snapshot, .file_mounts = files});
+                  }
+                  return ValueOrThrow(std::move(result));
+                }),
+                py::arg("files"), py::arg("snapshot"));
+  collector.def(
+      "poll_json",
+      [](runtime::Collector& self, double timeout_seconds) {
+        std::vector<std::string> events;
+        absl::Status status;
+        {
+          py::gil_scoped_release nogil;
+          status = self.Poll(absl::Seconds(timeout_seconds), [&events](runtime::v1::Event&& e) {
+            events.push_back(runtime::EventToJsonLine(e));
+          });
+        }
+        ThrowIfError(status);
+        return events;
+      },
+      py::arg("timeout_seconds"));
 }
 
 }  // namespace bulwark::python

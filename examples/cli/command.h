@@ -52,7 +52,8 @@ struct CommandMatch {
   const Command* command;
   size_t words;
 };
-// Finds the command whose name is "words[0] words[1]" or else words[0]; nullopt when none is.
+// Finds the command named by the first three, two or one words (longest first); nullopt when
+// none is.
 std::optional<CommandMatch> MatchCommand(absl::Span<const std::string> words);
 
 // The commands of the group `group` ("image" gives "image files", "image inspect"), by name;
@@ -68,8 +69,10 @@ absl::StatusOr<ExitCode> RunImageFiles(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunImageInspect(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunPolicyApply(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunPolicyTest(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunRuntimeImport(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunRuntimeLint(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunRuntimeReplay(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunRuntimeWatch(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSbom(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSign(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSigstoreVerifyBundle(const ParsedArgs& args);

@@ -1,6 +1,9 @@
 // The rows of the `bulwark` command table; see command.h.
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "bulwark/examples/cli/command.h"
 
 namespace bulwark::cli {
@@ -221,10 +224,25 @@ Flags:
           .min_arguments = 1,
           .max_arguments = 1,
           .run = RunPolicyTest,
+          .name = "runtime import",
+          .summary = "Convert Tetragon or Tracee JSON events into bulwark.runtime.v1 JSON Lines",
+          .usage = R"(usage: bulwark runtime import tetragon|tracee FILE
+
+Reads Tetragon's JSON export (process_exec, process_exit, process_kprobe, process_tracepoint,
+process_connect/close/listen) or Tracee's JSON events (classic `--output json` or v1beta1),
+one per line or one pretty-printed document, and prints one bulwark.runtime.v1.Event per line
+(protobuf JSON mapping), ready for `bulwark runtime replay`. Records with no counterpart in the
+schema (Tracee packet and signature events, kprobes on non-syscall functions) are counted on
+standard error. Exit status 0, or 2 for unreadable or malformed input.
+)",
+          .flags = {},
+          .min_arguments = 2,
+          .max_arguments = 2,
+          .run = RunRuntimeImport,
       },
       {
           .name = "runtime lint",
-          .summary = "Check Falco rule files: every error and warning with file:line:column",
+          .summary = "Same as `runtime rules lint`",
           .usage = R"(usage: bulwark runtime lint FILE...
 
 Loads the Falco rule files in order, exactly as `bulwark runtime replay` would, and prints each
@@ -240,7 +258,8 @@ load, 2 when there are errors.
       {
           .name = "runtime replay",
           .summary = "Run Falco-syntax rules over a JSON Lines file of runtime events",
-          .usage = R"(usage: bulwark runtime replay EVENTS.jsonl --rules FILE_OR_DIR[,FILE_OR_DIR...]
+          .usage =
+              R"(usage: bulwark runtime replay EVENTS.jsonl --rules FILE_OR_DIR[,FILE_OR_DIR...]
                               [--format text|json] [--matching first|all]
 
 Reads one bulwark.runtime.v1.Event per line (protobuf JSON mapping), keeps the process and
@@ -259,6 +278,40 @@ Flags:
           .min_arguments = 1,
           .max_arguments = 1,
           .run = RunRuntimeReplay,
+      },
+      {
+          .name = "runtime rules lint",
+          .summary = "Check Falco rule files: every error and warning with file:line:column",
+          .usage = R"(usage: bulwark runtime rules lint FILE...
+
+Loads the Falco rule files in order, exactly as `bulwark runtime replay` would, and prints each
+load error and warning (Falco's codes: LOAD_ERR_YAML_VALIDATE, LOAD_ERR_COMPILE_CONDITION,
+LOAD_NO_EVTTYPE, LOAD_UNUSED_MACRO, ...) with file:line:column. Exit status 0 when the files
+load, 2 when there are errors. `bulwark runtime lint` is the same command.
+)",
+          .flags = {},
+          .min_arguments = 1,
+          .max_arguments = kAnyNumberOfArguments,
+          .run = RunRuntimeLint,
+      },
+      {
+          .name = "runtime watch",
+          .summary = "Watch this host live (process connector, /proc, fanotify) and run rules",
+          .usage = R"(usage: bulwark runtime watch [--rules FILE_OR_DIR[,...]] [--duration SECONDS]
+                             [--files MOUNT[,...]] [--format text|json]
+
+Needs root. Reports fork, exec (with argv, ids, capabilities and the container id from the
+cgroup), exit, uid/gid changes and ptrace attaches of every process through the netlink process
+connector, enriched from /proc, and file opens and writes on the mounts given to --files
+(fanotify). Existing processes are read from /proc first. Without --rules prints the events as
+JSON Lines of bulwark.runtime.v1.Event; with --rules prints the alerts as `bulwark runtime
+replay` does. Stops after --duration or on SIGINT/SIGTERM. Exit status 0, 1 with alerts, 2 on
+errors (PermissionDenied when not root).
+)",
+          .flags = {"rules", "duration", "files", "format"},
+          .min_arguments = 0,
+          .max_arguments = 0,
+          .run = RunRuntimeWatch,
       },
       {
           .name = "sbom",
@@ -483,14 +536,13 @@ const Command* FindCommand(absl::string_view name) {
 }  // namespace
 
 std::optional<CommandMatch> MatchCommand(absl::Span<const std::string> words) {
-  if (words.empty()) return std::nullopt;
-  // A group verb wins over a one-word command of the same name ("version compare", "version").
-  if (words.size() >= 2) {
-    if (const Command* command = FindCommand(absl::StrCat(words[0], " ", words[1]))) {
-      return CommandMatch{command, 2};
+  // The longest name wins: a group verb over a one-word command of the same name ("version
+  // compare", "version"), a three-word name over two ("runtime rules lint").
+  for (size_t n = std::min<size_t>(words.size(), 3); n >= 1; --n) {
+    if (const Command* command = FindCommand(absl::StrJoin(words.subspan(0, n), " "))) {
+      return CommandMatch{command, n};
     }
   }
-  if (const Command* command = FindCommand(words[0])) return CommandMatch{command, 1};
   return std::nullopt;
 }
 

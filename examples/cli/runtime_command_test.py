@@ -93,3 +93,46 @@ def test_lint_own_rules_clean():
     assert result.returncode == 0, result.stdout
     assert "warning:" not in result.stdout
     assert result.stdout.endswith(" enabled and compiled, 0 warnings\n")
+
+
+def test_rules_lint_is_the_issue_spelling_of_lint():
+    result = run("runtime", "rules", "lint", RULES)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("26 rules, 26 enabled and compiled, 0 warnings\n")
+    assert run("runtime", "lint", RULES).stdout == result.stdout
+
+
+def test_import_tracee_then_replay(tmp_path):
+    from bulwark_testing import shared_dir
+
+    sample = shared_dir() / "conformance/runtime/samples/tracee/tracee_docs_events.jsonl"
+    result = run("runtime", "import", "tracee", str(sample))
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(events) == 8
+    assert events[1]["type"] == "EVENT_TYPE_OPENAT"
+    assert events[1]["file"]["path"] == "/tmp/testing.txt"
+    assert events[1]["file"]["mode"] == 438
+    assert "17 records, 8 events" in result.stderr
+    assert "4 skipped net_packet_tcp" in result.stderr
+    path = tmp_path / "events.jsonl"
+    path.write_text(result.stdout)
+    replay = run("runtime", "replay", str(path), "--rules", RULES)
+    assert replay.returncode == 0, replay.stderr
+
+
+def test_import_rejects_unknown_format_and_bad_input(tmp_path):
+    result = run("runtime", "import", "falco", RULES)
+    assert result.returncode == 2
+    assert "expected tetragon or tracee" in result.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"node_name": "x"}\n')
+    result = run("runtime", "import", "tetragon", str(bad))
+    assert result.returncode == 2
+    assert "not a Tetragon event" in result.stderr
+
+
+def test_watch_validates_its_flags():
+    result = run("runtime", "watch", "--duration", "soon")
+    assert result.returncode == 2
+    assert "--duration wants seconds" in result.stderr

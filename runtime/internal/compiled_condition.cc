@@ -220,8 +220,8 @@ bool Comparison::MatchNumber(int64_t value) const {
 }
 
 bool Comparison::Evaluate(ExtractContext& context) const {
-  FieldValues values;
-  ExtractField(field, context, values);
+  FieldValues scratch;
+  const FieldValues& values = ExtractFieldValues(field, context, scratch);
   if (op == Op::kExists) return !values.empty();
   if (values.empty()) return false;
   if (rhs_field.has_value()) {

@@ -19,6 +19,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "bulwark/runtime/event_types.h"
+#include "bulwark/runtime/internal/linux_names.h"
 
 namespace bulwark::runtime::internal {
 namespace {
@@ -270,155 +271,6 @@ const absl::flat_hash_map<absl::string_view, int>& FieldIndex() {
   return *index;
 }
 
-// ---- Rendering tables -------------------------------------------------------------------------
-
-struct Flag {
-  uint64_t bit;
-  absl::string_view name;
-};
-
-// Kernel O_* values (x86-64 and arm64 share these).
-constexpr Flag kOpenFlags[] = {
-    {O_WRONLY, "O_WRONLY"},       {O_RDWR, "O_RDWR"},         {O_CREAT, "O_CREAT"},
-    {O_EXCL, "O_EXCL"},           {O_NOCTTY, "O_NOCTTY"},     {O_TRUNC, "O_TRUNC"},
-    {O_APPEND, "O_APPEND"},       {O_NONBLOCK, "O_NONBLOCK"}, {O_DSYNC, "O_DSYNC"},
-    {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"}, {O_CLOEXEC, "O_CLOEXEC"},
-    {O_PATH, "O_PATH"},
-};
-
-constexpr Flag kModeFlags[] = {
-    {S_IXOTH, "S_IXOTH"}, {S_IWOTH, "S_IWOTH"}, {S_IROTH, "S_IROTH"}, {S_IXGRP, "S_IXGRP"},
-    {S_IWGRP, "S_IWGRP"}, {S_IRGRP, "S_IRGRP"}, {S_IXUSR, "S_IXUSR"}, {S_IWUSR, "S_IWUSR"},
-    {S_IRUSR, "S_IRUSR"}, {S_ISVTX, "S_ISVTX"}, {S_ISGID, "S_ISGID"}, {S_ISUID, "S_ISUID"},
-};
-
-constexpr Flag kCloneNewFlags[] = {
-    {0x00020000, "CLONE_NEWNS"},  {0x02000000, "CLONE_NEWCGROUP"}, {0x04000000, "CLONE_NEWUTS"},
-    {0x08000000, "CLONE_NEWIPC"}, {0x10000000, "CLONE_NEWUSER"},   {0x20000000, "CLONE_NEWPID"},
-    {0x40000000, "CLONE_NEWNET"}, {0x00000080, "CLONE_NEWTIME"},
-};
-
-// Capability numbers from linux/capability.h.
-constexpr absl::string_view kCapabilities[] = {
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_FSETID",
-    "CAP_KILL",
-    "CAP_SETGID",
-    "CAP_SETUID",
-    "CAP_SETPCAP",
-    "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",
-    "CAP_NET_RAW",
-    "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",
-    "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT",
-    "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",
-    "CAP_SYS_ADMIN",
-    "CAP_SYS_BOOT",
-    "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME",
-    "CAP_SYS_TTY_CONFIG",
-    "CAP_MKNOD",
-    "CAP_LEASE",
-    "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL",
-    "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",
-    "CAP_MAC_ADMIN",
-    "CAP_SYSLOG",
-    "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",
-    "CAP_AUDIT_READ",
-    "CAP_PERFMON",
-    "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-};
-
-struct Named {
-  int64_t value;
-  absl::string_view name;
-};
-
-constexpr Named kPtraceRequests[] = {
-    {0, "PTRACE_TRACEME"},         {1, "PTRACE_PEEKTEXT"},   {2, "PTRACE_PEEKDATA"},
-    {3, "PTRACE_PEEKUSR"},         {4, "PTRACE_POKETEXT"},   {5, "PTRACE_POKEDATA"},
-    {6, "PTRACE_POKEUSR"},         {7, "PTRACE_CONT"},       {8, "PTRACE_KILL"},
-    {9, "PTRACE_SINGLESTEP"},      {12, "PTRACE_GETREGS"},   {13, "PTRACE_SETREGS"},
-    {16, "PTRACE_ATTACH"},         {17, "PTRACE_DETACH"},    {24, "PTRACE_SYSCALL"},
-    {0x4200, "PTRACE_SETOPTIONS"}, {0x4206, "PTRACE_SEIZE"}, {0x4207, "PTRACE_INTERRUPT"},
-};
-
-constexpr Named kSocketFamilies[] = {
-    {AF_UNIX, "AF_UNIX"},           {AF_INET, "AF_INET"},     {AF_INET6, "AF_INET6"},
-    {AF_NETLINK, "AF_NETLINK"},     {AF_PACKET, "AF_PACKET"}, {AF_KEY, "AF_KEY"},
-    {AF_BLUETOOTH, "AF_BLUETOOTH"}, {AF_VSOCK, "AF_VSOCK"},   {AF_ALG, "AF_ALG"},
-};
-
-constexpr Named kErrnos[] = {
-    {1, "EPERM"},         {2, "ENOENT"},        {3, "ESRCH"},       {4, "EINTR"},
-    {5, "EIO"},           {9, "EBADF"},         {11, "EAGAIN"},     {12, "ENOMEM"},
-    {13, "EACCES"},       {14, "EFAULT"},       {16, "EBUSY"},      {17, "EEXIST"},
-    {18, "EXDEV"},        {20, "ENOTDIR"},      {21, "EISDIR"},     {22, "EINVAL"},
-    {24, "EMFILE"},       {28, "ENOSPC"},       {30, "EROFS"},      {36, "ENAMETOOLONG"},
-    {38, "ENOSYS"},       {39, "ENOTEMPTY"},    {40, "ELOOP"},      {95, "EOPNOTSUPP"},
-    {98, "EADDRINUSE"},   {101, "ENETUNREACH"}, {110, "ETIMEDOUT"}, {111, "ECONNREFUSED"},
-    {115, "EINPROGRESS"},
-};
-
-std::string RenderFlags(uint64_t value, absl::Span<const Flag> table, absl::string_view zero) {
-  std::vector<absl::string_view> names;
-  for (const Flag& flag : table) {
-    if ((value & flag.bit) == flag.bit && flag.bit != 0) names.push_back(flag.name);
-  }
-  if (names.empty()) return std::string(zero);
-  return absl::StrJoin(names, "|");
-}
-
-std::string RenderOpenFlags(uint32_t flags) {
-  std::string text = (flags & O_ACCMODE) == O_RDONLY ? "O_RDONLY" : "";
-  std::string rest = RenderFlags(flags, kOpenFlags, "");
-  if (!text.empty() && !rest.empty()) text += "|";
-  return text + rest;
-}
-
-std::string RenderNamed(int64_t value, absl::Span<const Named> table) {
-  for (const Named& entry : table) {
-    if (entry.value == value) return std::string(entry.name);
-  }
-  return absl::StrCat(value);
-}
-
-std::string RenderCapabilities(uint64_t caps) {
-  std::vector<absl::string_view> names;
-  for (size_t bit = 0; bit < std::size(kCapabilities); ++bit) {
-    if (caps & (uint64_t{1} << bit)) names.push_back(kCapabilities[bit]);
-  }
-  return absl::StrJoin(names, " ");
-}
-
-// Falco's evt.res: "SUCCESS", the errno name, or the number; static text needs no allocation.
-absl::string_view StaticResultName(int64_t result) {
-  if (result >= 0) return "SUCCESS";
-  for (const Named& entry : kErrnos) {
-    if (entry.value == -result) return entry.name;
-  }
-  return "";
-}
-
-std::string RenderResult(int64_t result) {
-  absl::string_view name = StaticResultName(result);
-  return name.empty() ? absl::StrCat(result) : std::string(name);
-}
-
 // ---- Event arguments (evt.arg.<name>, evt.arg[N]) ---------------------------------------------
 
 enum class A {
@@ -649,7 +501,7 @@ void ExtractArg(A source, bool raw, ExtractContext& context, FieldValues& out) {
         if (raw) return number(e.file().mode());
         return owned(absl::StrFormat("0%o", e.file().mode()));
       }
-      return owned(RenderFlags(e.file().mode(), kModeFlags, "0"));
+      return owned(RenderModeFlags(e.file().mode()));
     case A::kUid:
       return number(e.has_credentials() ? e.credentials().uid() : e.file().uid());
     case A::kGid:
@@ -665,7 +517,7 @@ void ExtractArg(A source, bool raw, ExtractContext& context, FieldValues& out) {
     case A::kRequest:
       if (e.has_ptrace()) {
         return raw ? number(e.ptrace().request())
-                   : owned(RenderNamed(e.ptrace().request(), kPtraceRequests));
+                   : owned(RenderPtraceRequest(e.ptrace().request()));
       }
       return number(static_cast<int64_t>(e.file().request()));
     case A::kArgs:
@@ -678,8 +530,7 @@ void ExtractArg(A source, bool raw, ExtractContext& context, FieldValues& out) {
     case A::kBacklog:
       return number(e.network().backlog());
     case A::kDomain:
-      return raw ? number(e.socket().domain())
-                 : owned(RenderNamed(e.socket().domain(), kSocketFamilies));
+      return raw ? number(e.socket().domain()) : owned(RenderSocketFamily(e.socket().domain()));
     case A::kSockType:
       return number(e.socket().type());
     case A::kProtocol:
@@ -688,7 +539,7 @@ void ExtractArg(A source, bool raw, ExtractContext& context, FieldValues& out) {
       return text(e.mount().fstype());
     case A::kNsType:
       return raw ? number(static_cast<int64_t>(e.namespace_op().flags()))
-                 : owned(RenderFlags(e.namespace_op().flags(), kCloneNewFlags, "0"));
+                 : owned(RenderNamespaceFlags(e.namespace_op().flags()));
     case A::kCmd:
       if (e.has_keyctl()) return number(e.keyctl().operation());
       return number(e.bpf().cmd());
@@ -1310,10 +1161,44 @@ std::string ValueText(const FieldValue& value) {
 
 }  // namespace
 
+namespace {
+void ApplyTransformers(const BoundField& field, ExtractContext& context, const FieldValues& raw,
+                       FieldValues& out);
+}  // namespace
+
+FieldCache::FieldCache() : stamps_(std::size(kFields), 0), values_(std::size(kFields)) {}
+
+const FieldValues& ExtractFieldValues(const BoundField& field, ExtractContext& context,
+                                      FieldValues& scratch) {
+  const FieldValues* raw = &scratch;
+  FieldCache* cache = context.field_cache();
+  if (cache != nullptr && !field.has_arg) {
+    raw = cache->Find(field.id);
+    if (raw == nullptr) {
+      FieldValues& entry = cache->Store(field.id);
+      ExtractRaw(field, context, entry);
+      raw = &entry;
+    }
+  } else {
+    ExtractRaw(field, context, scratch);
+  }
+  if (field.transformers.empty()) return *raw;
+  FieldValues transformed;
+  ApplyTransformers(field, context, *raw, transformed);
+  scratch = std::move(transformed);
+  return scratch;
+}
+
 void ExtractField(const BoundField& field, ExtractContext& context, FieldValues& out) {
-  if (field.transformers.empty()) return ExtractRaw(field, context, out);
-  FieldValues raw;
-  ExtractRaw(field, context, raw);
+  FieldValues scratch;
+  const FieldValues& values = ExtractFieldValues(field, context, scratch);
+  out.insert(out.end(), values.begin(), values.end());
+}
+
+namespace {
+
+void ApplyTransformers(const BoundField& field, ExtractContext& context, const FieldValues& raw,
+                       FieldValues& out) {
   for (FieldValue value : raw) {
     for (auto it = field.transformers.rbegin(); it != field.transformers.rend(); ++it) {
       const std::string& t = *it;
@@ -1338,6 +1223,8 @@ void ExtractField(const BoundField& field, ExtractContext& context, FieldValues&
     out.push_back(value);
   }
 }
+
+}  // namespace
 
 std::string RenderField(const BoundField& field, ExtractContext& context) {
   FieldValues values;

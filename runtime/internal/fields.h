@@ -67,14 +67,43 @@ class MacroMemo {
   uint64_t current_ = 1;
 };
 
+// Values of argument-less fields already extracted for the current event, keyed by field id, so
+// that fd.name or proc.name that dozens of rules read is extracted once per event. Owned by an
+// Engine; NextEvent() invalidates every slot without clearing (or freeing) the entries.
+class FieldCache {
+ public:
+  FieldCache();
+  void NextEvent() { ++current_; }
+  const FieldValues* Find(int id) const { return stamps_[id] == current_ ? &values_[id] : nullptr; }
+  // The emptied entry for `id`, marked valid for this event.
+  FieldValues& Store(int id) {
+    stamps_[id] = current_;
+    values_[id].clear();
+    return values_[id];
+  }
+
+ private:
+  std::vector<uint64_t> stamps_;
+  std::vector<FieldValues> values_;
+  uint64_t current_ = 1;
+};
+
 // Everything a field may read for one event. Not thread-safe; one per evaluation.
 class ExtractContext {
  public:
+  // `memo` and `fields` (optional) must have been advanced with NextEvent() for this event.
   ExtractContext(const v1::Event& event, const ProcessInfo* process, const RuntimeState* state,
-                 const v1::Container* container, MacroMemo* memo = nullptr)
-      : event_(event), process_(process), state_(state), container_(container), memo_(memo) {}
+                 const v1::Container* container, MacroMemo* memo = nullptr,
+                 FieldCache* fields = nullptr)
+      : event_(event),
+        process_(process),
+        state_(state),
+        container_(container),
+        memo_(memo),
+        fields_(fields) {}
 
   MacroMemo* memo() const { return memo_; }
+  FieldCache* field_cache() const { return fields_; }
 
   const v1::Event& event() const { return event_; }
   const ProcessInfo* process() const { return process_; }
@@ -94,12 +123,19 @@ class ExtractContext {
   const RuntimeState* state_;
   const v1::Container* container_;
   MacroMemo* memo_;
+  FieldCache* fields_;
   std::forward_list<std::string> owned_;
 };
 
 // Resolves `field`. Errors: InvalidArgument "filter_check called with nonexistent field <name>"
 // (Falco's wording) for unknown fields, or naming a missing or malformed argument.
 absl::StatusOr<BoundField> BindField(const FieldExpr& field);
+
+// The field's values (empty when the event has none): the context's FieldCache entry when there
+// is one, otherwise `scratch` filled. Valid until the next extraction into `scratch` or the next
+// event.
+const FieldValues& ExtractFieldValues(const BoundField& field, ExtractContext& context,
+                                      FieldValues& scratch);
 
 // Appends the field's values (none when the event has no such value).
 void ExtractField(const BoundField& field, ExtractContext& context, FieldValues& out);

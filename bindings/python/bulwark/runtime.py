@@ -10,7 +10,8 @@ while it evaluates. A RuleSet may be shared by engines on several threads; an En
 """
 
 import json
-from typing import Iterable, List, Sequence, Union
+import time
+from typing import Iterable, Iterator, List, Optional, Sequence, Union
 
 from bulwark import _bulwark
 
@@ -43,4 +44,31 @@ class Engine:
         return [json.loads(a) for a in self._engine.process_json(texts)]
 
 
-__all__ = ["Engine", "RuleSet", "load_rules", "rules_from_string"]
+def import_events(format: str, path: str) -> List[dict]:
+    """Events (protobuf JSON mapping of bulwark.runtime.v1.Event) from Tetragon's JSON export
+    (format "tetragon") or Tracee's JSON events ("tracee"); records with no counterpart in the
+    schema are skipped."""
+    return [json.loads(e) for e in _bulwark.runtime._import_json(format, str(path))]
+
+
+def watch(
+    duration: Optional[float] = None,
+    *,
+    files: Sequence[str] = (),
+    snapshot: bool = True,
+    poll_interval: float = 0.2,
+) -> Iterator[dict]:
+    """Live events of this host (needs root): fork, exec, exit, uid/gid changes and ptrace
+    attaches from the netlink process connector enriched from /proc, and file opens and writes
+    on the mounts in `files` (fanotify); existing processes first when `snapshot`. Stops after
+    `duration` seconds (never when None). Raises PermissionError when not root. The GIL is
+    released while waiting."""
+    collector = _bulwark.runtime._Collector([str(f) for f in files], snapshot)
+    end = None if duration is None else time.monotonic() + duration
+    while end is None or time.monotonic() < end:
+        timeout = poll_interval if end is None else max(0.0, min(poll_interval, end - time.monotonic()))
+        for event in collector.poll_json(timeout):
+            yield json.loads(event)
+
+
+__all__ = ["Engine", "RuleSet", "import_events", "load_rules", "rules_from_string", "watch"]

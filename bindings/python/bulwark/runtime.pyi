@@ -1,4 +1,4 @@
-from typing import Iterable, List, Sequence, Union
+from typing import Iterable, Iterator, List, Optional, Sequence, Union
 
 class RuleSet:
     """Falco rule files, compiled (immutable)."""
@@ -20,3 +20,12 @@ def rules_from_string(yaml: str, name: str = "<rules>") -> RuleSet: ...
 class Engine:
     def __init__(self, rules: RuleSet, *, all_matches: bool = False) -> None: ...
     def process(self, events: Iterable[Union[dict, str]]) -> List[dict]: ...
+
+def import_events(format: str, path: str) -> List[dict]: ...
+def watch(
+    duration: Optional[float] = None,
+    *,
+    files: Sequence[str] = (),
+    snapshot: bool = True,
+    poll_interval: float = 0.2,
+) -> Iterator[dict]: ...

@@ -1,0 +1,89 @@
+// `bulwark runtime watch`: the live collector on this host. Without --rules it prints the events
+// as JSON Lines of bulwark.runtime.v1.Event; with --rules it prints the alerts, as
+// `bulwark runtime replay` does.
+#include <csignal>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "bulwark/core/status_macros.h"
+#include "bulwark/examples/cli/command.h"
+#include "bulwark/examples/cli/stdout_writer.h"
+#include "bulwark/runtime/collector.h"
+#include "bulwark/runtime/engine.h"
+#include "bulwark/runtime/event_source.h"
+#include "bulwark/runtime/rule_set.h"
+
+namespace bulwark::cli {
+namespace {
+
+volatile std::sig_atomic_t interrupted = 0;
+
+void OnInterrupt(int) { interrupted = 1; }
+
+}  // namespace
+
+absl::StatusOr<ExitCode> RunRuntimeWatch(const ParsedArgs& args) {
+  const std::string* format = args.Find("format");
+  const bool json = format != nullptr && *format == "json";
+  if (format != nullptr && !json && *format != "text") {
+    return absl::InvalidArgumentError(absl::StrCat("unknown --format '", *format, "'"));
+  }
+  absl::Duration duration = absl::InfiniteDuration();
+  if (const std::string* seconds = args.Find("duration"); seconds != nullptr) {
+    double value = 0;
+    if (!absl::SimpleAtod(*seconds, &value) || value <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--duration wants seconds, got '", *seconds, "'"));
+    }
+    duration = absl::Seconds(value);
+  }
+  std::unique_ptr<const runtime::RuleSet> rules;
+  if (const std::string* rules_flag = args.Find("rules"); rules_flag != nullptr) {
+    std::vector<std::string> paths = absl::StrSplit(*rules_flag, ',', absl::SkipEmpty());
+    BULWARK_ASSIGN_OR_RETURN(rules, runtime::RuleSet::Load(paths));
+  }
+  runtime::CollectorOptions options;
+  if (const std::string* files = args.Find("files"); files != nullptr) {
+    options.file_mounts = absl::StrSplit(*files, ',', absl::SkipEmpty());
+  }
+  BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<runtime::Collector> collector,
+                           runtime::Collector::Start(options));
+  std::unique_ptr<runtime::Engine> engine;
+  if (rules != nullptr) engine = std::make_unique<runtime::Engine>(*rules);
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+  size_t alerts = 0;
+  const absl::Time end = absl::Now() + duration;
+  while (!interrupted && absl::Now() < end) {
+    BULWARK_RETURN_IF_ERROR(collector->Poll(
+        std::min(absl::Milliseconds(200), end - absl::Now()), [&](runtime::v1::Event&& event) {
+          if (engine == nullptr) {
+            WriteToStdout(absl::StrCat(runtime::EventToJsonLine(event), "\n"));
+            return;
+          }
+          engine->Process(event, [&](runtime::v1::Alert&& alert) {
+            ++alerts;
+            if (json) {
+              std::ostringstream line;
+              runtime::WriteAlertJsonLine(alert, line);
+              WriteToStdout(line.str());
+              return;
+            }
+            WriteToStdout(absl::StrCat(
+                absl::FormatTime("%Y-%m-%dT%H:%M:%E9S%z", absl::FromUnixNanos(alert.timestamp_ns()),
+                                 absl::UTCTimeZone()),
+                ": ", runtime::PriorityName(alert.priority()), " ", alert.output(), "\n"));
+          });
+        }));
+    BULWARK_RETURN_IF_ERROR(FlushStdout());
+  }
+  return alerts > 0 ? ExitCode::kFindingsAtOrAboveFailOn : ExitCode::kOk;
+}
+
+}  // namespace bulwark::cli
