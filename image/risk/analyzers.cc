@@ -3,6 +3,7 @@
 #include "bulwark/image/risk/analyzer.h"
 #include "bulwark/image/risk/internal/build_analyzer.h"
 #include "bulwark/image/risk/internal/file_analyzer.h"
+#include "bulwark/image/risk/internal/malware_analyzer.h"
 #include "bulwark/image/risk/internal/secret_analyzer.h"
 
 namespace bulwark::image {
@@ -17,6 +18,10 @@ const std::vector<AnalyzerInfo>& RegisteredAnalyzers() {
        "setuid/setgid, world-writable, unknown owners, keys and credential files "
        "(BWK-FILE-xxx)",
        true, internal::CreateFileAnalyzer},
+      {"malware",
+       "YARA rules (EICAR, crypto-miners, webshells, reverse shells, user rules) and known-bad "
+       "SHA-256 lists over files and archive members (BWK-MAL-xxx)",
+       true, internal::CreateMalwareAnalyzer},
   };
   return *kAnalyzers;
 }

@@ -21,6 +21,8 @@
 #include "bulwark/core/limits.h"
 #include "bulwark/core/report.pb.h"
 #include "bulwark/image/image.h"
+#include "bulwark/image/malware/malware_scanner.h"
+#include "bulwark/image/risk/nested_archives.h"
 #include "bulwark/image/secrets/secret_scanner.h"
 
 namespace bulwark::image {
@@ -34,13 +36,23 @@ struct ScanProgress {
 };
 
 struct ScanOptions {
-  // Analyzer names (see RegisteredAnalyzers(): "secret", "misconfig", "file"). Empty: every
-  // analyzer enabled by default. Default: empty.
+  // Analyzer names (see RegisteredAnalyzers(): "secret", "misconfig", "file", "malware"). Empty:
+  // every analyzer enabled by default. Default: empty.
   std::vector<std::string> scanners;
   // Secret rules; null means the built-in set (SecretScanner::Builtin()). Default: null.
   std::shared_ptr<const secrets::SecretScanner> secret_rules;
   // Files larger than this are not searched for secrets (they are still walked). Default: 8 MiB.
   uint64_t max_secret_file_bytes = uint64_t{8} << 20;
+  // Malware rules and known-bad hashes; null means the built-in YARA rules
+  // (malware::MalwareScanner::Builtin()). Default: null.
+  std::shared_ptr<const malware::MalwareScanner> malware_rules;
+  // Files larger than this are not matched against YARA rules (with hash lists loaded they are
+  // still hashed, up to Limits::max_file_bytes). Default: 32 MiB.
+  uint64_t max_malware_file_bytes = uint64_t{32} << 20;
+  // How the "secret" and "malware" analyzers open archives inside the image (jar, zip, tar.gz):
+  // depth, member size and decompressed-bytes budget. max_depth = 0 turns it off.
+  // Default: see NestedArchiveLimits (depth 3, 8 MiB members, 256 MiB per archive).
+  NestedArchiveLimits nested_archives;
   // Findings below this severity are left out of the report. Default: UNKNOWN (keep all).
   core::v1::Severity min_severity = core::v1::SEVERITY_UNKNOWN;
   // A Dockerfile's text for the "misconfig" analyzer to check as well (BWK-DF rules, locations

@@ -127,12 +127,13 @@ TEST_F(RootfsTest, UnknownScannerAndRegistry) {
   ASSERT_THAT(image, IsOk());
   ScanOptions options;
   options.scanners = {"vuln"};
-  EXPECT_THAT(ScanImage(**image, options),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("unknown scanner \"vuln\"; known: secret, misconfig, file")));
+  EXPECT_THAT(
+      ScanImage(**image, options),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("unknown scanner \"vuln\"; known: secret, misconfig, file, malware")));
   std::vector<std::string> names;
   for (const AnalyzerInfo& info : RegisteredAnalyzers()) names.push_back(info.name);
-  EXPECT_THAT(names, testing::ElementsAre("secret", "misconfig", "file"));
+  EXPECT_THAT(names, testing::ElementsAre("secret", "misconfig", "file", "malware"));
 }
 
 TEST_F(RootfsTest, ProgressAndCancellation) {

@@ -131,12 +131,7 @@ class SecretAnalyzer : public Analyzer {
  private:
   void AddFileFindings(const ScanContext& context, core::v1::Report& report) {
     if (visitor_.found().empty()) return;
-    // Where each hidden file went, and which symlinks of the final tree lead to which files.
-    absl::flat_hash_map<std::pair<std::string, size_t>, DeletedFile> deleted;
-    for (DeletedFile& file : context.filesystem.DeletedFiles()) {
-      std::pair<std::string, size_t> key(file.entry.path, file.layer);
-      deleted.try_emplace(std::move(key), std::move(file));
-    }
+    const ShippedFiles shipped(context.filesystem);
     absl::flat_hash_map<std::string, std::vector<std::string>> linked_from;
     context.filesystem.ForEach([&](const FileInfo& info) {
       if (info.entry.type != EntryType::kSymlink) return;
@@ -147,8 +142,7 @@ class SecretAnalyzer : public Analyzer {
     // A hidden copy whose secret the visible file still holds is the same problem: it is
     // reported once, on the visible file, with the older layers listed.
     auto visible_in = [&](const FileSecret& secret) {
-      absl::StatusOr<FileInfo> info = context.filesystem.Lookup(secret.path);
-      return info.ok() && info->layer == secret.layer;
+      return shipped.Visible(secret.path, secret.layer);
     };
     absl::flat_hash_map<std::tuple<std::string, std::string, std::string>, std::string>
         older_copies;
@@ -181,13 +175,8 @@ class SecretAnalyzer : public Analyzer {
       SetFileLocation(context.image, secret.path, secret.layer, finding);
       FillMatch(secret.match, finding);
       auto& properties = *finding.mutable_properties();
-      properties["deleted"] = visible ? "false" : "true";
+      shipped.SetDeletedProperties(secret.path, secret.layer, finding);
       if (!visible) {
-        auto it = deleted.find(std::make_pair(secret.path, secret.layer));
-        if (it != deleted.end()) {
-          properties["hidden_by"] = std::string(HiddenByName(it->second.hidden_by));
-          properties["hidden_by_layer"] = absl::StrCat(it->second.hidden_by_layer);
-        }
         finding.set_description(absl::StrCat(
             "Layer ", secret.layer, " ships ", ImagePath(secret.path),
             " with this secret; a later layer hides the file, but the layer blob still holds it "
