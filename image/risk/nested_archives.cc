@@ -106,6 +106,10 @@ bool IsArchiveName(absl::string_view path) {
   return false;
 }
 
+bool ShouldOpenArchive(absl::string_view path, uint64_t size, const NestedArchiveLimits& limits) {
+  return limits.max_depth > 0 && size <= limits.max_archive_bytes && IsArchiveName(path);
+}
+
 bool LooksLikeArchive(absl::string_view content) {
   static constexpr absl::string_view kMagics[] = {
       absl::string_view("PK\x03\x04", 4),  // zip (jar, war, whl...)

@@ -19,6 +19,9 @@
 namespace bulwark::image {
 
 struct NestedArchiveLimits {
+  // Archive files larger than this (compressed) are not opened: the analyzers hold the whole
+  // archive in memory. Default: 64 MiB.
+  uint64_t max_archive_bytes = uint64_t{64} << 20;
   // Archive levels opened: 1 = members of the file only. Default: 3.
   uint32_t max_depth = 3;
   // Members larger than this are skipped (not read). Default: 8 MiB.
@@ -34,6 +37,10 @@ struct NestedArchiveLimits {
 // True for names whose extension says archive: .zip .jar .war .ear .whl .egg .nupkg .apk .aar
 // .tar .tgz .gz .bz2 .xz .zst .tbz2 .txz .tzst (case-insensitive).
 bool IsArchiveName(absl::string_view path);
+
+// True when an analyzer should read and open the file at `path` of `size` bytes: opening is on
+// (max_depth > 0), the file is within max_archive_bytes and IsArchiveName(path).
+bool ShouldOpenArchive(absl::string_view path, uint64_t size, const NestedArchiveLimits& limits);
 
 // True when `content` starts with a zip, gzip, bzip2, xz or zstd magic number or is a ustar tar.
 bool LooksLikeArchive(absl::string_view content);
