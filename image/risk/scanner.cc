@@ -96,16 +96,17 @@ absl::StatusOr<core::v1::Report> ScanImage(const Image& image, const ScanOptions
     for (core::v1::Finding& finding : result.findings) *report.add_findings() = std::move(finding);
   }
 
+  for (core::v1::Finding& finding : *report.mutable_findings()) {
+    finding.set_target(image.Name());
+    finding.set_fingerprint(core::FingerprintFinding(finding));
+  }
+  options.ignore.Apply(report, options.now);
   auto* findings = report.mutable_findings();
   findings->erase(std::remove_if(findings->begin(), findings->end(),
                                  [&](const core::v1::Finding& finding) {
                                    return finding.severity() < options.min_severity;
                                  }),
                   findings->end());
-  for (core::v1::Finding& finding : *findings) {
-    finding.set_target(image.Name());
-    finding.set_fingerprint(core::FingerprintFinding(finding));
-  }
   SortFindings(report);
 
   auto& metadata = *report.mutable_metadata();

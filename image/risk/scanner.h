@@ -18,10 +18,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "bulwark/core/limits.h"
 #include "bulwark/core/report.pb.h"
 #include "bulwark/image/image.h"
 #include "bulwark/image/malware/malware_scanner.h"
+#include "bulwark/image/risk/ignore_file.h"
 #include "bulwark/image/risk/nested_archives.h"
 #include "bulwark/image/secrets/secret_scanner.h"
 
@@ -53,6 +56,11 @@ struct ScanOptions {
   // depth, member size and decompressed-bytes budget. max_depth = 0 turns it off.
   // Default: see NestedArchiveLimits (depth 3, 8 MiB members, 256 MiB per archive).
   NestedArchiveLimits nested_archives;
+  // Accepted findings (Trivy-style ignore file, see ignore_file.h), removed before the severity
+  // filter; expired entries are listed in the report's metadata. Default: empty.
+  IgnoreList ignore;
+  // The time ignore entries' expiry dates are compared with. Default: when the options are made.
+  absl::Time now = absl::Now();
   // Findings below this severity are left out of the report. Default: UNKNOWN (keep all).
   core::v1::Severity min_severity = core::v1::SEVERITY_UNKNOWN;
   // A Dockerfile's text for the "misconfig" analyzer to check as well (BWK-DF rules, locations

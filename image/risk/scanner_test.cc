@@ -159,6 +159,25 @@ TEST_F(RootfsTest, SecretsInsideNestedArchives) {
   EXPECT_EQ(report->findings_size(), 0);
 }
 
+TEST_F(RootfsTest, IgnoreListRemovesAcceptedFindings) {
+  const std::string token = absl::StrCat("ghp_", "Zq8Lw3Rt6Yp1Mn4Bv7Cx2Kj5Hg9Fd0Sa3Qe6");
+  Write("app/tests/token.txt", token + "\n");
+  Write("app/token.txt", token + "\n");
+  absl::StatusOr<std::unique_ptr<const Image>> image = Image::Open(root_.string());
+  ASSERT_THAT(image, IsOk());
+  ScanOptions options;
+  options.scanners = {"secret"};
+  absl::StatusOr<IgnoreList> ignore =
+      ParseIgnoreYaml("secrets:\n  - id: github-token\n    paths: [app/tests/*]\n", "i.yaml");
+  ASSERT_THAT(ignore, IsOk());
+  options.ignore = *std::move(ignore);
+  absl::StatusOr<core::v1::Report> report = ScanImage(**image, options);
+  ASSERT_THAT(report, IsOk());
+  ASSERT_EQ(report->findings_size(), 1);
+  EXPECT_EQ(report->findings(0).location().path(), "/app/token.txt");
+  EXPECT_EQ(report->metadata().at("ignore.suppressed"), "1");
+}
+
 TEST_F(RootfsTest, UnknownScannerAndRegistry) {
   absl::StatusOr<std::unique_ptr<const Image>> image = Image::Open(root_.string());
   ASSERT_THAT(image, IsOk());
