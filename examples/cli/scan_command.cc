@@ -4,9 +4,11 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -17,12 +19,20 @@
 #include "bulwark/examples/cli/command.h"
 #include "bulwark/examples/cli/image_args.h"
 #include "bulwark/examples/cli/report_output.h"
+#include "bulwark/examples/cli/stdout_writer.h"
+#include "bulwark/image/malware/malware_scanner.h"
+#include "bulwark/image/risk/ignore_file.h"
+#include "bulwark/image/risk/scan_cyclonedx.h"
 #include "bulwark/image/risk/scanner.h"
+#include "bulwark/image/sbom/sbom_writer.h"
 #include "bulwark/image/secrets/gitleaks_toml.h"
 #include "bulwark/image/secrets/secret_scanner.h"
 
 namespace bulwark::cli {
 namespace {
+
+// Deeper nesting than this is not a real packaging layout.
+constexpr uint32_t kMaxArchiveDepth = 16;
 
 absl::Status ApplyScanFlags(const ParsedArgs& args, image::ScanOptions& options) {
   if (const std::string* scanners = args.Find("scanners")) {
@@ -48,7 +58,42 @@ absl::Status ApplyScanFlags(const ParsedArgs& args, image::ScanOptions& options)
     }
     options.secret_rules = std::move(scanner);
   }
+  if (const std::string* path = args.Find("ignore-file")) {
+    BULWARK_ASSIGN_OR_RETURN(options.ignore, image::LoadIgnoreFile(*path, options.limits));
+  }
+  if (const std::string* depth = args.Find("archive-depth")) {
+    if (!absl::SimpleAtoi(*depth, &options.nested_archives.max_depth) ||
+        options.nested_archives.max_depth > kMaxArchiveDepth) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--archive-depth: expected 0 to ", kMaxArchiveDepth, ", got ", *depth));
+    }
+  }
+  const std::string* malware_rules = args.Find("malware-rules");
+  const std::string* malware_hashes = args.Find("malware-hashes");
+  const bool no_builtin = args.Find("no-builtin-malware") != nullptr;
+  if (malware_rules != nullptr || malware_hashes != nullptr || no_builtin) {
+    malware::MalwareRuleOptions malware_options;
+    malware_options.builtin_rules = !no_builtin;
+    malware_options.limits = options.limits;
+    if (malware_rules != nullptr) {
+      malware_options.rule_paths = absl::StrSplit(*malware_rules, ',', absl::SkipEmpty());
+    }
+    if (malware_hashes != nullptr) {
+      malware_options.hash_list_paths = absl::StrSplit(*malware_hashes, ',', absl::SkipEmpty());
+    }
+    BULWARK_ASSIGN_OR_RETURN(options.malware_rules, malware::MalwareScanner::Load(malware_options));
+  }
   return absl::OkStatus();
+}
+
+// --format cyclonedx[-1.5|-1.6], which needs the SBOM: the other formats go to the report
+// writers.
+std::optional<sbom::CycloneDxVersion> CycloneDxFormat(const ParsedArgs& args) {
+  const std::string* format = args.Find("format");
+  if (format == nullptr) return std::nullopt;
+  if (*format == "cyclonedx" || *format == "cyclonedx-1.6") return sbom::CycloneDxVersion::k1_6;
+  if (*format == "cyclonedx-1.5") return sbom::CycloneDxVersion::k1_5;
+  return std::nullopt;
 }
 
 // "[#####-----] 3/5 layers, 12.0/20.1 MB" redrawn in place on a terminal.
@@ -81,7 +126,10 @@ absl::Status WriteFile(const std::string& path, absl::string_view text) {
 }  // namespace
 
 absl::StatusOr<ExitCode> RunScan(const ParsedArgs& args) {
-  BULWARK_ASSIGN_OR_RETURN(ReportOutput output, ParseReportOutputFlags(args));
+  const std::optional<sbom::CycloneDxVersion> cyclonedx = CycloneDxFormat(args);
+  ParsedArgs report_args = args;
+  if (cyclonedx.has_value()) report_args.flags.erase("format");
+  BULWARK_ASSIGN_OR_RETURN(ReportOutput output, ParseReportOutputFlags(report_args));
   image::ScanOptions options;
   BULWARK_RETURN_IF_ERROR(ApplyScanFlags(args, options));
   if (args.Find("quiet") == nullptr && isatty(STDERR_FILENO))
@@ -90,18 +138,29 @@ absl::StatusOr<ExitCode> RunScan(const ParsedArgs& args) {
       return absl::OkStatus();
     };
   BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<const image::Image> image, OpenImageFromArgs(args));
-  absl::StatusOr<core::v1::Report> report = image::ScanImage(*image, options);
-  if (!report.ok()) return NameImage(report.status(), args.positional[0]);
+  absl::StatusOr<image::ScanResult> result = image::Scan(*image, options);
+  if (!result.ok()) return NameImage(result.status(), args.positional[0]);
+  const core::v1::Report& report = result->report;
 
-  if (const std::string* path = args.Find("output")) {
-    BULWARK_ASSIGN_OR_RETURN(std::string text, core::WriteReport(*report, output.format));
-    BULWARK_RETURN_IF_ERROR(WriteFile(*path, text));
-    if (output.fail_on.has_value() && core::HasFindingAtOrAbove(*report, *output.fail_on)) {
-      return ExitCode::kFindingsAtOrAboveFailOn;
-    }
-    return ExitCode::kOk;
+  const std::string* path = args.Find("output");
+  if (path == nullptr && !cyclonedx.has_value()) return PrintReport(report, output);
+  std::string text;
+  if (cyclonedx.has_value()) {
+    BULWARK_ASSIGN_OR_RETURN(text, image::ScanResultToCycloneDx(*result, *cyclonedx));
+    absl::StrAppend(&text, "\n");
+  } else {
+    BULWARK_ASSIGN_OR_RETURN(text, core::WriteReport(report, output.format));
   }
-  return PrintReport(*report, output);
+  if (path != nullptr) {
+    BULWARK_RETURN_IF_ERROR(WriteFile(*path, text));
+  } else {
+    WriteToStdout(text);
+    BULWARK_RETURN_IF_ERROR(FlushStdout());
+  }
+  if (output.fail_on.has_value() && core::HasFindingAtOrAbove(report, *output.fail_on)) {
+    return ExitCode::kFindingsAtOrAboveFailOn;
+  }
+  return ExitCode::kOk;
 }
 
 }  // namespace bulwark::cli

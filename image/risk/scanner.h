@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "bulwark/image/malware/malware_scanner.h"
 #include "bulwark/image/risk/ignore_file.h"
 #include "bulwark/image/risk/nested_archives.h"
+#include "bulwark/image/sbom/sbom.pb.h"
 #include "bulwark/image/secrets/secret_scanner.h"
 
 namespace bulwark::image {
@@ -72,6 +74,15 @@ struct ScanOptions {
   // Called after each layer; its error stops the scan. Default: none.
   std::function<absl::Status(const ScanProgress&)> progress;
 };
+
+// A scan's outputs: the report, and the SBOM when the "sbom" analyzer ran.
+struct ScanResult {
+  core::v1::Report report;
+  std::optional<sbom::v1::Sbom> sbom;
+};
+
+// Scans `image` (see ScanImage) and keeps the SBOM too. Errors: as ScanImage.
+absl::StatusOr<ScanResult> Scan(const Image& image, const ScanOptions& options = {});
 
 // Scans `image`. The report's target is image.Name(); metadata holds the image format, config
 // and manifest digests, layer count and the scanners run; findings are sorted by severity

@@ -185,11 +185,12 @@ TEST_F(RootfsTest, UnknownScannerAndRegistry) {
   options.scanners = {"vuln"};
   EXPECT_THAT(
       ScanImage(**image, options),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("unknown scanner \"vuln\"; known: secret, misconfig, file, malware")));
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          HasSubstr("unknown scanner \"vuln\"; known: sbom, secret, misconfig, file, malware")));
   std::vector<std::string> names;
   for (const AnalyzerInfo& info : RegisteredAnalyzers()) names.push_back(info.name);
-  EXPECT_THAT(names, testing::ElementsAre("secret", "misconfig", "file", "malware"));
+  EXPECT_THAT(names, testing::ElementsAre("sbom", "secret", "misconfig", "file", "malware"));
 }
 
 TEST_F(RootfsTest, ProgressAndCancellation) {
