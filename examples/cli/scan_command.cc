@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 #include "bulwark/examples/cli/image_args.h"
 #include "bulwark/examples/cli/report_output.h"
 #include "bulwark/examples/cli/stdout_writer.h"
+#include "bulwark/examples/cli/text_table.h"
 #include "bulwark/image/malware/malware_scanner.h"
 #include "bulwark/image/risk/ignore_file.h"
 #include "bulwark/image/risk/scan_cyclonedx.h"
@@ -112,6 +114,36 @@ void DrawProgress(const image::ScanProgress& progress) {
                progress.layers_done == progress.layer_count ? "\n" : "");
 }
 
+// "Summary" and one row per finding category with counts by severity, for the table format:
+// what the scan found at a glance, before the details.
+std::string CategorySummary(const core::v1::Report& report) {
+  constexpr core::v1::Severity kColumns[] = {core::v1::SEVERITY_CRITICAL, core::v1::SEVERITY_HIGH,
+                                             core::v1::SEVERITY_MEDIUM, core::v1::SEVERITY_LOW,
+                                             core::v1::SEVERITY_UNKNOWN};
+  std::map<std::string, std::map<core::v1::Severity, int>> counts;
+  for (const core::v1::Finding& finding : report.findings()) {
+    ++counts[finding.category()][finding.severity()];
+  }
+  if (counts.empty()) return "";
+  std::vector<std::vector<std::string>> rows = {{"CATEGORY"}};
+  for (core::v1::Severity severity : kColumns) {
+    rows[0].push_back(std::string(core::SeverityName(severity)));
+  }
+  rows[0].push_back("TOTAL");
+  for (const auto& [category, by_severity] : counts) {
+    std::vector<std::string>& row = rows.emplace_back(std::vector<std::string>{category});
+    int total = 0;
+    for (core::v1::Severity severity : kColumns) {
+      auto it = by_severity.find(severity);
+      const int count = it == by_severity.end() ? 0 : it->second;
+      row.push_back(absl::StrCat(count));
+      total += count;
+    }
+    row.push_back(absl::StrCat(total));
+  }
+  return absl::StrCat("Summary\n", FormatTable(rows), "\n");
+}
+
 absl::Status WriteFile(const std::string& path, absl::string_view text) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
   if (file == nullptr)
@@ -143,13 +175,20 @@ absl::StatusOr<ExitCode> RunScan(const ParsedArgs& args) {
   const core::v1::Report& report = result->report;
 
   const std::string* path = args.Find("output");
-  if (path == nullptr && !cyclonedx.has_value()) return PrintReport(report, output);
-  std::string text;
+  const std::string summary = output.format == core::ReportFormat::kTable && !cyclonedx.has_value()
+                                  ? CategorySummary(report)
+                                  : "";
+  if (path == nullptr && !cyclonedx.has_value()) {
+    WriteToStdout(summary);
+    return PrintReport(report, output);
+  }
+  std::string text = summary;
   if (cyclonedx.has_value()) {
-    BULWARK_ASSIGN_OR_RETURN(text, image::ScanResultToCycloneDx(*result, *cyclonedx));
-    absl::StrAppend(&text, "\n");
+    BULWARK_ASSIGN_OR_RETURN(std::string bom, image::ScanResultToCycloneDx(*result, *cyclonedx));
+    absl::StrAppend(&text, bom, "\n");
   } else {
-    BULWARK_ASSIGN_OR_RETURN(text, core::WriteReport(report, output.format));
+    BULWARK_ASSIGN_OR_RETURN(std::string written, core::WriteReport(report, output.format));
+    absl::StrAppend(&text, written);
   }
   if (path != nullptr) {
     BULWARK_RETURN_IF_ERROR(WriteFile(*path, text));

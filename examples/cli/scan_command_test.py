@@ -114,6 +114,13 @@ def test_table_summary():
     text = result.stdout.decode()
     assert "openssh-private-key" in text and "BWK-DF-004" in text
     assert "Total: " in text
+    # First a summary by category and severity, then the details.
+    assert text.startswith("Summary\nCATEGORY")
+    summary = text.split("\n\n")[0].splitlines()
+    assert summary[1].split() == ["CATEGORY", "CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN",
+                                  "TOTAL"]
+    secret_row = next(line.split() for line in summary if line.startswith("secret "))
+    assert secret_row[1] == "2"  # the AWS secret key and the deleted OpenSSH key
 
 
 def test_fail_on_and_severity(report):
