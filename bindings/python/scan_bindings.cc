@@ -11,8 +11,13 @@
 #include "bulwark/core/report.h"
 #include "bulwark/core/report.pb.h"
 #include "bulwark/core/report_writer.h"
+#include "bulwark/core/status_macros.h"
 #include "bulwark/image/image.h"
+#include "bulwark/image/malware/malware_scanner.h"
+#include "bulwark/image/risk/ignore_file.h"
+#include "bulwark/image/risk/scan_cyclonedx.h"
 #include "bulwark/image/risk/scanner.h"
+#include "bulwark/image/sbom/sbom_writer.h"
 #include "bulwark/image/secrets/gitleaks_toml.h"
 #include "bulwark/image/secrets/secret_scanner.h"
 #include "pybind11/stl.h"
@@ -22,25 +27,72 @@ namespace {
 
 namespace py = pybind11;
 
-// A finished scan's report (immutable).
+// A finished scan's report and SBOM (immutable).
 struct ScanReport {
-  core::v1::Report report;
+  image::ScanResult result;
   std::vector<std::string> warnings;  // Of the secret rule file, when one was given.
 };
 
-std::string Render(const ScanReport& scan, core::ReportFormat format) {
-  return ValueOrThrow(core::WriteReport(scan.report, format));
+// The Python scan() keyword arguments that name files.
+struct RuleArguments {
+  std::optional<std::string> secret_rules;
+  std::optional<std::string> dockerfile;
+  std::optional<std::string> ignore_file;
+  std::vector<std::string> malware_rules;
+  std::vector<std::string> malware_hashes;
+  bool builtin_malware = true;
+};
+
+// Loads the files `arguments` names into `options` (no GIL needed).
+absl::Status LoadRuleArguments(const RuleArguments& arguments, image::ScanOptions& options,
+                               std::vector<std::string>& warnings) {
+  if (arguments.secret_rules.has_value()) {
+    BULWARK_ASSIGN_OR_RETURN(secrets::RuleFile rules,
+                             secrets::LoadGitleaksTomlFile(*arguments.secret_rules));
+    BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<const secrets::SecretScanner> compiled,
+                             secrets::SecretScanner::Create(std::move(rules)));
+    warnings = compiled->warnings();
+    options.secret_rules = std::move(compiled);
+  }
+  if (arguments.dockerfile.has_value()) {
+    BULWARK_ASSIGN_OR_RETURN(
+        options.dockerfile,
+        core::ReadFileToString(*arguments.dockerfile, options.limits.max_file_bytes));
+    options.dockerfile_name = *arguments.dockerfile;
+  }
+  if (arguments.ignore_file.has_value()) {
+    BULWARK_ASSIGN_OR_RETURN(options.ignore,
+                             image::LoadIgnoreFile(*arguments.ignore_file, options.limits));
+  }
+  if (!arguments.malware_rules.empty() || !arguments.malware_hashes.empty() ||
+      !arguments.builtin_malware) {
+    malware::MalwareRuleOptions malware_options;
+    malware_options.builtin_rules = arguments.builtin_malware;
+    malware_options.rule_paths = arguments.malware_rules;
+    malware_options.hash_list_paths = arguments.malware_hashes;
+    malware_options.limits = options.limits;
+    BULWARK_ASSIGN_OR_RETURN(options.malware_rules, malware::MalwareScanner::Load(malware_options));
+  }
+  return absl::OkStatus();
 }
 
-std::shared_ptr<const ScanReport> Scan(const std::string& path,
-                                       const std::optional<std::vector<std::string>>& scanners,
-                                       const std::optional<std::string>& severity,
-                                       const std::optional<std::string>& secret_rules,
-                                       const std::optional<std::string>& dockerfile,
-                                       const std::string& platform, const std::string& reference) {
+std::string Render(const ScanReport& scan, core::ReportFormat format) {
+  return ValueOrThrow(core::WriteReport(scan.result.report, format));
+}
+
+std::shared_ptr<const ScanReport> Scan(
+    const std::string& path, const std::optional<std::vector<std::string>>& scanners,
+    const std::optional<std::string>& severity, const std::optional<std::string>& secret_rules,
+    const std::optional<std::string>& dockerfile, const std::string& platform,
+    const std::string& reference, const std::optional<std::string>& ignore_file,
+    const std::vector<std::string>& malware_rules, const std::vector<std::string>& malware_hashes,
+    bool builtin_malware, uint32_t archive_depth) {
   image::ScanOptions options;
   if (scanners.has_value()) options.scanners = *scanners;
   if (severity.has_value()) options.min_severity = ValueOrThrow(core::ParseSeverity(*severity));
+  options.nested_archives.max_depth = archive_depth;
+  const RuleArguments arguments{secret_rules,  dockerfile,     ignore_file,
+                                malware_rules, malware_hashes, builtin_malware};
   image::OpenOptions open_options;
   open_options.platform = platform;
   open_options.reference = reference;
@@ -49,28 +101,10 @@ std::shared_ptr<const ScanReport> Scan(const std::string& path,
     py::gil_scoped_release release_gil;
     result = [&]() -> absl::StatusOr<std::shared_ptr<const ScanReport>> {
       auto scan = std::make_shared<ScanReport>();
-      if (secret_rules.has_value()) {
-        absl::StatusOr<secrets::RuleFile> rules = secrets::LoadGitleaksTomlFile(*secret_rules);
-        if (!rules.ok()) return rules.status();
-        absl::StatusOr<std::unique_ptr<const secrets::SecretScanner>> compiled =
-            secrets::SecretScanner::Create(*std::move(rules));
-        if (!compiled.ok()) return compiled.status();
-        scan->warnings = (*compiled)->warnings();
-        options.secret_rules = *std::move(compiled);
-      }
-      if (dockerfile.has_value()) {
-        absl::StatusOr<std::string> text =
-            core::ReadFileToString(*dockerfile, options.limits.max_file_bytes);
-        if (!text.ok()) return text.status();
-        options.dockerfile = *std::move(text);
-        options.dockerfile_name = *dockerfile;
-      }
-      absl::StatusOr<std::unique_ptr<const image::Image>> image =
-          image::Image::Open(path, open_options);
-      if (!image.ok()) return image.status();
-      absl::StatusOr<core::v1::Report> report = image::ScanImage(**image, options);
-      if (!report.ok()) return report.status();
-      scan->report = *std::move(report);
+      BULWARK_RETURN_IF_ERROR(LoadRuleArguments(arguments, options, scan->warnings));
+      BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<const image::Image> image,
+                               image::Image::Open(path, open_options));
+      BULWARK_ASSIGN_OR_RETURN(scan->result, image::Scan(*image, options));
       return std::shared_ptr<const ScanReport>(std::move(scan));
     }();
   }
@@ -83,7 +117,7 @@ void DefineScanBindings(py::module_& risk) {
   py::class_<ScanReport, std::shared_ptr<ScanReport>>(risk, "Report",
                                                       "The result of bulwark.scan().")
       .def_property_readonly(
-          "target", [](const ScanReport& s) { return s.report.target(); },
+          "target", [](const ScanReport& s) { return s.result.report.target(); },
           "What was scanned (the image path).")
       .def_property_readonly(
           "warnings", [](const ScanReport& s) { return s.warnings; },
@@ -98,15 +132,32 @@ void DefineScanBindings(py::module_& risk) {
           "to_table", [](const ScanReport& s) { return Render(s, core::ReportFormat::kTable); },
           "The report as a terminal table (no colours).")
       .def(
+          "to_cyclonedx",
+          [](const ScanReport& s, const std::string& version) {
+            if (version != "1.5" && version != "1.6") {
+              ThrowIfError(
+                  absl::InvalidArgumentError("to_cyclonedx: version must be \"1.5\" or \"1.6\""));
+            }
+            return ValueOrThrow(image::ScanResultToCycloneDx(
+                s.result,
+                version == "1.5" ? sbom::CycloneDxVersion::k1_5 : sbom::CycloneDxVersion::k1_6));
+          },
+          py::arg("version") = "1.6",
+          "The SBOM with the vulnerability findings as a CycloneDX BOM (needs the sbom scanner).")
+      .def(
           "has_finding_at_or_above",
           [](const ScanReport& s, const std::string& severity) {
-            return core::HasFindingAtOrAbove(s.report, ValueOrThrow(core::ParseSeverity(severity)));
+            return core::HasFindingAtOrAbove(s.result.report,
+                                             ValueOrThrow(core::ParseSeverity(severity)));
           },
           py::arg("severity"), "True when a finding is at or above `severity` (e.g. \"high\").");
-  risk.def("scan", &Scan, py::arg("path"), py::kw_only(), py::arg("scanners") = py::none(),
-           py::arg("severity") = py::none(), py::arg("secret_rules") = py::none(),
-           py::arg("dockerfile") = py::none(), py::arg("platform") = "", py::arg("reference") = "",
-           "Scans the image at `path` (see bulwark.scan).");
+  risk.def(
+      "scan", &Scan, py::arg("path"), py::kw_only(), py::arg("scanners") = py::none(),
+      py::arg("severity") = py::none(), py::arg("secret_rules") = py::none(),
+      py::arg("dockerfile") = py::none(), py::arg("platform") = "", py::arg("reference") = "",
+      py::arg("ignore_file") = py::none(), py::arg("malware_rules") = std::vector<std::string>{},
+      py::arg("malware_hashes") = std::vector<std::string>{}, py::arg("builtin_malware") = true,
+      py::arg("archive_depth") = 3, "Scans the image at `path` (see bulwark.scan).");
 }
 
 }  // namespace bulwark::python

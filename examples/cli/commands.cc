@@ -343,29 +343,44 @@ Flags:
       },
       {
           .name = "scan",
-          .summary = "Scan an image for secrets, risky build steps and dangerous files",
+          .summary = "Scan an image: packages, secrets, malware, risky build steps and files",
           .usage =
-              R"(usage: bulwark scan PATH [--format table|json|sarif] [--fail-on SEVERITY]
-                    [--scanners secret,misconfig,file] [--severity SEVERITY]
-                    [--secret-rules FILE] [--dockerfile FILE] [--output FILE] [--quiet]
+              R"(usage: bulwark scan PATH [--format table|json|sarif|cyclonedx|cyclonedx-1.5]
+                    [--fail-on SEVERITY] [--scanners sbom,secret,misconfig,file,malware]
+                    [--severity SEVERITY] [--ignore-file FILE] [--secret-rules FILE]
+                    [--malware-rules PATHS] [--malware-hashes FILES] [--no-builtin-malware]
+                    [--archive-depth N] [--dockerfile FILE] [--output FILE] [--quiet]
                     [--platform P] [--ref R]
 
 Opens the image at PATH (as `bulwark image inspect` does), reads every layer once and runs the
 selected scanners over it, then prints one report (bulwark.core.v1.Report):
+  sbom       package inventory (report metadata; the components of --format cyclonedx)
   secret     secrets in files of every layer (deleted-but-shipped files too: their severity is
-             raised), in config env values, labels and history; masked in all output
+             raised) and in archives inside them, in config env values, labels and history;
+             masked in all output
   misconfig  build-history and config risks (BWK-DF-xxx: root user, curl|sh, ADD URL, unpinned
              or uncleaned package installs, chmod 777, setuid, secrets in ENV/ARG, ...)
   file       setuid/setgid, world-writable, unknown owners, executables in /tmp, SSH keys,
              credential files, .git, core dumps (BWK-FILE-xxx)
+  malware    YARA rules (built-in BWK-MAL-xxx: EICAR, crypto-miners, webshells, reverse
+             shells; and --malware-rules) and known-bad SHA-256 lists over files and archive
+             members
 
 Flags:
-  --format table|json|sarif  Output format. Default: table.
+  --format F                 table, json, sarif, or cyclonedx (1.6; cyclonedx-1.5): the
+                             SBOM with the vulnerability findings. Default: table.
   --fail-on SEVERITY         Exit 1 when a finding is at or above SEVERITY
                              (unknown, low, medium, high or critical).
   --scanners LIST            Comma-separated scanners to run. Default: all.
   --severity SEVERITY        Leave out findings below SEVERITY. Default: keep all.
+  --ignore-file FILE         Accepted findings, Trivy-style: .trivyignore text (ids, exp:DATE)
+                             or YAML when FILE ends in .yaml/.yml (ids, paths, expired_at).
   --secret-rules FILE        Secret rules in gitleaks' TOML format instead of the built-in set.
+  --malware-rules PATHS      Comma-separated YARA rule files or directories (*.yar, *.yara).
+  --malware-hashes FILES     Comma-separated known-bad SHA-256 lists (sha256sum format).
+  --no-builtin-malware       Only the rules and lists given above.
+  --archive-depth N          Levels of archives (jar, zip, tar.gz) opened inside the image for
+                             secrets and malware; 0: none. Default: 3.
   --dockerfile FILE          Also check the Dockerfile the image was built from with the
                              BWK-DF rules (and BWK-DF-002: FROM without a tag or latest).
   --output FILE              Write the report to FILE instead of standard output.
@@ -373,8 +388,9 @@ Flags:
   --platform P, --ref R      As for `bulwark image inspect`.
 )",
           .flags = {"format", "fail-on", "scanners", "severity", "secret-rules", "dockerfile",
-                    "output", "platform", "ref"},
-          .switches = {"quiet"},
+                    "output", "platform", "ref", "ignore-file", "malware-rules", "malware-hashes",
+                    "archive-depth"},
+          .switches = {"quiet", "no-builtin-malware"},
           .min_arguments = 1,
           .max_arguments = 1,
           .run = RunScan,

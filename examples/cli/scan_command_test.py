@@ -114,6 +114,13 @@ def test_table_summary():
     text = result.stdout.decode()
     assert "openssh-private-key" in text and "BWK-DF-004" in text
     assert "Total: " in text
+    # First a summary by category and severity, then the details.
+    assert text.startswith("Summary\nCATEGORY")
+    summary = text.split("\n\n")[0].splitlines()
+    assert summary[1].split() == ["CATEGORY", "CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN",
+                                  "TOTAL"]
+    secret_row = next(line.split() for line in summary if line.startswith("secret "))
+    assert secret_row[1] == "2"  # the AWS secret key and the deleted OpenSSH key
 
 
 def test_fail_on_and_severity(report):
@@ -199,3 +206,88 @@ def test_dockerfile(tmp_path):
     dockerfile.write_text("RUN ls\n")
     bad = bulwark("scan", str(IMAGE), "--dockerfile", str(dockerfile))
     assert bad.returncode == 2 and b":1: RUN before the first FROM" in bad.stderr
+
+
+def _schema_errors(document, schema_name):
+    """Violations of the official CycloneDX schema (../shared/conformance/schemas)."""
+    import jsonschema  # Debian python3-jsonschema 4.10: references through a RefResolver store.
+    from bulwark_testing import shared_dir
+
+    def load(name):
+        return json.loads((shared_dir() / "conformance/schemas" / name).read_text())
+
+    schema = load(schema_name)
+    store = {s["$id"]: s for s in (load("spdx.schema.json"), load("jsf-0.82.schema.json"))}
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator = validator_class(schema, resolver=jsonschema.RefResolver.from_schema(schema, store=store))
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+
+
+@pytest.mark.parametrize("fmt,schema,version", [("cyclonedx", "bom-1.6.schema.json", "1.6"),
+                                                ("cyclonedx-1.5", "bom-1.5.schema.json", "1.5")])
+def test_cyclonedx_is_schema_valid(fmt, schema, version):
+    result = bulwark("scan", str(IMAGE), "--format", fmt, "--fail-on", "critical")
+    assert result.returncode == 1, result.stderr  # --fail-on still applies
+    bom = json.loads(result.stdout)
+    assert bom["specVersion"] == version
+    assert _schema_errors(bom, schema) == []
+    assert bom["vulnerabilities"] == []  # no vulnerability scanner in this build's table
+    no_sbom = bulwark("scan", str(IMAGE), "--format", "cyclonedx", "--scanners", "secret")
+    assert no_sbom.returncode == 2 and b'"sbom" scanner' in no_sbom.stderr
+
+
+def test_ignore_file_text_and_yaml(tmp_path, report):
+    ids = {f["ruleId"] for f in report["findings"]}
+    assert {"openssh-private-key", "BWK-DF-004", "github-token"} <= ids
+    text = tmp_path / ".trivyignore"
+    text.write_text("# accepted\nopenssh-private-key\nBWK-DF-004 exp:2000-01-01\n")
+    found = json.loads(bulwark("scan", str(IMAGE), "--format", "json", "--ignore-file",
+                               str(text)).stdout)
+    left = {f["ruleId"] for f in found["findings"]}
+    assert "openssh-private-key" not in left and "BWK-DF-004" in left  # the second expired
+    assert found["metadata"]["ignore.suppressed"] == "1"
+    assert "BWK-DF-004 expired on 2000-01-01" in found["metadata"]["ignore.expired"]
+    yaml_file = tmp_path / "ignore.yaml"
+    yaml_file.write_text("secrets:\n  - id: github-token\n    paths: ['config.Env*']\n"
+                         "    statement: test token\n")
+    found = json.loads(bulwark("scan", str(IMAGE), "--format", "json", "--ignore-file",
+                               str(yaml_file)).stdout)
+    assert "github-token" not in {f["ruleId"] for f in found["findings"]}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("secrets:\n  - paths: [x]\n")
+    result = bulwark("scan", str(IMAGE), "--ignore-file", str(bad))
+    assert result.returncode == 2 and b"bad.yaml:2:" in result.stderr
+
+
+def test_malware_rules_and_hash_lists(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "acme.yar").write_text(
+        'rule acme_aws_env { meta: id = "ACME-1" severity = "low" '
+        'strings: $a = "AWS_ACCESS_KEY_ID" condition: $a and filename == "config.env" }\n')
+    hashes = tmp_path / "bad.sha256"
+    # The first /usr/bin/pinger of the sample (layer 0; a later layer overwrites it), listed the
+    # way sha256sum prints it.
+    first_pinger = b"#!/bin/sh\necho pong\n"
+    listed = subprocess.run(["sha256sum"], input=first_pinger, capture_output=True,
+                            check=True).stdout.decode().replace("  -", "  pinger-v1")
+    hashes.write_text("# known bad\n" + listed)
+    result = bulwark("scan", str(IMAGE), "--format", "json", "--scanners", "malware",
+                     "--malware-rules", str(rules), "--malware-hashes", str(hashes),
+                     "--no-builtin-malware")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    keys = {(f["ruleId"], f["location"]["path"]) for f in found["findings"]}
+    assert ("ACME-1", "/app/config.env") in keys
+    assert ("BWK-MAL-HASH", "/usr/bin/pinger") in keys
+    pinger = next(f for f in found["findings"] if f["ruleId"] == "BWK-MAL-HASH")
+    assert pinger["properties"]["deleted"] == "true"
+    assert pinger["properties"]["hidden_by"] == "overwrite"
+    assert pinger["properties"]["layer"] == "0"
+    assert "pinger-v1" in pinger["title"]
+    assert found["metadata"]["malware.yara_rules"] == "1"
+    broken = rules / "broken.yar"
+    broken.write_text("rule x {\n condition: nope\n}\n")
+    result = bulwark("scan", str(IMAGE), "--malware-rules", str(rules))
+    assert result.returncode == 2 and b"broken.yar:2:" in result.stderr
+    assert bulwark("scan", str(IMAGE), "--archive-depth", "99").returncode == 2

@@ -11,6 +11,7 @@
 #define BULWARK_IMAGE_RISK_ANALYZER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "bulwark/image/history.h"
 #include "bulwark/image/image.h"
 #include "bulwark/image/layer_visitor.h"
+#include "bulwark/image/sbom/sbom.pb.h"
 
 namespace bulwark::image {
 
@@ -32,6 +34,9 @@ struct ScanContext {
   const MergedFilesystem& filesystem;
   const BuildHistory& history;
   const ScanOptions& options;
+  // The package inventory: set by the "sbom" analyzer, which finishes before the analyzers
+  // listed after it (vulnerability matching reads it); empty when "sbom" is not selected.
+  std::optional<sbom::v1::Sbom>& sbom;
 };
 
 class Analyzer {

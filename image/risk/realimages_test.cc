@@ -225,5 +225,16 @@ TEST(RealImagesFalsePositivesTest, NoSecretsInTheDebianBaseLayer) {
   }
 }
 
+// The built-in malware rules give nothing on real images: the app image (Debian 12 minbase,
+// python3, nodejs, curl and the app) and the big image (Debian with more packages).
+TEST(RealImagesFalsePositivesTest, NoMalwareInRealImages) {
+  REALIMAGES_OR_SKIP(dir);
+  for (const char* image : {"/app/app-oci", "/big/big-oci-zstd"}) {
+    const core::v1::Report report = Scan(dir + image, {"malware"});
+    for (const core::v1::Finding& finding : report.findings()) ADD_FAILURE() << Key(finding);
+    EXPECT_NE(report.metadata().at("malware.files_scanned"), "0") << image;
+  }
+}
+
 }  // namespace
 }  // namespace bulwark::image

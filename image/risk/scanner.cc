@@ -53,6 +53,11 @@ void SortFindings(core::v1::Report& report) {
 }  // namespace
 
 absl::StatusOr<core::v1::Report> ScanImage(const Image& image, const ScanOptions& options) {
+  BULWARK_ASSIGN_OR_RETURN(ScanResult result, Scan(image, options));
+  return std::move(result.report);
+}
+
+absl::StatusOr<ScanResult> Scan(const Image& image, const ScanOptions& options) {
   BULWARK_ASSIGN_OR_RETURN(std::vector<const AnalyzerInfo*> selected,
                            SelectAnalyzers(options.scanners));
   std::vector<std::unique_ptr<Analyzer>> analyzers;
@@ -84,11 +89,12 @@ absl::StatusOr<core::v1::Report> ScanImage(const Image& image, const ScanOptions
   const MergedFilesystem filesystem = std::move(filesystem_builder).Finish();
   const BuildHistory history = RebuildHistory(image.config(), image.layers().size());
 
-  core::v1::Report report;
+  ScanResult result;
+  core::v1::Report& report = result.report;
   report.mutable_tool()->set_name("bulwark");
   report.mutable_tool()->set_version(std::string(core::kVersion));
   report.set_target(image.Name());
-  const ScanContext context{image, filesystem, history, options};
+  const ScanContext context{image, filesystem, history, options, result.sbom};
   for (const std::unique_ptr<Analyzer>& analyzer : analyzers) {
     BULWARK_RETURN_IF_ERROR(analyzer->Finish(context, report));
   }
@@ -96,16 +102,17 @@ absl::StatusOr<core::v1::Report> ScanImage(const Image& image, const ScanOptions
     for (core::v1::Finding& finding : result.findings) *report.add_findings() = std::move(finding);
   }
 
+  for (core::v1::Finding& finding : *report.mutable_findings()) {
+    finding.set_target(image.Name());
+    finding.set_fingerprint(core::FingerprintFinding(finding));
+  }
+  options.ignore.Apply(report, options.now);
   auto* findings = report.mutable_findings();
   findings->erase(std::remove_if(findings->begin(), findings->end(),
                                  [&](const core::v1::Finding& finding) {
                                    return finding.severity() < options.min_severity;
                                  }),
                   findings->end());
-  for (core::v1::Finding& finding : *findings) {
-    finding.set_target(image.Name());
-    finding.set_fingerprint(core::FingerprintFinding(finding));
-  }
   SortFindings(report);
 
   auto& metadata = *report.mutable_metadata();
@@ -119,7 +126,7 @@ absl::StatusOr<core::v1::Report> ScanImage(const Image& image, const ScanOptions
   metadata["image.layers"] = absl::StrCat(image.layers().size());
   metadata["image.files"] = absl::StrCat(filesystem.size());
   metadata["scan.scanners"] = absl::StrJoin(scanner_names, ",");
-  return report;
+  return result;
 }
 
 }  // namespace bulwark::image

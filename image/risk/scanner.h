@@ -13,14 +13,21 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "bulwark/core/limits.h"
 #include "bulwark/core/report.pb.h"
 #include "bulwark/image/image.h"
+#include "bulwark/image/malware/malware_scanner.h"
+#include "bulwark/image/risk/ignore_file.h"
+#include "bulwark/image/risk/nested_archives.h"
+#include "bulwark/image/sbom/sbom.pb.h"
 #include "bulwark/image/secrets/secret_scanner.h"
 
 namespace bulwark::image {
@@ -34,13 +41,28 @@ struct ScanProgress {
 };
 
 struct ScanOptions {
-  // Analyzer names (see RegisteredAnalyzers(): "secret", "misconfig", "file"). Empty: every
-  // analyzer enabled by default. Default: empty.
+  // Analyzer names (see RegisteredAnalyzers(): "secret", "misconfig", "file", "malware"). Empty:
+  // every analyzer enabled by default. Default: empty.
   std::vector<std::string> scanners;
   // Secret rules; null means the built-in set (SecretScanner::Builtin()). Default: null.
   std::shared_ptr<const secrets::SecretScanner> secret_rules;
   // Files larger than this are not searched for secrets (they are still walked). Default: 8 MiB.
   uint64_t max_secret_file_bytes = uint64_t{8} << 20;
+  // Malware rules and known-bad hashes; null means the built-in YARA rules
+  // (malware::MalwareScanner::Builtin()). Default: null.
+  std::shared_ptr<const malware::MalwareScanner> malware_rules;
+  // Files larger than this are not matched against YARA rules (with hash lists loaded they are
+  // still hashed, up to Limits::max_file_bytes). Default: 32 MiB.
+  uint64_t max_malware_file_bytes = uint64_t{32} << 20;
+  // How the "secret" and "malware" analyzers open archives inside the image (jar, zip, tar.gz):
+  // depth, member size and decompressed-bytes budget. max_depth = 0 turns it off.
+  // Default: see NestedArchiveLimits (depth 3, 8 MiB members, 256 MiB per archive).
+  NestedArchiveLimits nested_archives;
+  // Accepted findings (Trivy-style ignore file, see ignore_file.h), removed before the severity
+  // filter; expired entries are listed in the report's metadata. Default: empty.
+  IgnoreList ignore;
+  // The time ignore entries' expiry dates are compared with. Default: when the options are made.
+  absl::Time now = absl::Now();
   // Findings below this severity are left out of the report. Default: UNKNOWN (keep all).
   core::v1::Severity min_severity = core::v1::SEVERITY_UNKNOWN;
   // A Dockerfile's text for the "misconfig" analyzer to check as well (BWK-DF rules, locations
@@ -52,6 +74,15 @@ struct ScanOptions {
   // Called after each layer; its error stops the scan. Default: none.
   std::function<absl::Status(const ScanProgress&)> progress;
 };
+
+// A scan's outputs: the report, and the SBOM when the "sbom" analyzer ran.
+struct ScanResult {
+  core::v1::Report report;
+  std::optional<sbom::v1::Sbom> sbom;
+};
+
+// Scans `image` (see ScanImage) and keeps the SBOM too. Errors: as ScanImage.
+absl::StatusOr<ScanResult> Scan(const Image& image, const ScanOptions& options = {});
 
 // Scans `image`. The report's target is image.Name(); metadata holds the image format, config
 // and manifest digests, layer count and the scanners run; findings are sorted by severity

@@ -122,17 +122,75 @@ TEST_F(RootfsTest, SecretsSkipBinariesAndHonourTheSizeCap) {
   EXPECT_FALSE(finding.fingerprint().empty());
 }
 
+// A jar (zip, written by Python's zipfile) holding a tar.gz (GNU tar) holding a config with a
+// token: found through both levels, masked, pointing at the member; depth 1 stops at the jar.
+TEST_F(RootfsTest, SecretsInsideNestedArchives) {
+  if (system("command -v python3 >/dev/null && command -v tar >/dev/null") != 0) {
+    GTEST_SKIP() << "python3 or tar missing";
+  }
+  const std::string token = absl::StrCat("ghp_", "Zq8Lw3Rt6Yp1Mn4Bv7Cx2Kj5Hg9Fd0Sa3Qe6");
+  const fs::path work = root_.parent_path() / "nested_work";
+  fs::remove_all(work);
+  fs::create_directories(work / "conf");
+  std::ofstream(work / "conf" / "app.properties") << "github.token=" << token << "\n";
+  fs::create_directories(root_ / "app/lib");
+  ASSERT_EQ(system(absl::StrCat("cd ", work.string(), " && tar -czf inner.tar.gz conf",
+                                " && python3 -m zipfile -c ", (root_ / "app/lib/conf.jar").string(),
+                                " inner.tar.gz")
+                       .c_str()),
+            0);
+  absl::StatusOr<std::unique_ptr<const Image>> image = Image::Open(root_.string());
+  ASSERT_THAT(image, IsOk());
+  ScanOptions options;
+  options.scanners = {"secret"};
+  absl::StatusOr<core::v1::Report> report = ScanImage(**image, options);
+  ASSERT_THAT(report, IsOk());
+  ASSERT_EQ(report->findings_size(), 1);
+  const core::v1::Finding& finding = report->findings(0);
+  EXPECT_EQ(finding.rule_id(), "github-token");
+  EXPECT_EQ(finding.location().path(), "/app/lib/conf.jar!/inner.tar.gz!/conf/app.properties");
+  EXPECT_EQ(finding.properties().at("archive"), "/app/lib/conf.jar");
+  EXPECT_EQ(finding.properties().at("match"), absl::StrCat("ghp_", std::string(32, '*')));
+  EXPECT_EQ(report->metadata().at("secret.archive_members_scanned"), "2");
+
+  options.nested_archives.max_depth = 1;
+  report = ScanImage(**image, options);
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->findings_size(), 0);
+}
+
+TEST_F(RootfsTest, IgnoreListRemovesAcceptedFindings) {
+  const std::string token = absl::StrCat("ghp_", "Zq8Lw3Rt6Yp1Mn4Bv7Cx2Kj5Hg9Fd0Sa3Qe6");
+  Write("app/tests/token.txt", token + "\n");
+  Write("app/token.txt", token + "\n");
+  absl::StatusOr<std::unique_ptr<const Image>> image = Image::Open(root_.string());
+  ASSERT_THAT(image, IsOk());
+  ScanOptions options;
+  options.scanners = {"secret"};
+  absl::StatusOr<IgnoreList> ignore =
+      ParseIgnoreYaml("secrets:\n  - id: github-token\n    paths: [app/tests/*]\n", "i.yaml");
+  ASSERT_THAT(ignore, IsOk());
+  options.ignore = *std::move(ignore);
+  absl::StatusOr<core::v1::Report> report = ScanImage(**image, options);
+  ASSERT_THAT(report, IsOk());
+  ASSERT_EQ(report->findings_size(), 1);
+  EXPECT_EQ(report->findings(0).location().path(), "/app/token.txt");
+  EXPECT_EQ(report->metadata().at("ignore.suppressed"), "1");
+}
+
 TEST_F(RootfsTest, UnknownScannerAndRegistry) {
   absl::StatusOr<std::unique_ptr<const Image>> image = Image::Open(root_.string());
   ASSERT_THAT(image, IsOk());
   ScanOptions options;
   options.scanners = {"vuln"};
-  EXPECT_THAT(ScanImage(**image, options),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("unknown scanner \"vuln\"; known: secret, misconfig, file")));
+  EXPECT_THAT(
+      ScanImage(**image, options),
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          HasSubstr("unknown scanner \"vuln\"; known: sbom, secret, misconfig, file, malware")));
   std::vector<std::string> names;
   for (const AnalyzerInfo& info : RegisteredAnalyzers()) names.push_back(info.name);
-  EXPECT_THAT(names, testing::ElementsAre("secret", "misconfig", "file"));
+  EXPECT_THAT(names, testing::ElementsAre("sbom", "secret", "misconfig", "file", "malware"));
 }
 
 TEST_F(RootfsTest, ProgressAndCancellation) {

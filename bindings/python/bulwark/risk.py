@@ -1,6 +1,6 @@
 """Image risk analysis (bulwark::image::ScanImage): `bulwark.scan(path)` reads every layer of an
-image once and runs the analyzers (secrets, build history and config, dangerous files), giving
-one report.
+image once and runs the analyzers (SBOM, secrets, build history and config, dangerous files,
+malware rules), giving one report.
 
     report = bulwark.scan("app.tar", scanners=["secret"], severity="high")
     [(f["ruleId"], f["location"]["path"]) for f in report.findings]
@@ -47,16 +47,24 @@ class Report:
     def to_table(self):
         return self._native.to_table()
 
+    def to_cyclonedx(self, version="1.6"):
+        return self._native.to_cyclonedx(version)
+
     def has_finding_at_or_above(self, severity):
         return self._native.has_finding_at_or_above(severity)
 
 
 def scan(path, *, scanners=None, severity=None, secret_rules=None, dockerfile=None, platform="",
-         reference=""):
+         reference="", ignore_file=None, malware_rules=(), malware_hashes=(), builtin_malware=True,
+         archive_depth=3):
     """Scans the image at `path`; see the module docstring and `bulwark scan --help`."""
     return Report(_bulwark.risk.scan(path, scanners=scanners, severity=severity,
                                      secret_rules=secret_rules, dockerfile=dockerfile,
-                                     platform=platform, reference=reference))
+                                     platform=platform, reference=reference,
+                                     ignore_file=ignore_file, malware_rules=list(malware_rules),
+                                     malware_hashes=list(malware_hashes),
+                                     builtin_malware=builtin_malware,
+                                     archive_depth=archive_depth))
 
 
 __all__ = ["Report", "scan"]

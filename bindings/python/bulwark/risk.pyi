@@ -1,4 +1,4 @@
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 class Report:
     """The result of scan(): findings, metadata and the report in every output format."""
@@ -21,6 +21,9 @@ class Report:
         """SARIF 2.1.0."""
     def to_table(self) -> str:
         """A terminal table without colours."""
+    def to_cyclonedx(self, version: str = "1.6") -> str:
+        """The SBOM with the vulnerability findings as CycloneDX "1.5" or "1.6" JSON; raises
+        bulwark.Error when the "sbom" scanner did not run."""
     def has_finding_at_or_above(self, severity: str) -> bool:
         """True when a finding is at or above `severity` ("low", "medium", "high", ...)."""
 
@@ -33,8 +36,16 @@ def scan(
     dockerfile: Optional[str] = None,
     platform: str = "",
     reference: str = "",
+    ignore_file: Optional[str] = None,
+    malware_rules: Sequence[str] = (),
+    malware_hashes: Sequence[str] = (),
+    builtin_malware: bool = True,
+    archive_depth: int = 3,
 ) -> Report:
-    """Scans the image at `path` with the analyzers named in `scanners` ("secret", "misconfig",
-    "file"; default all), leaving out findings below `severity`, with gitleaks-format
-    `secret_rules` instead of the built-in ones and a `dockerfile` to check as well.
+    """Scans the image at `path` with the analyzers named in `scanners` ("sbom", "secret",
+    "misconfig", "file", "malware"; default all), leaving out findings below `severity`, with
+    gitleaks-format `secret_rules` instead of the built-in ones, a `dockerfile` to check as well,
+    a Trivy-style `ignore_file`, YARA `malware_rules` files/directories and known-bad SHA-256
+    `malware_hashes` lists (with or without the built-in rules), opening archives inside the
+    image `archive_depth` levels deep (0: none).
     Raises bulwark.Error subclasses (NotFoundError, InvalidArgumentError, DataLossError, ...)."""

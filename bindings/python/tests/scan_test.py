@@ -64,3 +64,25 @@ def test_threads():
     for thread in threads:
         thread.join()
     assert len(set(results)) == 1 and results[0] > 0
+
+
+def test_malware_ignore_file_and_cyclonedx(tmp_path):
+    rules = tmp_path / "acme.yar"
+    rules.write_text('rule acme { meta: id = "ACME-1" strings: $a = "echo pong v2" '
+                     'condition: $a }\n')
+    report = bulwark.scan(str(IMAGE), scanners=["malware"], malware_rules=[str(rules)],
+                          builtin_malware=False)
+    assert [(f["ruleId"], f["location"]["path"]) for f in report.findings] == [
+        ("ACME-1", "/usr/bin/pinger")]
+    with pytest.raises(bulwark.InvalidArgumentError, match="acme.yar"):
+        rules.write_text("rule broken {")
+        bulwark.scan(str(IMAGE), malware_rules=[str(rules)])
+    ignore = tmp_path / ".trivyignore"
+    ignore.write_text("openssh-private-key\n")
+    full = bulwark.scan(str(IMAGE), ignore_file=str(ignore))
+    assert "openssh-private-key" not in {f["ruleId"] for f in full.findings}
+    assert full.metadata["ignore.suppressed"] == "1"
+    bom = json.loads(full.to_cyclonedx("1.5"))
+    assert bom["specVersion"] == "1.5" and bom["vulnerabilities"] == []
+    with pytest.raises(bulwark.Error, match="sbom"):
+        bulwark.scan(str(IMAGE), scanners=["secret"]).to_cyclonedx()

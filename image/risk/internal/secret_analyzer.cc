@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/image/risk/internal/findings.h"
+#include "bulwark/image/risk/nested_archives.h"
 #include "bulwark/image/risk/scanner.h"
 
 namespace bulwark::image::internal {
@@ -64,19 +65,28 @@ void FillMatch(const SecretMatch& match, core::v1::Finding& finding) {
 }
 
 struct FileSecret {
-  std::string path;
+  std::string path;    // The file in the layer.
+  std::string member;  // "<path>!/<member>" for a secret inside an archive, else "".
   size_t layer;
   SecretMatch match;
+
+  // Where the finding points.
+  const std::string& shown() const { return member.empty() ? path : member; }
 };
 
 class SecretVisitor : public LayerVisitor {
  public:
-  SecretVisitor(std::shared_ptr<const SecretScanner> scanner, uint64_t max_file_bytes)
-      : scanner_(std::move(scanner)), max_file_bytes_(max_file_bytes) {}
+  SecretVisitor(std::shared_ptr<const SecretScanner> scanner, const ScanOptions& options)
+      : scanner_(std::move(scanner)),
+        max_file_bytes_(options.max_secret_file_bytes),
+        archive_limits_(options.nested_archives) {}
 
   bool WantsContent(const LayerEntry& entry) const override {
-    return entry.size > 0 && static_cast<uint64_t>(entry.size) <= max_file_bytes_ &&
-           !scanner_->PathAllowed(entry.path);
+    if (entry.size <= 0) return false;
+    const uint64_t size = static_cast<uint64_t>(entry.size);
+    // Archives are opened even where the global allowlist skips their names (*.jar, *.zip).
+    return (size <= max_file_bytes_ && !scanner_->PathAllowed(entry.path)) ||
+           ShouldOpenArchive(entry.path, size, archive_limits_);
   }
 
   absl::Status OnEntry(const LayerInfo& layer, const LayerEntry& entry,
@@ -91,9 +101,26 @@ class SecretVisitor : public LayerVisitor {
       filled += n;
     }
     text.resize(filled);
-    if (LooksBinary(text)) return absl::OkStatus();
+    if (ShouldOpenArchive(entry.path, text.size(), archive_limits_) && LooksLikeArchive(text)) {
+      absl::Status walked = ForEachArchiveMember(
+          text, entry.path, archive_limits_,
+          [&](const std::string& member_path, absl::string_view member) {
+            ++archive_members_;
+            if (!scanner_->PathAllowed(member_path) && !LooksBinary(member)) {
+              for (SecretMatch& match : scanner_->Scan(member, member_path, &stats_)) {
+                found_.push_back({entry.path, member_path, layer.index, std::move(match)});
+              }
+            }
+            return absl::OkStatus();
+          });
+      if (!walked.ok()) ++archive_errors_;
+      return absl::OkStatus();
+    }
+    if (text.size() > max_file_bytes_ || scanner_->PathAllowed(entry.path) || LooksBinary(text)) {
+      return absl::OkStatus();
+    }
     for (SecretMatch& match : scanner_->Scan(text, entry.path, &stats_)) {
-      found_.push_back({entry.path, layer.index, std::move(match)});
+      found_.push_back({entry.path, "", layer.index, std::move(match)});
     }
     return absl::OkStatus();
   }
@@ -101,18 +128,23 @@ class SecretVisitor : public LayerVisitor {
   const SecretScanner& scanner() const { return *scanner_; }
   std::vector<FileSecret>& found() { return found_; }
   const secrets::ScanStats& stats() const { return stats_; }
+  uint64_t archive_members() const { return archive_members_; }
+  uint64_t archive_errors() const { return archive_errors_; }
 
  private:
   std::shared_ptr<const SecretScanner> scanner_;
   uint64_t max_file_bytes_;
+  NestedArchiveLimits archive_limits_;
+  uint64_t archive_members_ = 0;
+  uint64_t archive_errors_ = 0;
   std::vector<FileSecret> found_;
   secrets::ScanStats stats_;
 };
 
 class SecretAnalyzer : public Analyzer {
  public:
-  SecretAnalyzer(std::shared_ptr<const SecretScanner> scanner, uint64_t max_file_bytes)
-      : visitor_(std::move(scanner), max_file_bytes) {}
+  SecretAnalyzer(std::shared_ptr<const SecretScanner> scanner, const ScanOptions& options)
+      : visitor_(std::move(scanner), options) {}
 
   LayerVisitor* visitor() override { return &visitor_; }
 
@@ -125,18 +157,17 @@ class SecretAnalyzer : public Analyzer {
     metadata["secret.bytes_scanned"] = absl::StrCat(stats.bytes);
     metadata["secret.regex_runs"] = absl::StrCat(stats.regex_runs);
     metadata["secret.regex_skipped_by_keywords"] = absl::StrCat(stats.regex_skipped);
+    metadata["secret.archive_members_scanned"] = absl::StrCat(visitor_.archive_members());
+    if (visitor_.archive_errors() > 0) {
+      metadata["secret.unreadable_archives"] = absl::StrCat(visitor_.archive_errors());
+    }
     return absl::OkStatus();
   }
 
  private:
   void AddFileFindings(const ScanContext& context, core::v1::Report& report) {
     if (visitor_.found().empty()) return;
-    // Where each hidden file went, and which symlinks of the final tree lead to which files.
-    absl::flat_hash_map<std::pair<std::string, size_t>, DeletedFile> deleted;
-    for (DeletedFile& file : context.filesystem.DeletedFiles()) {
-      std::pair<std::string, size_t> key(file.entry.path, file.layer);
-      deleted.try_emplace(std::move(key), std::move(file));
-    }
+    const ShippedFiles shipped(context.filesystem);
     absl::flat_hash_map<std::string, std::vector<std::string>> linked_from;
     context.filesystem.ForEach([&](const FileInfo& info) {
       if (info.entry.type != EntryType::kSymlink) return;
@@ -147,19 +178,19 @@ class SecretAnalyzer : public Analyzer {
     // A hidden copy whose secret the visible file still holds is the same problem: it is
     // reported once, on the visible file, with the older layers listed.
     auto visible_in = [&](const FileSecret& secret) {
-      absl::StatusOr<FileInfo> info = context.filesystem.Lookup(secret.path);
-      return info.ok() && info->layer == secret.layer;
+      return shipped.Visible(secret.path, secret.layer);
     };
     absl::flat_hash_map<std::tuple<std::string, std::string, std::string>, std::string>
         older_copies;
     for (const FileSecret& secret : visitor_.found()) {
       if (visible_in(secret)) {
-        older_copies[{secret.path, secret.match.rule_id, secret.match.masked_match}];
+        older_copies[{secret.shown(), secret.match.rule_id, secret.match.masked_match}];
       }
     }
     std::vector<const FileSecret*> reported;
     for (const FileSecret& secret : visitor_.found()) {
-      auto it = older_copies.find({secret.path, secret.match.rule_id, secret.match.masked_match});
+      auto it =
+          older_copies.find({secret.shown(), secret.match.rule_id, secret.match.masked_match});
       if (!visible_in(secret) && it != older_copies.end()) {
         absl::StrAppend(&it->second, it->second.empty() ? "" : ",", secret.layer);
         continue;
@@ -171,7 +202,7 @@ class SecretAnalyzer : public Analyzer {
       const FileSecret& secret = *reported_secret;
       const bool visible = visible_in(secret);
       core::v1::Severity severity = RuleSeverity(secret.match);
-      std::string title = absl::StrCat(RuleTitle(secret.match), " in ", ImagePath(secret.path));
+      std::string title = absl::StrCat(RuleTitle(secret.match), " in ", ImagePath(secret.shown()));
       if (!visible) {
         severity = Raise(severity);
         absl::StrAppend(&title, " (deleted in a later layer but still shipped)");
@@ -181,22 +212,22 @@ class SecretAnalyzer : public Analyzer {
       SetFileLocation(context.image, secret.path, secret.layer, finding);
       FillMatch(secret.match, finding);
       auto& properties = *finding.mutable_properties();
-      properties["deleted"] = visible ? "false" : "true";
+      if (!secret.member.empty()) {
+        finding.mutable_location()->set_path(ImagePath(secret.member));
+        properties["archive"] = ImagePath(secret.path);
+      }
+      shipped.SetDeletedProperties(secret.path, secret.layer, finding);
       if (!visible) {
-        auto it = deleted.find(std::make_pair(secret.path, secret.layer));
-        if (it != deleted.end()) {
-          properties["hidden_by"] = std::string(HiddenByName(it->second.hidden_by));
-          properties["hidden_by_layer"] = absl::StrCat(it->second.hidden_by_layer);
-        }
         finding.set_description(absl::StrCat(
-            "Layer ", secret.layer, " ships ", ImagePath(secret.path),
+            "Layer ", secret.layer, " ships ", ImagePath(secret.shown()),
             " with this secret; a later layer hides the file, but the layer blob still holds it "
             "and anyone who pulls the image can read it."));
       } else {
         if (auto it = linked_from.find(secret.path); it != linked_from.end()) {
           properties["linked_from"] = absl::StrJoin(it->second, ",");
         }
-        auto it = older_copies.find({secret.path, secret.match.rule_id, secret.match.masked_match});
+        auto it =
+            older_copies.find({secret.shown(), secret.match.rule_id, secret.match.masked_match});
         if (it != older_copies.end() && !it->second.empty()) {
           properties["also_in_layers"] = it->second;
         }
@@ -250,7 +281,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateSecretAnalyzer(const ScanOptions
   if (scanner == nullptr) {
     BULWARK_ASSIGN_OR_RETURN(scanner, SecretScanner::Builtin());
   }
-  return std::make_unique<SecretAnalyzer>(std::move(scanner), options.max_secret_file_bytes);
+  return std::make_unique<SecretAnalyzer>(std::move(scanner), options);
 }
 
 }  // namespace bulwark::image::internal
