@@ -224,6 +224,8 @@ Flags:
           .min_arguments = 1,
           .max_arguments = 1,
           .run = RunPolicyTest,
+      },
+      {
           .name = "runtime import",
           .summary = "Convert Tetragon or Tracee JSON events into bulwark.runtime.v1 JSON Lines",
           .usage = R"(usage: bulwark runtime import tetragon|tracee FILE
