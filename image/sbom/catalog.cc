@@ -128,11 +128,14 @@ void LinkDependencies(const std::vector<const Cataloger*>& catalogers,
                ? absl::StrCat("c", p.cataloger)
                : absl::StrCat("f", p.file);
   };
+  // A package's own name wins over another's provides (as in dpkg and rpm), then first wins.
   absl::flat_hash_map<std::string, uint32_t> by_name;
   for (size_t i = 0; i < packages.size(); ++i) {
-    const std::string prefix = absl::StrCat(scope(packages[i]), "\x1f");
-    by_name.try_emplace(absl::StrCat(prefix, packages[i].package.name()), i);
+    by_name.try_emplace(absl::StrCat(scope(packages[i]), "\x1f", packages[i].package.name()), i);
+  }
+  for (size_t i = 0; i < packages.size(); ++i) {
     if (packages[i].relations == nullptr) continue;
+    const std::string prefix = absl::StrCat(scope(packages[i]), "\x1f");
     for (const std::string& name : packages[i].relations->provides) {
       by_name.try_emplace(absl::StrCat(prefix, name), i);
     }
