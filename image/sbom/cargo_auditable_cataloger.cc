@@ -1,5 +1,5 @@
 // Rust: the dependency tree cargo-auditable embeds in executables (ELF section .dep-v0), read
-// from files found by content (executable regular files starting with the ELF magic).
+// from files found by content (executable ELF files up to 16 MiB).
 #include <string>
 #include <utility>
 
@@ -20,6 +20,8 @@ std::string NameAndVersion(const CargoPackage& package) {
   return absl::StrCat(package.name, " ", package.version);
 }
 
+constexpr uint64_t kMaxSniffedBytes = uint64_t{16} << 20;
+
 class CargoAuditableCataloger : public Cataloger {
  public:
   explicit CargoAuditableCataloger(const core::Limits& limits) : limits_(limits) {}
@@ -28,11 +30,17 @@ class CargoAuditableCataloger : public Cataloger {
 
   bool Wants(absl::string_view /*path*/) const override { return false; }
 
+  // Nothing in an ELF file's first bytes tells a Rust executable apart, and the .dep-v0 section
+  // is found through the section headers at its end: executables are read whole, so only up to
+  // kMaxSniffedBytes (Rust command-line tools are a few MiB; this bounds memory and time).
   bool WantsToSniff(absl::string_view /*path*/, uint32_t mode, uint64_t size) const override {
-    return internal::IsExecutableCandidate(mode, size, limits_);
+    return size <= kMaxSniffedBytes && internal::IsExecutableCandidate(mode, size, limits_);
   }
-  absl::string_view content_magic() const override { return internal::kElfMagic; }
-  uint64_t max_file_bytes() const override { return limits_.max_file_bytes; }
+  size_t sniff_bytes() const override { return internal::kElfMagic.size(); }
+  bool WantsAfterSniff(absl::string_view head, uint64_t /*size*/) const override {
+    return head == internal::kElfMagic;
+  }
+  uint64_t max_file_bytes() const override { return kMaxSniffedBytes; }
   bool packages_move_between_files() const override { return false; }
 
   absl::StatusOr<ParsedFile> Parse(absl::string_view path,

@@ -197,9 +197,8 @@ class SbomBuilder::Impl {
       const bool by_name = cataloger.Wants(entry.path);
       if (!by_name && !Sniffs(cataloger, entry)) continue;
       if (!by_name) {
-        BULWARK_ASSIGN_OR_RETURN(absl::string_view head,
-                                 text.Prefix(cataloger.content_magic().size()));
-        if (head != cataloger.content_magic()) continue;
+        BULWARK_ASSIGN_OR_RETURN(absl::string_view head, text.Prefix(cataloger.sniff_bytes()));
+        if (!cataloger.WantsAfterSniff(head, static_cast<uint64_t>(entry.size))) continue;
       }
       wanted |= by_name;
       if (static_cast<uint64_t>(entry.size) > cataloger.max_file_bytes()) {

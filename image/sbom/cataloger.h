@@ -88,15 +88,18 @@ class Cataloger {
 
   // Content interest, for catalogers that recognise their files by what they hold (executables)
   // rather than by name: true when a regular file that Wants() declined may be one, given its
-  // permission bits (`mode`, 07777) and size. Such files are read only when they start with
-  // content_magic(), and recorded only when Parse finds a package in them. Called for every
-  // regular file, so it must be as cheap as Wants(). Default: false.
+  // permission bits (`mode`, 07777) and size. Called for every regular file, so it must be as
+  // cheap as Wants(). Such a file is read in full and parsed only when WantsAfterSniff accepts
+  // its first sniff_bytes(), and recorded only when Parse finds a package in it. Default: false.
   virtual bool WantsToSniff(absl::string_view /*path*/, uint32_t /*mode*/,
                             uint64_t /*size*/) const {
     return false;
   }
-  // The bytes a sniffed file starts with ("\x7f" "ELF"). Default: "" (any file).
-  virtual absl::string_view content_magic() const { return ""; }
+  // How many leading bytes WantsAfterSniff needs (headers). Default: 0.
+  virtual size_t sniff_bytes() const { return 0; }
+  // Whether to read and Parse a sniffed file, given its first sniff_bytes() bytes (`head`; fewer
+  // when the file is shorter) and its size. Default: true.
+  virtual bool WantsAfterSniff(absl::string_view /*head*/, uint64_t /*size*/) const { return true; }
 
   // Files larger than this are not read; the builder records a warning. Default: 64 MiB.
   virtual uint64_t max_file_bytes() const { return uint64_t{64} << 20; }

@@ -45,13 +45,14 @@ std::unique_ptr<const Cataloger> NewComposerCataloger();
 // vendor, modularity label, files, provides/requires. Files up to limits.max_file_bytes.
 std::unique_ptr<const Cataloger> NewRpmCataloger(const core::Limits& limits = {});
 
-// Go executables: ELF files with an execute bit, at most limits.max_file_bytes, whose embedded
-// build info gives the main module, the dependency modules (replacements applied) and the
+// Go executables: ELF files with an execute bit, at most limits.max_file_bytes, holding the Go
+// build ID note in their first 32 KiB (others are read no further), whose embedded build info
+// gives the main module, the dependency modules (replacements applied) and the
 // toolchain as the module "stdlib".
 std::unique_ptr<const Cataloger> NewGoBinaryCataloger(const core::Limits& limits = {});
 
-// Rust executables built with cargo-auditable: the crates of their .dep-v0 section (same file
-// choice as the Go cataloger).
+// Rust executables built with cargo-auditable: the crates of their .dep-v0 section, from ELF
+// files with an execute bit of at most 16 MiB (read whole: nothing earlier tells Rust apart).
 std::unique_ptr<const Cataloger> NewCargoAuditableCataloger(const core::Limits& limits = {});
 
 // Java archives (jar, war, ear, ...; nested ones too): every pom.properties as group:artifact,

@@ -1,5 +1,6 @@
 // Go: the build info the Go toolchain embeds in executables (what `go version -m` prints), read
-// from ELF files found by content (executable regular files starting with the ELF magic).
+// from ELF files found by content: executable regular files whose first 32 KiB hold the Go
+// build ID note, so other executables are not read beyond that.
 #include <string>
 #include <utility>
 
@@ -45,7 +46,11 @@ class GoBinaryCataloger : public Cataloger {
   bool WantsToSniff(absl::string_view /*path*/, uint32_t mode, uint64_t size) const override {
     return internal::IsExecutableCandidate(mode, size, limits_);
   }
-  absl::string_view content_magic() const override { return internal::kElfMagic; }
+  // Go's own `go tool buildid` finds the note within the first 32 KiB.
+  size_t sniff_bytes() const override { return 32 << 10; }
+  bool WantsAfterSniff(absl::string_view head, uint64_t /*size*/) const override {
+    return HasGoBuildIdNote(head);
+  }
   uint64_t max_file_bytes() const override { return limits_.max_file_bytes; }
   bool packages_move_between_files() const override { return false; }
 
