@@ -27,6 +27,7 @@ import pytest
 
 from bulwark_testing import runfile, shared_dir
 from sbom_cli import sbom_json
+from sbom_schemas import schema_errors
 
 BULWARK = runfile("examples/cli/bulwark")
 RPM_DIR = "conformance/pkgdb/rpm/go-rpmdb"
@@ -330,7 +331,13 @@ def test_rust_packages_and_graph(image, path, cataloger):
 
 
 def test_graph_in_cyclonedx_and_spdx(image):
+    """The package graph in both formats, whose output (with rpm, Go, Java and Rust packages)
+    is valid against the official schemas."""
+    for fmt, schema in [("cyclonedx", "bom-1.5.schema.json"), ("spdx", "spdx-2.3.schema.json")]:
+        document = json.loads(run(BULWARK, "sbom", image["layout"], "--format", fmt))
+        assert schema_errors(document, schema) == [], fmt
     cdx = json.loads(run(BULWARK, "sbom", image["layout"], "--format", "cyclonedx-1.6"))
+    assert schema_errors(cdx, "bom-1.6.schema.json") == []
     by_ref = {d["ref"]: set(d["dependsOn"]) for d in cdx["dependencies"]}
     app = [c["bom-ref"] for c in cdx["components"] if c.get("purl") == "pkg:cargo/app@0.1.0"]
     assert len(app) == 2  # Cargo.lock and the executable.
