@@ -88,6 +88,8 @@ class GoBinaryCataloger : public Cataloger {
       stdlib.set_name("stdlib");
       stdlib.set_version(StdlibVersion(info->go_version));
       AddProperty(stdlib, "go:toolchain", internal::SanitizeUtf8(info->go_version));
+      // The executable's main package: for GOPATH builds (no main module) the only other fact.
+      if (!info->path.empty()) AddProperty(stdlib, "go:path", internal::SanitizeUtf8(info->path));
       main_relations.requirements.push_back({"stdlib"});
     }
     for (v1::Package& package : parsed.packages) {

@@ -284,6 +284,13 @@ def test_go_binaries_equal_go_version_m(image, path):
         assert len(expected["deps"]) > 50
 
 
+def test_gopath_build_gives_stdlib_with_its_path(image):
+    stdlib = packages(image["json"], "go-binary", "/usr/bin/umoci")
+    path = [l for l in run("go", "version", "-m", "/usr/bin/umoci").splitlines()
+            if l.startswith("\tpath\t")][0].split("\t")[2]
+    assert [{x["name"]: x["value"] for x in p["properties"]}.get("go:path") for p in stdlib] == [path]
+
+
 def test_removed_go_binary_and_unsniffed_files(image):
     removed = [p for p in image["json"].get("removedPackages", [])
                if p["locations"][0]["path"] == "/usr/bin/skopeo"]
