@@ -1,9 +1,11 @@
 // Alpine's apk database: lib/apk/db/installed, one stanza of "X:value" lines per package.
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/control_file.h"
@@ -11,6 +13,18 @@
 
 namespace bulwark::sbom {
 namespace {
+
+// The names of an apk dependency list: "so:libc.musl-x86_64.so.1 musl>=1.2 !foo cmd:sh" gives
+// "so:libc.musl-x86_64.so.1", "musl", "cmd:sh" (conflicts, marked "!", and versions dropped).
+std::vector<std::string> ApkNames(absl::string_view field) {
+  std::vector<std::string> names;
+  for (absl::string_view token : absl::StrSplit(field, ' ', absl::SkipWhitespace())) {
+    if (token.front() == '!') continue;
+    const absl::string_view name = token.substr(0, token.find_first_of("<>=~"));
+    if (internal::IsPlainToken(name)) names.emplace_back(name);
+  }
+  return names;
+}
 
 class ApkCataloger : public Cataloger {
  public:
@@ -28,6 +42,7 @@ class ApkCataloger : public Cataloger {
       if (stanza.fields.empty()) return;
       v1::Package package;
       package.set_type("apk");
+      PackageRelations relations;
       std::string directory;
       // Field letters are case-sensitive (R: file, r: replaces), so no Stanza::Get here.
       for (const auto& [key, value] : stanza.fields) {
@@ -38,6 +53,10 @@ class ApkCataloger : public Cataloger {
         if (key == "o") package.set_source_name(internal::SanitizeUtf8(value));
         if (key == "m") package.set_maintainer(internal::SanitizeUtf8(value));
         if (key == "F") directory = value;
+        if (key == "p") relations.provides = ApkNames(value);
+        if (key == "D") {
+          for (std::string& name : ApkNames(value)) relations.requirements.push_back({name});
+        }
         if (key == "R") {
           package.add_files(internal::SanitizeUtf8(
               absl::StrCat("/", directory, directory.empty() ? "" : "/", value)));
@@ -51,6 +70,7 @@ class ApkCataloger : public Cataloger {
       if (package.source_name().empty()) package.set_source_name(package.name());
       package.set_source_version(package.version());
       parsed.packages.push_back(std::move(package));
+      parsed.relations.push_back(std::move(relations));
     });
     return parsed;
   }

@@ -59,13 +59,111 @@ bool PackageLess(const v1::Package& a, const v1::Package& b) {
           location(a) < location(b));
 }
 
+// The content of the current entry, read only as far as some cataloger needs it: a few bytes
+// to sniff a magic number, or everything.
+class LazyContent {
+ public:
+  LazyContent(image::ContentReader& reader, int64_t size) : reader_(reader), size_(size) {}
+
+  // The first `n` bytes, or the whole file when it is shorter.
+  absl::StatusOr<absl::string_view> Prefix(size_t n) {
+    while (!complete_ && bytes_.size() < n) {
+      BULWARK_RETURN_IF_ERROR(ReadChunk(n - bytes_.size()));
+    }
+    return absl::string_view(bytes_).substr(0, n);
+  }
+
+  // The whole file, up to the walk's per-file cap.
+  absl::StatusOr<absl::string_view> All() {
+    if (!complete_ && size_ > 0) {
+      // Large executables are read in one buffer; reserving avoids copies while it grows.
+      constexpr int64_t kMaxReserve = int64_t{64} << 20;
+      bytes_.reserve(static_cast<size_t>(std::min(size_, kMaxReserve)));
+    }
+    while (!complete_) BULWARK_RETURN_IF_ERROR(ReadChunk(size_t{256} << 10));
+    return absl::string_view(bytes_);
+  }
+
+  bool truncated() const { return reader_.truncated(); }
+  bool warned() const { return warned_; }
+  void set_warned() { warned_ = true; }
+
+ private:
+  absl::Status ReadChunk(size_t most) {
+    const size_t old = bytes_.size();
+    bytes_.resize(old + most);
+    absl::StatusOr<size_t> got = reader_.Read(bytes_.data() + old, most);
+    bytes_.resize(old + (got.ok() ? *got : 0));
+    if (!got.ok()) return got.status();
+    if (*got == 0) complete_ = true;
+    return absl::OkStatus();
+  }
+
+  image::ContentReader& reader_;
+  const int64_t size_;
+  std::string bytes_;
+  bool complete_ = false;
+  bool warned_ = false;
+};
+
+bool Sniffs(const Cataloger& cataloger, const image::LayerEntry& entry) {
+  return entry.size >= 0 &&
+         cataloger.WantsToSniff(entry.path, entry.mode, static_cast<uint64_t>(entry.size));
+}
+
+// A package of the final image with what links it to others.
+struct FinalPackage {
+  v1::Package package;
+  size_t cataloger = 0;
+  size_t file = 0;                              // Index of its declaring file.
+  const PackageRelations* relations = nullptr;  // Null when its file says nothing.
+};
+
+// Fills Package.depends_on of `packages` (in their final order) from their relations: each
+// requirement links to the first package of the cataloger's scope named by an alternative.
+void LinkDependencies(const std::vector<const Cataloger*>& catalogers,
+                      std::vector<FinalPackage>& packages) {
+  auto scope = [&](const FinalPackage& p) {
+    return catalogers[p.cataloger]->dependency_scope() == DependencyScope::kImage
+               ? absl::StrCat("c", p.cataloger)
+               : absl::StrCat("f", p.file);
+  };
+  // A package's own name wins over another's provides (as in dpkg and rpm), then first wins.
+  absl::flat_hash_map<std::string, uint32_t> by_name;
+  for (size_t i = 0; i < packages.size(); ++i) {
+    by_name.try_emplace(absl::StrCat(scope(packages[i]), "\x1f", packages[i].package.name()), i);
+  }
+  for (size_t i = 0; i < packages.size(); ++i) {
+    if (packages[i].relations == nullptr) continue;
+    const std::string prefix = absl::StrCat(scope(packages[i]), "\x1f");
+    for (const std::string& name : packages[i].relations->provides) {
+      by_name.try_emplace(absl::StrCat(prefix, name), i);
+    }
+  }
+  for (size_t i = 0; i < packages.size(); ++i) {
+    if (packages[i].relations == nullptr) continue;
+    const std::string prefix = absl::StrCat(scope(packages[i]), "\x1f");
+    absl::flat_hash_set<uint32_t> linked;
+    for (const std::vector<std::string>& alternatives : packages[i].relations->requirements) {
+      for (const std::string& name : alternatives) {
+        auto it = by_name.find(absl::StrCat(prefix, name));
+        if (it == by_name.end()) continue;
+        if (it->second != i && linked.insert(it->second).second) {
+          packages[i].package.add_depends_on(it->second);
+        }
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 class SbomBuilder::Impl {
  public:
   explicit Impl(const CatalogOptions& options) : include_files_(options.include_files) {
     if (options.catalogers.empty()) {
-      owned_ = DefaultCatalogers();
+      owned_ = DefaultCatalogers(options.walk.limits);
       for (const auto& cataloger : owned_) catalogers_.push_back(cataloger.get());
     } else {
       catalogers_ = options.catalogers;
@@ -75,7 +173,7 @@ class SbomBuilder::Impl {
   bool WantsContent(const image::LayerEntry& entry) const {
     if (IsOsReleaseFile(entry.path)) return true;
     for (const Cataloger* cataloger : catalogers_) {
-      if (cataloger->Wants(entry.path)) return true;
+      if (cataloger->Wants(entry.path) || Sniffs(*cataloger, entry)) return true;
     }
     return false;
   }
@@ -86,31 +184,34 @@ class SbomBuilder::Impl {
     os_files_.Note(entry);
     if (content == nullptr) return absl::OkStatus();
     const std::string where = absl::StrCat("/", entry.path, " (layer ", layer.index, ")");
-    std::optional<std::string> text;
-    auto read = [&]() -> absl::Status {
-      if (text.has_value()) return absl::OkStatus();
-      BULWARK_ASSIGN_OR_RETURN(text, content->ReadAll());
-      if (content->truncated())
-        Warn(absl::StrCat(where, ": larger than the walk's file cap; read in part"));
-      return absl::OkStatus();
-    };
+    LazyContent text(*content, entry.size);
     if (IsOsReleaseFile(entry.path)) {
-      BULWARK_RETURN_IF_ERROR(read());
-      os_files_.Record(layer.index, entry.path, *text);
+      BULWARK_ASSIGN_OR_RETURN(absl::string_view all, text.All());
+      os_files_.Record(layer.index, entry.path, std::string(all));
     }
     FileVersion version;
     bool wanted = false;
+    bool found = false;
     for (size_t i = 0; i < catalogers_.size(); ++i) {
       const Cataloger& cataloger = *catalogers_[i];
-      if (!cataloger.Wants(entry.path)) continue;
-      wanted = true;
+      const bool by_name = cataloger.Wants(entry.path);
+      if (!by_name && !Sniffs(cataloger, entry)) continue;
+      if (!by_name) {
+        BULWARK_ASSIGN_OR_RETURN(absl::string_view head, text.Prefix(cataloger.sniff_bytes()));
+        if (!cataloger.WantsAfterSniff(head, static_cast<uint64_t>(entry.size))) continue;
+      }
+      wanted |= by_name;
       if (static_cast<uint64_t>(entry.size) > cataloger.max_file_bytes()) {
         Warn(absl::StrCat(where, ": ", entry.size, " bytes, over the ", cataloger.name(),
                           " cataloger's cap of ", cataloger.max_file_bytes(), "; skipped"));
         continue;
       }
-      BULWARK_RETURN_IF_ERROR(read());
-      absl::StatusOr<ParsedFile> parsed = cataloger.Parse(entry.path, *text);
+      BULWARK_ASSIGN_OR_RETURN(absl::string_view all, text.All());
+      if (text.truncated() && !text.warned()) {
+        text.set_warned();
+        Warn(absl::StrCat(where, ": larger than the walk's file cap; read in part"));
+      }
+      absl::StatusOr<ParsedFile> parsed = cataloger.Parse(entry.path, all);
       if (!parsed.ok()) {
         Warn(absl::StrCat(where, ": ", parsed.status().message(), "; skipped"));
         continue;
@@ -121,9 +222,12 @@ class SbomBuilder::Impl {
         for (v1::Package& package : parsed->packages) package.clear_files();
         for (PackageFacts& facts : parsed->facts) facts.files.clear();
       }
+      if (parsed->relations.size() != parsed->packages.size()) parsed->relations.clear();
+      found |= !parsed->packages.empty() || !parsed->facts.empty();
       version.parsed.emplace_back(i, *std::move(parsed));
     }
-    if (wanted) files_.Record(layer.index, entry.path, std::move(version));
+    // A sniffed file (an executable) is tracked only when it declares something.
+    if (wanted || found) files_.Record(layer.index, entry.path, std::move(version));
     return absl::OkStatus();
   }
 
@@ -152,14 +256,16 @@ class SbomBuilder::Impl {
     }
     *sbom.mutable_os() = DetectOperatingSystem(os_texts);
 
-    std::vector<v1::Package> packages;
+    std::vector<FinalPackage> packages;
     absl::flat_hash_set<std::string> final_keys;
     // Removed packages by key: the package (with layers set) as of its last appearance.
     absl::flat_hash_map<std::string, v1::Package> removed;
     // Facts of the final image, by cataloger and package name.
     absl::flat_hash_map<std::pair<size_t, std::string>, std::vector<const PackageFacts*>> facts;
 
+    size_t file_index = 0;
     for (const auto& [path, versions] : files_.paths()) {
+      ++file_index;
       std::vector<absl::flat_hash_set<std::string>> keys;
       keys.reserve(versions.size());
       for (const auto& version : versions) keys.push_back(KeysOf(version.value));
@@ -173,10 +279,14 @@ class SbomBuilder::Impl {
       const std::string absolute = absl::StrCat("/", path);
       if (versions[top].value.has_value()) {
         for (const auto& [cataloger, parsed] : versions[top].value->parsed) {
-          for (const v1::Package& found : parsed.packages) {
-            v1::Package& package = packages.emplace_back(found);
+          for (size_t j = 0; j < parsed.packages.size(); ++j) {
+            FinalPackage& final_package = packages.emplace_back(
+                FinalPackage{parsed.packages[j], cataloger, file_index,
+                             parsed.relations.empty() ? nullptr : &parsed.relations[j]});
+            v1::Package& package = final_package.package;
             const std::string key = PackageKey(cataloger, package);
             final_keys.insert(key);
+            final_keys.insert(absl::StrCat(key, "\x1f", path));
             package.set_cataloger(std::string(catalogers_[cataloger]->name()));
             v1::Location* location = package.add_locations();
             location->set_path(absolute);
@@ -207,20 +317,27 @@ class SbomBuilder::Impl {
             package.set_layer_digest(digest(package.layer()));
             package.set_removed_layer(versions[i + 1].layer);
             package.set_removed_layer_digest(digest(versions[i + 1].layer));
-            removed[key] = std::move(package);
+            // Where packages do not move between files, the same package in another file is
+            // another installation (the same module in two executables).
+            const bool moves = catalogers_[cataloger]->packages_move_between_files();
+            removed[moves ? key : absl::StrCat(key, "\x1f", path)] = std::move(package);
           }
         }
       }
     }
 
-    for (size_t i = 0; i < packages.size(); ++i) {
-      v1::Package& package = packages[i];
-      const size_t cataloger = CatalogerIndex(package.cataloger());
-      ApplyFacts(facts, cataloger, package);
+    for (FinalPackage& final_package : packages) {
+      v1::Package& package = final_package.package;
+      ApplyFacts(facts, final_package.cataloger, package);
       if (package.purl().empty()) package.set_purl(PackageUrl(package, sbom.os()));
     }
-    std::sort(packages.begin(), packages.end(), PackageLess);
-    for (v1::Package& package : packages) *sbom.add_packages() = std::move(package);
+    std::sort(packages.begin(), packages.end(), [](const FinalPackage& a, const FinalPackage& b) {
+      return PackageLess(a.package, b.package);
+    });
+    LinkDependencies(catalogers_, packages);
+    for (FinalPackage& final_package : packages) {
+      *sbom.add_packages() = std::move(final_package.package);
+    }
 
     std::vector<v1::Package> gone;
     for (auto& [key, package] : removed) {
@@ -240,13 +357,6 @@ class SbomBuilder::Impl {
     // A hostile image could produce a warning per file; keep the first ones.
     constexpr size_t kMaxWarnings = 1000;
     if (warnings_.size() < kMaxWarnings) warnings_.push_back(std::move(warning));
-  }
-
-  size_t CatalogerIndex(absl::string_view name) const {
-    for (size_t i = 0; i < catalogers_.size(); ++i) {
-      if (catalogers_[i]->name() == name) return i;
-    }
-    return catalogers_.size();
   }
 
   void ApplyFacts(const absl::flat_hash_map<std::pair<size_t, std::string>,

@@ -30,12 +30,25 @@ struct PackageFacts {
   std::vector<std::string> files;     // Installed files, absolute paths.
 };
 
+// What a package says about its dependencies, in the words of its ecosystem, for the builder
+// to link packages (the CycloneDX `dependencies` graph, SPDX DEPENDS_ON relationships).
+struct PackageRelations {
+  // Names other packages may require this one by, besides its own name (dpkg Provides, apk p:,
+  // rpm PROVIDENAME, a lock file's own key for the entry).
+  std::vector<std::string> provides;
+  // What it needs: each requirement lists alternatives, of which the first that names a package
+  // of the same scope (see Cataloger::dependency_scope) is linked; none is fine (not installed).
+  std::vector<std::vector<std::string>> requirements;
+};
+
 // What one version of one file says.
 struct ParsedFile {
   // Packages the file declares. The cataloger fills type, name, version and what else it knows;
   // the builder fills cataloger, locations, layers and (when empty) purl.
   std::vector<v1::Package> packages;
   std::vector<PackageFacts> facts;
+  // Empty, or one entry per package of `packages`, in the same order.
+  std::vector<PackageRelations> relations;
   // Problems that skipped part of the file ("line 12: stanza without Package: skipped").
   std::vector<std::string> warnings;
 };
@@ -55,6 +68,12 @@ inline absl::string_view FindProperty(const v1::Package& package, absl::string_v
   return "";
 }
 
+// Where the builder looks for the packages a requirement names.
+enum class DependencyScope {
+  kSameFile,  // The version of the file that declared the package (lock files, binaries).
+  kImage,     // Every package this cataloger found in the final image (dpkg's status.d).
+};
+
 class Cataloger {
  public:
   virtual ~Cataloger() = default;
@@ -67,8 +86,32 @@ class Cataloger {
   // must be cheap (suffix and component tests, no allocation).
   virtual bool Wants(absl::string_view path) const = 0;
 
+  // Content interest, for catalogers that recognise their files by what they hold (executables)
+  // rather than by name: true when a regular file that Wants() declined may be one, given its
+  // permission bits (`mode`, 07777) and size. Called for every regular file, so it must be as
+  // cheap as Wants(). Such a file is read in full and parsed only when WantsAfterSniff accepts
+  // its first sniff_bytes(), and recorded only when Parse finds a package in it. Default: false.
+  virtual bool WantsToSniff(absl::string_view /*path*/, uint32_t /*mode*/,
+                            uint64_t /*size*/) const {
+    return false;
+  }
+  // How many leading bytes WantsAfterSniff needs (headers). Default: 0.
+  virtual size_t sniff_bytes() const { return 0; }
+  // Whether to read and Parse a sniffed file, given its first sniff_bytes() bytes (`head`; fewer
+  // when the file is shorter) and its size. Default: true.
+  virtual bool WantsAfterSniff(absl::string_view /*head*/, uint64_t /*size*/) const { return true; }
+
   // Files larger than this are not read; the builder records a warning. Default: 64 MiB.
   virtual uint64_t max_file_bytes() const { return uint64_t{64} << 20; }
+
+  // Whether a package that leaves one file while another file of this cataloger lists it in the
+  // final image was moved there (true: package databases, which an upgrade may rewrite or
+  // convert) or removed (false: executables and archives, each a separate installation).
+  // Default: true.
+  virtual bool packages_move_between_files() const { return true; }
+
+  // Where requirements of ParsedFile::relations are looked up. Default: kSameFile.
+  virtual DependencyScope dependency_scope() const { return DependencyScope::kSameFile; }
 
   // Parses one version of a wanted file (`path` as for Wants). Must not crash, hang or allocate
   // without bound on any input. An error skips this version of the file (the builder turns it

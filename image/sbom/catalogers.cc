@@ -5,7 +5,7 @@
 
 namespace bulwark::sbom {
 
-std::vector<std::unique_ptr<const Cataloger>> DefaultCatalogers() {
+std::vector<std::unique_ptr<const Cataloger>> DefaultCatalogers(const core::Limits& limits) {
   std::vector<std::unique_ptr<const Cataloger>> catalogers;
   catalogers.push_back(NewDpkgCataloger());
   catalogers.push_back(NewApkCataloger());
@@ -15,6 +15,10 @@ std::vector<std::unique_ptr<const Cataloger>> DefaultCatalogers() {
   catalogers.push_back(NewCargoLockCataloger());
   catalogers.push_back(NewRubyCataloger());
   catalogers.push_back(NewComposerCataloger());
+  catalogers.push_back(NewRpmCataloger(limits));
+  catalogers.push_back(NewGoBinaryCataloger(limits));
+  catalogers.push_back(NewCargoAuditableCataloger(limits));
+  catalogers.push_back(NewJavaArchiveCataloger(limits));
   return catalogers;
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "bulwark/core/limits.h"
 #include "bulwark/image/sbom/cataloger.h"
 
 namespace bulwark::sbom {
@@ -39,8 +40,27 @@ std::unique_ptr<const Cataloger> NewCargoLockCataloger();
 std::unique_ptr<const Cataloger> NewRubyCataloger();
 std::unique_ptr<const Cataloger> NewComposerCataloger();
 
-// All of the above.
-std::vector<std::unique_ptr<const Cataloger>> DefaultCatalogers();
+// rpm: the rpm database in its three formats (var/lib/rpm/Packages, Packages.db, rpmdb.sqlite,
+// also under usr/lib/sysimage/rpm): name, epoch, version-release, arch, source rpm, license,
+// vendor, modularity label, files, provides/requires. Files up to limits.max_file_bytes.
+std::unique_ptr<const Cataloger> NewRpmCataloger(const core::Limits& limits = {});
+
+// Go executables: ELF files with an execute bit, at most limits.max_file_bytes, holding the Go
+// build ID note in their first 32 KiB (others are read no further), whose embedded build info
+// gives the main module, the dependency modules (replacements applied) and the
+// toolchain as the module "stdlib".
+std::unique_ptr<const Cataloger> NewGoBinaryCataloger(const core::Limits& limits = {});
+
+// Rust executables built with cargo-auditable: the crates of their .dep-v0 section, from ELF
+// files with an execute bit of at most 16 MiB (read whole: nothing earlier tells Rust apart).
+std::unique_ptr<const Cataloger> NewCargoAuditableCataloger(const core::Limits& limits = {});
+
+// Java archives (jar, war, ear, ...; nested ones too): every pom.properties as group:artifact,
+// or the manifest and file name when there is none. Archives up to limits.max_file_bytes.
+std::unique_ptr<const Cataloger> NewJavaArchiveCataloger(const core::Limits& limits = {});
+
+// All of the above; `limits` caps what the rpm, executable and Java catalogers read.
+std::vector<std::unique_ptr<const Cataloger>> DefaultCatalogers(const core::Limits& limits = {});
 
 }  // namespace bulwark::sbom
 

@@ -1,6 +1,8 @@
 // CycloneDX 1.5 / 1.6 JSON (https://cyclonedx.org/docs/1.6/json/).
+#include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -73,6 +75,7 @@ std::string SbomToCycloneDx(const v1::Sbom& sbom, CycloneDxVersion version,
     refs.push_back(core::Value("os"));
   }
   absl::flat_hash_set<std::string> used_refs = {image_ref, "os"};
+  std::vector<std::string> package_refs;  // By index into sbom.packages.
   for (int i = 0; i < sbom.packages_size(); ++i) {
     const v1::Package& package = sbom.packages(i);
     // The purl, unless another component already has it (the same package installed twice).
@@ -88,6 +91,7 @@ std::string SbomToCycloneDx(const v1::Sbom& sbom, CycloneDxVersion version,
     component.Set("properties", Properties(package));
     components.push_back(component.Build());
     refs.push_back(core::Value(ref));
+    package_refs.push_back(std::move(ref));
   }
 
   JsonObject tool;
@@ -112,6 +116,18 @@ std::string SbomToCycloneDx(const v1::Sbom& sbom, CycloneDxVersion version,
   core::ValueList dependencies;
   dependencies.push_back(
       JsonObject().Set("ref", image_ref).Set("dependsOn", core::Value(std::move(refs))).Build());
+  // The package graph, where the package data gives it (Package.depends_on).
+  for (int i = 0; i < sbom.packages_size(); ++i) {
+    core::ValueList depends_on;
+    for (const uint32_t index : sbom.packages(i).depends_on()) {
+      if (index < package_refs.size()) depends_on.push_back(core::Value(package_refs[index]));
+    }
+    if (depends_on.empty()) continue;
+    dependencies.push_back(JsonObject()
+                               .Set("ref", package_refs[i])
+                               .Set("dependsOn", core::Value(std::move(depends_on)))
+                               .Build());
+  }
 
   const core::Value body_for_serial = core::Value(components);
   JsonObject bom;

@@ -40,6 +40,23 @@ void ParseSource(absl::string_view field, std::string& name, std::string& versio
   version = std::string(absl::StripAsciiWhitespace(field.substr(open + 1, close - open - 1)));
 }
 
+// The package names of a relation field: "libc6 (>= 2.34), debconf | debconf-2.0, python3:any"
+// gives {{"libc6"}, {"debconf", "debconf-2.0"}, {"python3"}} (versions and architecture
+// qualifiers dropped; dpkg resolves them against what is installed, and so does the builder).
+std::vector<std::vector<std::string>> RelationNames(absl::string_view field) {
+  std::vector<std::vector<std::string>> groups;
+  for (absl::string_view group : absl::StrSplit(field, ',', absl::SkipWhitespace())) {
+    std::vector<std::string> alternatives;
+    for (absl::string_view alternative : absl::StrSplit(group, '|')) {
+      alternative = absl::StripAsciiWhitespace(alternative);
+      const absl::string_view name = alternative.substr(0, alternative.find_first_of(" \t(:[<"));
+      if (internal::IsPlainToken(name)) alternatives.emplace_back(name);
+    }
+    if (!alternatives.empty()) groups.push_back(std::move(alternatives));
+  }
+  return groups;
+}
+
 ParsedFile ParseStatus(absl::string_view text, bool status_d) {
   ParsedFile parsed;
   internal::ForEachStanza(text, [&](const internal::Stanza& stanza) {
@@ -81,6 +98,15 @@ ParsedFile ParseStatus(absl::string_view text, bool status_d) {
                                                       : internal::SanitizeUtf8(source_version));
     package.set_maintainer(internal::SanitizeUtf8(stanza.Get("Maintainer")));
     if (!status.empty()) AddProperty(package, "dpkg:status", internal::SanitizeUtf8(status));
+    PackageRelations& relations = parsed.relations.emplace_back();
+    for (std::vector<std::string>& provided : RelationNames(stanza.Get("Provides"))) {
+      relations.provides.push_back(std::move(provided.front()));
+    }
+    for (absl::string_view field : {"Pre-Depends", "Depends"}) {
+      for (std::vector<std::string>& group : RelationNames(stanza.Get(field))) {
+        relations.requirements.push_back(std::move(group));
+      }
+    }
   });
   return parsed;
 }
@@ -131,6 +157,9 @@ ParsedFile ParseCopyright(absl::string_view path, absl::string_view text) {
 class DpkgCataloger : public Cataloger {
  public:
   absl::string_view name() const override { return "dpkg"; }
+
+  // Distroless images keep one status.d file per package.
+  DependencyScope dependency_scope() const override { return DependencyScope::kImage; }
 
   bool Wants(absl::string_view path) const override {
     if (path == kStatusFile || IsStatusDirFile(path)) return true;

@@ -87,19 +87,54 @@ void AddLockFlags(const core::Value& entry, v1::Package& package) {
   }
 }
 
-// lockfileVersion 1: "dependencies" nested by "dependencies".
-void AddV1Dependencies(const core::Value& dependencies, ParsedFile& parsed) {
+// Where Node.js finds `name` required by the package installed at `path` ("node_modules/a/
+// node_modules/b", "" for the project): its own node_modules, then each enclosing one.
+std::vector<std::string> NodeResolutionPaths(absl::string_view path, absl::string_view name) {
+  std::vector<std::string> candidates;
+  std::string base(path);
+  while (true) {
+    candidates.push_back(absl::StrCat(base, base.empty() ? "" : "/", "node_modules/", name));
+    if (base.empty()) return candidates;
+    const size_t at = base.rfind("node_modules/");
+    base.resize(at == std::string::npos || at == 0 ? 0 : at - 1);
+  }
+}
+
+// The relations of the package installed at `path`: provided as its install path, requiring
+// the names (keys) of the maps `fields` of `entry`, resolved the way Node.js does.
+PackageRelations NodeRelations(const core::Value& entry, const std::string& path,
+                               std::initializer_list<absl::string_view> fields) {
+  PackageRelations relations;
+  relations.provides.push_back(path);
+  for (absl::string_view field : fields) {
+    const core::Value* names = entry.Find(field);
+    if (names == nullptr || !names->is_map()) continue;
+    for (const core::MapEntry& required : names->map_value()) {
+      if (!internal::IsPlainToken(required.key)) continue;
+      relations.requirements.push_back(NodeResolutionPaths(path, required.key));
+    }
+  }
+  return relations;
+}
+
+// lockfileVersion 1: "dependencies" nested by "dependencies"; "requires" names what each needs.
+// `parent` is the install path of the enclosing package ("" at the top).
+void AddV1Dependencies(const core::Value& dependencies, const std::string& parent,
+                       ParsedFile& parsed) {
   if (!dependencies.is_map()) return;
   for (const core::MapEntry& dependency : dependencies.map_value()) {
     const std::string version = StringField(dependency.value, "version");
+    const std::string path =
+        absl::StrCat(parent, parent.empty() ? "" : "/", "node_modules/", dependency.key);
     if (internal::IsPlainToken(dependency.key) && internal::IsPlainToken(version) &&
         !absl::StartsWith(version, "file:")) {
       v1::Package& package =
           parsed.packages.emplace_back(NpmPackage(internal::SanitizeUtf8(dependency.key), version));
       AddLockFlags(dependency.value, package);
+      parsed.relations.push_back(NodeRelations(dependency.value, path, {"requires"}));
     }
     if (const core::Value* nested = dependency.value.Find("dependencies")) {
-      AddV1Dependencies(*nested, parsed);
+      AddV1Dependencies(*nested, path, parsed);
     }
   }
 }
@@ -109,7 +144,7 @@ ParsedFile ParsePackageLock(const core::Value& json) {
   const core::Value* packages = json.Find("packages");
   if (packages == nullptr || !packages->is_map()) {
     if (const core::Value* dependencies = json.Find("dependencies")) {
-      AddV1Dependencies(*dependencies, parsed);
+      AddV1Dependencies(*dependencies, "", parsed);
     }
     return parsed;
   }
@@ -128,6 +163,8 @@ ParsedFile ParsePackageLock(const core::Value& json) {
       package.add_licenses(std::move(license));
     }
     AddLockFlags(entry.value, package);
+    parsed.relations.push_back(NodeRelations(
+        entry.value, entry.key, {"dependencies", "optionalDependencies", "peerDependencies"}));
   }
   return parsed;
 }
@@ -142,33 +179,67 @@ std::string YarnSpecName(absl::string_view spec) {
   return std::string(spec.substr(0, at));
 }
 
+std::string Unquote(absl::string_view text) {
+  text = absl::StripAsciiWhitespace(text);
+  return std::string(absl::StripPrefix(absl::StripSuffix(text, "\""), "\""));
+}
+
 ParsedFile ParseYarnLock(absl::string_view text) {
   ParsedFile parsed;
-  std::string name;
+  // The entry being read: its name, version and relations (provided as each spec of its header,
+  // "lodash@^4.17.0"; requiring "name@range" from its dependencies blocks).
+  std::string name, version;
+  PackageRelations relations;
   bool workspace = false;
+  bool in_dependencies = false;
+  auto flush = [&] {
+    if (!name.empty() && !workspace && internal::IsPlainToken(name) &&
+        internal::IsPlainToken(version)) {
+      parsed.packages.push_back(NpmPackage(internal::SanitizeUtf8(name), version));
+      parsed.relations.push_back(std::move(relations));
+    }
+    name.clear();
+    version.clear();
+    relations = PackageRelations();
+  };
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     line = absl::StripSuffix(line, "\r");
     if (line.empty() || line.front() == '#') continue;
     if (line.front() != ' ') {
+      flush();
       // A header: one or more specs of the same package, ending in ':'.
       const absl::string_view header = absl::StripSuffix(line, ":");
       const absl::string_view first = header.substr(0, header.find(','));
       name = header == "__metadata" ? "" : YarnSpecName(first);
       workspace = absl::StrContains(first, "@workspace:") || absl::StrContains(first, "@link:") ||
                   absl::StrContains(first, "@file:");
+      for (absl::string_view spec : absl::StrSplit(header, ',', absl::SkipWhitespace())) {
+        relations.provides.push_back(internal::SanitizeUtf8(Unquote(spec)));
+      }
+      in_dependencies = false;
       continue;
     }
     absl::string_view field = absl::StripLeadingAsciiWhitespace(line);
-    if (name.empty() || workspace || line.size() - field.size() != 2) continue;
-    if (!absl::ConsumePrefix(&field, "version")) continue;
-    absl::ConsumePrefix(&field, ":");
-    field = absl::StripAsciiWhitespace(field);
-    const std::string version(absl::StripPrefix(absl::StripSuffix(field, "\""), "\""));
-    if (internal::IsPlainToken(name) && internal::IsPlainToken(version)) {
-      parsed.packages.push_back(NpmPackage(internal::SanitizeUtf8(name), version));
+    const size_t indent = line.size() - field.size();
+    if (indent == 2) {
+      in_dependencies = field == "dependencies:" || field == "optionalDependencies:";
+      if (absl::ConsumePrefix(&field, "version")) {
+        absl::ConsumePrefix(&field, ":");
+        version = Unquote(field);
+      }
+      continue;
     }
-    name.clear();
+    if (indent != 4 || !in_dependencies || field.empty()) continue;
+    // Classic: `name "range"`; berry: `name: range` (its headers say "name@npm:range").
+    const size_t split = field.find_first_of(": ", field.front() == '"' ? field.find('"', 1) : 0);
+    if (split == absl::string_view::npos) continue;
+    const std::string dependency = Unquote(field.substr(0, split));
+    const std::string range = Unquote(absl::StripPrefix(field.substr(split), ":"));
+    relations.requirements.push_back(
+        {internal::SanitizeUtf8(absl::StrCat(dependency, "@", range)),
+         internal::SanitizeUtf8(absl::StrCat(dependency, "@npm:", range))});
   }
+  flush();
   return parsed;
 }
 

@@ -97,6 +97,11 @@ std::string SbomToSpdx(const v1::Sbom& sbom, const WriterOptions& options) {
     out.Set("primaryPackagePurpose", "LIBRARY");
     packages.push_back(out.Build());
     relationships.push_back(Relationship("SPDXRef-Image", "CONTAINS", id));
+    for (const uint32_t index : package.depends_on()) {
+      if (index >= static_cast<uint32_t>(sbom.packages_size())) continue;
+      relationships.push_back(
+          Relationship(id, "DEPENDS_ON", absl::StrCat("SPDXRef-Package-", index + 1)));
+    }
   }
 
   core::ValueList licensing;

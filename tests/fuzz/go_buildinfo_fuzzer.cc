@@ -1,5 +1,6 @@
 // Fuzzes Go build info reading (bulwark/image/sbom/gobinary/go_buildinfo.h): with first byte 0
-// the rest is module-info text, otherwise an ELF file. Results must be valid UTF-8.
+// the rest is module-info text, otherwise an ELF file (also sniffed for the Go build ID note).
+// Results must be valid UTF-8.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -12,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   using bulwark::sbom::binfmt::IsValidUtf8;
   absl::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
+  if (data[0] != 0) bulwark::sbom::HasGoBuildIdNote(input);
   auto info = data[0] == 0 ? bulwark::sbom::ParseGoModInfo(input, "fuzz")
                            : bulwark::sbom::ReadGoBuildInfo(input, "fuzz");
   if (!info.ok()) return 0;

@@ -1,5 +1,6 @@
 """Software bills of materials (bulwark::sbom): the operating system and packages of a container
-image (dpkg, apk, Python, npm and JavaScript lock files, Cargo, Ruby, PHP), each with its purl,
+image (dpkg, apk, rpm, Python, npm and JavaScript lock files, Cargo and cargo-auditable, Ruby,
+PHP, Go executables, Java archives), each with its purl,
 licenses, declaring files and the layer that introduced it, found in one verified pass over the
 layers without extraction.
 
@@ -31,7 +32,8 @@ class Location:
 @dataclasses.dataclass(frozen=True)
 class Package:
     """One package. `layer` is where it first appeared in its final state; `removed_layer` is
-    set only for packages that a layer removed (Sbom.removed_packages)."""
+    set only for packages that a layer removed (Sbom.removed_packages); `depends_on` holds the
+    indexes into Sbom.packages of its dependencies, where its package data names them."""
     type: str
     cataloger: str
     name: str
@@ -48,6 +50,7 @@ class Package:
     maintainer: str
     files: list[str]
     properties: dict[str, str]
+    depends_on: list[int]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,7 +99,8 @@ def _package(data: dict) -> Package:
         removed_layer=data.get("removedLayer"), source_name=data.get("sourceName", ""),
         source_version=data.get("sourceVersion", ""), maintainer=data.get("maintainer", ""),
         files=list(data.get("files", [])),
-        properties={p.get("name", ""): p.get("value", "") for p in data.get("properties", [])})
+        properties={p.get("name", ""): p.get("value", "") for p in data.get("properties", [])},
+        depends_on=list(data.get("dependsOn", [])))
 
 
 def _sbom(data: dict) -> Sbom:

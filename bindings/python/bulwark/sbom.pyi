@@ -29,6 +29,7 @@ class Package:
     maintainer: str
     files: list[str]
     properties: dict[str, str]
+    depends_on: list[int]
 
 @dataclasses.dataclass(frozen=True)
 class OperatingSystem:

@@ -57,6 +57,15 @@ def test_catalog_returns_objects(rootfs):
     assert sbom.catalog(str(rootfs), include_files=True).packages[0].files == ["/bin/bash"]
 
 
+def test_depends_on_indexes_packages(tmp_path):
+    (tmp_path / "Cargo.lock").write_text(
+        'version = 4\n\n[[package]]\nname = "app"\nversion = "0.1.0"\n'
+        'dependencies = [\n "libb",\n]\n\n[[package]]\nname = "libb"\nversion = "0.2.0"\n')
+    packages = sbom.catalog(tmp_path).packages
+    assert [(p.name, [packages[i].name for i in p.depends_on]) for p in packages] == [
+        ("app", ["libb"]), ("libb", [])]
+
+
 @pytest.mark.parametrize("fmt", ["json", "cyclonedx", "cyclonedx-1.6", "spdx"])
 def test_catalog_formats_are_json_text(rootfs, fmt):
     text = sbom.catalog(rootfs, format=fmt)

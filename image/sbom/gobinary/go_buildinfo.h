@@ -52,6 +52,13 @@ absl::StatusOr<GoBuildInfo> ParseGoModInfo(absl::string_view text, absl::string_
 // naming `source` for damaged build info.
 absl::StatusOr<GoBuildInfo> ReadGoBuildInfo(absl::string_view elf_bytes, absl::string_view source);
 
+// True when `head`, the first bytes of a file (32 KiB suffice; fewer when the file is shorter),
+// is an ELF file whose program headers include a PT_NOTE segment inside `head` holding the Go
+// build ID note (owner "Go", type 4: .note.go.buildid). The go command writes it into every
+// executable, internally or externally linked, near the start of the file, where `go tool
+// buildid` looks for it; so this tells Go executables apart without reading the rest.
+bool HasGoBuildIdNote(absl::string_view head);
+
 // Unquotes a Go string literal: "..." with Go's escapes (\n \t \x41 \u00e9 \101 ...) or `raw`.
 // Errors: InvalidArgument for anything that strconv.Unquote rejects.
 absl::StatusOr<std::string> UnquoteGoString(absl::string_view quoted);

@@ -115,10 +115,13 @@ bool HaveGo() { return testing::HaveProgram("go"); }
   } while (false)
 
 // Reads `path`, decodes it and compares with `go version -m`. Returns the decoded info.
-GoBuildInfo ExpectSameAsGo(const std::string& path) {
+// Unless `crafted`, the file also carries the Go build ID note in its first 32 KiB.
+GoBuildInfo ExpectSameAsGo(const std::string& path, bool crafted = false) {
   auto bytes = core::ReadFileToString(path, uint64_t{1} << 30);
   EXPECT_THAT(bytes, IsOk()) << path;
   if (!bytes.ok()) return {};
+  // Every Go executable is told apart by its first 32 KiB.
+  EXPECT_EQ(HasGoBuildIdNote(absl::string_view(*bytes).substr(0, 32 << 10)), !crafted) << path;
   auto info = ReadGoBuildInfo(*bytes, path);
   EXPECT_THAT(info, IsOk()) << path;
   if (!info.ok()) return {};
@@ -260,10 +263,27 @@ TEST(GoBuildInfoTest, PointerFormatMatchesGo) {
     fwrite(elf.data(), 1, elf.size(), f);
     fclose(f);
     chmod(path.c_str(), 0755);  // go version -m reads executables only.
-    GoBuildInfo info = ExpectSameAsGo(path);
+    GoBuildInfo info = ExpectSameAsGo(path, /*crafted=*/true);
     EXPECT_EQ(info.go_version, "go1.16.15");
     EXPECT_THAT(info.deps, SizeIs(2));
   }
+}
+
+TEST(GoBuildInfoTest, BuildIdNoteOnlyInGoExecutables) {
+  for (const char* path : {"/bin/true", "/bin/sh", "/usr/bin/objcopy"}) {
+    auto bytes = core::ReadFileToString(path, uint64_t{1} << 30);
+    ASSERT_THAT(bytes, IsOk()) << path;
+    EXPECT_FALSE(HasGoBuildIdNote(*bytes)) << path;
+  }
+  auto go = core::ReadFileToString("/usr/bin/umoci", uint64_t{1} << 30);
+  if (!go.ok()) GTEST_SKIP() << "no umoci";
+  // Cut inside the program headers or the note: not enough to say.
+  for (size_t size : {0, 4, 63, 100, 0x3d4 + 8}) {
+    EXPECT_FALSE(HasGoBuildIdNote(absl::string_view(*go).substr(0, size))) << size;
+  }
+  std::string lying = go->substr(0, 32 << 10);
+  for (size_t i = 0x20; i < 0x28; ++i) lying[i] = '\xff';  // e_phoff far outside the file.
+  EXPECT_FALSE(HasGoBuildIdNote(lying));
 }
 
 TEST(GoModInfoTest, QuotedSettingsAndErrors) {

@@ -145,13 +145,15 @@ void ReadFiles(const RpmHeader& header, const RpmPackageOptions& options, Warnin
   files->reserve(count);
   for (size_t i = 0; i < count; ++i) {
     if (paths[i].empty()) continue;
-    if (paths[i].size() > options.max_path_length) {
-      warnings.Add(absl::StrCat("file ", i, " skipped: path of ", paths[i].size(),
+    RpmFile file;
+    // Checked after repair: each invalid byte becomes the 3-byte U+FFFD.
+    file.path = paths[i].size() > options.max_path_length ? std::string(paths[i])
+                                                          : Text(paths[i], "file path", warnings);
+    if (file.path.size() > options.max_path_length) {
+      warnings.Add(absl::StrCat("file ", i, " skipped: path of ", file.path.size(),
                                 " bytes is above max_path_length ", options.max_path_length));
       continue;
     }
-    RpmFile file;
-    file.path = Text(paths[i], "file path", warnings);
     if (!sizes.empty()) file.size = sizes[i];
     if (!modes.empty()) file.mode = static_cast<uint32_t>(modes[i]);
     if (!flags.empty()) file.flags = static_cast<uint32_t>(flags[i]);
