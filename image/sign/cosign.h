@@ -39,6 +39,8 @@ inline constexpr absl::string_view kChainAnnotation = "dev.sigstore.cosign/chain
 inline constexpr absl::string_view kBundleAnnotation = "dev.sigstore.cosign/bundle";
 inline constexpr absl::string_view kTimestampAnnotation = "dev.sigstore.cosign/rfc3161timestamp";
 
+// The cosign tag of an image attachment: "sha256-<hex>.<suffix>" (suffix "sig", "att", "sbom").
+std::string AttachmentTag(const core::Digest& image, absl::string_view suffix);
 // The cosign tag of an image's signatures: "sha256-<hex>.sig".
 std::string SignatureTag(const core::Digest& image);
 
@@ -78,8 +80,17 @@ struct CosignVerifyOptions {
   // `certificate_identity` and its OIDC issuer `certificate_oidc_issuer` when they are set.
   std::vector<Certificate> roots;
   std::vector<Certificate> intermediates;
+  // Accept a root that is not self-signed as the trust anchor, as Sigstore trust roots may end
+  // at an intermediate (see ChainOptions::partial_chain). Default: false.
+  bool partial_chain = false;
+  // Identity policy, as cosign's flags: a SAN (email, URI, otherName) equal to
+  // certificate_identity and/or fully matching the RE2 certificate_identity_regexp; the Fulcio
+  // OIDC issuer equal to certificate_oidc_issuer and/or fully matching its regexp. Empty: not
+  // checked. A regexp RE2 rejects is an InvalidArgument error.
   std::string certificate_identity;
+  std::string certificate_identity_regexp;
   std::string certificate_oidc_issuer;
+  std::string certificate_oidc_issuer_regexp;
   // Rekor keys: when non-empty, a bundle annotation is required, its SET must verify and its
   // hashedrekord body must match the signature, payload digest and key or certificate.
   std::vector<TransparencyLogKey> rekor_keys;
@@ -131,6 +142,14 @@ absl::StatusOr<core::Digest> ResolveLayoutImage(absl::string_view layout_dir,
 absl::StatusOr<std::vector<CosignSignature>> FindOciLayoutSignatures(
     absl::string_view layout_dir, const core::Digest& image, const core::Limits& limits = {});
 
+// The layers of every attachment of `image` in an OCI layout: the manifest tagged
+// AttachmentTag(image, suffix), and every manifest in index.json whose subject is `image` and
+// whose artifact type (or config media type) is one of `artifact_types`. Blob digests are
+// checked. Errors as FindOciLayoutSignatures.
+absl::StatusOr<std::vector<CosignSignature>> FindOciLayoutAttachments(
+    absl::string_view layout_dir, const core::Digest& image, absl::string_view suffix,
+    absl::Span<const absl::string_view> artifact_types, const core::Limits& limits = {});
+
 // ResolveLayoutImage + FindOciLayoutSignatures + VerifyCosignSignatures.
 absl::StatusOr<CosignVerification> VerifyOciLayoutImage(absl::string_view layout_dir,
                                                         absl::string_view reference,
@@ -176,6 +195,12 @@ absl::StatusOr<CosignSignature> SignImage(const PrivateKey& key, const core::Dig
 absl::Status WriteOciLayoutSignature(absl::string_view layout_dir, const core::Digest& image,
                                      const CosignSignature& signature,
                                      const core::Limits& limits = {});
+
+// The same for any attachment kind: the manifest is tagged AttachmentTag(image, suffix) (cosign
+// stores attestations under "att").
+absl::Status WriteOciLayoutAttachment(absl::string_view layout_dir, const core::Digest& image,
+                                      absl::string_view suffix, const CosignSignature& signature,
+                                      const core::Limits& limits = {});
 
 }  // namespace bulwark::sign
 
