@@ -60,6 +60,8 @@ std::optional<CommandMatch> MatchCommand(absl::Span<const std::string> words);
 std::vector<const Command*> CommandsInGroup(absl::string_view group);
 
 // The Run functions, one file each.
+absl::StatusOr<ExitCode> RunAttestSign(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunAttestVerify(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunCelEval(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunConvert(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunDigest(const ParsedArgs& args);

@@ -8,6 +8,68 @@ namespace bulwark::cli {
 const std::vector<Command>& Commands() {
   static const auto* const kCommands = new std::vector<Command>{
       {
+          .name = "attest sign",
+          .summary = "Attest an image of an OCI layout with a key, as cosign attest does",
+          .usage = R"(usage: bulwark attest sign LAYOUT --key PRIVATE.pem --predicate FILE
+                    [--type TYPE] [--subject-name NAME] [--ref R]
+
+Wraps the predicate in FILE (JSON) in an in-toto Statement v1 whose subject is the image's
+digest, signs it as a DSSE envelope with the private key (an encrypted key reads its password
+from $BULWARK_KEY_PASSWORD) and stores it under the image's `sha256-<hex>.att` tag, as
+`cosign attest --key` does.
+
+Flags:
+  --key FILE                 Private key (ECDSA, RSA, Ed25519; PEM).
+  --predicate FILE           The predicate (JSON).
+  --type TYPE                Predicate type: a URI or cosign's short names (slsaprovenance,
+                             slsaprovenance1, spdxjson, cyclonedx, vuln, openvex, custom, ...).
+                             Default: custom.
+  --subject-name NAME        The statement's subject name. Default: "".
+  --ref R                    Tag or digest of the image in the layout.
+)",
+          .flags = {"key", "predicate", "type", "subject-name", "ref"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunAttestSign,
+      },
+      {
+          .name = "attest verify",
+          .summary = "Verify an image's in-toto attestations (cosign verify-attestation)",
+          .usage = R"(usage: bulwark attest verify LAYOUT (--key PUBLIC.pem | --certificate-identity ID
+                    --certificate-oidc-issuer URL [--trusted-root FILE]) [--type TYPE]
+                    [--ref R] [--format text|json]
+
+Finds the attestations of the image in the OCI layout LAYOUT (its `sha256-<hex>.att` tag, and
+OCI 1.1 referrers holding DSSE envelopes or Sigstore bundles) and verifies each: envelope,
+signature with the key or the certificate (chain, Rekor SET, identity, issuer; bundles fully
+offline against the trusted root), in-toto statement, a subject whose digest is the image's,
+and the predicate type. Exit 0 when at least one verifies; otherwise exit 2 with the reason for
+each. --format json prints every attestation with its predicate and SLSA provenance fields
+(builder id, build type, source, entry point, invocation).
+
+Flags:
+  --key FILE                            Public key (PEM or DER SubjectPublicKeyInfo).
+  --certificate-identity ID             Keyless: a SAN (email, URI, otherName) equal to ID.
+  --certificate-identity-regexp RE      Keyless: a SAN fully matching the RE2 regex RE.
+  --certificate-oidc-issuer URL         Keyless: the Fulcio OIDC issuer (.1.8, else .1.1).
+  --certificate-oidc-issuer-regexp RE   Keyless: the issuer fully matching RE.
+  --trusted-root FILE                   trusted_root.json: Fulcio CAs and Rekor keys (keyless
+                                        default: $BULWARK_TRUSTED_ROOT; never the network).
+  --ca-roots FILE, --ca-intermediates FILE
+                                        Keyless with your own PKI: PEM CA certificates.
+  --rekor-key FILE                      Require a Rekor SET by this log key.
+  --type TYPE                           Only this predicate type counts (URI or short name).
+  --ref R                               Tag or digest of the image in the layout.
+  --format text|json                    Output. Default: text.
+)",
+          .flags = {"key", "certificate-identity", "certificate-identity-regexp",
+                    "certificate-oidc-issuer", "certificate-oidc-issuer-regexp", "trusted-root",
+                    "ca-roots", "ca-intermediates", "rekor-key", "type", "ref", "format"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunAttestVerify,
+      },
+      {
           .name = "cel eval",
           .summary = "Evaluate a CEL expression against JSON or YAML documents",
           .usage = R"(usage: bulwark cel eval EXPR [--input FILE] [--var name=FILE[,name=FILE...]]
@@ -315,24 +377,39 @@ Flags:
       },
       {
           .name = "verify",
-          .summary = "Verify an image's cosign signatures with a public key",
+          .summary = "Verify an image's cosign signatures with a key or keylessly",
           .usage =
-              R"(usage: bulwark verify IMAGE --key PUBLIC.pem [--ref R] [--docker-reference NAME]
-                      [--annotations k=v,k2=v2]
+              R"(usage: bulwark verify IMAGE (--key PUBLIC.pem | --certificate-identity ID
+                      --certificate-oidc-issuer URL [--trusted-root FILE]) [--ref R]
+                      [--docker-reference NAME] [--annotations k=v,k2=v2]
 
 Finds the cosign signatures of IMAGE (an OCI layout: the `sha256-<hex>.sig` tag and OCI 1.1
 referrers whose subject is the image; or a containers/image "dir:" copy with signature-N files)
-and verifies each with the key: signature, simple-signing payload, docker-manifest-digest equal
-to the image's digest, and the docker reference and annotations when asked. Exit 0 when at least
-one signature verifies (each is listed); otherwise exit 2 with the reason for every signature.
+and verifies each with the key, or keylessly (the certificate annotation chained to the trusted
+root's Fulcio CAs at the Rekor SET's integrated time, the SET, then identity and issuer, as
+cosign's flags): signature, simple-signing payload, docker-manifest-digest equal to the image's
+digest, and the docker reference and annotations when asked. Exit 0 when at least one
+signature verifies (each is listed); otherwise exit 2 with the reason for every signature.
 
 Flags:
-  --key FILE                 Public key (PEM or DER SubjectPublicKeyInfo).
-  --ref R                    Tag or digest of the image in an OCI layout.
-  --docker-reference NAME    Required critical.identity.docker-reference.
-  --annotations k=v,...      Required entries of the payload's optional section.
+  --key FILE                            Public key (PEM or DER SubjectPublicKeyInfo).
+  --certificate-identity ID             Keyless: a SAN (email, URI, otherName) equal to ID.
+  --certificate-identity-regexp RE      Keyless: a SAN fully matching the RE2 regex RE.
+  --certificate-oidc-issuer URL         Keyless: the Fulcio OIDC issuer (.1.8, else .1.1).
+  --certificate-oidc-issuer-regexp RE   Keyless: the issuer fully matching RE.
+  --trusted-root FILE                   trusted_root.json: Fulcio CAs and Rekor keys (keyless
+                                        default: $BULWARK_TRUSTED_ROOT; never the network).
+  --ca-roots FILE, --ca-intermediates FILE
+                                        Keyless with your own PKI: PEM CA certificates.
+  --rekor-key FILE                      Require a Rekor SET by this log key.
+  --ref R                               Tag or digest of the image in an OCI layout.
+  --docker-reference NAME               Required critical.identity.docker-reference.
+  --annotations k=v,...                 Required entries of the payload's optional section.
 )",
-          .flags = {"key", "ref", "docker-reference", "annotations"},
+          .flags = {"key", "certificate-identity", "certificate-identity-regexp",
+                    "certificate-oidc-issuer", "certificate-oidc-issuer-regexp", "trusted-root",
+                    "ca-roots", "ca-intermediates", "rekor-key", "ref", "docker-reference",
+                    "annotations"},
           .min_arguments = 1,
           .max_arguments = 1,
           .run = RunVerify,
