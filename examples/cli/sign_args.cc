@@ -100,12 +100,7 @@ absl::StatusOr<SignerArgs> SignerFromArgs(const ParsedArgs& args) {
   }
   if (!root_path.empty()) {
     BULWARK_ASSIGN_OR_RETURN(signer.trusted_root, sign::TrustedRoot::Load(root_path));
-    // Fulcio chains may end at an intermediate in a trusted root.
-    for (const sign::CertificateAuthority& ca : signer.trusted_root->certificate_authorities()) {
-      options.roots.insert(options.roots.end(), ca.chain.begin(), ca.chain.end());
-    }
-    options.partial_chain = true;
-    if (options.rekor_keys.empty()) options.rekor_keys = signer.trusted_root->tlogs();
+    sign::AddTrustedRoot(*signer.trusted_root, &options);
   }
   return signer;
 }

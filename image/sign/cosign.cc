@@ -230,6 +230,14 @@ std::string MakeSimpleSigningPayload(const core::Digest& image, absl::string_vie
                       "},\"optional\":", optional, "}");
 }
 
+void AddTrustedRoot(const TrustedRoot& root, CosignVerifyOptions* options) {
+  for (const CertificateAuthority& ca : root.certificate_authorities()) {
+    options->roots.insert(options->roots.end(), ca.chain.begin(), ca.chain.end());
+  }
+  options->partial_chain = true;
+  if (options->rekor_keys.empty()) options->rekor_keys = root.tlogs();
+}
+
 absl::Status VerifyCosignSignature(const CosignSignature& signature, const core::Digest& image,
                                    const CosignVerifyOptions& options) {
   if (signature.media_type != kSimpleSigningMediaType) {

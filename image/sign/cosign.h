@@ -25,6 +25,7 @@
 #include "bulwark/image/sign/certificate.h"
 #include "bulwark/image/sign/keys.h"
 #include "bulwark/image/sign/tlog.h"
+#include "bulwark/image/sign/trust_root.h"
 
 namespace bulwark::sign {
 
@@ -102,6 +103,11 @@ struct CosignVerifyOptions {
   // Digest used with ECDSA and RSA keys. cosign uses SHA-256 for every key. Default: SHA-256.
   HashAlgorithm hash = HashAlgorithm::kSha256;
 };
+
+// Keyless verification against a Sigstore trusted root: every certificate of its certificate
+// authorities becomes a root (partial chains accepted, as Fulcio roots may end at an
+// intermediate) and, when options->rekor_keys is empty, its transparency logs the Rekor keys.
+void AddTrustedRoot(const TrustedRoot& root, CosignVerifyOptions* options);
 
 // Checks one signature against the image digest. Errors: PermissionDenied "cosign: <step>: ..."
 // where step is one of media type, signature annotation, signature, certificate, rekor bundle,

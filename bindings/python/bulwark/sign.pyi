@@ -2,13 +2,50 @@ from typing import Any
 
 def verify_image(
     path: str,
-    key_pem: str,
+    key_pem: str | None = None,
     *,
     ref: str = "",
     docker_reference: str | None = None,
     annotations: dict[str, str] = {},
+    identity: str = "",
+    identity_regexp: str = "",
+    issuer: str = "",
+    issuer_regexp: str = "",
+    trusted_root_path: str | None = None,
+    ca_roots_pem: str | None = None,
+    ca_intermediates_pem: str | None = None,
+    rekor_key_pem: str | None = None,
 ) -> dict[str, Any]:
     """{verified, image_digest, signatures: [{source, verified, reason}]}."""
+
+def verify_attestations(
+    layout: str,
+    key_pem: str | None = None,
+    *,
+    ref: str = "",
+    predicate_type: str = "",
+    identity: str = "",
+    identity_regexp: str = "",
+    issuer: str = "",
+    issuer_regexp: str = "",
+    trusted_root_path: str | None = None,
+    ca_roots_pem: str | None = None,
+    ca_intermediates_pem: str | None = None,
+    rekor_key_pem: str | None = None,
+) -> dict[str, Any]:
+    """{verified, image_digest, attestations: [{source, verified, reason, predicate_type,
+    predicate_json, slsa}]}."""
+
+def attest_image(
+    layout: str,
+    private_key_pem: str,
+    predicate_json: str,
+    *,
+    predicate_type: str = "custom",
+    subject_name: str = "",
+    ref: str = "",
+) -> str:
+    """Attests the layout's image as cosign attest does; returns the .att tag."""
 
 def sign_image(
     layout: str,

@@ -85,3 +85,48 @@ def test_dsse_vectors():
     assert bulwark.sign.pae("application/vnd.in-toto+json", payload).hex() == vector["pae"]
     with pytest.raises(bulwark.PermissionDeniedError, match="threshold"):
         bulwark.sign.verify_dsse(json.dumps(vector["envelope"]), [pem], threshold=2)
+
+
+def test_verify_image_keyless():
+    fixtures = sig() / "containers-image" / "signature" / "fixtures"
+    root = sig() / "sigstore-python/sigstore/_store/https%3A%2F%2Ftuf-repo-cdn.sigstore.dev/trusted_root.json"
+    path = str(fixtures / "dir-img-cosign-fulcio-rekor-valid")
+    result = bulwark.sign.verify_image(path, identity="mitr@redhat.com",
+                                       issuer="https://github.com/login/oauth",
+                                       trusted_root_path=str(root))
+    assert result["verified"], result
+    regexp = bulwark.sign.verify_image(
+        path, identity_regexp=r".*@redhat\.com", issuer="https://github.com/login/oauth",
+        ca_roots_pem=(fixtures / "fulcio_v1.crt.pem").read_text(),
+        rekor_key_pem=(fixtures / "rekor.pub").read_text())
+    assert regexp["verified"], regexp
+    wrong = bulwark.sign.verify_image(path, identity="mitr@redhat.com",
+                                      issuer="https://accounts.google.com",
+                                      trusted_root_path=str(root))
+    assert not wrong["verified"]
+    assert "OIDC issuer" in wrong["signatures"][0]["reason"]
+    with pytest.raises(bulwark.InvalidArgumentError):
+        bulwark.sign.verify_image(path)
+
+
+def test_attest_then_verify_attestations():
+    layout = TMP / "py-att.oci"
+    shutil.rmtree(layout, ignore_errors=True)
+    shutil.copytree(shared_dir() / "conformance/oci/trivy/pkg/fanal/test/testdata/test.oci", layout)
+    key = TMP / "att.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(key)], check=True)
+    pub = subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout"], check=True,
+                         capture_output=True).stdout.decode()
+    predicate = json.dumps({"buildDefinition": {"buildType": "https://example.com/t"},
+                            "runDetails": {"builder": {"id": "https://example.com/b"}}})
+    tag = bulwark.sign.attest_image(str(layout), key.read_text(), predicate,
+                                    predicate_type="slsaprovenance1")
+    assert tag.endswith(".att")
+    result = bulwark.sign.verify_attestations(str(layout), pub, predicate_type="slsaprovenance1")
+    assert result["verified"], result
+    (entry,) = result["attestations"]
+    assert entry["slsa"]["builder_id"] == "https://example.com/b"
+    assert json.loads(entry["predicate_json"]) == json.loads(predicate)
+    custom = bulwark.sign.verify_attestations(str(layout), pub, predicate_type="custom")
+    assert not custom["verified"]
+    assert "attestation: predicate type" in custom["attestations"][0]["reason"]
