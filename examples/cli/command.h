@@ -72,6 +72,7 @@ absl::StatusOr<ExitCode> RunRuntimeReplay(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSbom(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSign(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSigstoreVerifyBundle(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunTrustPolicyEvaluate(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVerify(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunScan(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVersion(const ParsedArgs& args);

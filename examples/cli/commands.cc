@@ -35,7 +35,8 @@ Flags:
       {
           .name = "attest verify",
           .summary = "Verify an image's in-toto attestations (cosign verify-attestation)",
-          .usage = R"(usage: bulwark attest verify LAYOUT (--key PUBLIC.pem | --certificate-identity ID
+          .usage =
+              R"(usage: bulwark attest verify LAYOUT (--key PUBLIC.pem | --certificate-identity ID
                     --certificate-oidc-issuer URL [--trusted-root FILE]) [--type TYPE]
                     [--ref R] [--format text|json]
 
@@ -374,6 +375,32 @@ Flags:
           .min_arguments = 1,
           .max_arguments = 1,
           .run = RunSigstoreVerifyBundle,
+      },
+      {
+          .name = "trust-policy evaluate",
+          .summary =
+              "Decide whether a trust policy admits an image, with the reason per requirement",
+          .usage =
+              R"(usage: bulwark trust-policy evaluate LAYOUT --policy FILE --image REF [--ref R]
+                    [--format text|json]
+
+Evaluates the trust policy in FILE (YAML: scopes of registry/repository globs mapped to signers
+-- keys, keyless identities and issuers -- a minimum number of distinct signers, required
+attestations with predicate conditions, or skip; see docs/sign.md) for the image REF whose
+content is the image of the OCI layout LAYOUT (its signatures and attestations are read from the
+layout). Prints allow/deny, the scope, and every requirement with its outcome and reason.
+Exit 0 when allowed, 1 when denied, 2 for unreadable input.
+
+Flags:
+  --policy FILE              The trust policy (keyFile and trustedRoot paths are relative to it).
+  --image REF                The image reference the policy's scopes are matched against.
+  --ref R                    Tag or digest of the image in the layout.
+  --format text|json         Output. Default: text.
+)",
+          .flags = {"policy", "image", "ref", "format"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunTrustPolicyEvaluate,
       },
       {
           .name = "verify",
