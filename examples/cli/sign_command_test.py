@@ -169,3 +169,19 @@ def test_verify_keyless_with_trusted_root_or_own_pki():
     no_signer = bulwark("verify", fulcio)
     assert no_signer.returncode == 2
     assert b"give --key, or --certificate-identity" in no_signer.stderr
+
+
+def test_sign_with_cosign_encrypted_key():
+    layout = TMP / "encrypted-key.oci"
+    shutil.rmtree(layout, ignore_errors=True)
+    shutil.copytree(shared_dir() / "conformance/oci/trivy/pkg/fanal/test/testdata/test.oci", layout)
+    key = str(sig_dir() / "cosign" / "keys" / "pemsigstorekey.pem")  # password "hello"
+    run = lambda password: subprocess.run([BULWARK, "sign", str(layout), "--key", key],
+                                          capture_output=True, stdin=subprocess.DEVNULL,
+                                          env=dict(os.environ, BULWARK_KEY_PASSWORD=password))
+    wrong = run("nope")
+    assert wrong.returncode == 2
+    assert b"wrong password" in wrong.stderr
+    signed = run("hello")
+    assert signed.returncode == 0, signed.stderr
+    assert b".sig" in signed.stdout
