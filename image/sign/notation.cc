@@ -18,6 +18,7 @@
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/image/sign/cosign.h"
 #include "bulwark/image/sign/dsse.h"
 #include "bulwark/image/sign/internal/notation_cose.h"
 #include "bulwark/image/sign/timestamp.h"
@@ -432,6 +433,38 @@ absl::StatusOr<NotationVerification> VerifyNotationSignature(const NotationEnvel
                                          options.artifact->ToString()));
   }
   return result;
+}
+
+absl::StatusOr<std::vector<NotationSignatureCheck>> VerifyNotationOciLayout(
+    absl::string_view layout_dir, absl::string_view layout_ref,
+    const NotationVerifyOptions& options, const core::Limits& limits) {
+  absl::StatusOr<core::Digest> image = core::Digest::Parse(layout_ref);
+  if (!image.ok()) {
+    BULWARK_ASSIGN_OR_RETURN(image, ResolveLayoutImage(layout_dir, layout_ref, limits));
+  }
+  // Notation stores signatures only as referrers: no tag schema ("notation" never matches a
+  // cosign tag suffix).
+  const absl::string_view types[] = {kNotationSignatureArtifactType};
+  BULWARK_ASSIGN_OR_RETURN(std::vector<CosignSignature> layers,
+                           FindOciLayoutAttachments(layout_dir, *image, "notation", types, limits));
+  NotationVerifyOptions per_image = options;
+  per_image.artifact = *image;
+  std::vector<NotationSignatureCheck> checks;
+  for (const CosignSignature& layer : layers) {
+    NotationSignatureCheck check{layer.source, absl::OkStatus(), std::nullopt};
+    absl::StatusOr<NotationEnvelope> envelope =
+        ParseNotationEnvelope(layer.payload, layer.media_type, limits);
+    absl::StatusOr<NotationVerification> verified =
+        envelope.ok() ? VerifyNotationSignature(*envelope, per_image)
+                      : absl::StatusOr<NotationVerification>(envelope.status());
+    if (verified.ok()) {
+      check.verification = *std::move(verified);
+    } else {
+      check.status = verified.status();
+    }
+    checks.push_back(std::move(check));
+  }
+  return checks;
 }
 
 absl::StatusOr<std::vector<NotationTrustPolicy>> ParseNotationTrustPolicy(

@@ -122,6 +122,23 @@ struct NotationVerification {
 absl::StatusOr<NotationVerification> VerifyNotationSignature(const NotationEnvelope& envelope,
                                                              const NotationVerifyOptions& options);
 
+// The outcome for one notation signature found next to an image.
+struct NotationSignatureCheck {
+  std::string source;
+  absl::Status status;  // OK when verified.
+  std::optional<NotationVerification> verification;
+};
+
+// Notation signatures of an image in an OCI layout: the layers (application/jose+json or
+// application/cose) of every manifest in index.json whose subject is the image and whose artifact
+// type is kNotationSignatureArtifactType, each verified with `options` (artifact = the image's
+// manifest digest). `layout_ref` selects the image as for cosign (ResolveLayoutImage); a digest
+// is used as it is, even when only its referrers are in the layout. Errors: those of reading the
+// layout; a signature that fails is a check with its reason.
+absl::StatusOr<std::vector<NotationSignatureCheck>> VerifyNotationOciLayout(
+    absl::string_view layout_dir, absl::string_view layout_ref,
+    const NotationVerifyOptions& options, const core::Limits& limits = {});
+
 // One trust policy of trustpolicy.json (version 1.0).
 struct NotationTrustPolicy {
   std::string name;
