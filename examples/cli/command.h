@@ -67,6 +67,7 @@ absl::StatusOr<ExitCode> RunConvert(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunDigest(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunImageFiles(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunImageInspect(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunNotationVerify(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunRuntimeLint(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunRuntimeReplay(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSbom(const ParsedArgs& args);

@@ -217,6 +217,31 @@ JSON (--format json), one object; keys always present, in this order:
           .run = RunImageInspect,
       },
       {
+          .name = "notation verify",
+          .summary = "Verify an image's Notary Project signatures with a notation trust policy",
+          .usage = R"(usage: bulwark notation verify LAYOUT --trust-policy trustpolicy.json
+                    --trust-store DIR --image REF [--ref R]
+
+Finds the Notary Project signatures (JWS or COSE envelopes) stored as OCI referrers of the image
+in the layout LAYOUT and verifies each with the notation trust policy whose registry scope names
+REF's repository (or "*"): integrity, authenticity against the policy's trust stores under
+DIR/x509/{ca,signingAuthority,tsa}/<name>, trusted identities, authentic timestamp (RFC 3161
+countersignatures), expiry, and the signed target digest, each enforced or logged as the
+policy's level and overrides say. Revocation is not checked (no network). Exit 0 when one
+signature verifies; otherwise 2 with the reason for each.
+
+Flags:
+  --trust-policy FILE        notation's trustpolicy.json (version 1.0).
+  --trust-store DIR          The trust store root (notation's $XDG_CONFIG_HOME/notation/truststore).
+  --image REF                The image reference the registry scopes are matched against.
+  --ref R                    Tag or digest of the image in the layout.
+)",
+          .flags = {"trust-policy", "trust-store", "image", "ref"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunNotationVerify,
+      },
+      {
           .name = "runtime lint",
           .summary = "Check Falco rule files: every error and warning with file:line:column",
           .usage = R"(usage: bulwark runtime lint FILE...
