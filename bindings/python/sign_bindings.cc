@@ -6,13 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "bulwark/bindings/python/status_exceptions.h"
+#include "bulwark/core/file.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/image/sign/attestation.h"
 #include "bulwark/image/sign/bundle.h"
 #include "bulwark/image/sign/cosign.h"
 #include "bulwark/image/sign/dsse.h"
 #include "bulwark/image/sign/keys.h"
+#include "bulwark/image/sign/notation.h"
+#include "bulwark/image/sign/trust_policy.h"
 #include "bulwark/image/sign/trust_root.h"
 #include "pybind11/stl.h"
 
@@ -323,6 +327,101 @@ void DefineSignBindings(py::module_& m) {
       "Verifies a Sigstore bundle offline; returns {version, verified_times, identities, issuer, "
       "source_repository_uri, build_signer_uri, statement}. Raises PermissionDeniedError naming "
       "the failed step.");
+
+  m.def(
+      "evaluate_trust_policy",
+      [](std::string policy_path, std::string image, std::string layout, std::string ref) {
+        absl::StatusOr<sign::PolicyDecision> decision;
+        {
+          py::gil_scoped_release nogil;
+          decision = [&]() -> absl::StatusOr<sign::PolicyDecision> {
+            BULWARK_ASSIGN_OR_RETURN(sign::TrustPolicy policy, sign::LoadTrustPolicy(policy_path));
+            return sign::EvaluateTrustPolicyForLayout(policy, image, layout, ref);
+          }();
+        }
+        const sign::PolicyDecision result = ValueOrThrow(std::move(decision));
+        py::list requirements;
+        for (const sign::RequirementResult& requirement : result.requirements) {
+          py::dict entry;
+          entry["requirement"] = requirement.requirement;
+          entry["satisfied"] = requirement.satisfied;
+          entry["reason"] = requirement.reason;
+          requirements.append(entry);
+        }
+        py::dict out;
+        out["allowed"] = result.allowed;
+        out["image"] = result.image;
+        out["scope"] = result.scope;
+        out["skipped"] = result.skipped;
+        out["requirements"] = requirements;
+        return out;
+      },
+      py::arg("policy_path"), py::arg("image"), py::arg("layout"), py::kw_only(),
+      py::arg("ref") = "",
+      "Evaluates a Bulwark trust policy (YAML) for the image reference `image` whose content is "
+      "the image of an OCI layout; returns {allowed, image, scope, skipped, requirements: "
+      "[{requirement, satisfied, reason}]}.");
+
+  m.def(
+      "verify_notation",
+      [](std::string layout, std::string trust_policy_path, std::string trust_store,
+         std::string image, std::string ref) {
+        absl::StatusOr<std::vector<sign::NotationSignatureCheck>> checks;
+        std::string policy_name;
+        {
+          py::gil_scoped_release nogil;
+          checks = [&]() -> absl::StatusOr<std::vector<sign::NotationSignatureCheck>> {
+            BULWARK_ASSIGN_OR_RETURN(std::string text,
+                                     core::ReadFileToString(trust_policy_path, 16 << 20));
+            BULWARK_ASSIGN_OR_RETURN(std::vector<sign::NotationTrustPolicy> policies,
+                                     sign::ParseNotationTrustPolicy(text, {}, trust_policy_path));
+            std::string repository = image.substr(0, image.find('@'));
+            const size_t colon = repository.rfind(':');
+            const size_t slash = repository.rfind('/');
+            if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+              repository.resize(colon);
+            }
+            const sign::NotationTrustPolicy* policy =
+                sign::FindNotationTrustPolicy(policies, repository);
+            if (policy == nullptr) {
+              return absl::PermissionDeniedError(
+                  absl::StrCat("no trust policy's registry scope covers ", repository));
+            }
+            policy_name = policy->name;
+            sign::NotationVerifyOptions options;
+            BULWARK_ASSIGN_OR_RETURN(
+                options.trust, sign::LoadNotationTrustStores(trust_store, policy->trust_stores));
+            options.trusted_identities = policy->trusted_identities;
+            options.checks = policy->checks;
+            return sign::VerifyNotationOciLayout(layout, ref, options);
+          }();
+        }
+        py::list signatures;
+        bool verified = false;
+        for (const sign::NotationSignatureCheck& check : ValueOrThrow(std::move(checks))) {
+          py::dict entry;
+          entry["source"] = check.source;
+          entry["verified"] = check.status.ok();
+          entry["reason"] = std::string(check.status.message());
+          entry["target_digest"] = check.verification
+                                       ? py::object(py::str(check.verification->target.digest))
+                                       : py::object(py::none());
+          entry["logged"] =
+              check.verification ? check.verification->logged : std::vector<std::string>{};
+          verified = verified || check.status.ok();
+          signatures.append(entry);
+        }
+        py::dict out;
+        out["verified"] = verified;
+        out["trust_policy"] = policy_name;
+        out["signatures"] = signatures;
+        return out;
+      },
+      py::arg("layout"), py::arg("trust_policy_path"), py::arg("trust_store"), py::arg("image"),
+      py::kw_only(), py::arg("ref") = "",
+      "Verifies the Notary Project signatures stored as referrers of the layout's image with the "
+      "notation trust policy covering `image`; returns {verified, trust_policy, signatures: "
+      "[{source, verified, reason, target_digest, logged}]}.");
 
   m.def(
       "verify_dsse",

@@ -19,12 +19,14 @@ verify_image instead reports each signature with its reason.
 from bulwark import _bulwark
 
 attest_image = _bulwark.sign.attest_image
+evaluate_trust_policy = _bulwark.sign.evaluate_trust_policy
 pae = _bulwark.sign.pae
 sign_image = _bulwark.sign.sign_image
 verify_bundle = _bulwark.sign.verify_bundle
 verify_dsse = _bulwark.sign.verify_dsse
 verify_attestations = _bulwark.sign.verify_attestations
 verify_image = _bulwark.sign.verify_image
+verify_notation = _bulwark.sign.verify_notation
 
-__all__ = ["attest_image", "pae", "sign_image", "verify_attestations", "verify_bundle",
-           "verify_dsse", "verify_image"]
+__all__ = ["attest_image", "evaluate_trust_policy", "pae", "sign_image", "verify_attestations",
+           "verify_bundle", "verify_dsse", "verify_image", "verify_notation"]

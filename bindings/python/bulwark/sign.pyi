@@ -77,3 +77,13 @@ def verify_dsse(envelope_json: str, public_keys_pem: list[str], *, threshold: in
 
 def pae(payload_type: str, payload: bytes) -> bytes:
     """DSSE pre-authentication encoding."""
+
+def evaluate_trust_policy(
+    policy_path: str, image: str, layout: str, *, ref: str = ""
+) -> dict[str, Any]:
+    """{allowed, image, scope, skipped, requirements: [{requirement, satisfied, reason}]}."""
+
+def verify_notation(
+    layout: str, trust_policy_path: str, trust_store: str, image: str, *, ref: str = ""
+) -> dict[str, Any]:
+    """{verified, trust_policy, signatures: [{source, verified, reason, target_digest, logged}]}."""

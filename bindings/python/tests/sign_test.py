@@ -130,3 +130,65 @@ def test_attest_then_verify_attestations():
     custom = bulwark.sign.verify_attestations(str(layout), pub, predicate_type="custom")
     assert not custom["verified"]
     assert "attestation: predicate type" in custom["attestations"][0]["reason"]
+
+
+def test_trust_policy_and_notation():
+    work = TMP / "py-policy"
+    shutil.rmtree(work, ignore_errors=True)
+    layout = work / "app.oci"
+    shutil.copytree(shared_dir() / "conformance/oci/trivy/pkg/fanal/test/testdata/test.oci", layout)
+    key = work / "k.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(key)], check=True)
+    pub = subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout"], check=True,
+                         capture_output=True).stdout.decode()
+    (work / "k.pub").write_text(pub)
+    policy = work / "policy.yaml"
+    policy.write_text("scopes:\n  - name: prod\n    match: ['ghcr.io/**']\n    signers:\n"
+                      "      - {name: k, keyFile: k.pub}\n")
+    denied = bulwark.sign.evaluate_trust_policy(str(policy), "ghcr.io/a/b:1", str(layout))
+    assert not denied["allowed"]
+    assert "no signatures found" in denied["requirements"][0]["reason"]
+    bulwark.sign.sign_image(str(layout), key.read_text())
+    allowed = bulwark.sign.evaluate_trust_policy(str(policy), "ghcr.io/a/b:1", str(layout))
+    assert allowed["allowed"], allowed
+    with pytest.raises(bulwark.InvalidArgumentError):
+        policy.write_text("scopes: [{name: x, match: [a], typo: 1}]\n")
+        bulwark.sign.evaluate_trust_policy(str(policy), "a", str(layout))
+
+
+def test_verify_notation_referrer():
+    import base64
+    import hashlib
+    work = TMP / "py-notation"
+    shutil.rmtree(work, ignore_errors=True)
+    layout = work / "layout"
+    (layout / "blobs" / "sha256").mkdir(parents=True)
+    jws = (sig() / "notation-go/internal/testdata/jws_signature.sig").read_bytes()
+    subject = "sha256:19dbd2e48e921426ee8ace4dc892edfb2ecdc1d1a72d5416c83670c30acecef0"
+
+    def put(data):
+        digest = hashlib.sha256(data).hexdigest()
+        (layout / "blobs" / "sha256" / digest).write_bytes(data)
+        return {"size": len(data), "digest": "sha256:" + digest}
+
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "artifactType": "application/vnd.cncf.notary.signature",
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json", **put(b"{}")},
+        "layers": [{"mediaType": "application/jose+json", **put(jws)}],
+        "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 481,
+                    "digest": subject}}).encode()
+    (layout / "oci-layout").write_text('{"imageLayoutVersion":"1.0.0"}')
+    (layout / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [
+        {"mediaType": "application/vnd.oci.image.manifest.v1+json", **put(manifest)}]}))
+    store = work / "store" / "x509" / "ca" / "alpine"
+    store.mkdir(parents=True)
+    (store / "alpine.crt").write_bytes(base64.b64decode(json.loads(jws)["header"]["x5c"][0]))
+    policy = work / "trustpolicy.json"
+    policy.write_text(json.dumps({"version": "1.0", "trustPolicies": [
+        {"name": "all", "registryScopes": ["*"], "signatureVerification": {"level": "strict"},
+         "trustStores": ["ca:alpine"], "trustedIdentities": ["*"]}]}))
+    result = bulwark.sign.verify_notation(str(layout), str(policy), str(work / "store"),
+                                          "example.com/alpine:3", ref=subject)
+    assert result["verified"], result
+    assert result["signatures"][0]["target_digest"] == subject
