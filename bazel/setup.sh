@@ -10,7 +10,7 @@ PACKAGES=(
   # Libraries mapped in third_party/
   libabsl-dev libssl-dev libarchive-dev libre2-dev libprotobuf-dev libsimdjson-dev
   libyaml-cpp-dev libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev
-  python3-dev libsqlite3-dev zlib1g-dev libyara-dev
+  python3-dev libsqlite3-dev zlib1g-dev libyara-dev libsodium-dev libcbor-dev
   # Python tests (Debian's /usr/bin/python3 runs them)
   python3 python3-pytest python3-jsonschema python3-yaml
   # Fuzzing and sanitizers (--config=fuzz)

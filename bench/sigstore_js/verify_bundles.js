@@ -14,6 +14,7 @@ for (const c of JSON.parse(fs.readFileSync(casesPath, 'utf8'))) {
   let status = 'pass';
   let why = '';
   let micros = 0;
+  let cpuMicros = 0;
   try {
     let rootJson = JSON.parse(fs.readFileSync(c.trusted_root, 'utf8'));
     if (rootJson.trustedRoot) rootJson = rootJson.trustedRoot;  // ClientTrustConfig
@@ -34,6 +35,7 @@ for (const c of JSON.parse(fs.readFileSync(casesPath, 'utf8'))) {
       ctlogThreshold: material.publicKey ? 0 : 1,
       tsaThreshold: stamps.length > 0 && !(material.tlogEntries || []).length ? 1 : 0,
     });
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     for (let i = 0; i < iterations; i++) {
       try {
@@ -45,9 +47,11 @@ for (const c of JSON.parse(fs.readFileSync(casesPath, 'utf8'))) {
       }
     }
     micros = Number(process.hrtime.bigint() - start) / 1000 / iterations;
+    const cpuUsed = process.cpuUsage(cpuStart);
+    cpuMicros = (cpuUsed.user + cpuUsed.system) / iterations;
   } catch (e) {
     status = 'fail';
     why = String(e.message || e);
   }
-  console.log(`${c.id}\t${status}\t${micros.toFixed(1)}\t${why}`);
+  console.log(`${c.id}\t${status}\t${micros.toFixed(1)}\t${why.replace(/[\t\n]/g, ' ')}\t${cpuMicros.toFixed(1)}`);
 }

@@ -61,12 +61,15 @@ std::optional<CommandMatch> MatchCommand(absl::Span<const std::string> words);
 std::vector<const Command*> CommandsInGroup(absl::string_view group);
 
 // The Run functions, one file each.
+absl::StatusOr<ExitCode> RunAttestSign(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunAttestVerify(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunCelEval(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunConvert(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunDbBuild(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunDigest(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunImageFiles(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunImageInspect(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunNotationVerify(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunPolicyApply(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunPolicyTest(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunRuntimeImport(const ParsedArgs& args);
@@ -76,6 +79,7 @@ absl::StatusOr<ExitCode> RunRuntimeWatch(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSbom(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSign(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunSigstoreVerifyBundle(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunTrustPolicyEvaluate(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVerify(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunScan(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunVersion(const ParsedArgs& args);

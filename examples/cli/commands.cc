@@ -11,6 +11,69 @@ namespace bulwark::cli {
 const std::vector<Command>& Commands() {
   static const auto* const kCommands = new std::vector<Command>{
       {
+          .name = "attest sign",
+          .summary = "Attest an image of an OCI layout with a key, as cosign attest does",
+          .usage = R"(usage: bulwark attest sign LAYOUT --key PRIVATE.pem --predicate FILE
+                    [--type TYPE] [--subject-name NAME] [--ref R]
+
+Wraps the predicate in FILE (JSON) in an in-toto Statement v1 whose subject is the image's
+digest, signs it as a DSSE envelope with the private key (an encrypted key reads its password
+from $BULWARK_KEY_PASSWORD) and stores it under the image's `sha256-<hex>.att` tag, as
+`cosign attest --key` does.
+
+Flags:
+  --key FILE                 Private key (ECDSA, RSA, Ed25519; PEM).
+  --predicate FILE           The predicate (JSON).
+  --type TYPE                Predicate type: a URI or cosign's short names (slsaprovenance,
+                             slsaprovenance1, spdxjson, cyclonedx, vuln, openvex, custom, ...).
+                             Default: custom.
+  --subject-name NAME        The statement's subject name. Default: "".
+  --ref R                    Tag or digest of the image in the layout.
+)",
+          .flags = {"key", "predicate", "type", "subject-name", "ref"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunAttestSign,
+      },
+      {
+          .name = "attest verify",
+          .summary = "Verify an image's in-toto attestations (cosign verify-attestation)",
+          .usage =
+              R"(usage: bulwark attest verify LAYOUT (--key PUBLIC.pem | --certificate-identity ID
+                    --certificate-oidc-issuer URL [--trusted-root FILE]) [--type TYPE]
+                    [--ref R] [--format text|json]
+
+Finds the attestations of the image in the OCI layout LAYOUT (its `sha256-<hex>.att` tag, and
+OCI 1.1 referrers holding DSSE envelopes or Sigstore bundles) and verifies each: envelope,
+signature with the key or the certificate (chain, Rekor SET, identity, issuer; bundles fully
+offline against the trusted root), in-toto statement, a subject whose digest is the image's,
+and the predicate type. Exit 0 when at least one verifies; otherwise exit 2 with the reason for
+each. --format json prints every attestation with its predicate and SLSA provenance fields
+(builder id, build type, source, entry point, invocation).
+
+Flags:
+  --key FILE                            Public key (PEM or DER SubjectPublicKeyInfo).
+  --certificate-identity ID             Keyless: a SAN (email, URI, otherName) equal to ID.
+  --certificate-identity-regexp RE      Keyless: a SAN fully matching the RE2 regex RE.
+  --certificate-oidc-issuer URL         Keyless: the Fulcio OIDC issuer (.1.8, else .1.1).
+  --certificate-oidc-issuer-regexp RE   Keyless: the issuer fully matching RE.
+  --trusted-root FILE                   trusted_root.json: Fulcio CAs and Rekor keys (keyless
+                                        default: $BULWARK_TRUSTED_ROOT; never the network).
+  --ca-roots FILE, --ca-intermediates FILE
+                                        Keyless with your own PKI: PEM CA certificates.
+  --rekor-key FILE                      Require a Rekor SET by this log key.
+  --type TYPE                           Only this predicate type counts (URI or short name).
+  --ref R                               Tag or digest of the image in the layout.
+  --format text|json                    Output. Default: text.
+)",
+          .flags = {"key", "certificate-identity", "certificate-identity-regexp",
+                    "certificate-oidc-issuer", "certificate-oidc-issuer-regexp", "trusted-root",
+                    "ca-roots", "ca-intermediates", "rekor-key", "type", "ref", "format"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunAttestVerify,
+      },
+      {
           .name = "cel eval",
           .summary = "Evaluate a CEL expression against JSON or YAML documents",
           .usage = R"(usage: bulwark cel eval EXPR [--input FILE] [--var name=FILE[,name=FILE...]]
@@ -174,6 +237,31 @@ JSON (--format json), one object; keys always present, in this order:
           .min_arguments = 1,
           .max_arguments = 1,
           .run = RunImageInspect,
+      },
+      {
+          .name = "notation verify",
+          .summary = "Verify an image's Notary Project signatures with a notation trust policy",
+          .usage = R"(usage: bulwark notation verify LAYOUT --trust-policy trustpolicy.json
+                    --trust-store DIR --image REF [--ref R]
+
+Finds the Notary Project signatures (JWS or COSE envelopes) stored as OCI referrers of the image
+in the layout LAYOUT and verifies each with the notation trust policy whose registry scope names
+REF's repository (or "*"): integrity, authenticity against the policy's trust stores under
+DIR/x509/{ca,signingAuthority,tsa}/<name>, trusted identities, authentic timestamp (RFC 3161
+countersignatures), expiry, and the signed target digest, each enforced or logged as the
+policy's level and overrides say. Revocation is not checked (no network). Exit 0 when one
+signature verifies; otherwise 2 with the reason for each.
+
+Flags:
+  --trust-policy FILE        notation's trustpolicy.json (version 1.0).
+  --trust-store DIR          The trust store root (notation's $XDG_CONFIG_HOME/notation/truststore).
+  --image REF                The image reference the registry scopes are matched against.
+  --ref R                    Tag or digest of the image in the layout.
+)",
+          .flags = {"trust-policy", "trust-store", "image", "ref"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunNotationVerify,
       },
       {
           .name = "policy apply",
@@ -454,25 +542,66 @@ Flags:
           .run = RunSigstoreVerifyBundle,
       },
       {
-          .name = "verify",
-          .summary = "Verify an image's cosign signatures with a public key",
+          .name = "trust-policy evaluate",
+          .summary =
+              "Decide whether a trust policy admits an image, with the reason per requirement",
           .usage =
-              R"(usage: bulwark verify IMAGE --key PUBLIC.pem [--ref R] [--docker-reference NAME]
-                      [--annotations k=v,k2=v2]
+              R"(usage: bulwark trust-policy evaluate LAYOUT --policy FILE --image REF [--ref R]
+                    [--format text|json]
+
+Evaluates the trust policy in FILE (YAML: scopes of registry/repository globs mapped to signers
+-- keys, keyless identities and issuers -- a minimum number of distinct signers, required
+attestations with predicate conditions, or skip; see docs/sign.md) for the image REF whose
+content is the image of the OCI layout LAYOUT (its signatures and attestations are read from the
+layout). Prints allow/deny, the scope, and every requirement with its outcome and reason.
+Exit 0 when allowed, 1 when denied, 2 for unreadable input.
+
+Flags:
+  --policy FILE              The trust policy (keyFile and trustedRoot paths are relative to it).
+  --image REF                The image reference the policy's scopes are matched against.
+  --ref R                    Tag or digest of the image in the layout.
+  --format text|json         Output. Default: text.
+)",
+          .flags = {"policy", "image", "ref", "format"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunTrustPolicyEvaluate,
+      },
+      {
+          .name = "verify",
+          .summary = "Verify an image's cosign signatures with a key or keylessly",
+          .usage =
+              R"(usage: bulwark verify IMAGE (--key PUBLIC.pem | --certificate-identity ID
+                      --certificate-oidc-issuer URL [--trusted-root FILE]) [--ref R]
+                      [--docker-reference NAME] [--annotations k=v,k2=v2]
 
 Finds the cosign signatures of IMAGE (an OCI layout: the `sha256-<hex>.sig` tag and OCI 1.1
 referrers whose subject is the image; or a containers/image "dir:" copy with signature-N files)
-and verifies each with the key: signature, simple-signing payload, docker-manifest-digest equal
-to the image's digest, and the docker reference and annotations when asked. Exit 0 when at least
-one signature verifies (each is listed); otherwise exit 2 with the reason for every signature.
+and verifies each with the key, or keylessly (the certificate annotation chained to the trusted
+root's Fulcio CAs at the Rekor SET's integrated time, the SET, then identity and issuer, as
+cosign's flags): signature, simple-signing payload, docker-manifest-digest equal to the image's
+digest, and the docker reference and annotations when asked. Exit 0 when at least one
+signature verifies (each is listed); otherwise exit 2 with the reason for every signature.
 
 Flags:
-  --key FILE                 Public key (PEM or DER SubjectPublicKeyInfo).
-  --ref R                    Tag or digest of the image in an OCI layout.
-  --docker-reference NAME    Required critical.identity.docker-reference.
-  --annotations k=v,...      Required entries of the payload's optional section.
+  --key FILE                            Public key (PEM or DER SubjectPublicKeyInfo).
+  --certificate-identity ID             Keyless: a SAN (email, URI, otherName) equal to ID.
+  --certificate-identity-regexp RE      Keyless: a SAN fully matching the RE2 regex RE.
+  --certificate-oidc-issuer URL         Keyless: the Fulcio OIDC issuer (.1.8, else .1.1).
+  --certificate-oidc-issuer-regexp RE   Keyless: the issuer fully matching RE.
+  --trusted-root FILE                   trusted_root.json: Fulcio CAs and Rekor keys (keyless
+                                        default: $BULWARK_TRUSTED_ROOT; never the network).
+  --ca-roots FILE, --ca-intermediates FILE
+                                        Keyless with your own PKI: PEM CA certificates.
+  --rekor-key FILE                      Require a Rekor SET by this log key.
+  --ref R                               Tag or digest of the image in an OCI layout.
+  --docker-reference NAME               Required critical.identity.docker-reference.
+  --annotations k=v,...                 Required entries of the payload's optional section.
 )",
-          .flags = {"key", "ref", "docker-reference", "annotations"},
+          .flags = {"key", "certificate-identity", "certificate-identity-regexp",
+                    "certificate-oidc-issuer", "certificate-oidc-issuer-regexp", "trusted-root",
+                    "ca-roots", "ca-intermediates", "rekor-key", "ref", "docker-reference",
+                    "annotations"},
           .min_arguments = 1,
           .max_arguments = 1,
           .run = RunVerify,

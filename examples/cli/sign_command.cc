@@ -3,9 +3,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "bulwark/core/file.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/examples/cli/command.h"
+#include "bulwark/examples/cli/sign_args.h"
 #include "bulwark/examples/cli/stdout_writer.h"
 #include "bulwark/image/sign/cosign.h"
 #include "bulwark/image/sign/keys.h"
@@ -16,12 +16,7 @@ absl::StatusOr<ExitCode> RunSign(const ParsedArgs& args) {
   const std::string& layout = args.positional[0];
   const std::string* key_path = args.Find("key");
   if (key_path == nullptr) return absl::InvalidArgumentError("--key is required");
-  BULWARK_ASSIGN_OR_RETURN(std::string key_text, core::ReadFileToString(*key_path, 1 << 20));
-  const char* password = std::getenv("BULWARK_KEY_PASSWORD");
-  absl::StatusOr<sign::PrivateKey> key =
-      sign::PrivateKey::ParsePem(key_text, password != nullptr ? password : "");
-  if (!key.ok())
-    return absl::InvalidArgumentError(absl::StrCat(*key_path, ": ", key.status().message()));
+  BULWARK_ASSIGN_OR_RETURN(sign::PrivateKey key, ReadPrivateKey(*key_path));
   const std::string* ref = args.Find("ref");
   BULWARK_ASSIGN_OR_RETURN(core::Digest image,
                            sign::ResolveLayoutImage(layout, ref != nullptr ? *ref : ""));
@@ -31,10 +26,9 @@ absl::StatusOr<ExitCode> RunSign(const ParsedArgs& args) {
       options.annotations,
       sign::ParseAnnotationList(args.Find("annotations") != nullptr ? *args.Find("annotations")
                                                                     : ""));
-  BULWARK_ASSIGN_OR_RETURN(sign::CosignSignature signature, sign::SignImage(*key, image, options));
+  BULWARK_ASSIGN_OR_RETURN(sign::CosignSignature signature, sign::SignImage(key, image, options));
   BULWARK_RETURN_IF_ERROR(sign::WriteOciLayoutSignature(layout, image, signature));
-  WriteToStdout(
-      absl::StrCat("signed ", image.ToString(), " as ", sign::SignatureTag(image), "\n"));
+  WriteToStdout(absl::StrCat("signed ", image.ToString(), " as ", sign::SignatureTag(image), "\n"));
   return ExitCode::kOk;
 }
 

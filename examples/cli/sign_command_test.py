@@ -125,3 +125,63 @@ def test_sigstore_verify_bundle_protocol(monkeypatch):
                                   if not k.startswith("BULWARK_TRUSTED_ROOT")})
     assert no_root.returncode != 0
     assert b"BULWARK_TRUSTED_ROOT_STAGING" in no_root.stderr
+
+
+def test_verify_keyless_with_trusted_root_or_own_pki():
+    fixtures = sig_dir() / "containers-image" / "signature" / "fixtures"
+    root = sig_dir() / "sigstore-python/sigstore/_store/https%3A%2F%2Ftuf-repo-cdn.sigstore.dev/trusted_root.json"
+    fulcio = str(fixtures / "dir-img-cosign-fulcio-rekor-valid")
+    identity = ["--certificate-identity", "mitr@redhat.com",
+                "--certificate-oidc-issuer", "https://github.com/login/oauth"]
+    # Sigstore's production trusted root holds the Fulcio CA and Rekor key of this 2022 fixture.
+    ok = bulwark("verify", fulcio, *identity, "--trusted-root", str(root))
+    assert ok.returncode == 0, ok.stderr
+    env = dict(os.environ, BULWARK_TRUSTED_ROOT=str(root))
+    from_env = subprocess.run([BULWARK, "verify", fulcio, *identity], capture_output=True,
+                              env=env, stdin=subprocess.DEVNULL)
+    assert from_env.returncode == 0, from_env.stderr
+    explicit = bulwark("verify", fulcio, *identity, "--ca-roots",
+                       str(fixtures / "fulcio_v1.crt.pem"), "--rekor-key",
+                       str(fixtures / "rekor.pub"))
+    assert explicit.returncode == 0, explicit.stderr
+    regexp = bulwark("verify", fulcio, "--certificate-identity-regexp", r"mitr@redhat\.(com|org)",
+                     "--certificate-oidc-issuer-regexp", r"https://github\.com/.*",
+                     "--trusted-root", str(root))
+    assert regexp.returncode == 0, regexp.stderr
+    wrong_identity = bulwark("verify", fulcio, "--certificate-identity", "someone@example.com",
+                             "--certificate-oidc-issuer", "https://github.com/login/oauth",
+                             "--trusted-root", str(root))
+    assert wrong_identity.returncode == 2
+    assert b"cosign: certificate: no subject alternative name matches" in wrong_identity.stderr
+    wrong_issuer = bulwark("verify", fulcio, "--certificate-identity", "mitr@redhat.com",
+                           "--certificate-oidc-issuer", "https://accounts.google.com",
+                           "--trusted-root", str(root))
+    assert wrong_issuer.returncode == 2
+    assert b"OIDC issuer \"https://github.com/login/oauth\" does not match" in wrong_issuer.stderr
+    # The staging root does not hold production's CA.
+    staging = sig_dir() / "sigstore-python/sigstore/_store/https%3A%2F%2Ftuf-repo-cdn.sigstage.dev/trusted_root.json"
+    other_root = bulwark("verify", fulcio, *identity, "--trusted-root", str(staging))
+    assert other_root.returncode == 2
+    pki = bulwark("verify", str(fixtures / "dir-img-cosign-pki-valid"), "--certificate-identity",
+                  "qiwan@redhat.com", "--ca-roots", str(fixtures / "pki_root_crts.pem"),
+                  "--ca-intermediates", str(fixtures / "pki_intermediate_crts.pem"))
+    assert pki.returncode == 0, pki.stderr
+    no_signer = bulwark("verify", fulcio)
+    assert no_signer.returncode == 2
+    assert b"give --key, or --certificate-identity" in no_signer.stderr
+
+
+def test_sign_with_cosign_encrypted_key():
+    layout = TMP / "encrypted-key.oci"
+    shutil.rmtree(layout, ignore_errors=True)
+    shutil.copytree(shared_dir() / "conformance/oci/trivy/pkg/fanal/test/testdata/test.oci", layout)
+    key = str(sig_dir() / "cosign" / "keys" / "pemsigstorekey.pem")  # password "hello"
+    run = lambda password: subprocess.run([BULWARK, "sign", str(layout), "--key", key],
+                                          capture_output=True, stdin=subprocess.DEVNULL,
+                                          env=dict(os.environ, BULWARK_KEY_PASSWORD=password))
+    wrong = run("nope")
+    assert wrong.returncode == 2
+    assert b"wrong password" in wrong.stderr
+    signed = run("hello")
+    assert signed.returncode == 0, signed.stderr
+    assert b".sig" in signed.stdout

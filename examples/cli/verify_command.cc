@@ -1,31 +1,24 @@
-// `bulwark verify IMAGE --key K`: cosign key-based verification of an image in an OCI layout (the
-// `sha256-<hex>.sig` tag and OCI 1.1 referrers) or a containers/image "dir:" copy.
+// `bulwark verify IMAGE (--key K | --certificate-identity ... --certificate-oidc-issuer ...)`:
+// cosign verification of an image in an OCI layout (the `sha256-<hex>.sig` tag and OCI 1.1
+// referrers) or a containers/image "dir:" copy, with a key or keylessly (certificate chain to
+// a trusted root's Fulcio CAs or given CA roots, Rekor SET, identity and issuer).
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "bulwark/core/file.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/examples/cli/command.h"
+#include "bulwark/examples/cli/sign_args.h"
 #include "bulwark/examples/cli/stdout_writer.h"
 #include "bulwark/image/sign/cosign.h"
-#include "bulwark/image/sign/keys.h"
 
 namespace bulwark::cli {
 
 absl::StatusOr<ExitCode> RunVerify(const ParsedArgs& args) {
   const std::string& path = args.positional[0];
-  const std::string* key_path = args.Find("key");
-  if (key_path == nullptr) return absl::InvalidArgumentError("--key is required");
-  BULWARK_ASSIGN_OR_RETURN(std::string key_text, core::ReadFileToString(*key_path, 1 << 20));
-  absl::StatusOr<sign::PublicKey> key = sign::PublicKey::Parse(key_text);
-  if (!key.ok())
-    return absl::InvalidArgumentError(absl::StrCat(*key_path, ": ", key.status().message()));
-  sign::CosignVerifyOptions options;
-  options.key = *key;
+  BULWARK_ASSIGN_OR_RETURN(SignerArgs signer, SignerFromArgs(args));
+  sign::CosignVerifyOptions& options = signer.options;
   if (const std::string* reference = args.Find("docker-reference")) options.reference = *reference;
   BULWARK_ASSIGN_OR_RETURN(
       options.required_annotations,

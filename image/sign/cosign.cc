@@ -19,6 +19,7 @@
 #include "bulwark/image/oci.h"
 #include "bulwark/image/oci_layout_source.h"
 #include "bulwark/image/sign/dsse.h"
+#include "bulwark/image/sign/internal/cosign_signer.h"
 
 namespace bulwark::sign {
 namespace {
@@ -182,9 +183,11 @@ std::string DescriptorJson(absl::string_view media_type, const core::Digest& dig
 
 }  // namespace
 
-std::string SignatureTag(const core::Digest& image) {
-  return absl::StrCat(core::DigestAlgorithmName(image.algorithm()), "-", image.Hex(), ".sig");
+std::string AttachmentTag(const core::Digest& image, absl::string_view suffix) {
+  return absl::StrCat(core::DigestAlgorithmName(image.algorithm()), "-", image.Hex(), ".", suffix);
 }
+
+std::string SignatureTag(const core::Digest& image) { return AttachmentTag(image, "sig"); }
 
 absl::StatusOr<SimpleSigningPayload> ParseSimpleSigningPayload(absl::string_view json) {
   BULWARK_ASSIGN_OR_RETURN(core::Value root, core::ParseJson(json, {}, "simple-signing payload"));
@@ -227,6 +230,14 @@ std::string MakeSimpleSigningPayload(const core::Digest& image, absl::string_vie
                       "},\"optional\":", optional, "}");
 }
 
+void AddTrustedRoot(const TrustedRoot& root, CosignVerifyOptions* options) {
+  for (const CertificateAuthority& ca : root.certificate_authorities()) {
+    options->roots.insert(options->roots.end(), ca.chain.begin(), ca.chain.end());
+  }
+  options->partial_chain = true;
+  if (options->rekor_keys.empty()) options->rekor_keys = root.tlogs();
+}
+
 absl::Status VerifyCosignSignature(const CosignSignature& signature, const core::Digest& image,
                                    const CosignVerifyOptions& options) {
   if (signature.media_type != kSimpleSigningMediaType) {
@@ -243,98 +254,25 @@ absl::Status VerifyCosignSignature(const CosignSignature& signature, const core:
   if (!raw.ok()) return Fail("signature annotation", raw.status().message());
 
   // Who signed: the caller's key, or the certificate in the annotation.
-  std::optional<PublicKey> signer = options.key;
-  std::optional<Certificate> certificate;
-  if (!signer.has_value()) {
-    const std::string* pem = annotation(kCertificateAnnotation);
-    if (pem == nullptr) return Fail("certificate", "no key given and no certificate annotation");
-    absl::StatusOr<Certificate> cert = Certificate::Parse(*pem);
-    if (!cert.ok()) return Fail("certificate", cert.status().message());
-    absl::StatusOr<PublicKey> key = cert->public_key();
-    if (!key.ok()) return Fail("certificate", key.status().message());
-    certificate = *cert;
-    signer = *key;
-  }
-  SignatureParams params = signer->DefaultParams();
+  absl::StatusOr<internal::Signer> signer = internal::ResolveSigner(signature.annotations, options);
+  if (!signer.ok()) return internal::WithArea("cosign", signer.status());
+  SignatureParams params = signer->key.DefaultParams();
   params.hash = options.hash;
-  if (absl::Status status = signer->Verify(signature.payload, *raw, params); !status.ok()) {
+  if (absl::Status status = signer->key.Verify(signature.payload, *raw, params); !status.ok()) {
     return Fail("signature", status.message());
   }
-
-  // The Rekor bundle, when log keys are configured, also fixes the signing time.
-  absl::Time signing_time = absl::Now();
-  if (!options.rekor_keys.empty()) {
-    const std::string* bundle = annotation(kBundleAnnotation);
-    if (bundle == nullptr) return Fail("rekor bundle", "missing");
-    absl::StatusOr<core::Value> json = core::ParseJson(*bundle, {}, kBundleAnnotation);
-    if (!json.ok()) return Fail("rekor bundle", json.status().message());
-    RekorEntry entry;
-    absl::StatusOr<const core::Value*> set = json->Lookup("SignedEntryTimestamp");
-    absl::StatusOr<const core::Value*> body = json->Lookup("Payload.body");
-    absl::StatusOr<const core::Value*> time = json->Lookup("Payload.integratedTime");
-    absl::StatusOr<const core::Value*> index = json->Lookup("Payload.logIndex");
-    absl::StatusOr<const core::Value*> log_id = json->Lookup("Payload.logID");
-    if (!set.ok() || !body.ok() || !time.ok() || !index.ok() || !log_id.ok() ||
-        !(*set)->is_string() || !(*body)->is_string() || !(*time)->is_int() ||
-        !(*index)->is_int() || !(*log_id)->is_string()) {
-      return Fail("rekor bundle", "missing or mistyped SignedEntryTimestamp or Payload member");
-    }
-    absl::StatusOr<std::string> set_bytes = DecodeBase64((*set)->string_value(), "SET");
-    absl::StatusOr<std::string> body_bytes = DecodeBase64((*body)->string_value(), "body");
-    if (!set_bytes.ok() || !body_bytes.ok()) return Fail("rekor bundle", "bad base64");
-    entry.signed_entry_timestamp = *set_bytes;
-    entry.body = *body_bytes;
-    entry.integrated_time = (*time)->int_value();
-    entry.log_index = (*index)->int_value();
-    entry.log_id = absl::HexStringToBytes((*log_id)->string_value());
-    if (absl::Status status = VerifySignedEntryTimestamp(entry, options.rekor_keys); !status.ok()) {
-      return Fail("rekor bundle", status.message());
-    }
-    absl::StatusOr<HashedRekord> rekord = ParseHashedRekordBody(entry.body);
-    if (!rekord.ok()) return Fail("rekor bundle", rekord.status().message());
+  auto body_check = [&](absl::string_view body, const internal::Signer& who) -> absl::Status {
+    BULWARK_ASSIGN_OR_RETURN(HashedRekord rekord, ParseHashedRekordBody(body));
     const std::string payload_digest =
         core::DigestBytes(core::DigestAlgorithm::kSha256, signature.payload).bytes();
-    if (rekord->digest != payload_digest || rekord->signature != *raw) {
-      return Fail("rekor bundle", "log entry is for another payload or signature");
+    if (rekord.digest != payload_digest || rekord.signature != *raw) {
+      return absl::PermissionDeniedError("log entry is for another payload or signature");
     }
-    bool same_verifier = false;
-    if (certificate.has_value()) {
-      absl::StatusOr<Certificate> logged = Certificate::Parse(rekord->verifier);
-      same_verifier = logged.ok() && *logged == *certificate;
-    } else {
-      absl::StatusOr<PublicKey> logged = PublicKey::Parse(rekord->verifier);
-      same_verifier = logged.ok() && *logged == *signer;
-    }
-    if (!same_verifier) return Fail("rekor bundle", "log entry names another key or certificate");
-    signing_time = absl::FromUnixSeconds(entry.integrated_time);
-  }
-
-  if (certificate.has_value()) {
-    std::vector<Certificate> intermediates = options.intermediates;
-    if (const std::string* chain = annotation(kChainAnnotation)) {
-      absl::StatusOr<std::vector<Certificate>> certs = Certificate::ParsePemChain(*chain);
-      if (!certs.ok()) return Fail("certificate", certs.status().message());
-      intermediates.insert(intermediates.end(), certs->begin(), certs->end());
-    }
-    absl::StatusOr<std::vector<Certificate>> chain =
-        VerifyChain(*certificate, intermediates, options.roots, signing_time);
-    if (!chain.ok()) return Fail("certificate", chain.status().message());
-    if (!options.certificate_identity.empty()) {
-      const std::vector<SubjectAltName> names = certificate->subject_alt_names();
-      if (std::none_of(names.begin(), names.end(), [&](const SubjectAltName& name) {
-            return name.value == options.certificate_identity;
-          })) {
-        return Fail("certificate", absl::StrCat("no subject alternative name is \"",
-                                                options.certificate_identity, "\""));
-      }
-    }
-    if (!options.certificate_oidc_issuer.empty() &&
-        certificate->fulcio_extensions().issuer != options.certificate_oidc_issuer) {
-      return Fail("certificate",
-                  absl::StrCat("OIDC issuer \"", certificate->fulcio_extensions().issuer,
-                               "\" is not \"", options.certificate_oidc_issuer, "\""));
-    }
-  }
+    return internal::CheckLoggedVerifier(rekord.verifier, who);
+  };
+  BULWARK_RETURN_IF_ERROR(internal::WithArea(
+      "cosign",
+      internal::VerifySignerProvenance(signature.annotations, *signer, options, body_check)));
 
   absl::StatusOr<SimpleSigningPayload> payload = ParseSimpleSigningPayload(signature.payload);
   if (!payload.ok()) return Fail("payload", payload.status().message());
@@ -421,14 +359,14 @@ absl::StatusOr<core::Digest> ResolveLayoutImage(absl::string_view layout_dir,
   return *opened->manifest_digest();
 }
 
-absl::StatusOr<std::vector<CosignSignature>> FindOciLayoutSignatures(absl::string_view layout_dir,
-                                                                     const core::Digest& image,
-                                                                     const core::Limits& limits) {
+absl::StatusOr<std::vector<CosignSignature>> FindOciLayoutAttachments(
+    absl::string_view layout_dir, const core::Digest& image, absl::string_view suffix,
+    absl::Span<const absl::string_view> artifact_types, const core::Limits& limits) {
   BULWARK_ASSIGN_OR_RETURN(image::Index index, ReadLayoutIndex(layout_dir, limits));
   BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<image::OciLayoutSource> source,
                            image::OciLayoutSource::Open(layout_dir));
-  const std::string tag = SignatureTag(image);
-  std::vector<CosignSignature> signatures;
+  const std::string tag = AttachmentTag(image, suffix);
+  std::vector<CosignSignature> attachments;
   absl::Status error;
   for (const image::Descriptor& entry : index.manifests) {
     auto ref = entry.annotations.find(std::string(kRefNameAnnotation));
@@ -441,17 +379,27 @@ absl::StatusOr<std::vector<CosignSignature>> FindOciLayoutSignatures(absl::strin
     }
     BULWARK_ASSIGN_OR_RETURN(image::Manifest manifest,
                              image::ParseManifest(*bytes, limits, entry.digest.ToString()));
-    const bool referrer = manifest.subject.has_value() && manifest.subject->digest == image &&
-                          (manifest.artifact_type == kCosignSignatureArtifactType ||
-                           manifest.config.media_type == kCosignSignatureArtifactType);
+    auto is_wanted_type = [&](absl::string_view type) {
+      return std::find(artifact_types.begin(), artifact_types.end(), type) != artifact_types.end();
+    };
+    const bool referrer =
+        manifest.subject.has_value() && manifest.subject->digest == image &&
+        (is_wanted_type(manifest.artifact_type) || is_wanted_type(manifest.config.media_type));
     if (!tagged && !referrer) continue;
     AppendLayers(*source, manifest,
                  tagged ? absl::StrCat(tag, " (", entry.digest.ToString(), ")")
                         : absl::StrCat("referrer ", entry.digest.ToString()),
-                 limits, &signatures, &error);
+                 limits, &attachments, &error);
   }
-  if (!error.ok() && signatures.empty()) return error;
-  return signatures;
+  if (!error.ok() && attachments.empty()) return error;
+  return attachments;
+}
+
+absl::StatusOr<std::vector<CosignSignature>> FindOciLayoutSignatures(absl::string_view layout_dir,
+                                                                     const core::Digest& image,
+                                                                     const core::Limits& limits) {
+  const absl::string_view types[] = {kCosignSignatureArtifactType};
+  return FindOciLayoutAttachments(layout_dir, image, "sig", types, limits);
 }
 
 absl::StatusOr<CosignVerification> VerifyOciLayoutImage(absl::string_view layout_dir,
@@ -536,14 +484,20 @@ absl::StatusOr<CosignSignature> SignImage(const PrivateKey& key, const core::Dig
 
 absl::Status WriteOciLayoutSignature(absl::string_view layout_dir, const core::Digest& image,
                                      const CosignSignature& signature, const core::Limits& limits) {
+  return WriteOciLayoutAttachment(layout_dir, image, "sig", signature, limits);
+}
+
+absl::Status WriteOciLayoutAttachment(absl::string_view layout_dir, const core::Digest& image,
+                                      absl::string_view suffix, const CosignSignature& signature,
+                                      const core::Limits& limits) {
   const std::string index_path = absl::StrCat(layout_dir, "/index.json");
   BULWARK_ASSIGN_OR_RETURN(std::string index_text,
                            core::ReadFileToString(index_path, limits.max_file_bytes));
   BULWARK_ASSIGN_OR_RETURN(core::Value index, core::ParseJson(index_text, limits, index_path));
   BULWARK_ASSIGN_OR_RETURN(image::Index parsed, image::ParseIndex(index_text, limits, index_path));
-  const std::string tag = SignatureTag(image);
+  const std::string tag = AttachmentTag(image, suffix);
 
-  // Layers already in the .sig manifest stay, as cosign appends signatures.
+  // Layers already in the attachment manifest stay, as cosign appends signatures.
   struct Layer {
     std::string media_type;
     core::Digest digest;
@@ -596,7 +550,7 @@ absl::Status WriteOciLayoutSignature(absl::string_view layout_dir, const core::D
   core::Digest manifest_digest = payload_digest;
   BULWARK_RETURN_IF_ERROR(WriteBlob(layout_dir, manifest, &manifest_digest));
 
-  // index.json: every other entry as it was, then the .sig manifest.
+  // index.json: every other entry as it was, then the attachment manifest.
   core::ValueList manifests;
   if (const core::Value* existing = index.Find("manifests"); existing && existing->is_list()) {
     for (const core::Value& entry : existing->list_value()) {

@@ -25,6 +25,7 @@
 #include "bulwark/image/sign/certificate.h"
 #include "bulwark/image/sign/keys.h"
 #include "bulwark/image/sign/tlog.h"
+#include "bulwark/image/sign/trust_root.h"
 
 namespace bulwark::sign {
 
@@ -39,6 +40,8 @@ inline constexpr absl::string_view kChainAnnotation = "dev.sigstore.cosign/chain
 inline constexpr absl::string_view kBundleAnnotation = "dev.sigstore.cosign/bundle";
 inline constexpr absl::string_view kTimestampAnnotation = "dev.sigstore.cosign/rfc3161timestamp";
 
+// The cosign tag of an image attachment: "sha256-<hex>.<suffix>" (suffix "sig", "att", "sbom").
+std::string AttachmentTag(const core::Digest& image, absl::string_view suffix);
 // The cosign tag of an image's signatures: "sha256-<hex>.sig".
 std::string SignatureTag(const core::Digest& image);
 
@@ -78,8 +81,17 @@ struct CosignVerifyOptions {
   // `certificate_identity` and its OIDC issuer `certificate_oidc_issuer` when they are set.
   std::vector<Certificate> roots;
   std::vector<Certificate> intermediates;
+  // Accept a root that is not self-signed as the trust anchor, as Sigstore trust roots may end
+  // at an intermediate (see ChainOptions::partial_chain). Default: false.
+  bool partial_chain = false;
+  // Identity policy, as cosign's flags: a SAN (email, URI, otherName) equal to
+  // certificate_identity and/or fully matching the RE2 certificate_identity_regexp; the Fulcio
+  // OIDC issuer equal to certificate_oidc_issuer and/or fully matching its regexp. Empty: not
+  // checked. A regexp RE2 rejects is an InvalidArgument error.
   std::string certificate_identity;
+  std::string certificate_identity_regexp;
   std::string certificate_oidc_issuer;
+  std::string certificate_oidc_issuer_regexp;
   // Rekor keys: when non-empty, a bundle annotation is required, its SET must verify and its
   // hashedrekord body must match the signature, payload digest and key or certificate.
   std::vector<TransparencyLogKey> rekor_keys;
@@ -91,6 +103,11 @@ struct CosignVerifyOptions {
   // Digest used with ECDSA and RSA keys. cosign uses SHA-256 for every key. Default: SHA-256.
   HashAlgorithm hash = HashAlgorithm::kSha256;
 };
+
+// Keyless verification against a Sigstore trusted root: every certificate of its certificate
+// authorities becomes a root (partial chains accepted, as Fulcio roots may end at an
+// intermediate) and, when options->rekor_keys is empty, its transparency logs the Rekor keys.
+void AddTrustedRoot(const TrustedRoot& root, CosignVerifyOptions* options);
 
 // Checks one signature against the image digest. Errors: PermissionDenied "cosign: <step>: ..."
 // where step is one of media type, signature annotation, signature, certificate, rekor bundle,
@@ -130,6 +147,14 @@ absl::StatusOr<core::Digest> ResolveLayoutImage(absl::string_view layout_dir,
 // NotFound / DataLoss / InvalidArgument for an unreadable layout; none found is not an error.
 absl::StatusOr<std::vector<CosignSignature>> FindOciLayoutSignatures(
     absl::string_view layout_dir, const core::Digest& image, const core::Limits& limits = {});
+
+// The layers of every attachment of `image` in an OCI layout: the manifest tagged
+// AttachmentTag(image, suffix), and every manifest in index.json whose subject is `image` and
+// whose artifact type (or config media type) is one of `artifact_types`. Blob digests are
+// checked. Errors as FindOciLayoutSignatures.
+absl::StatusOr<std::vector<CosignSignature>> FindOciLayoutAttachments(
+    absl::string_view layout_dir, const core::Digest& image, absl::string_view suffix,
+    absl::Span<const absl::string_view> artifact_types, const core::Limits& limits = {});
 
 // ResolveLayoutImage + FindOciLayoutSignatures + VerifyCosignSignatures.
 absl::StatusOr<CosignVerification> VerifyOciLayoutImage(absl::string_view layout_dir,
@@ -176,6 +201,12 @@ absl::StatusOr<CosignSignature> SignImage(const PrivateKey& key, const core::Dig
 absl::Status WriteOciLayoutSignature(absl::string_view layout_dir, const core::Digest& image,
                                      const CosignSignature& signature,
                                      const core::Limits& limits = {});
+
+// The same for any attachment kind: the manifest is tagged AttachmentTag(image, suffix) (cosign
+// stores attestations under "att").
+absl::Status WriteOciLayoutAttachment(absl::string_view layout_dir, const core::Digest& image,
+                                      absl::string_view suffix, const CosignSignature& signature,
+                                      const core::Limits& limits = {});
 
 }  // namespace bulwark::sign
 

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/image/sign/internal/cosign_key.h"
 #include "bulwark/image/sign/internal/openssl_util.h"
 
 namespace bulwark::sign {
@@ -324,11 +325,22 @@ int PasswordCallback(char* buffer, int size, int /*rwflag*/, void* user) {
 }  // namespace
 
 absl::StatusOr<PrivateKey> PrivateKey::ParsePem(absl::string_view pem, absl::string_view password) {
-  if (absl::StrContains(pem, "ENCRYPTED COSIGN PRIVATE KEY") ||
-      absl::StrContains(pem, "ENCRYPTED SIGSTORE PRIVATE KEY")) {
-    return absl::UnimplementedError(
-        "cosign's encrypted key format (scrypt + NaCl secretbox) is not supported: OpenSSL has no "
-        "XSalsa20-Poly1305; export the key as unencrypted or PKCS#8-encrypted PEM");
+  if (internal::IsCosignEncryptedKey(pem)) {
+    BULWARK_ASSIGN_OR_RETURN(std::string der, internal::DecryptCosignKey(pem, password));
+    const unsigned char* cursor = reinterpret_cast<const unsigned char*>(der.data());
+    // PKCS#8 only, as cosign (x509.ParsePKCS8PrivateKey): a SEC1 key inside is an error.
+    std::unique_ptr<PKCS8_PRIV_KEY_INFO,
+                    internal::OpensslDeleter<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>>
+        info(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &cursor, static_cast<long>(der.size())));
+    const bool whole = cursor == reinterpret_cast<const unsigned char*>(der.data()) + der.size();
+    EvpPkeyPtr key(info != nullptr && whole ? EVP_PKCS82PKEY(info.get()) : nullptr);
+    OPENSSL_cleanse(der.data(), der.size());
+    if (key == nullptr) {
+      return internal::OpensslStatus(absl::StatusCode::kInvalidArgument,
+                                     "cosign encrypted key: the decrypted key is not PKCS#8");
+    }
+    BULWARK_ASSIGN_OR_RETURN(PublicKey public_key, PublicKey::FromEvp(key.get()));
+    return PrivateKey(internal::ShareKey(key.get()), std::move(public_key));
   }
   internal::BioPtr bio = internal::MemoryBio(pem);
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, PasswordCallback,
@@ -374,6 +386,18 @@ std::string PrivateKey::Pem() const {
   internal::BioPtr bio(BIO_new(BIO_s_mem()));
   PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr);
   return internal::BioContents(bio.get());
+}
+
+absl::StatusOr<std::string> PrivateKey::EncryptedCosignPem(absl::string_view password) const {
+  internal::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (bio == nullptr ||
+      i2d_PKCS8PrivateKey_bio(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    return internal::OpensslStatus(absl::StatusCode::kInternal, "PKCS#8 encoding");
+  }
+  std::string der = internal::BioContents(bio.get());
+  absl::StatusOr<std::string> pem = internal::EncryptCosignKey(der, password);
+  OPENSSL_cleanse(der.data(), der.size());
+  return pem;
 }
 
 absl::StatusOr<std::string> PrivateKey::Sign(absl::string_view message,

@@ -113,10 +113,12 @@ class PublicKey {
 // A private key that makes signatures.
 class PrivateKey {
  public:
-  // Reads an unencrypted PEM private key: "PRIVATE KEY" (PKCS#8), "EC PRIVATE KEY" (SEC1) or
-  // "RSA PRIVATE KEY" (PKCS#1). Encrypted keys are rejected (Unimplemented) unless `password` is
-  // given and the block is a standard "ENCRYPTED PRIVATE KEY" (PKCS#8 PBES2). Errors:
-  // InvalidArgument when no key decodes; Unimplemented for other key types and curves.
+  // Reads a PEM private key: "PRIVATE KEY" (PKCS#8), "EC PRIVATE KEY" (SEC1), "RSA PRIVATE KEY"
+  // (PKCS#1), "ENCRYPTED PRIVATE KEY" (PKCS#8 PBES2) with `password`, or cosign's
+  // "ENCRYPTED SIGSTORE/COSIGN PRIVATE KEY" (scrypt + NaCl secretbox, as cosign
+  // generate-key-pair writes) with `password`. Errors: InvalidArgument when no key decodes;
+  // PermissionDenied for a wrong password of a cosign key; Unimplemented for other key types
+  // and curves.
   static absl::StatusOr<PrivateKey> ParsePem(absl::string_view pem,
                                              absl::string_view password = {});
   // A fresh random key. Errors: Internal when OpenSSL fails; InvalidArgument for kRsa with a
@@ -127,6 +129,9 @@ class PrivateKey {
   const PublicKey& public_key() const { return public_key_; }
   // Unencrypted PKCS#8 "PRIVATE KEY" PEM.
   std::string Pem() const;
+  // cosign's "ENCRYPTED SIGSTORE PRIVATE KEY" PEM (scrypt N=32768 r=8 p=1, NaCl secretbox), which
+  // cosign sign --key reads. Errors: Internal when OpenSSL or libsodium fails.
+  absl::StatusOr<std::string> EncryptedCosignPem(absl::string_view password) const;
 
   // Signs `message`. ECDSA signatures are randomised (OpenSSL's default nonces).
   // Errors: Internal when OpenSSL fails; InvalidArgument for parameters the key cannot use.

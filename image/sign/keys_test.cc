@@ -97,6 +97,7 @@ TEST(KeysTest, CosignKeyImportCases) {
       core::ParseJsonFile(absl::StrCat(dir, "/EXPECTATIONS.json"));
   ASSERT_THAT(expectations, IsOk());
   int checked = 0;
+  int encrypted_opened = 0;
   for (const core::Value& entry : expectations->Find("cases")->list_value()) {
     const std::string id = entry.Find("id")->string_value();
     if (id.rfind("cosign/keys/", 0) != 0) continue;
@@ -104,18 +105,75 @@ TEST(KeysTest, CosignKeyImportCases) {
     absl::StatusOr<std::string> pem =
         core::ReadFileToString(absl::StrCat(dir, "/", entry.Find("file")->string_value()), 1 << 20);
     ASSERT_THAT(pem, IsOk());
-    absl::StatusOr<PrivateKey> key = PrivateKey::ParsePem(*pem);
-    if (pem->find("ENCRYPTED COSIGN") != std::string::npos ||
-        pem->find("ENCRYPTED SIGSTORE") != std::string::npos) {
-      EXPECT_THAT(key, StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("secretbox")));
-      continue;
+    // cosign's encrypted keys (README: password "hello") open only with their password.
+    const bool encrypted = pem->find("ENCRYPTED COSIGN") != std::string::npos ||
+                           pem->find("ENCRYPTED SIGSTORE") != std::string::npos;
+    if (encrypted) {
+      EXPECT_THAT(PrivateKey::ParsePem(*pem, "wrong"),
+                  StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("wrong password")));
+    }
+    absl::StatusOr<PrivateKey> key = PrivateKey::ParsePem(*pem, encrypted ? "hello" : "");
+    if (encrypted && entry.Find("expect")->string_value() == "fail") {
+      // Decrypts, but the key inside is SEC1, not PKCS#8 (cosign rejects it the same way).
+      EXPECT_THAT(key, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not PKCS#8")));
+    } else if (encrypted) {
+      ASSERT_THAT(key, IsOk());
+      // The key signs, and its signature verifies with its public key.
+      absl::StatusOr<std::string> signature =
+          key->Sign("payload", key->public_key().DefaultParams());
+      ASSERT_THAT(signature, IsOk());
+      EXPECT_THAT(
+          key->public_key().Verify("payload", *signature, key->public_key().DefaultParams()),
+          IsOk());
+      ++encrypted_opened;
     }
     const bool imported = key.ok() && CheckCosignKeyPolicy(key->public_key()).ok();
     EXPECT_EQ(imported, entry.Find("expect")->string_value() == "pass")
         << (key.ok() ? CheckCosignKeyPolicy(key->public_key()) : key.status());
     ++checked;
   }
-  EXPECT_EQ(checked, 14);
+  EXPECT_EQ(checked, 17);
+  EXPECT_EQ(encrypted_opened, 2);
+}
+
+TEST(KeysTest, CosignEncryptedKeyRoundTripAndHostileParameters) {
+  absl::StatusOr<PrivateKey> key = PrivateKey::Generate(KeyAlgorithm::kEcdsaP256);
+  ASSERT_THAT(key, IsOk());
+  absl::StatusOr<std::string> pem = key->EncryptedCosignPem("s3cret");
+  ASSERT_THAT(pem, IsOk());
+  EXPECT_THAT(*pem, HasSubstr("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----"));
+  absl::StatusOr<PrivateKey> back = PrivateKey::ParsePem(*pem, "s3cret");
+  ASSERT_THAT(back, IsOk());
+  EXPECT_TRUE(back->public_key() == key->public_key());
+  EXPECT_THAT(PrivateKey::ParsePem(*pem, ""), StatusIs(absl::StatusCode::kPermissionDenied));
+
+  auto block = [](const std::string& json) {
+    return absl::StrCat("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n",
+                        absl::Base64Escape(json),
+                        "\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n");
+  };
+  const std::string nonce = absl::Base64Escape(std::string(24, 'n'));
+  const std::string box = absl::Base64Escape(std::string(40, 'c'));
+  // A scrypt cost of 2^40 * 8 * 128 bytes is refused before any memory is taken.
+  EXPECT_THAT(
+      PrivateKey::ParsePem(
+          block(absl::StrCat(
+              R"({"kdf":{"name":"scrypt","params":{"N":1099511627776,"r":8,"p":1},"salt":"c2FsdA=="},)",
+              R"("cipher":{"name":"nacl/secretbox","nonce":")", nonce, R"("},"ciphertext":")", box,
+              R"("})")),
+          "x"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("exceed")));
+  EXPECT_THAT(PrivateKey::ParsePem(block(R"({"kdf":{"name":"pbkdf2"}})"), "x"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kdf.name")));
+  EXPECT_THAT(
+      PrivateKey::ParsePem(
+          block(absl::StrCat(
+              R"({"kdf":{"name":"scrypt","params":{"N":16,"r":1,"p":1},"salt":"c2FsdA=="},)",
+              R"("cipher":{"name":"nacl/secretbox","nonce":"AAAA"},"ciphertext":")", box, R"("})")),
+          "x"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("nonce is 3 bytes")));
+  EXPECT_THAT(PrivateKey::ParsePem(block("not json"), "x"),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace

@@ -119,7 +119,15 @@ absl::StatusOr<absl::Time> VerifyRfc3161Timestamp(
       last_error = "signer lacks the timeStamping extended key usage";
       continue;
     }
+    // The authority's own intermediates, then the certificates the token carries (RFC 3161
+    // certReq; a Notary Project trust store holds only the TSA's root). Untrusted: the anchor
+    // is still the authority's last certificate.
     std::vector<Certificate> intermediates(authority.chain.begin(), authority.chain.end() - 1);
+    std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> embedded(
+        CMS_get1_certs(cms.get()), [](STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); });
+    for (int i = 0; embedded != nullptr && i < sk_X509_num(embedded.get()); ++i) {
+      intermediates.push_back(Certificate::FromX509(sk_X509_value(embedded.get(), i)));
+    }
     ChainOptions options;
     options.require_code_signing = false;
     options.partial_chain = true;

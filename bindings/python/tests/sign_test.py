@@ -85,3 +85,110 @@ def test_dsse_vectors():
     assert bulwark.sign.pae("application/vnd.in-toto+json", payload).hex() == vector["pae"]
     with pytest.raises(bulwark.PermissionDeniedError, match="threshold"):
         bulwark.sign.verify_dsse(json.dumps(vector["envelope"]), [pem], threshold=2)
+
+
+def test_verify_image_keyless():
+    fixtures = sig() / "containers-image" / "signature" / "fixtures"
+    root = sig() / "sigstore-python/sigstore/_store/https%3A%2F%2Ftuf-repo-cdn.sigstore.dev/trusted_root.json"
+    path = str(fixtures / "dir-img-cosign-fulcio-rekor-valid")
+    result = bulwark.sign.verify_image(path, identity="mitr@redhat.com",
+                                       issuer="https://github.com/login/oauth",
+                                       trusted_root_path=str(root))
+    assert result["verified"], result
+    regexp = bulwark.sign.verify_image(
+        path, identity_regexp=r".*@redhat\.com", issuer="https://github.com/login/oauth",
+        ca_roots_pem=(fixtures / "fulcio_v1.crt.pem").read_text(),
+        rekor_key_pem=(fixtures / "rekor.pub").read_text())
+    assert regexp["verified"], regexp
+    wrong = bulwark.sign.verify_image(path, identity="mitr@redhat.com",
+                                      issuer="https://accounts.google.com",
+                                      trusted_root_path=str(root))
+    assert not wrong["verified"]
+    assert "OIDC issuer" in wrong["signatures"][0]["reason"]
+    with pytest.raises(bulwark.InvalidArgumentError):
+        bulwark.sign.verify_image(path)
+
+
+def test_attest_then_verify_attestations():
+    layout = TMP / "py-att.oci"
+    shutil.rmtree(layout, ignore_errors=True)
+    shutil.copytree(shared_dir() / "conformance/oci/trivy/pkg/fanal/test/testdata/test.oci", layout)
+    key = TMP / "att.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(key)], check=True)
+    pub = subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout"], check=True,
+                         capture_output=True).stdout.decode()
+    predicate = json.dumps({"buildDefinition": {"buildType": "https://example.com/t"},
+                            "runDetails": {"builder": {"id": "https://example.com/b"}}})
+    tag = bulwark.sign.attest_image(str(layout), key.read_text(), predicate,
+                                    predicate_type="slsaprovenance1")
+    assert tag.endswith(".att")
+    result = bulwark.sign.verify_attestations(str(layout), pub, predicate_type="slsaprovenance1")
+    assert result["verified"], result
+    (entry,) = result["attestations"]
+    assert entry["slsa"]["builder_id"] == "https://example.com/b"
+    assert json.loads(entry["predicate_json"]) == json.loads(predicate)
+    custom = bulwark.sign.verify_attestations(str(layout), pub, predicate_type="custom")
+    assert not custom["verified"]
+    assert "attestation: predicate type" in custom["attestations"][0]["reason"]
+
+
+def test_trust_policy_and_notation():
+    work = TMP / "py-policy"
+    shutil.rmtree(work, ignore_errors=True)
+    layout = work / "app.oci"
+    shutil.copytree(shared_dir() / "conformance/oci/trivy/pkg/fanal/test/testdata/test.oci", layout)
+    key = work / "k.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(key)], check=True)
+    pub = subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout"], check=True,
+                         capture_output=True).stdout.decode()
+    (work / "k.pub").write_text(pub)
+    policy = work / "policy.yaml"
+    policy.write_text("scopes:\n  - name: prod\n    match: ['ghcr.io/**']\n    signers:\n"
+                      "      - {name: k, keyFile: k.pub}\n")
+    denied = bulwark.sign.evaluate_trust_policy(str(policy), "ghcr.io/a/b:1", str(layout))
+    assert not denied["allowed"]
+    assert "no signatures found" in denied["requirements"][0]["reason"]
+    bulwark.sign.sign_image(str(layout), key.read_text())
+    allowed = bulwark.sign.evaluate_trust_policy(str(policy), "ghcr.io/a/b:1", str(layout))
+    assert allowed["allowed"], allowed
+    with pytest.raises(bulwark.InvalidArgumentError):
+        policy.write_text("scopes: [{name: x, match: [a], typo: 1}]\n")
+        bulwark.sign.evaluate_trust_policy(str(policy), "a", str(layout))
+
+
+def test_verify_notation_referrer():
+    import base64
+    import hashlib
+    work = TMP / "py-notation"
+    shutil.rmtree(work, ignore_errors=True)
+    layout = work / "layout"
+    (layout / "blobs" / "sha256").mkdir(parents=True)
+    jws = (sig() / "notation-go/internal/testdata/jws_signature.sig").read_bytes()
+    subject = "sha256:19dbd2e48e921426ee8ace4dc892edfb2ecdc1d1a72d5416c83670c30acecef0"
+
+    def put(data):
+        digest = hashlib.sha256(data).hexdigest()
+        (layout / "blobs" / "sha256" / digest).write_bytes(data)
+        return {"size": len(data), "digest": "sha256:" + digest}
+
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "artifactType": "application/vnd.cncf.notary.signature",
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json", **put(b"{}")},
+        "layers": [{"mediaType": "application/jose+json", **put(jws)}],
+        "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 481,
+                    "digest": subject}}).encode()
+    (layout / "oci-layout").write_text('{"imageLayoutVersion":"1.0.0"}')
+    (layout / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [
+        {"mediaType": "application/vnd.oci.image.manifest.v1+json", **put(manifest)}]}))
+    store = work / "store" / "x509" / "ca" / "alpine"
+    store.mkdir(parents=True)
+    (store / "alpine.crt").write_bytes(base64.b64decode(json.loads(jws)["header"]["x5c"][0]))
+    policy = work / "trustpolicy.json"
+    policy.write_text(json.dumps({"version": "1.0", "trustPolicies": [
+        {"name": "all", "registryScopes": ["*"], "signatureVerification": {"level": "strict"},
+         "trustStores": ["ca:alpine"], "trustedIdentities": ["*"]}]}))
+    result = bulwark.sign.verify_notation(str(layout), str(policy), str(work / "store"),
+                                          "example.com/alpine:3", ref=subject)
+    assert result["verified"], result
+    assert result["signatures"][0]["target_digest"] == subject
