@@ -20,7 +20,7 @@ def _package(name, version, source, source_version, type_="deb"):
     return sbom.Package(type=type_, cataloger="test", name=name, version=version, arch="",
                         purl="", licenses=[], locations=[], layer=0, layer_digest="",
                         removed_layer=None, source_name=source, source_version=source_version,
-                        maintainer="", files=[], properties={})
+                        maintainer="", files=[], properties={}, depends_on=[])
 
 
 def _debian12():

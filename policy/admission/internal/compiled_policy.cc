@@ -43,12 +43,6 @@ absl::StatusOr<CompiledExpression> CompileExpression(const std::string& source,
   env.parse_options.description = where;
   env.limits = limits;
   absl::StatusOr<std::shared_ptr<const cel::Program>> program = cel::Compile(source, env);
-  if (!program.ok() && absl::StrContains(source, "authorizer")) {
-    return absl::Status(program.status().code(),
-                        absl::StrCat(program.status().message(),
-                                     "\n(authorizer checks need a cluster; Bulwark evaluates "
-                                     "policies offline and has no authorizer)"));
-  }
   if (!program.ok()) return program.status();
   return CompiledExpression{source, *std::move(program)};
 }
