@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -10,9 +11,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
-#include "bulwark/core/document.h"
 #include "bulwark/core/report.h"
 #include "bulwark/core/status_macros.h"
 
@@ -73,40 +75,51 @@ bool IsModularRpm(absl::string_view version) {
 
 core::v1::Severity Worse(core::v1::Severity a, core::v1::Severity b) { return a > b ? a : b; }
 
-// The labels a JSON object (database_specific / ecosystem_specific) gives under `keys`.
-core::v1::Severity LabelIn(absl::string_view json, std::initializer_list<absl::string_view> keys) {
-  if (json.empty()) return core::v1::SEVERITY_UNKNOWN;
-  absl::StatusOr<core::Value> value = core::ParseJson(json);
-  if (!value.ok() || !value->is_map()) return core::v1::SEVERITY_UNKNOWN;
-  core::v1::Severity worst = core::v1::SEVERITY_UNKNOWN;
-  for (absl::string_view key : keys) {
-    const core::Value* label = value->Find(key);
-    if (label != nullptr && label->is_string()) {
-      worst = Worse(worst, SeverityFromLabel(label->string_value()));
-    }
-  }
-  return worst;
+// True when `a` is the CVSS score to show rather than `b`: the newer CVSS version, then the
+// higher score.
+bool PreferCvss(const CvssScores& a, const CvssScores& b) {
+  if (a.version != b.version) return a.version > b.version;
+  return a.score > b.score;
 }
 
-// The worst label a record gives for `affected`: severity[] entries that are labels, the
-// database_specific / ecosystem_specific "severity" (GHSA) and "urgency" (Debian), and a
-// Red Hat-style summary prefix ("Important: openssl security update").
-core::v1::Severity RecordLabel(const v1::Record& record, const v1::Affected& affected) {
-  core::v1::Severity worst = core::v1::SEVERITY_UNKNOWN;
-  for (const auto* list : {&record.severity(), &affected.severity()}) {
-    for (const v1::Severity& s : *list) {
-      if (!absl::StartsWith(s.type(), "CVSS")) worst = Worse(worst, SeverityFromLabel(s.score()));
+// The severity of one finding, folded over its records' SelectSeverity results.
+struct FindingSeverity {
+  core::v1::Severity level = core::v1::SEVERITY_UNKNOWN;
+  std::string source;
+  core::v1::Severity label_level = core::v1::SEVERITY_UNKNOWN;  // From labels only.
+  std::optional<CvssScores> cvss;
+  std::string cvss_vector;
+
+  void Add(const v1::Record& record, const AdvisorySeverity& severity) {
+    if (severity.level > level) {
+      level = severity.level;
+      source = absl::StrCat(record.id(), ": ", severity.source);
+    }
+    if (!absl::StrContains(severity.source, "[CVSS_")) {
+      label_level = Worse(label_level, severity.level);
+    }
+    if (severity.cvss.has_value() && (!cvss.has_value() || PreferCvss(*severity.cvss, *cvss))) {
+      cvss = severity.cvss;
+      cvss_vector = severity.cvss_vector;
     }
   }
-  worst = Worse(worst, LabelIn(record.database_specific_json(), {"severity"}));
-  worst = Worse(worst, LabelIn(affected.ecosystem_specific_json(), {"severity", "urgency"}));
-  worst = Worse(worst, LabelIn(affected.database_specific_json(), {"severity"}));
-  size_t colon = record.summary().find(':');
-  if (colon != std::string::npos && colon < 12) {
-    worst = Worse(worst, SeverityFromLabel(absl::string_view(record.summary()).substr(0, colon)));
+
+  void WriteTo(v1::Finding& finding) const {
+    if (level != core::v1::SEVERITY_UNKNOWN) {
+      finding.set_severity(std::string(core::SeverityName(level)));
+      finding.set_severity_source(source);
+    }
+    if (label_level != core::v1::SEVERITY_UNKNOWN) {
+      finding.set_severity_label(std::string(core::SeverityName(label_level)));
+    }
+    if (cvss.has_value()) {
+      finding.set_cvss_vector(cvss_vector);
+      finding.set_cvss_version(std::string(CvssVersionName(cvss->version)));
+      finding.set_cvss_score(cvss->score);
+      finding.set_cvss_rating(std::string(CvssRatingName(cvss->rating)));
+    }
   }
-  return worst;
-}
+};
 
 // The IDs a record is known by. A single upstream ID is the same vulnerability (DEBIAN-CVE-X
 // from CVE-X); several (a DSA fixing many CVEs) are not merged.
@@ -137,7 +150,7 @@ std::vector<v1::Finding> MergeMatches(const std::vector<Database::Match>& matche
     }
   }
   std::map<size_t, v1::Finding> findings;  // By the group's first match.
-  std::map<size_t, core::v1::Severity> labels;
+  std::map<size_t, FindingSeverity> severities;
   for (size_t i = 0; i < matches.size(); ++i) {
     const Database::Match& match = matches[i];
     const v1::Record& record = *match.record;
@@ -152,7 +165,7 @@ std::vector<v1::Finding> MergeMatches(const std::vector<Database::Match>& matche
       for (const v1::Severity& s : *list) *finding.add_severities() = s;
     }
     if (finding.summary().empty()) finding.set_summary(record.summary());
-    labels[root(i)] = Worse(labels[root(i)], RecordLabel(record, *match.affected));
+    severities[root(i)].Add(record, SelectSeverity(record, match.affected));
   }
   std::vector<v1::Finding> out;
   for (auto& [first, finding] : findings) {
@@ -166,9 +179,7 @@ std::vector<v1::Finding> MergeMatches(const std::vector<Database::Match>& matche
     std::sort(ids.begin(), ids.end());
     finding.set_id(id);
     finding.mutable_aliases()->Assign(ids.begin(), ids.end());
-    if (labels[first] != core::v1::SEVERITY_UNKNOWN) {
-      finding.set_severity_label(std::string(core::SeverityName(labels[first])));
-    }
+    severities[first].WriteTo(finding);
     out.push_back(std::move(finding));
   }
   std::sort(out.begin(), out.end(),
@@ -267,6 +278,7 @@ absl::StatusOr<v1::MatchResult> MatchPackages(const Database& db,
   for (const sbom::v1::Package& package : packages) {
     BULWARK_RETURN_IF_ERROR(MatchPackage(db, package, os, options, result));
   }
+  if (!options.vex.empty()) ApplyVex(options.vex, options.vex_context_ids, result);
   return result;
 }
 
@@ -276,18 +288,62 @@ absl::StatusOr<v1::MatchResult> MatchSbom(const Database& db, const sbom::v1::Sb
   for (const sbom::v1::Package& package : sbom.packages()) {
     BULWARK_RETURN_IF_ERROR(MatchPackage(db, package, sbom.os(), options, result));
   }
+  if (!options.vex.empty()) {
+    ApplyVex(options.vex,
+             options.vex_context_ids.empty() ? VexContextIds(sbom) : options.vex_context_ids,
+             result);
+  }
   return result;
 }
 
-core::v1::Severity SeverityFromLabel(absl::string_view label) {
-  std::string lower = absl::AsciiStrToLower(absl::StripAsciiWhitespace(label));
-  if (lower == "critical") return core::v1::SEVERITY_CRITICAL;
-  if (lower == "high" || lower == "important") return core::v1::SEVERITY_HIGH;
-  if (lower == "moderate" || lower == "medium") return core::v1::SEVERITY_MEDIUM;
-  if (lower == "low" || lower == "negligible" || lower == "unimportant") {
-    return core::v1::SEVERITY_LOW;
+void ApplyVex(absl::Span<const VexStatement> statements, absl::Span<const std::string> context_ids,
+              v1::MatchResult& result) {
+  uint64_t suppressed = 0;
+  for (v1::Finding& finding : *result.mutable_findings()) {
+    finding.clear_vex();
+    std::vector<std::string> ids = {finding.id()};
+    ids.insert(ids.end(), finding.aliases().begin(), finding.aliases().end());
+    VexDecision decision = EvaluateVex(statements, ids, finding.purl(), context_ids);
+    if (decision.effect == VexEffect::kNone) continue;
+    const VexStatement& statement = *decision.statement;
+    v1::VexAssessment& vex = *finding.mutable_vex();
+    vex.set_status(std::string(VexStatusName(statement.status)));
+    vex.set_justification(statement.justification);
+    vex.set_suppressed(decision.effect == VexEffect::kSuppress);
+    vex.set_reason(std::move(decision.reason));
+    vex.set_impact_statement(statement.impact_statement);
+    vex.set_action_statement(statement.action_statement);
+    vex.set_statement_source(statement.source);
+    if (vex.suppressed()) ++suppressed;
   }
-  return core::v1::SEVERITY_UNKNOWN;
+  result.set_suppressed(suppressed);
+}
+
+std::vector<std::string> VexContextIds(const sbom::v1::Sbom& sbom) {
+  std::vector<std::string> ids;
+  if (!sbom.image().empty()) ids.push_back(sbom.image());
+  if (sbom.manifest_digest().empty()) return ids;
+  ids.push_back(sbom.manifest_digest());
+  // "registry:5000/team/app:1.0@sha256:..." -> "app".
+  absl::string_view name = sbom.image();
+  name = name.substr(0, name.find('@'));
+  size_t slash = name.rfind('/');
+  if (slash != absl::string_view::npos) name = name.substr(slash + 1);
+  name = name.substr(0, name.find(':'));
+  if (!name.empty()) {
+    ids.push_back(absl::StrCat("pkg:oci/", absl::AsciiStrToLower(name), "@",
+                               absl::StrReplaceAll(sbom.manifest_digest(), {{":", "%3A"}})));
+  }
+  return ids;
+}
+
+v1::MatchResult WithoutSuppressed(const v1::MatchResult& result) {
+  v1::MatchResult out = result;
+  out.clear_findings();
+  for (const v1::Finding& finding : result.findings()) {
+    if (!finding.vex().suppressed()) *out.add_findings() = finding;
+  }
+  return out;
 }
 
 core::v1::Report FindingsToReport(const v1::MatchResult& result, absl::string_view target) {
@@ -302,9 +358,9 @@ core::v1::Report FindingsToReport(const v1::MatchResult& result, absl::string_vi
                        ? absl::StrCat(finding.id(), " in ", finding.package_name(), " ",
                                       finding.package_version())
                        : finding.summary());
-    absl::StatusOr<core::v1::Severity> severity =
-        finding.severity_label().empty() ? core::v1::SEVERITY_UNKNOWN
-                                         : core::ParseSeverity(finding.severity_label());
+    absl::StatusOr<core::v1::Severity> severity = finding.severity().empty()
+                                                      ? core::v1::SEVERITY_UNKNOWN
+                                                      : core::ParseSeverity(finding.severity());
     out->set_severity(severity.ok() ? *severity : core::v1::SEVERITY_UNKNOWN);
     out->mutable_location()->set_path(finding.location_path());
     out->mutable_location()->set_layer_digest(finding.layer_digest());
@@ -325,6 +381,22 @@ core::v1::Report FindingsToReport(const v1::MatchResult& result, absl::string_vi
     properties["aliases"] = absl::StrJoin(finding.aliases(), ", ");
     properties["evidence"] = absl::StrJoin(finding.evidence(), "; ");
     if (!finding.purl().empty()) properties["purl"] = finding.purl();
+    if (!finding.severity_source().empty()) {
+      properties["severity_source"] = finding.severity_source();
+    }
+    if (!finding.cvss_vector().empty()) {
+      properties["cvss_vector"] = finding.cvss_vector();
+      properties["cvss_version"] = finding.cvss_version();
+      properties["cvss_score"] = absl::StrFormat("%.1f", finding.cvss_score());
+    }
+    if (finding.has_vex()) {
+      properties["vex_status"] = finding.vex().status();
+      if (!finding.vex().justification().empty()) {
+        properties["vex_justification"] = finding.vex().justification();
+      }
+      properties["vex_reason"] = finding.vex().reason();
+      properties["suppressed"] = finding.vex().suppressed() ? "true" : "false";
+    }
     // Several packages share one database file: the package tells the findings apart.
     properties["match"] = absl::StrCat(finding.package_name(), "@", finding.package_version());
     out->set_fingerprint(core::FingerprintFinding(*out));

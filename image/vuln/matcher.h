@@ -5,11 +5,15 @@
 //   BULWARK_ASSIGN_OR_RETURN(auto db, Database::Open("osv.bulwarkdb"));
 //   BULWARK_ASSIGN_OR_RETURN(v1::MatchResult result, MatchSbom(*db, sbom));
 //   core::v1::Report report = FindingsToReport(result, sbom.image());
+// Each finding carries its severity (severity.h: database labels first, else CVSS) and its CVSS
+// score and vector; VEX statements (vex.h) given in MatchOptions, or applied afterwards with
+// ApplyVex, mark findings suppressed (not_affected, fixed) or annotated.
 // Thread safety: plain functions over an immutable Database; call concurrently.
 #ifndef BULWARK_IMAGE_VULN_MATCHER_H_
 #define BULWARK_IMAGE_VULN_MATCHER_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -18,6 +22,8 @@
 #include "bulwark/image/sbom/sbom.pb.h"
 #include "bulwark/image/vuln/database.h"
 #include "bulwark/image/vuln/osv.pb.h"
+#include "bulwark/image/vuln/severity.h"
+#include "bulwark/image/vuln/vex.h"
 
 namespace bulwark::vuln {
 
@@ -39,6 +45,11 @@ absl::StatusOr<PackageQuery> QueryForPackage(const sbom::v1::Package& package,
 struct MatchOptions {
   // Skipped-package reasons kept in MatchResult.warnings. Default: 100.
   size_t max_warnings = 100;
+  // VEX statements to apply to the findings (see ApplyVex); borrowed for the call. Default: none.
+  absl::Span<const VexStatement> vex;
+  // What contains the packages, for VEX statements about the whole image (see EvaluateVex).
+  // MatchSbom uses VexContextIds(sbom) when this is empty.
+  std::vector<std::string> vex_context_ids;
 };
 
 // Findings for `packages` (of an image whose distribution is `os`), ordered by package (as
@@ -54,14 +65,29 @@ absl::StatusOr<v1::MatchResult> MatchPackages(const Database& db,
 absl::StatusOr<v1::MatchResult> MatchSbom(const Database& db, const sbom::v1::Sbom& sbom,
                                           const MatchOptions& options = {});
 
-// The worst severity a database label names: critical; high / important; moderate / medium;
-// low / negligible / unimportant (any case). SEVERITY_UNKNOWN for anything else.
-core::v1::Severity SeverityFromLabel(absl::string_view label);
+// Applies VEX `statements` to every finding of `result` (EvaluateVex with the finding's ID and
+// aliases, its package purl and `context_ids`): a statement that applies sets finding.vex;
+// not_affected and fixed ones mark it suppressed, and result.suppressed counts them. Findings
+// are never removed. Findings that already carry a VEX assessment are evaluated again.
+void ApplyVex(absl::Span<const VexStatement> statements, absl::Span<const std::string> context_ids,
+              v1::MatchResult& result);
 
-// The findings as a report (category "vulnerability", rule id = the finding's ID, location =
-// the package database file and layer, properties: package, installed_version, fixed_version
-// or "no fix yet", aliases, ecosystem, evidence, purl), fingerprints set.
+// The IDs a VEX document may use for the image an SBOM describes: the image name as cataloged,
+// its manifest digest, and "pkg:oci/<name>@<digest>" (name: the last path segment of the
+// repository, lower case, without tag) when the digest is known.
+std::vector<std::string> VexContextIds(const sbom::v1::Sbom& sbom);
+
+// The findings as a report (category "vulnerability", rule id = the finding's ID, severity =
+// finding.severity, location = the package database file and layer, properties: package,
+// installed_version, fixed_version or "no fix yet", aliases, ecosystem, evidence, purl,
+// severity_source, cvss_score / cvss_vector / cvss_version when known, and vex_status /
+// vex_justification / vex_reason / suppressed ("true" / "false") when a VEX statement applies),
+// fingerprints set. Every finding of `result` is written, suppressed ones too: callers that hide
+// them filter first (see WithoutSuppressed).
 core::v1::Report FindingsToReport(const v1::MatchResult& result, absl::string_view target);
+
+// `result` without its suppressed findings (result.suppressed keeps the count).
+v1::MatchResult WithoutSuppressed(const v1::MatchResult& result);
 
 }  // namespace bulwark::vuln
 

@@ -259,6 +259,136 @@ TEST(Matcher, TrivyFixtureDistributionBuckets) {
   EXPECT_THAT(db->stats().warnings(), Contains(::testing::HasSubstr("Trivy buckets")));
 }
 
+// Severity and CVSS per finding (docs/vuln-scoring.md), read from the GHSA records:
+// GHSA-3h5v-q93c-6h6q (ws): database_specific.severity HIGH decides; its one vector
+// CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H scores 7.5 (network DoS, the v3.1 formula).
+// GHSA-rv95-896h-c2vc (express): MODERATE; CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N is 6.1.
+// GHSA-qw6h-vgh9-j6wx (express): MODERATE, with a v3.1 and a v4.0 vector: the v4.0 one is shown.
+TEST(Matcher, SeverityKeepsDatabaseLabelsAndScoresCvss) {
+  BULWARK_SHARED_PATH_OR_SKIP(npm, "conformance/osv/npm-ghsa-sample");
+  std::unique_ptr<const Database> db = Load({npm});
+  ASSERT_NE(db, nullptr);
+  std::vector<sbom::v1::Package> packages = {Package("npm", "ws", "7.4.0"),
+                                             Package("npm", "express", "4.17.1")};
+  absl::StatusOr<v1::MatchResult> result = MatchPackages(*db, packages, {});
+  ASSERT_THAT(result, IsOk());
+  const v1::Finding* ws = FindingFor(*result, "CVE-2024-37890");
+  ASSERT_NE(ws, nullptr);
+  EXPECT_EQ(ws->severity(), "HIGH");
+  EXPECT_EQ(ws->severity_source(), "GHSA-3h5v-q93c-6h6q: database_specific.severity");
+  EXPECT_EQ(ws->cvss_vector(), "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H");
+  EXPECT_EQ(ws->cvss_version(), "3.1");
+  EXPECT_DOUBLE_EQ(ws->cvss_score(), 7.5);
+  EXPECT_EQ(ws->cvss_rating(), "High");
+
+  const v1::Finding* redirect = FindingFor(*result, "CVE-2024-29041");
+  ASSERT_NE(redirect, nullptr);
+  EXPECT_EQ(redirect->severity(), "MEDIUM");
+  EXPECT_DOUBLE_EQ(redirect->cvss_score(), 6.1);
+  const v1::Finding* xss = FindingFor(*result, "CVE-2024-43796");
+  ASSERT_NE(xss, nullptr);
+  EXPECT_EQ(xss->severity(), "MEDIUM");
+  EXPECT_EQ(xss->cvss_version(), "4.0");
+  EXPECT_THAT(xss->cvss_vector(), ::testing::StartsWith("CVSS:4.0/AV:N/AC:L/AT:P/"));
+
+  core::v1::Report report = FindingsToReport(*result, "app");
+  for (const core::v1::Finding& f : report.findings()) {
+    if (f.rule_id() != "CVE-2024-37890") continue;
+    EXPECT_EQ(f.severity(), core::v1::SEVERITY_HIGH);
+    EXPECT_EQ(f.properties().at("cvss_score"), "7.5");
+    EXPECT_EQ(f.properties().at("cvss_vector"), ws->cvss_vector());
+  }
+}
+
+// ALSA-2022:4587 (almalinux9) has no severity field; its summary "Important: pcs security
+// update" is the label. pcs 0.11.1-8.el9 is before the fix 0.11.1-10.el9.
+TEST(Matcher, RedHatStyleSummaryLabel) {
+  BULWARK_SHARED_PATH_OR_SKIP(
+      alsa, "conformance/osv/almalinux/advisories/almalinux9/ALSA-2022:4587.json");
+  std::unique_ptr<const Database> db = Load({alsa});
+  ASSERT_NE(db, nullptr);
+  std::vector<sbom::v1::Package> packages = {Package("rpm", "pcs", "0.11.1-8.el9")};
+  absl::StatusOr<v1::MatchResult> result =
+      MatchPackages(*db, packages, Os("almalinux", "AlmaLinux:9"));
+  ASSERT_THAT(result, IsOk());
+  ASSERT_EQ(result->findings_size(), 1);
+  EXPECT_EQ(result->findings(0).severity(), "HIGH");
+  EXPECT_EQ(result->findings(0).severity_source(), "ALSA-2022:4587: summary");
+  EXPECT_TRUE(result->findings(0).cvss_vector().empty());
+}
+
+// VEX statements written for this test (OpenVEX 0.2.0): express 4.17.1 is not affected by
+// CVE-2024-29041 (stated by its GHSA alias), CVE-2024-43796 is under investigation, and a
+// statement about the image (no subcomponents) marks ws's CVE-2024-37890 fixed.
+TEST(Matcher, VexSuppressesAndAnnotatesFindings) {
+  BULWARK_SHARED_PATH_OR_SKIP(npm, "conformance/osv/npm-ghsa-sample");
+  std::unique_ptr<const Database> db = Load({npm});
+  ASSERT_NE(db, nullptr);
+  absl::StatusOr<std::vector<VexStatement>> vex = ParseOpenVex(R"json({
+    "@context": "https://openvex.dev/ns/v0.2.0",
+    "@id": "https://example.com/vex/1", "author": "test", "version": 1,
+    "timestamp": "2026-11-01T00:00:00Z",
+    "statements": [
+      {"vulnerability": {"name": "GHSA-rv95-896h-c2vc"},
+       "products": [{"@id": "pkg:npm/express@4.17.1"}],
+       "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"},
+      {"vulnerability": {"name": "CVE-2024-43796"},
+       "products": [{"@id": "pkg:npm/express"}], "status": "under_investigation"},
+      {"vulnerability": {"name": "CVE-2024-37890"},
+       "products": [{"@id": "pkg:oci/app@sha256%3Aabc"}], "status": "fixed"}
+    ]})json",
+                                                               "app.openvex.json");
+  ASSERT_THAT(vex, IsOk());
+  sbom::v1::Sbom sbom;
+  sbom.set_image("registry.example/team/app:1.0");
+  sbom.set_manifest_digest("sha256:abc");
+  *sbom.add_packages() = Package("npm", "express", "4.17.1");
+  sbom.mutable_packages(0)->set_purl("pkg:npm/express@4.17.1");
+  *sbom.add_packages() = Package("npm", "ws", "7.4.0");
+  sbom.mutable_packages(1)->set_purl("pkg:npm/ws@7.4.0");
+  EXPECT_THAT(VexContextIds(sbom), Contains("pkg:oci/app@sha256%3Aabc"));
+  MatchOptions options;
+  options.vex = *vex;
+  absl::StatusOr<v1::MatchResult> result = MatchSbom(*db, sbom, options);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(result->suppressed(), 2u);
+
+  const v1::Finding* redirect = FindingFor(*result, "CVE-2024-29041");
+  ASSERT_NE(redirect, nullptr);
+  EXPECT_EQ(redirect->vex().status(), "not_affected");
+  EXPECT_EQ(redirect->vex().justification(), "vulnerable_code_not_in_execute_path");
+  EXPECT_TRUE(redirect->vex().suppressed());
+  EXPECT_THAT(redirect->vex().statement_source(), ::testing::HasSubstr("app.openvex.json"));
+  const v1::Finding* xss = FindingFor(*result, "CVE-2024-43796");
+  ASSERT_NE(xss, nullptr);
+  EXPECT_EQ(xss->vex().status(), "under_investigation");
+  EXPECT_FALSE(xss->vex().suppressed());
+  const v1::Finding* ws = FindingFor(*result, "CVE-2024-37890");
+  ASSERT_NE(ws, nullptr);
+  EXPECT_EQ(ws->vex().status(), "fixed");
+  EXPECT_TRUE(ws->vex().suppressed());
+  // ws's other finding has no statement.
+  const v1::Finding* other = FindingFor(*result, "CVE-2021-32640");
+  ASSERT_NE(other, nullptr);
+  EXPECT_FALSE(other->has_vex());
+
+  v1::MatchResult visible = WithoutSuppressed(*result);
+  EXPECT_THAT(Ids(visible), ElementsAre("CVE-2024-43796", "CVE-2021-32640"));
+  EXPECT_EQ(visible.suppressed(), 2u);
+  core::v1::Report report = FindingsToReport(*result, "app");
+  int suppressed = 0;
+  for (const core::v1::Finding& f : report.findings()) {
+    auto it = f.properties().find("suppressed");
+    if (it != f.properties().end() && it->second == "true") ++suppressed;
+  }
+  EXPECT_EQ(suppressed, 2);
+
+  // Without VEX the same match has no assessments.
+  result = MatchSbom(*db, sbom);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(result->suppressed(), 0u);
+}
+
 TEST(QueryForPackage, EcosystemNameAndVersionPerType) {
   sbom::v1::OperatingSystem alpine = Os("alpine", "Alpine:v3.19");
   absl::StatusOr<PackageQuery> q =

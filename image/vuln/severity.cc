@@ -37,6 +37,9 @@ int VersionRank(CvssVersion version) {
 
 bool IsCvssType(absl::string_view type) { return absl::StartsWith(type, "CVSS_"); }
 
+// "Important" is the longest label a summary prefix carries; longer prefixes are prose.
+constexpr size_t kMaxSummaryLabelLength = 12;
+
 }  // namespace
 
 core::v1::Severity SeverityFromLabel(absl::string_view label) {
@@ -74,6 +77,12 @@ AdvisorySeverity SelectSeverity(const v1::Record& record, const v1::Affected* af
   };
   if (affected != nullptr) add_typed_labels(affected->severity(), "affected[].severity");
   add_typed_labels(record.severity(), "severity");
+  // Red Hat-style advisories (AlmaLinux, Rocky Linux) state the severity only in the summary:
+  // "Important: openssl security update".
+  size_t colon = record.summary().find(':');
+  if (colon != std::string::npos && colon <= kMaxSummaryLabelLength) {
+    labels.emplace_back("summary", record.summary().substr(0, colon));
+  }
   for (const auto& [source, label] : labels) {
     if (label.empty()) continue;
     if (out.label.empty()) out.label = label;

@@ -43,8 +43,9 @@ core::v1::Severity SeverityFromLabel(absl::string_view label);
 // and otherwise must be one of record.affected()). Labels are looked for, first found first, in
 // affected.ecosystem_specific.severity, affected.ecosystem_specific.urgency (Debian),
 // affected.database_specific.severity, record.database_specific.severity (GHSA), then the
-// non-CVSS entries of affected.severity[] and record.severity[] (e.g. type "Ubuntu"); the first
-// label that maps to a level decides it. Otherwise the CVSS vectors of affected.severity[] and
+// non-CVSS entries of affected.severity[] and record.severity[] (e.g. type "Ubuntu"), then a
+// summary prefix ("Important: openssl security update", Red Hat style); the first label that
+// maps to a level decides it. Otherwise the CVSS vectors of affected.severity[] and
 // record.severity[] (types CVSS_V2, CVSS_V3, CVSS_V4) are scored and the newest version's
 // overall rating decides. Invalid JSON in the *_specific fields is ignored (the loader already
 // validated it).
