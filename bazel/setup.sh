@@ -65,3 +65,18 @@ for fixture in "${NPM_FIXTURES[@]}"; do
   fi
   rm -rf "$scratch"
 done
+# express 4.17.1 with its dependency tree as `npm install` lays it out (tests/vuln image test).
+EXPRESS_TREE="$FIXTURES/npm/express-4.17.1-tree"
+if [[ ! -d "$EXPRESS_TREE" ]] && command -v npm >/dev/null; then
+  echo "bulwark setup: fetching test fixture express@4.17.1 and its dependencies" >&2
+  $SUDO mkdir -p "$EXPRESS_TREE.partial"
+  echo '{"name":"bulwark-vuln-fixture","version":"1.0.0","private":true}' |
+    $SUDO tee "$EXPRESS_TREE.partial/package.json" >/dev/null
+  if (cd "$EXPRESS_TREE.partial" &&
+    $SUDO npm install --silent --ignore-scripts --no-audit --no-fund express@4.17.1); then
+    $SUDO mv "$EXPRESS_TREE.partial" "$EXPRESS_TREE"
+  else
+    echo "bulwark setup: warning: could not fetch express@4.17.1; tests that need it will skip" >&2
+    $SUDO rm -rf "$EXPRESS_TREE.partial"
+  fi
+fi

@@ -2,6 +2,7 @@
 
 #include <Python.h>
 
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "bulwark/image/vuln/database.h"
 #include "bulwark/image/vuln/matcher.h"
 #include "bulwark/image/vuln/version.h"
+#include "bulwark/image/vuln/vex.h"
 #include "google/protobuf/util/json_util.h"
 #include "pybind11/stl.h"
 
@@ -38,10 +40,23 @@ struct DatabaseHandle {
   std::shared_ptr<const vuln::Database> db;
 };
 
-absl::StatusOr<std::string> MatchJson(const vuln::Database& db, const std::string& sbom_json) {
+// Matches the SBOM with the statements of every VEX file applied (files in order).
+absl::StatusOr<std::string> MatchJson(const vuln::Database& db, const std::string& sbom_json,
+                                      const std::vector<std::string>& vex_paths,
+                                      const std::vector<std::string>& context_ids) {
   absl::StatusOr<sbom::v1::Sbom> sbom = sbom::SbomFromJson(sbom_json);
   if (!sbom.ok()) return sbom.status();
-  absl::StatusOr<vuln::v1::MatchResult> result = vuln::MatchSbom(db, *sbom);
+  std::vector<vuln::VexStatement> vex;
+  for (const std::string& path : vex_paths) {
+    absl::StatusOr<std::vector<vuln::VexStatement>> statements = vuln::LoadVexFile(path);
+    if (!statements.ok()) return statements.status();
+    vex.insert(vex.end(), std::make_move_iterator(statements->begin()),
+               std::make_move_iterator(statements->end()));
+  }
+  vuln::MatchOptions options;
+  options.vex = vex;
+  options.vex_context_ids = context_ids;
+  absl::StatusOr<vuln::v1::MatchResult> result = vuln::MatchSbom(db, *sbom, options);
   if (!result.ok()) return result.status();
   return ToJson(*result);
 }
@@ -87,15 +102,18 @@ void DefineVulnBindings(py::module_& vuln) {
       .def("record_count", [](const DatabaseHandle& self) { return self.db->record_count(); })
       .def(
           "match_json",
-          [](const DatabaseHandle& self, const std::string& sbom_json) {
+          [](const DatabaseHandle& self, const std::string& sbom_json,
+             const std::vector<std::string>& vex_paths,
+             const std::vector<std::string>& context_ids) {
             absl::StatusOr<std::string> json;
             {
               py::gil_scoped_release nogil;
-              json = MatchJson(*self.db, sbom_json);
+              json = MatchJson(*self.db, sbom_json, vex_paths, context_ids);
             }
             return ValueOrThrow(std::move(json));
           },
-          py::arg("sbom_json"));
+          py::arg("sbom_json"), py::arg("vex_paths") = std::vector<std::string>(),
+          py::arg("context_ids") = std::vector<std::string>());
 
   vuln.def(
       "compare_versions",
@@ -114,36 +132,52 @@ void DefineVulnBindings(py::module_& vuln) {
   vuln.def(
       "compare_versions_many",
       [](std::string ecosystem, py::iterable pairs) {
-        // Borrow each str's UTF-8 buffer (no copies); `alive` keeps the strings referenced
-        // while the GIL is released.
+        // A tuple snapshot of the pairs (a list could change while the GIL is released); each
+        // pair that is itself a tuple keeps its strings alive, so their UTF-8 buffers are
+        // borrowed without copies. Other sequences are pinned in `alive`.
+        py::tuple items = py::reinterpret_steal<py::tuple>(PySequence_Tuple(pairs.ptr()));
+        if (!items) throw py::error_already_set();
+        const Py_ssize_t count = PyTuple_GET_SIZE(items.ptr());
         std::vector<py::object> alive;
         std::vector<std::pair<absl::string_view, absl::string_view>> views;
-        for (py::handle item : pairs) {
-          if (!PySequence_Check(item.ptr()) || PySequence_Size(item.ptr()) != 2) {
+        views.reserve(static_cast<size_t>(count));
+        auto utf8 = [](PyObject* text) {
+          Py_ssize_t size = 0;
+          const char* data = PyUnicode_Check(text) ? PyUnicode_AsUTF8AndSize(text, &size) : nullptr;
+          if (data == nullptr) {
+            if (PyErr_Occurred()) throw py::error_already_set();
+            throw py::type_error("compare_versions_many: versions must be str");
+          }
+          return absl::string_view(data, static_cast<size_t>(size));
+        };
+        for (Py_ssize_t i = 0; i < count; ++i) {
+          PyObject* item = PyTuple_GET_ITEM(items.ptr(), i);
+          if (PyTuple_Check(item) && PyTuple_GET_SIZE(item) == 2) {
+            views.emplace_back(utf8(PyTuple_GET_ITEM(item, 0)), utf8(PyTuple_GET_ITEM(item, 1)));
+            continue;
+          }
+          if (!PySequence_Check(item) || PySequence_Size(item) != 2) {
             throw py::type_error("compare_versions_many: each item must be a pair (a, b)");
           }
-          py::sequence pair = py::reinterpret_borrow<py::sequence>(item);
-          absl::string_view sides[2];
-          for (int side = 0; side < 2; ++side) {
-            py::object text = pair[side];
-            Py_ssize_t size = 0;
-            const char* utf8 =
-                PyUnicode_Check(text.ptr()) ? PyUnicode_AsUTF8AndSize(text.ptr(), &size) : nullptr;
-            if (utf8 == nullptr) {
-              if (PyErr_Occurred()) throw py::error_already_set();
-              throw py::type_error("compare_versions_many: versions must be str");
-            }
-            sides[side] = absl::string_view(utf8, static_cast<size_t>(size));
-            alive.push_back(std::move(text));
-          }
-          views.emplace_back(sides[0], sides[1]);
+          py::object a = py::reinterpret_steal<py::object>(PySequence_GetItem(item, 0));
+          py::object b = py::reinterpret_steal<py::object>(PySequence_GetItem(item, 1));
+          if (!a || !b) throw py::error_already_set();
+          views.emplace_back(utf8(a.ptr()), utf8(b.ptr()));
+          alive.push_back(std::move(a));
+          alive.push_back(std::move(b));
         }
         absl::StatusOr<std::vector<int>> orders;
         {
           py::gil_scoped_release nogil;
           orders = vuln::CompareVersionsMany(ecosystem, views);
         }
-        return ValueOrThrow(std::move(orders));
+        std::vector<int> values = ValueOrThrow(std::move(orders));
+        py::list out(values.size());
+        for (size_t i = 0; i < values.size(); ++i) {
+          // -1, 0 and 1 are CPython's cached small ints: no allocation.
+          PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), PyLong_FromLong(values[i]));
+        }
+        return out;
       },
       py::arg("ecosystem"), py::arg("pairs"),
       "compare_versions for each (a, b) of pairs, in one call (for bulk work and benchmarks). "

@@ -266,7 +266,8 @@ Flags:
       {
           .name = "policy apply",
           .summary = "Evaluate admission policies (Kubernetes VAP, Kyverno CEL) against resources",
-          .usage = R"(usage: bulwark policy apply --policy FILE_OR_DIR[,...] --resource FILE_OR_DIR[,...]
+          .usage =
+              R"(usage: bulwark policy apply --policy FILE_OR_DIR[,...] --resource FILE_OR_DIR[,...]
                            [--param FILE_OR_DIR[,...]] [--format table|json]
        bulwark policy apply --policy FILE_OR_DIR[,...] --review ADMISSION_REVIEW.json
 
@@ -644,7 +645,7 @@ start with "-".
           .name = "vuln",
           .summary = "Match an image's (or an SBOM's) packages against a vulnerability database",
           .usage = R"(usage: bulwark vuln PATH --db DB [--format table|json|sarif|cyclonedx]
-                    [--fail-on SEVERITY]
+                    [--fail-on SEVERITY] [--vex FILE]... [--show-suppressed]
                     [--platform P] [--ref R]
 
 Catalogs the packages of the image at PATH (as `bulwark sbom` does), or reads PATH as a Bulwark
@@ -654,15 +655,22 @@ Alpine:v3.19, AlmaLinux:9), language packages by name in their ecosystem, Go bin
 library by Go version. Records that name the same vulnerability (CVE, GHSA, PYSEC, GO, DEBIAN-CVE
 ...) are one finding with every ID; the fixed versions, or "no fix yet", are in the finding.
 Packages that cannot be matched (no ecosystem, invalid version) are listed on standard error.
+Severity is the database's label where it gives one, else the rating of its newest CVSS vector;
+the CVSS score and vector are shown with it. VEX documents (OpenVEX, CycloneDX, CSAF) mark
+findings not_affected or fixed (suppressed: hidden unless --show-suppressed, never counted by
+--fail-on) or affected / under_investigation (annotated).
 
 Flags:
   --db DB                   A compiled database (`bulwark db build`) or OSV sources (required).
+  --vex FILE                A VEX document; repeat for several (later files win timestamp ties).
+  --show-suppressed         Also list findings a VEX statement suppresses, marked as such.
   --format FORMAT           table, json, sarif (reports) or cyclonedx (a CycloneDX 1.5 BOM
                             with a vulnerabilities array). Default: table.
   --fail-on SEVERITY        Exit 1 when a finding is at or above SEVERITY.
   --platform P, --ref R     Image choice, as for `bulwark image inspect`.
 )",
-          .flags = {"db", "format", "fail-on", "platform", "ref"},
+          .flags = {"db", "format", "fail-on", "platform", "ref", "vex"},
+          .switches = {"show-suppressed"},
           .min_arguments = 1,
           .max_arguments = 1,
           .run = RunVuln,

@@ -13,6 +13,11 @@ const std::string* ParsedArgs::Find(absl::string_view name) const {
   return it == flags.end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> ParsedArgs::FindAll(absl::string_view name) const {
+  auto it = all_values.find(name);
+  return it == all_values.end() ? std::vector<std::string>() : it->second;
+}
+
 namespace {
 
 bool Contains(absl::Span<const std::string> names, absl::string_view name) {
@@ -58,6 +63,7 @@ absl::StatusOr<ParsedArgs> ParseArgs(absl::Span<const std::string> args,
     } else {
       return absl::InvalidArgumentError(absl::StrCat("flag --", name, " needs a value"));
     }
+    parsed.all_values[std::string(name)].push_back(value);
     parsed.flags.insert_or_assign(std::string(name), std::move(value));
   }
   return parsed;

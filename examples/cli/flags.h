@@ -24,9 +24,13 @@ struct ParsedArgs {
   // Flag name (without "--") to value. A flag given twice keeps the last value, so a wrapper
   // script can override a default it was handed.
   std::map<std::string, std::string, std::less<>> flags;
+  // Every value of each flag that takes one, in command-line order (--vex A --vex B).
+  std::map<std::string, std::vector<std::string>, std::less<>> all_values;
 
   // The value of --`name`, or nullptr when the flag was not given. Borrows from this object.
   const std::string* Find(absl::string_view name) const;
+  // Every value given to --`name`, in order; empty when the flag was not given.
+  std::vector<std::string> FindAll(absl::string_view name) const;
 };
 
 // Splits `args` (the arguments after the subcommand name) into flags and positionals.

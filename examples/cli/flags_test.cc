@@ -37,6 +37,13 @@ TEST(ParseArgsTest, FlagsMayFollowPositionalsAndLastValueWins) {
   EXPECT_THAT(parsed->Find("format"), Pointee(std::string("sarif")));
 }
 
+TEST(ParseArgsTest, FindAllKeepsEveryValueInOrder) {
+  auto parsed = Parse({"--format=json", "x", "--format", "sarif"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(parsed->FindAll("format"), ElementsAre("json", "sarif"));
+  EXPECT_TRUE(parsed->FindAll("fail-on").empty());
+}
+
 TEST(ParseArgsTest, DoubleDashEndsFlagsAndSingleDashIsPositional) {
   auto parsed = Parse({"-", "--", "--format=json", "-x", "--"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();

@@ -1,8 +1,10 @@
 // `bulwark vuln PATH --db DB`: the vulnerabilities of an image's packages (or of a Bulwark SBOM
 // JSON file's), matched against an OSV database, as a report.
 #include <cstdio>
+#include <iterator>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -20,6 +22,7 @@
 #include "bulwark/image/vuln/database.h"
 #include "bulwark/image/vuln/findings_cyclonedx.h"
 #include "bulwark/image/vuln/matcher.h"
+#include "bulwark/image/vuln/vex.h"
 
 namespace bulwark::cli {
 namespace {
@@ -58,31 +61,47 @@ absl::StatusOr<ExitCode> RunVuln(const ParsedArgs& args) {
     return absl::InvalidArgumentError(
         "--db is required (a compiled database from `bulwark db build`, or OSV sources)");
   }
+  // Several --vex files are one list in command-line order (order breaks timestamp ties).
+  std::vector<vuln::VexStatement> vex;
+  for (const std::string& path : args.FindAll("vex")) {
+    BULWARK_ASSIGN_OR_RETURN(std::vector<vuln::VexStatement> statements, vuln::LoadVexFile(path));
+    vex.insert(vex.end(), std::make_move_iterator(statements.begin()),
+               std::make_move_iterator(statements.end()));
+  }
   BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<const vuln::Database> db,
                            vuln::Database::Open(*db_path));
   BULWARK_ASSIGN_OR_RETURN(sbom::v1::Sbom sbom, SbomOf(args));
-  BULWARK_ASSIGN_OR_RETURN(vuln::v1::MatchResult result, vuln::MatchSbom(*db, sbom));
+  vuln::MatchOptions options;
+  options.vex = vex;
+  BULWARK_ASSIGN_OR_RETURN(vuln::v1::MatchResult result, vuln::MatchSbom(*db, sbom, options));
   for (const std::string& warning : result.warnings()) {
     std::fprintf(stderr, "bulwark: skipped %s\n", warning.c_str());
   }
+  // Suppressed findings never fail the gate, shown or not.
+  vuln::v1::MatchResult unsuppressed = vuln::WithoutSuppressed(result);
+  const vuln::v1::MatchResult& shown =
+      args.Find("show-suppressed") != nullptr ? result : unsuppressed;
+  const std::string target = sbom.image().empty() ? args.positional[0] : sbom.image();
+  const bool fails =
+      output.fail_on.has_value() &&
+      core::HasFindingAtOrAbove(vuln::FindingsToReport(unsuppressed, target), *output.fail_on);
   if (cyclonedx) {
-    BULWARK_ASSIGN_OR_RETURN(std::string bom, vuln::FindingsToCycloneDx(result, sbom));
+    BULWARK_ASSIGN_OR_RETURN(std::string bom, vuln::FindingsToCycloneDx(shown, sbom));
     WriteToStdout(bom + "\n");
+  } else {
+    core::v1::Report report = vuln::FindingsToReport(shown, target);
+    report.mutable_tool()->set_name("bulwark");
+    auto& metadata = *report.mutable_metadata();
+    metadata["os"] = sbom.os().osv_ecosystem();
+    metadata["packages"] = absl::StrCat(result.packages());
+    metadata["packages_skipped"] = absl::StrCat(result.packages_skipped());
+    metadata["database_records"] = absl::StrCat(db->record_count());
+    metadata["suppressed_by_vex"] = absl::StrCat(result.suppressed());
+    ReportOutput print = output;
+    print.fail_on.reset();
+    BULWARK_RETURN_IF_ERROR(PrintReport(report, print).status());
   }
-  core::v1::Report report =
-      vuln::FindingsToReport(result, sbom.image().empty() ? args.positional[0] : sbom.image());
-  report.mutable_tool()->set_name("bulwark");
-  auto& metadata = *report.mutable_metadata();
-  metadata["os"] = sbom.os().osv_ecosystem();
-  metadata["packages"] = absl::StrCat(result.packages());
-  metadata["packages_skipped"] = absl::StrCat(result.packages_skipped());
-  metadata["database_records"] = absl::StrCat(db->record_count());
-  if (cyclonedx) {
-    return output.fail_on.has_value() && core::HasFindingAtOrAbove(report, *output.fail_on)
-               ? ExitCode::kFindingsAtOrAboveFailOn
-               : ExitCode::kOk;
-  }
-  return PrintReport(report, output);
+  return fails ? ExitCode::kFindingsAtOrAboveFailOn : ExitCode::kOk;
 }
 
 }  // namespace bulwark::cli

@@ -36,6 +36,50 @@ std::string ComponentRef(const Value& bom, const v1::Finding& finding) {
   return "";
 }
 
+// CycloneDX's rating method for a CVSS version ("2.0" -> CVSSv2, "4.0" -> CVSSv4).
+std::string CvssMethod(absl::string_view version) {
+  if (version == "2.0") return "CVSSv2";
+  if (version == "3.0") return "CVSSv3";
+  if (version == "3.1") return "CVSSv31";
+  return "CVSSv4";
+}
+
+// CycloneDX's analysis justification for an OpenVEX / CSAF one (CycloneDX's own pass through;
+// others are left to the detail text).
+std::string CycloneDxJustification(absl::string_view justification) {
+  if (justification == "component_not_present" || justification == "vulnerable_code_not_present") {
+    return "code_not_present";
+  }
+  if (justification == "vulnerable_code_not_in_execute_path") return "code_not_reachable";
+  if (justification == "vulnerable_code_cannot_be_controlled_by_adversary") {
+    return "requires_environment";
+  }
+  if (justification == "inline_mitigations_already_exist") {
+    return "protected_by_mitigating_control";
+  }
+  for (absl::string_view own :
+       {"code_not_present", "code_not_reachable", "requires_configuration", "requires_dependency",
+        "requires_environment", "protected_by_compiler", "protected_at_runtime",
+        "protected_at_perimeter", "protected_by_mitigating_control"}) {
+    if (justification == own) return std::string(own);
+  }
+  return "";
+}
+
+// The VEX assessment as CycloneDX's analysis: not_affected, resolved (fixed), exploitable
+// (affected), in_triage (under_investigation).
+Value Analysis(const v1::VexAssessment& vex) {
+  std::string state = vex.status() == "not_affected" ? "not_affected"
+                      : vex.status() == "fixed"      ? "resolved"
+                      : vex.status() == "affected"   ? "exploitable"
+                                                     : "in_triage";
+  ValueMap analysis = {{"state", Value(state)}};
+  std::string justification = CycloneDxJustification(vex.justification());
+  if (!justification.empty()) analysis.push_back({"justification", Value(justification)});
+  analysis.push_back({"detail", Value(vex.reason())});
+  return Value(std::move(analysis));
+}
+
 Value Vulnerability(const Value& bom, const v1::Finding& finding, int index) {
   ValueMap out = {{"bom-ref", Value(absl::StrCat("vulnerability-", index + 1))},
                   {"id", Value(finding.id())}};
@@ -44,12 +88,21 @@ Value Vulnerability(const Value& bom, const v1::Finding& finding, int index) {
     references.push_back(Value(ValueMap{{"id", Value(alias)}}));
   }
   if (!references.empty()) out.push_back({"references", Value(std::move(references))});
-  if (!finding.severity_label().empty()) {
-    out.push_back(
-        {"ratings", Value(ValueList{Value(ValueMap{
-                        {"severity", Value(absl::AsciiStrToLower(finding.severity_label()))},
-                        {"method", Value("other")}})})});
+  ValueList ratings;
+  if (!finding.cvss_vector().empty()) {
+    ratings.push_back(
+        Value(ValueMap{{"score", Value(finding.cvss_score())},
+                       {"severity", Value(absl::AsciiStrToLower(finding.cvss_rating()))},
+                       {"method", Value(CvssMethod(finding.cvss_version()))},
+                       {"vector", Value(finding.cvss_vector())}}));
   }
+  if (!finding.severity().empty()) {
+    // The severity Bulwark reports (a database label where there is one, else the CVSS rating).
+    ratings.push_back(Value(ValueMap{{"severity", Value(absl::AsciiStrToLower(finding.severity()))},
+                                     {"method", Value("other")},
+                                     {"justification", Value(finding.severity_source())}}));
+  }
+  if (!ratings.empty()) out.push_back({"ratings", Value(std::move(ratings))});
   if (!finding.summary().empty()) out.push_back({"description", Value(finding.summary())});
   if (!finding.fixed_versions().empty()) {
     out.push_back(
@@ -61,6 +114,7 @@ Value Vulnerability(const Value& bom, const v1::Finding& finding, int index) {
       {"versions", Value(ValueList{Value(ValueMap{{"version", Value(finding.package_version())},
                                                   {"status", Value("affected")}})})});
   out.push_back({"affects", Value(ValueList{Value(std::move(affects))})});
+  if (finding.has_vex()) out.push_back({"analysis", Analysis(finding.vex())});
   return Value(std::move(out));
 }
 

@@ -15,8 +15,11 @@
 namespace bulwark::vuln {
 
 // `result` must come from matching `sbom`. Each vulnerability carries its ID, the other IDs as
-// references, the database severity label as a rating, the summary, "Upgrade ... to ..." as the
-// recommendation, and the affected version. Errors: Internal only if the SBOM writer's own
+// references, ratings (the CVSS score, severity, method CVSSv2/v3/v31/v4 and vector when known;
+// Bulwark's severity with method "other" and its source as justification), the summary,
+// "Upgrade ... to ..." as the recommendation, the affected version, and the VEX assessment as
+// `analysis` (state not_affected / resolved / exploitable / in_triage, the justification mapped
+// to CycloneDX's, the reason as detail). Errors: Internal only if the SBOM writer's own
 // output does not parse.
 absl::StatusOr<std::string> FindingsToCycloneDx(const v1::MatchResult& result,
                                                 const sbom::v1::Sbom& sbom);

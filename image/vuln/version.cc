@@ -7,7 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "bulwark/image/vuln/internal/dpkg_version.h"
+#include "bulwark/image/vuln/internal/numeric.h"
 #include "bulwark/image/vuln/internal/parsed_version.h"
+#include "bulwark/image/vuln/internal/pep440_version.h"
+#include "bulwark/image/vuln/internal/rpm_version.h"
+#include "bulwark/image/vuln/internal/semver_version.h"
 
 namespace bulwark::vuln {
 namespace {
@@ -131,6 +135,42 @@ absl::StatusOr<int> CompareVersions(VersionScheme scheme, absl::string_view a,
   return CompareLabelled(scheme, SchemeName(scheme), a, b);
 }
 
+namespace {
+
+// The batch loop for one scheme: both sides parsed into the scheme's own form (on the stack;
+// dpkg borrows the text, the others keep short parts inline) and compared, without the
+// ParsedVersion variant. Returns the index of the first pair that does not parse, or
+// pairs.size().
+template <typename Parse, typename Compare>
+size_t CompareEach(absl::Span<const std::pair<absl::string_view, absl::string_view>> pairs,
+                   Parse parse, Compare compare, std::vector<int>& orders) {
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (pairs[i].first.size() > kMaxVersionLength || pairs[i].second.size() > kMaxVersionLength) {
+      return i;
+    }
+    auto a = parse(pairs[i].first);
+    if (!a.ok()) return i;
+    auto b = parse(pairs[i].second);
+    if (!b.ok()) return i;
+    orders.push_back(internal::Sign(compare(*a, *b)));
+  }
+  return pairs.size();
+}
+
+size_t CompareEachParsed(VersionScheme scheme,
+                         absl::Span<const std::pair<absl::string_view, absl::string_view>> pairs,
+                         std::vector<int>& orders) {
+  auto parse = [scheme](absl::string_view text) {
+    return internal::ParsedVersion::Parse(scheme, text);
+  };
+  auto compare = [](const internal::ParsedVersion& a, const internal::ParsedVersion& b) {
+    return a.Compare(b);
+  };
+  return CompareEach(pairs, parse, compare, orders);
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<int>> CompareVersionsMany(
     absl::string_view ecosystem,
     absl::Span<const std::pair<absl::string_view, absl::string_view>> pairs) {
@@ -138,21 +178,39 @@ absl::StatusOr<std::vector<int>> CompareVersionsMany(
   if (!scheme.ok()) return scheme.status();
   std::vector<int> orders;
   orders.reserve(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    absl::StatusOr<internal::ParsedVersion> a =
-        internal::ParsedVersion::Parse(*scheme, pairs[i].first);
-    absl::StatusOr<internal::ParsedVersion> b =
-        a.ok() ? internal::ParsedVersion::Parse(*scheme, pairs[i].second) : a;
-    if (!b.ok()) {
-      // The labelled wording (ecosystem, which version) comes from CompareVersions.
-      absl::StatusOr<int> worded = CompareVersions(ecosystem, pairs[i].first, pairs[i].second);
-      return absl::Status(b.status().code(), absl::StrCat("pair ", i, ": ",
-                                                          worded.ok() ? b.status().message()
-                                                                      : worded.status().message()));
-    }
-    orders.push_back(a->Compare(*b));
+  size_t failed = 0;
+  switch (*scheme) {
+    case VersionScheme::kDpkg:
+      failed =
+          CompareEach(pairs, internal::ParseDpkgVersion, internal::CompareDpkgVersions, orders);
+      break;
+    case VersionScheme::kRpm:
+      failed = CompareEach(pairs, internal::ParseRpmVersion, internal::CompareRpmVersions, orders);
+      break;
+    case VersionScheme::kPep440:
+      failed =
+          CompareEach(pairs, internal::ParsePep440Version, internal::ComparePep440Versions, orders);
+      break;
+    case VersionScheme::kNpm:
+      failed = CompareEach(
+          pairs,
+          [](absl::string_view text) {
+            return internal::ParseSemver(text, internal::SemverDialect::kNode);
+          },
+          internal::CompareSemver, orders);
+      break;
+    default:
+      failed = CompareEachParsed(*scheme, pairs, orders);
+      break;
   }
-  return orders;
+  if (failed == pairs.size()) return orders;
+  // The labelled wording (ecosystem, which version) comes from CompareVersions.
+  absl::StatusOr<int> worded =
+      CompareVersions(ecosystem, pairs[failed].first, pairs[failed].second);
+  return absl::Status(worded.ok() ? absl::StatusCode::kInternal : worded.status().code(),
+                      absl::StrCat("pair ", failed, ": ",
+                                   worded.ok() ? "the batch and single comparisons disagree"
+                                               : worded.status().message()));
 }
 
 absl::Status ValidateVersion(absl::string_view ecosystem, absl::string_view version) {

@@ -5,8 +5,9 @@ tool does, OSV databases, and matching an SBOM's packages against them.
     db = bulwark.vuln.Database.build(["osv/go", "osv/debian"])         # parse OSV sources
     db.save("osv.bulwarkdb")
     db = bulwark.vuln.Database.load("osv.bulwarkdb")                   # or a source directory
-    result = db.match(bulwark.sbom.catalog("app.tar"))
-    [(f.id, f.package_name, f.fixed_versions) for f in result.findings]
+    result = db.match(bulwark.sbom.catalog("app.tar"), vex=["app.openvex.json"])
+    [(f.id, f.package_name, f.fixed_versions, f.severity, f.cvss_score) for f in result.findings]
+    result.without_suppressed()                                       # VEX not_affected / fixed hidden
 
 Errors are bulwark's exception classes (InvalidArgumentError is a ValueError). The GIL is
 released while databases load and while matching runs.
@@ -16,7 +17,7 @@ import dataclasses
 import json
 import os
 from collections.abc import Iterable
-from typing import Union
+from typing import Optional, Union
 
 from bulwark import _bulwark
 from bulwark import sbom as _sbom
@@ -30,6 +31,19 @@ class Severity:
     """A database severity: type "CVSS_V3", "CVSS_V4", ... with a vector, or a label."""
     type: str
     score: str
+
+
+@dataclasses.dataclass(frozen=True)
+class VexAssessment:
+    """What a VEX statement says about a finding: status "not_affected", "fixed", "affected" or
+    "under_investigation"; not_affected and fixed are `suppressed`."""
+    status: str
+    justification: str
+    suppressed: bool
+    reason: str
+    impact_statement: str
+    action_statement: str
+    statement_source: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,14 +68,33 @@ class Finding:
     layer_digest: str
     location_path: str
     summary: str
+    # The finding's severity ("CRITICAL" ... "LOW", "" unknown): database labels first, else the
+    # CVSS rating; severity_source names the record and field that decided it.
+    severity: str = ""
+    severity_source: str = ""
+    # The CVSS vector shown (newest CVSS version), its version, score and rating; "" / 0.0 when
+    # no record has a valid vector.
+    cvss_vector: str = ""
+    cvss_version: str = ""
+    cvss_score: float = 0.0
+    cvss_rating: str = ""
+    vex: Optional[VexAssessment] = None
 
 
 @dataclasses.dataclass(frozen=True)
 class MatchResult:
+    """`findings` holds every finding, VEX-suppressed ones too (finding.vex.suppressed);
+    `suppressed` counts those."""
     findings: list[Finding]
     packages: int
     packages_skipped: int
     warnings: list[str]
+    suppressed: int = 0
+
+    def without_suppressed(self) -> "MatchResult":
+        """The result without the findings a VEX statement marks not_affected or fixed."""
+        return dataclasses.replace(
+            self, findings=[f for f in self.findings if f.vex is None or not f.vex.suppressed])
 
 
 def _finding(data: dict) -> Finding:
@@ -72,6 +105,16 @@ def _finding(data: dict) -> Finding:
                  "matched_name", "matched_version", "severity_label", "layer_digest",
                  "location_path", "summary"):
         fields[name] = fields[name] or ""
+    for name in ("severity", "severity_source", "cvss_vector", "cvss_version", "cvss_rating"):
+        fields[name] = fields[name] or ""
+    fields["cvss_score"] = float(fields["cvss_score"] or 0.0)
+    vex = data.get("vex")
+    fields["vex"] = None if vex is None else VexAssessment(
+        status=vex.get("status", ""), justification=vex.get("justification", ""),
+        suppressed=bool(vex.get("suppressed", False)), reason=vex.get("reason", ""),
+        impact_statement=vex.get("impact_statement", ""),
+        action_statement=vex.get("action_statement", ""),
+        statement_source=vex.get("statement_source", ""))
     fields["layer"] = int(fields["layer"] or 0)
     fields["severities"] = [Severity(type=s.get("type", ""), score=s.get("score", ""))
                             for s in data.get("severities", [])]
@@ -127,15 +170,23 @@ class Database:
         return self._handle.record_count()
 
     def match(self, sbom: Union[_sbom.Sbom, Iterable[_sbom.Package]],
-              os_release: Union[_sbom.OperatingSystem, None] = None) -> MatchResult:
+              os_release: Union[_sbom.OperatingSystem, None] = None, *,
+              vex: Iterable[Union[str, os.PathLike]] = (),
+              context_ids: Iterable[str] = ()) -> MatchResult:
         """Findings for an Sbom (bulwark.sbom.catalog) or a list of packages of a distribution
-        `os_release`. Raises DataLossError for a corrupt compiled database."""
-        data = json.loads(self._handle.match_json(_sbom_json(sbom, os_release)))
+        `os_release`. `vex`: VEX documents (OpenVEX, CycloneDX, CSAF) applied in order;
+        `context_ids`: what contains the packages, for statements about a whole image (default
+        for an Sbom: its image name, digest and pkg:oci purl). Raises DataLossError for a corrupt
+        compiled database, InvalidArgumentError / NotFoundError for a bad VEX file."""
+        data = json.loads(self._handle.match_json(_sbom_json(sbom, os_release),
+                                                  [os.fspath(p) for p in vex],
+                                                  list(context_ids)))
         return MatchResult(findings=[_finding(f) for f in data.get("findings", [])],
                            packages=int(data.get("packages", 0)),
                            packages_skipped=int(data.get("packages_skipped", 0)),
-                           warnings=list(data.get("warnings", [])))
+                           warnings=list(data.get("warnings", [])),
+                           suppressed=int(data.get("suppressed", 0)))
 
 
-__all__ = ["Database", "Finding", "MatchResult", "Severity", "compare_versions",
+__all__ = ["Database", "Finding", "MatchResult", "Severity", "VexAssessment", "compare_versions",
            "compare_versions_many"]

@@ -29,6 +29,16 @@ class Severity:
     score: str
 
 @dataclasses.dataclass(frozen=True)
+class VexAssessment:
+    status: str
+    justification: str
+    suppressed: bool
+    reason: str
+    impact_statement: str
+    action_statement: str
+    statement_source: str
+
+@dataclasses.dataclass(frozen=True)
 class Finding:
     id: str
     aliases: list[str]
@@ -48,6 +58,13 @@ class Finding:
     layer_digest: str
     location_path: str
     summary: str
+    severity: str = ...
+    severity_source: str = ...
+    cvss_vector: str = ...
+    cvss_version: str = ...
+    cvss_score: float = ...
+    cvss_rating: str = ...
+    vex: Optional[VexAssessment] = ...
 
 @dataclasses.dataclass(frozen=True)
 class MatchResult:
@@ -55,6 +72,8 @@ class MatchResult:
     packages: int
     packages_skipped: int
     warnings: list[str]
+    suppressed: int = ...
+    def without_suppressed(self) -> MatchResult: ...
 
 class Database:
     @classmethod
@@ -65,7 +84,8 @@ class Database:
     def stats(self) -> dict: ...
     def __len__(self) -> int: ...
     def match(self, sbom: Union[_sbom.Sbom, Iterable[_sbom.Package]],
-              os_release: Optional[_sbom.OperatingSystem] = None) -> MatchResult: ...
+              os_release: Optional[_sbom.OperatingSystem] = None, *,
+              vex: Iterable[_Path] = ..., context_ids: Iterable[str] = ...) -> MatchResult: ...
 
-__all__ = ["Database", "Finding", "MatchResult", "Severity", "compare_versions",
+__all__ = ["Database", "Finding", "MatchResult", "Severity", "VexAssessment", "compare_versions",
            "compare_versions_many"]

@@ -4,6 +4,7 @@ answer computed independently: a record affects an installed package when its so
 the record's package and either the record has no fix (status open) or `dpkg --compare-versions
 INSTALLED lt FIXED` says the installed source version is older than the fix."""
 
+import dataclasses
 import json
 import pathlib
 import shutil
@@ -96,3 +97,38 @@ def test_compiled_database_round_trip_and_errors(tmp_path):
         vuln.Database.load(truncated)
     with pytest.raises(bulwark.NotFoundError):
         vuln.Database.load(tmp_path / "missing")
+
+
+def test_severity_cvss_and_vex(tmp_path):
+    """GHSA-3h5v-q93c-6h6q (ws 7.0.0 <= v < 7.5.10): database_specific.severity HIGH, vector
+    CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H = 7.5. An OpenVEX statement written here marks
+    GHSA-6fc8-4gx4-v693 (ws < 7.4.6, CVE-2021-32640) not_affected in pkg:npm/ws@7.4.0."""
+    npm = pathlib.Path(shared_dir()) / "conformance/osv/npm-ghsa-sample"
+    db = vuln.Database.load(npm)
+    ws = dataclasses.replace(_package("ws", "7.4.0", "", "", type_="npm"), purl="pkg:npm/ws@7.4.0")
+    plain = db.match([ws])
+    assert plain.suppressed == 0 and all(f.vex is None for f in plain.findings)
+    found = {f.id: f for f in plain.findings}
+    assert found["CVE-2024-37890"].severity == "HIGH"
+    assert found["CVE-2024-37890"].severity_source == \
+        "GHSA-3h5v-q93c-6h6q: database_specific.severity"
+    assert found["CVE-2024-37890"].cvss_score == 7.5
+    assert found["CVE-2024-37890"].cvss_vector == "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"
+
+    document = tmp_path / "ws.openvex.json"
+    document.write_text(json.dumps({
+        "@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/ws",
+        "author": "test", "timestamp": "2026-11-01T00:00:00Z", "version": 1,
+        "statements": [{"vulnerability": {"name": "GHSA-6fc8-4gx4-v693"},
+                        "products": [{"@id": "pkg:npm/ws@7.4.0"}], "status": "not_affected",
+                        "justification": "vulnerable_code_not_present"}]}), encoding="utf-8")
+    result = db.match([ws], vex=[document])
+    assert result.suppressed == 1
+    marked = {f.id: f for f in result.findings}["CVE-2021-32640"]
+    assert marked.vex.status == "not_affected" and marked.vex.suppressed
+    assert marked.vex.justification == "vulnerable_code_not_present"
+    assert [f.id for f in result.without_suppressed().findings] == ["CVE-2024-37890"]
+    with pytest.raises(bulwark.InvalidArgumentError):
+        bad = tmp_path / "bad.json"
+        bad.write_text("{}", encoding="utf-8")
+        db.match([ws], vex=[bad])

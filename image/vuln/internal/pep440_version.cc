@@ -1,6 +1,8 @@
 #include "bulwark/image/vuln/internal/pep440_version.h"
 
+#include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -50,7 +52,7 @@ int PreRank(const Pep440Version& v) {
   return 0;
 }
 
-int CompareLocal(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+int CompareLocal(const Pep440Version::Segments& a, const Pep440Version::Segments& b) {
   if (a.empty() || b.empty()) return CompareValues(!a.empty(), !b.empty());
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
     bool a_num = AllDigits(a[i]) || a[i].empty(), b_num = AllDigits(b[i]) || b[i].empty();
@@ -73,62 +75,100 @@ int CompareRelease(const Pep440Version& a, const Pep440Version& b) {
   return CompareValues(a_size, b_size);
 }
 
-// The normalised spelling most versions are written in: [N!]N(.N)*[{a|b|rc}N][.postN][.devN]
-// [+local with lower-case letters, digits and "."]. Every such text matches kPattern with the
-// groups read here, so it is parsed without the regular expression; anything else (other
-// separators, spelled-out labels, upper case, "v", implicit numbers) returns nullopt and goes
-// through kPattern.
-std::optional<Pep440Version> ParseNormalised(absl::string_view s) {
-  size_t i = 0;
-  auto digits = [&]() {
-    size_t start = i;
-    while (i < s.size() && IsAsciiDigit(s[i])) ++i;
-    return s.substr(start, i - start);
-  };
-  auto digit_at = [&](size_t at) { return at < s.size() && IsAsciiDigit(s[at]); };
-  Pep440Version v;
-  absl::string_view number = digits();
-  if (number.empty()) return std::nullopt;
-  if (i < s.size() && s[i] == '!') {
-    v.epoch = Number(number);
-    ++i;
-    number = digits();
+// A left-to-right reading of kPattern that takes, at every choice, the branch the regular
+// expression prefers (optional parts present, alternatives in their written order, separators
+// consumed) and never backtracks. When that first-choice path reads the whole text it is the
+// match RE2 (and Python's re, which packaging uses) reports, so the groups are the same; when it
+// does not (the text is invalid, or only a backtracked path would match), nullopt sends the text
+// to kPattern. Most versions are read here without the regular expression.
+class Pep440Scanner {
+ public:
+  explicit Pep440Scanner(absl::string_view text) : s_(text) {}
+
+  std::optional<Pep440Version> Scan() {
+    Pep440Version v;
+    if (i_ < s_.size() && (s_[i_] | 0x20) == 'v') ++i_;
+    absl::string_view number = Digits();
     if (number.empty()) return std::nullopt;
-  }
-  v.release.push_back(Number(number));
-  while (i < s.size() && s[i] == '.' && digit_at(i + 1)) {
-    ++i;
-    v.release.push_back(Number(digits()));
-  }
-  for (absl::string_view label : {"rc", "a", "b"}) {
-    if (absl::StartsWith(s.substr(i), label) && digit_at(i + label.size())) {
-      i += label.size();
-      v.pre_label = std::string(label);
-      v.pre_number = Number(digits());
-      break;
+    if (Peek('!')) {
+      v.epoch = Number(number);
+      ++i_;
+      number = Digits();
+      if (number.empty()) return std::nullopt;
     }
-  }
-  if (absl::StartsWith(s.substr(i), ".post") && digit_at(i + 5)) {
-    i += 5;
-    v.post = Number(digits());
-  }
-  if (absl::StartsWith(s.substr(i), ".dev") && digit_at(i + 4)) {
-    i += 4;
-    v.dev = Number(digits());
-  }
-  if (i < s.size() && s[i] == '+') {
-    for (absl::string_view part : absl::StrSplit(s.substr(i + 1), '.')) {
-      if (part.empty()) return std::nullopt;
-      for (char c : part) {
-        if (!IsAsciiDigit(c) && !(c >= 'a' && c <= 'z')) return std::nullopt;
+    v.release.push_back(Number(number));
+    while (Peek('.') && DigitAt(i_ + 1)) {
+      ++i_;
+      v.release.push_back(Number(Digits()));
+    }
+    static constexpr absl::string_view kPre[] = {"alpha",   "a",   "beta", "b",
+                                                 "preview", "pre", "c",    "rc"};
+    if (absl::string_view label = Label(kPre); !label.empty()) {
+      v.pre_label = std::string(label[0] == 'a' ? "a" : label[0] == 'b' ? "b" : "rc");
+      v.pre_number = Number(SeparatedDigits());
+    }
+    static constexpr absl::string_view kPost[] = {"post", "rev", "r"};
+    if (Peek('-') && DigitAt(i_ + 1)) {
+      ++i_;
+      v.post = Number(Digits());
+    } else if (!Label(kPost).empty()) {
+      v.post = Number(SeparatedDigits());
+    }
+    static constexpr absl::string_view kDev[] = {"dev"};
+    if (!Label(kDev).empty()) v.dev = Number(SeparatedDigits());
+    if (Peek('+')) {
+      ++i_;
+      while (true) {
+        size_t start = i_;
+        while (i_ < s_.size() && absl::ascii_isalnum(static_cast<unsigned char>(s_[i_]))) ++i_;
+        if (i_ == start) return std::nullopt;
+        std::string segment = absl::AsciiStrToLower(s_.substr(start, i_ - start));
+        v.local.push_back(AllDigits(segment) ? Number(segment) : std::move(segment));
+        if (i_ == s_.size()) break;
+        if (!IsSeparator(s_[i_])) return std::nullopt;
+        ++i_;
       }
-      v.local.push_back(AllDigits(part) ? Number(part) : std::string(part));
     }
-    i = s.size();
+    if (i_ != s_.size()) return std::nullopt;
+    return v;
   }
-  if (i != s.size()) return std::nullopt;
-  return v;
-}
+
+ private:
+  static bool IsSeparator(char c) { return c == '-' || c == '_' || c == '.'; }
+  bool Peek(char c) const { return i_ < s_.size() && s_[i_] == c; }
+  bool DigitAt(size_t at) const { return at < s_.size() && IsAsciiDigit(s_[at]); }
+
+  absl::string_view Digits() {
+    size_t start = i_;
+    while (DigitAt(i_)) ++i_;
+    return s_.substr(start, i_ - start);
+  }
+
+  // `[-_.]?(label|...)`, case-insensitively: the first label that follows an optional
+  // separator, consumed with it; "" (nothing consumed) when none does.
+  template <size_t N>
+  absl::string_view Label(const absl::string_view (&labels)[N]) {
+    for (size_t at : {i_ + 1, i_}) {
+      if (at == i_ + 1 && !(i_ < s_.size() && IsSeparator(s_[i_]))) continue;
+      for (absl::string_view label : labels) {
+        if (absl::StartsWithIgnoreCase(s_.substr(std::min(at, s_.size())), label)) {
+          i_ = at + label.size();
+          return label;
+        }
+      }
+    }
+    return "";
+  }
+
+  // `[-_.]?([0-9]+)?` after a label.
+  absl::string_view SeparatedDigits() {
+    if (i_ < s_.size() && IsSeparator(s_[i_])) ++i_;
+    return Digits();
+  }
+
+  absl::string_view s_;
+  size_t i_ = 0;
+};
 
 }  // namespace
 
@@ -140,7 +180,8 @@ absl::StatusOr<Pep440Version> ParsePep440Version(absl::string_view text) {
       return absl::InvalidArgumentError("not a PEP 440 version: holds a non-ASCII character");
     }
   }
-  if (std::optional<Pep440Version> normalised = ParseNormalised(stripped)) return *normalised;
+  if (std::optional<Pep440Version> scanned = Pep440Scanner(stripped).Scan())
+    return *std::move(scanned);
   re2::StringPiece groups[10];
   if (stripped.empty() ||
       !RE2::FullMatch(ToPiece(stripped), *kVersion, &groups[0], &groups[1], &groups[2], &groups[3],

@@ -7,22 +7,24 @@
 
 #include <optional>
 #include <string>
-#include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace bulwark::vuln::internal {
 
 // Numbers are kept as digit strings without leading zeros ("" is zero), so any size orders right.
+// Short numbers and the usual few segments live inline (no heap allocation per version).
 struct Pep440Version {
+  using Segments = absl::InlinedVector<std::string, 4>;
   std::string epoch;
-  std::vector<std::string> release;
+  Segments release;
   std::optional<std::string> pre_label;  // "a", "b" or "rc".
   std::string pre_number;
   std::optional<std::string> post;
   std::optional<std::string> dev;
-  std::vector<std::string> local;  // Lower case; digit-only segments without leading zeros.
+  Segments local;  // Lower case; digit-only segments without leading zeros.
 
   bool is_prerelease() const { return pre_label.has_value() || dev.has_value(); }
 };
