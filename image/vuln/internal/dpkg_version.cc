@@ -51,16 +51,24 @@ absl::Status Invalid(absl::string_view what) { return absl::InvalidArgumentError
 absl::StatusOr<DpkgVersion> ParseDpkgVersion(absl::string_view text) {
   text = absl::StripAsciiWhitespace(text);
   if (text.empty()) return Invalid("version string is empty");
-  for (char c : text) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
+  // One pass finds the first ':' and the last '-' and rejects spaces and NULs.
+  size_t colon = absl::string_view::npos, hyphen = absl::string_view::npos;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ':') {
+      if (colon == absl::string_view::npos) colon = i;
+    } else if (c == '-') {
+      hyphen = i;
+    } else if (c == ' ' || (c >= '\t' && c <= '\r')) {  // absl::ascii_isspace's set
       return Invalid("version string has embedded spaces");
+    } else if (c == '\0') {
+      // dpkg reads C strings: a NUL would end the version there.
+      return Invalid("version string has an embedded NUL byte");
     }
-    // dpkg reads C strings: a NUL would end the version there.
-    if (c == '\0') return Invalid("version string has an embedded NUL byte");
   }
   DpkgVersion version;
   absl::string_view rest = text;
-  if (size_t colon = text.find(':'); colon != absl::string_view::npos) {
+  if (colon != absl::string_view::npos) {
     absl::string_view epoch = text.substr(0, colon);
     if (epoch.empty()) return Invalid("epoch in version is empty");
     if (epoch[0] == '-' && AllDigits(epoch.substr(1))) {
@@ -74,10 +82,12 @@ absl::StatusOr<DpkgVersion> ParseDpkgVersion(absl::string_view text) {
     rest = text.substr(colon + 1);
     if (rest.empty()) return Invalid("nothing after colon in version number");
   }
-  if (size_t hyphen = rest.rfind('-'); hyphen != absl::string_view::npos) {
-    version.revision = rest.substr(hyphen + 1);
+  // The revision starts after the last '-' of what follows the epoch.
+  if (hyphen != absl::string_view::npos && (colon == absl::string_view::npos || hyphen > colon)) {
+    const size_t at = hyphen - (text.size() - rest.size());
+    version.revision = rest.substr(at + 1);
     if (version.revision.empty()) return Invalid("revision number is empty");
-    rest = rest.substr(0, hyphen);
+    rest = rest.substr(0, at);
   }
   if (rest.empty()) return Invalid("version number is empty");
   version.upstream = rest;

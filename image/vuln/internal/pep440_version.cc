@@ -28,14 +28,14 @@ constexpr char kPattern[] =
     "(?:[-_.]?(dev)[-_.]?([0-9]+)?)?"                   // 8 dev, 9 number
     "(?:\\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?";           // 10 local
 
-std::string Number(absl::string_view digits) { return std::string(StripLeadingZeros(digits)); }
+absl::string_view Number(absl::string_view digits) { return StripLeadingZeros(digits); }
 
-std::string Print(const std::string& number) { return number.empty() ? "0" : number; }
+absl::string_view Print(absl::string_view number) { return number.empty() ? "0" : number; }
 
 // Compares optional numbers where "absent" sorts below every value (packaging's
 // NegativeInfinity) or above (Infinity).
-int CompareOptional(const std::optional<std::string>& a, const std::optional<std::string>& b,
-                    bool absent_is_greatest) {
+int CompareOptional(const std::optional<absl::string_view>& a,
+                    const std::optional<absl::string_view>& b, bool absent_is_greatest) {
   if (a.has_value() && b.has_value()) return CompareDigits(*a, *b);
   if (a.has_value() == b.has_value()) return 0;
   int absent_a = absent_is_greatest ? 1 : -1;
@@ -52,13 +52,23 @@ int PreRank(const Pep440Version& v) {
   return 0;
 }
 
+// Byte order of the ASCII-lower-cased texts (packaging lower-cases local segments).
+int CompareLowerCase(absl::string_view a, absl::string_view b) {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    char x = absl::ascii_tolower(static_cast<unsigned char>(a[i]));
+    char y = absl::ascii_tolower(static_cast<unsigned char>(b[i]));
+    if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y) ? -1 : 1;
+  }
+  return CompareValues(a.size(), b.size());
+}
+
 int CompareLocal(const Pep440Version::Segments& a, const Pep440Version::Segments& b) {
   if (a.empty() || b.empty()) return CompareValues(!a.empty(), !b.empty());
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
     bool a_num = AllDigits(a[i]) || a[i].empty(), b_num = AllDigits(b[i]) || b[i].empty();
     // Numeric segments sort after alphanumeric ones.
     if (a_num != b_num) return a_num ? 1 : -1;
-    int c = a_num ? CompareDigits(a[i], b[i]) : Sign(a[i].compare(b[i]));
+    int c = a_num ? CompareDigits(a[i], b[i]) : CompareLowerCase(a[i], b[i]);
     if (c != 0) return c;
   }
   return CompareValues(a.size(), b.size());
@@ -104,7 +114,7 @@ class Pep440Scanner {
     static constexpr absl::string_view kPre[] = {"alpha",   "a",   "beta", "b",
                                                  "preview", "pre", "c",    "rc"};
     if (absl::string_view label = Label(kPre); !label.empty()) {
-      v.pre_label = std::string(label[0] == 'a' ? "a" : label[0] == 'b' ? "b" : "rc");
+      v.pre_label = label[0] == 'a' ? "a" : label[0] == 'b' ? "b" : "rc";
       v.pre_number = Number(SeparatedDigits());
     }
     static constexpr absl::string_view kPost[] = {"post", "rev", "r"};
@@ -122,8 +132,8 @@ class Pep440Scanner {
         size_t start = i_;
         while (i_ < s_.size() && absl::ascii_isalnum(static_cast<unsigned char>(s_[i_]))) ++i_;
         if (i_ == start) return std::nullopt;
-        std::string segment = absl::AsciiStrToLower(s_.substr(start, i_ - start));
-        v.local.push_back(AllDigits(segment) ? Number(segment) : std::move(segment));
+        absl::string_view segment = s_.substr(start, i_ - start);
+        v.local.push_back(AllDigits(segment) ? Number(segment) : segment);
         if (i_ == s_.size()) break;
         if (!IsSeparator(s_[i_])) return std::nullopt;
         ++i_;
@@ -150,8 +160,10 @@ class Pep440Scanner {
   absl::string_view Label(const absl::string_view (&labels)[N]) {
     for (size_t at : {i_ + 1, i_}) {
       if (at == i_ + 1 && !(i_ < s_.size() && IsSeparator(s_[i_]))) continue;
+      if (at >= s_.size()) continue;
+      const char first = absl::ascii_tolower(static_cast<unsigned char>(s_[at]));
       for (absl::string_view label : labels) {
-        if (absl::StartsWithIgnoreCase(s_.substr(std::min(at, s_.size())), label)) {
+        if (label[0] == first && absl::StartsWithIgnoreCase(s_.substr(at), label)) {
           i_ = at + label.size();
           return label;
         }
@@ -198,11 +210,9 @@ absl::StatusOr<Pep440Version> ParsePep440Version(absl::string_view text) {
   v.epoch = Number(epoch);
   for (absl::string_view part : absl::StrSplit(release, '.')) v.release.push_back(Number(part));
   if (pre_l.data() != nullptr) {
-    std::string label = absl::AsciiStrToLower(pre_l);
-    if (label == "alpha") label = "a";
-    if (label == "beta") label = "b";
-    if (label == "c" || label == "pre" || label == "preview") label = "rc";
-    v.pre_label = label;
+    // alpha / a, beta / b, and c / pre / preview / rc (any case).
+    char first = absl::ascii_tolower(static_cast<unsigned char>(pre_l[0]));
+    v.pre_label = first == 'a' ? "a" : first == 'b' ? "b" : "rc";
     v.pre_number = Number(pre_n);
   }
   if (post_implicit.data() != nullptr) {
@@ -213,8 +223,7 @@ absl::StatusOr<Pep440Version> ParsePep440Version(absl::string_view text) {
   if (dev_l.data() != nullptr) v.dev = Number(dev_n);
   if (local.data() != nullptr) {
     for (absl::string_view part : absl::StrSplit(local, absl::ByAnyChar("-_."))) {
-      std::string segment = absl::AsciiStrToLower(part);
-      v.local.push_back(AllDigits(segment) ? Number(segment) : segment);
+      v.local.push_back(AllDigits(part) ? Number(part) : part);
     }
   }
   return v;
@@ -223,17 +232,16 @@ absl::StatusOr<Pep440Version> ParsePep440Version(absl::string_view text) {
 std::string NormalizedPep440(const Pep440Version& v) {
   std::string out;
   if (!v.epoch.empty()) absl::StrAppend(&out, v.epoch, "!");
-  absl::StrAppend(&out, absl::StrJoin(v.release, ".", [](std::string* o, const std::string& n) {
-    o->append(Print(n));
+  absl::StrAppend(&out, absl::StrJoin(v.release, ".", [](std::string* o, absl::string_view n) {
+    absl::StrAppend(o, Print(n));
   }));
   if (v.pre_label.has_value()) absl::StrAppend(&out, *v.pre_label, Print(v.pre_number));
   if (v.post.has_value()) absl::StrAppend(&out, ".post", Print(*v.post));
   if (v.dev.has_value()) absl::StrAppend(&out, ".dev", Print(*v.dev));
   if (!v.local.empty()) {
-    absl::StrAppend(&out, "+",
-                    absl::StrJoin(v.local, ".", [](std::string* o, const std::string& s) {
-                      o->append(s.empty() ? "0" : s);
-                    }));
+    absl::StrAppend(&out, "+", absl::StrJoin(v.local, ".", [](std::string* o, absl::string_view s) {
+      absl::StrAppend(o, s.empty() ? "0" : absl::AsciiStrToLower(s));
+    }));
   }
   return out;
 }

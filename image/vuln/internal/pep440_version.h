@@ -14,22 +14,26 @@
 
 namespace bulwark::vuln::internal {
 
-// Numbers are kept as digit strings without leading zeros ("" is zero), so any size orders right.
-// Short numbers and the usual few segments live inline (no heap allocation per version).
+// Numbers are digit strings without leading zeros ("" is zero), so any size orders right. Every
+// part is a view into the parsed text (or a static label), so parsing, copying and comparing
+// allocate nothing; the text must outlive the version.
 struct Pep440Version {
-  using Segments = absl::InlinedVector<std::string, 4>;
-  std::string epoch;
+  using Segments = absl::InlinedVector<absl::string_view, 6>;
+  absl::string_view epoch;
   Segments release;
-  std::optional<std::string> pre_label;  // "a", "b" or "rc".
-  std::string pre_number;
-  std::optional<std::string> post;
-  std::optional<std::string> dev;
-  Segments local;  // Lower case; digit-only segments without leading zeros.
+  std::optional<absl::string_view> pre_label;  // "a", "b" or "rc".
+  absl::string_view pre_number;
+  std::optional<absl::string_view> post;
+  std::optional<absl::string_view> dev;
+  // As written (any case: compared and printed in lower case); digit-only segments without
+  // leading zeros.
+  Segments local;
 
   bool is_prerelease() const { return pre_label.has_value() || dev.has_value(); }
 };
 
-// Errors: InvalidArgument "not a PEP 440 version" with the first offending part when known.
+// Parses `text`, which must outlive the result. Errors: InvalidArgument "not a PEP 440 version"
+// with the first offending part when known.
 absl::StatusOr<Pep440Version> ParsePep440Version(absl::string_view text);
 
 // The normalised form, as str(packaging.version.Version(text)) prints it ("1.0a1.post2+abc.5").
