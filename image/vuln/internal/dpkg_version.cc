@@ -52,10 +52,15 @@ absl::StatusOr<DpkgVersion> ParseDpkgVersion(absl::string_view text) {
   text = absl::StripAsciiWhitespace(text);
   if (text.empty()) return Invalid("version string is empty");
   // One pass finds the first ':' and the last '-' and rejects spaces and NULs.
+  // It also notes whether a character policy may forbid occurs (anything but letters, digits
+  // and ".+~-:", or a second ':'); only then are the parts checked one by one below.
   size_t colon = absl::string_view::npos, hyphen = absl::string_view::npos;
+  bool check_characters = false;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if (IsAlnum(c) || c == '.' || c == '+' || c == '~') continue;
     if (c == ':') {
+      check_characters |= colon != absl::string_view::npos;
       if (colon == absl::string_view::npos) colon = i;
     } else if (c == '-') {
       hyphen = i;
@@ -64,6 +69,8 @@ absl::StatusOr<DpkgVersion> ParseDpkgVersion(absl::string_view text) {
     } else if (c == '\0') {
       // dpkg reads C strings: a NUL would end the version there.
       return Invalid("version string has an embedded NUL byte");
+    } else {
+      check_characters = true;
     }
   }
   DpkgVersion version;
@@ -94,7 +101,7 @@ absl::StatusOr<DpkgVersion> ParseDpkgVersion(absl::string_view text) {
 
   if (!IsAsciiDigit(version.upstream[0])) {
     version.warning = "version number does not start with digit";
-  } else {
+  } else if (check_characters) {
     for (char c : version.upstream) {
       if (!IsAlnum(c) && c != '.' && c != '-' && c != '+' && c != '~' && c != ':') {
         version.warning = "invalid character in version number";
@@ -102,7 +109,7 @@ absl::StatusOr<DpkgVersion> ParseDpkgVersion(absl::string_view text) {
       }
     }
   }
-  if (version.warning.empty()) {
+  if (version.warning.empty() && check_characters) {
     for (char c : version.revision) {
       if (!IsAlnum(c) && c != '.' && c != '+' && c != '~') {
         version.warning = "invalid character in revision number";
