@@ -73,8 +73,11 @@ def check_class(node, runtime_class):
     else:
         # A bound class: every public runtime member is in the stub.
         runtime_members = {name for name in dir(runtime_class) if not name.startswith("_")}
+        # Dataclass fields with defaults are class attributes at runtime: annotated in the stub.
         stub_members = {member.name for member in node.body
                         if isinstance(member, ast.FunctionDef)}
+        stub_members |= {member.target.id for member in node.body
+                         if isinstance(member, ast.AnnAssign)}
         assert runtime_members <= stub_members, (node.name, runtime_members - stub_members)
     # Annotated attributes (Error.code) exist on instances only; exceptions_test checks them.
     for member in node.body:
