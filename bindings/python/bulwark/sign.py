@@ -24,9 +24,11 @@ pae = _bulwark.sign.pae
 sign_image = _bulwark.sign.sign_image
 verify_bundle = _bulwark.sign.verify_bundle
 verify_dsse = _bulwark.sign.verify_dsse
+verify_gcb_provenance = _bulwark.sign.verify_gcb_provenance
 verify_attestations = _bulwark.sign.verify_attestations
 verify_image = _bulwark.sign.verify_image
 verify_notation = _bulwark.sign.verify_notation
 
 __all__ = ["attest_image", "evaluate_trust_policy", "pae", "sign_image", "verify_attestations",
-           "verify_bundle", "verify_dsse", "verify_image", "verify_notation"]
+           "verify_bundle", "verify_dsse", "verify_gcb_provenance", "verify_image",
+           "verify_notation"]
