@@ -155,7 +155,7 @@ def add_referrer(layout, subject, artifact_type, media_type, data):
         "subject": subject}).encode()
     index = json.loads((layout / "index.json").read_text())
     index["manifests"].append({"mediaType": "application/vnd.oci.image.manifest.v1+json",
-                               **put(manifest)})
+                               "artifactType": artifact_type, **put(manifest)})
     (layout / "index.json").write_text(json.dumps(index))
 
 
