@@ -65,18 +65,27 @@ TEST(CertificateTest, SigstoreProfileCases) {
   EXPECT_EQ(checked, 10);
 }
 
-// containers/image's Fulcio certificate (valid for 10 minutes on 2022-12-12) chains to its
-// Fulcio root only inside its validity window.
-TEST(CertificateTest, FulcioChainAtSigningTime) {
-  BULWARK_SHARED_PATH_OR_SKIP(dir, "conformance/sig/containers-image/signature/fixtures");
-  absl::StatusOr<Certificate> leaf = Certificate::Parse(ReadShared(dir, "fulcio-cert"));
-  absl::StatusOr<std::vector<Certificate>> chain =
-      Certificate::ParsePemChain(ReadShared(dir, "fulcio-chain"));
-  absl::StatusOr<std::vector<Certificate>> roots =
-      Certificate::ParsePemChain(ReadShared(dir, "fulcio_v1.crt.pem"));
-  ASSERT_THAT(leaf, IsOk());
-  ASSERT_THAT(chain, IsOk());
-  ASSERT_THAT(roots, IsOk());
+// containers/image's Fulcio certificate (valid for 10 minutes on 2022-12-12), its chain and the
+// Fulcio root.
+class FulcioChainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BULWARK_SHARED_PATH_OR_SKIP(dir, "conformance/sig/containers-image/signature/fixtures");
+    leaf = Certificate::Parse(ReadShared(dir, "fulcio-cert"));
+    chain = Certificate::ParsePemChain(ReadShared(dir, "fulcio-chain"));
+    roots = Certificate::ParsePemChain(ReadShared(dir, "fulcio_v1.crt.pem"));
+    ASSERT_THAT(leaf, IsOk());
+    ASSERT_THAT(chain, IsOk());
+    ASSERT_THAT(roots, IsOk());
+  }
+
+  absl::StatusOr<Certificate> leaf = absl::UnknownError("not loaded");
+  absl::StatusOr<std::vector<Certificate>> chain;
+  absl::StatusOr<std::vector<Certificate>> roots;
+};
+
+// The chain verifies to its Fulcio root only inside the leaf's validity window.
+TEST_F(FulcioChainTest, FulcioChainAtSigningTime) {
   const absl::Time during = leaf->not_before() + absl::Minutes(5);
   absl::StatusOr<std::vector<Certificate>> verified = VerifyChain(*leaf, *chain, *roots, during);
   ASSERT_THAT(verified, IsOk());
@@ -100,16 +109,7 @@ TEST(CertificateTest, FulcioChainAtSigningTime) {
 
 // A cache of verified intermediates gives the same chains and the same errors as a full
 // verification, and is used only for the same roots inside the path's validity window.
-TEST(CertificateTest, IntermediateCacheKeepsVerdicts) {
-  BULWARK_SHARED_PATH_OR_SKIP(dir, "conformance/sig/containers-image/signature/fixtures");
-  absl::StatusOr<Certificate> leaf = Certificate::Parse(ReadShared(dir, "fulcio-cert"));
-  absl::StatusOr<std::vector<Certificate>> chain =
-      Certificate::ParsePemChain(ReadShared(dir, "fulcio-chain"));
-  absl::StatusOr<std::vector<Certificate>> roots =
-      Certificate::ParsePemChain(ReadShared(dir, "fulcio_v1.crt.pem"));
-  ASSERT_THAT(leaf, IsOk());
-  ASSERT_THAT(chain, IsOk());
-  ASSERT_THAT(roots, IsOk());
+TEST_F(FulcioChainTest, IntermediateCacheKeepsVerdicts) {
   const absl::Time during = leaf->not_before() + absl::Minutes(5);
   absl::StatusOr<std::vector<Certificate>> uncached = VerifyChain(*leaf, *chain, *roots, during);
   ASSERT_THAT(uncached, IsOk());

@@ -11,6 +11,9 @@ offline, DSSE envelopes with in-toto statements and SLSA provenance.
     bulwark.sign.verify_bundle(open("a.sigstore.json").read(), "trusted_root.json",
                                artifact=data, identity="me@example.com",
                                issuer="https://github.com/login/oauth")
+    bulwark.sign.evaluate_trust_policy("policy.yaml", "ghcr.io/example/app:v1", "app.oci")
+    bulwark.sign.verify_gcb_provenance(open("gcb.json").read(), "sha256:...",
+                                       keys={"us-west2": open("builtByGCB.pub").read()})
 
 A failed check raises PermissionDeniedError naming the step ("signature:", "tlog:", ...);
 verify_image instead reports each signature with its reason.
