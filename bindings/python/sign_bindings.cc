@@ -14,6 +14,7 @@
 #include "bulwark/image/sign/bundle.h"
 #include "bulwark/image/sign/cosign.h"
 #include "bulwark/image/sign/dsse.h"
+#include "bulwark/image/sign/gcb.h"
 #include "bulwark/image/sign/keys.h"
 #include "bulwark/image/sign/notation.h"
 #include "bulwark/image/sign/trust_policy.h"
@@ -327,6 +328,43 @@ void DefineSignBindings(py::module_& m) {
       "Verifies a Sigstore bundle offline; returns {version, verified_times, identities, issuer, "
       "source_repository_uri, build_signer_uri, statement}. Raises PermissionDeniedError naming "
       "the failed step.");
+
+  m.def(
+      "verify_gcb_provenance",
+      [](std::string json, std::string digest, std::map<std::string, std::string> keys,
+         std::string builder_id) {
+        const core::Digest image = ValueOrThrow(core::Digest::Parse(digest));
+        sign::GcbVerifyOptions options;
+        for (const auto& [region, pem] : keys) {
+          options.keys.emplace(region, ValueOrThrow(sign::PublicKey::Parse(pem)));
+        }
+        options.builder_id = std::move(builder_id);
+        absl::StatusOr<sign::GcbVerification> result;
+        {
+          py::gil_scoped_release nogil;
+          result = sign::VerifyGcbProvenance(json, image, options);
+        }
+        py::list provenance;
+        for (const sign::GcbProvenance& entry : ValueOrThrow(std::move(result)).provenance) {
+          py::dict item;
+          item["key_id"] = entry.key_id;
+          item["region"] = entry.region;
+          item["builder_id"] = entry.builder_id;
+          item["build_type"] = entry.build_type;
+          item["source_uri"] = entry.source_uri;
+          item["source_digest"] = entry.source_digest;
+          item["entry_point"] = entry.entry_point;
+          provenance.append(item);
+        }
+        return provenance;
+      },
+      py::arg("provenance_json"), py::arg("digest"), py::kw_only(),
+      py::arg("keys") = std::map<std::string, std::string>{}, py::arg("builder_id") = "",
+      "Verifies Google Cloud Build provenance (gcloud --show-provenance JSON) for an image "
+      "digest; `keys` maps a region to its builtByGCB public key (PEM). Returns one dict per "
+      "provenance {key_id, region, builder_id, build_type, source_uri, source_digest, "
+      "entry_point}. Raises PermissionDeniedError naming the step, bulwark.Error (failed "
+      "precondition) when the region's key is not given.");
 
   m.def(
       "evaluate_trust_policy",

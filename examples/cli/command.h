@@ -63,6 +63,7 @@ std::vector<const Command*> CommandsInGroup(absl::string_view group);
 // The Run functions, one file each.
 absl::StatusOr<ExitCode> RunAttestSign(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunAttestVerify(const ParsedArgs& args);
+absl::StatusOr<ExitCode> RunAttestVerifyGcb(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunCelEval(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunConvert(const ParsedArgs& args);
 absl::StatusOr<ExitCode> RunDbBuild(const ParsedArgs& args);

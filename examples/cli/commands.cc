@@ -74,6 +74,29 @@ Flags:
           .run = RunAttestVerify,
       },
       {
+          .name = "attest verify-gcb",
+          .summary = "Verify Google Cloud Build provenance (gcloud --show-provenance JSON)",
+          .usage = R"(usage: bulwark attest verify-gcb FILE --digest sha256:<hex>
+                    [--gcb-key REGION=PUBLIC.pem] [--builder-id ID] [--format text|json]
+
+Verifies every provenance occurrence in FILE (the JSON of `gcloud artifacts docker images
+describe IMAGE --show-provenance --format json`, slsa-verifier's gcb_container input) for the
+image digest: envelope, keyid (a builtByGCB key version), subject, builder, then the DSSE
+signature with the region's Google Cloud KMS public key. Bulwark ships no Google keys: without
+--gcb-key the verification stops, naming the key that is not available. Exit 0 when verified.
+
+Flags:
+  --digest D                 The image manifest digest the provenance must name.
+  --gcb-key REGION=FILE      The builtByGCB public key (PEM) of REGION (e.g. us-west2).
+  --builder-id ID            Require this builder id (default: any GoogleHostedWorker).
+  --format text|json         Output. Default: text.
+)",
+          .flags = {"digest", "gcb-key", "builder-id", "format"},
+          .min_arguments = 1,
+          .max_arguments = 1,
+          .run = RunAttestVerifyGcb,
+      },
+      {
           .name = "cel eval",
           .summary = "Evaluate a CEL expression against JSON or YAML documents",
           .usage = R"(usage: bulwark cel eval EXPR [--input FILE] [--var name=FILE[,name=FILE...]]

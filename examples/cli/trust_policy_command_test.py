@@ -1,6 +1,9 @@
 """`bulwark trust-policy evaluate`: the admission decision for an image signed and attested with
 OpenSSL-made keys, with the reason for each requirement."""
 
+import base64
+import datetime
+import hashlib
 import json
 import os
 import pathlib
@@ -97,3 +100,115 @@ scopes:
     broken = evaluate("x")
     assert broken.returncode == 2
     assert b"policy.yaml:4:12: unknown member \"bogus\"" in broken.stderr
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def notation_jws(work, digest, size):
+    """A Notary Project JWS envelope for the manifest `digest`, written to the notation
+    specification and signed by OpenSSL (RSA-PSS SHA-256) with a leaf of a CA made here."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=work)
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+            "-subj", "/O=Example/CN=Example Notation CA", "-days", "2",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr",
+            "-subj", "/O=Example/CN=release")
+    (work / "leaf.ext").write_text("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                                   "extendedKeyUsage=codeSigning\n")
+    openssl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "leaf.pem", "-days", "1", "-extfile", "leaf.ext")
+    der = lambda name: subprocess.run(["openssl", "x509", "-in", name, "-outform", "DER"],
+                                      check=True, capture_output=True, cwd=work).stdout
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    protected = b64url(json.dumps({
+        "alg": "PS256", "crit": ["io.cncf.notary.signingScheme"],
+        "cty": "application/vnd.cncf.notary.payload.v1+json",
+        "io.cncf.notary.signingScheme": "notary.x509",
+        "io.cncf.notary.signingTime": now}).encode())
+    payload = b64url(json.dumps({"targetArtifact": {
+        "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": digest,
+        "size": size}}).encode())
+    (work / "signing-input").write_text(f"{protected}.{payload}")
+    signature = subprocess.run(
+        ["openssl", "dgst", "-sha256", "-sign", "leaf.key", "-sigopt", "rsa_padding_mode:pss",
+         "-sigopt", "rsa_pss_saltlen:32", "signing-input"],
+        check=True, capture_output=True, cwd=work).stdout
+    return json.dumps({"payload": payload, "protected": protected, "signature": b64url(signature),
+                       "header": {"x5c": [base64.b64encode(der("leaf.pem")).decode(),
+                                          base64.b64encode(der("ca.pem")).decode()]}}).encode()
+
+
+def add_referrer(layout, subject, artifact_type, media_type, data):
+    """Stores `data` as the layer of an OCI 1.1 referrer of the manifest `subject`."""
+    def put(blob):
+        digest = hashlib.sha256(blob).hexdigest()
+        (layout / "blobs" / "sha256" / digest).write_bytes(blob)
+        return {"size": len(blob), "digest": "sha256:" + digest}
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "artifactType": artifact_type,
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json", **put(b"{}")},
+        "layers": [{"mediaType": media_type, **put(data)}],
+        "subject": subject}).encode()
+    index = json.loads((layout / "index.json").read_text())
+    index["manifests"].append({"mediaType": "application/vnd.oci.image.manifest.v1+json",
+                               "artifactType": artifact_type, **put(manifest)})
+    (layout / "index.json").write_text(json.dumps(index))
+
+
+def test_notation_signer_with_cosign_key_signer():
+    work = TMP / "policy-notation"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "certs").mkdir(parents=True)
+    layout = work / "app.oci"
+    shutil.copytree(shared_dir() / "conformance/oci/trivy/pkg/fanal/test/testdata/test.oci", layout)
+    image = json.loads((layout / "index.json").read_text())["manifests"][0]
+    release_key, _ = keypair(work, "release")
+    policy = work / "policy.yaml"
+    policy.write_text("""\
+scopes:
+  - name: prod
+    match: ["registry.example.com/**"]
+    minSignatures: 2
+    signers:
+      - {name: release, keyFile: release.pub}
+      - name: notary
+        notation:
+          certificates: [{type: ca, file: certs/ca.pem}]
+          trustedIdentities: ["x509.subject: O=Example, CN=release"]
+""")
+    evaluate = lambda: bulwark("trust-policy", "evaluate", str(layout), "--policy", str(policy),
+                               "--image", "registry.example.com/app:v1", "--format", "json")
+
+    assert bulwark("sign", str(layout), "--key", str(release_key)).returncode == 0
+    (work / "certs" / "ca.pem").write_bytes(b"")
+    unreadable = evaluate()
+    assert unreadable.returncode == 2
+    assert b"policy.yaml:" in unreadable.stderr
+
+    jws = notation_jws(work, image["digest"], image["size"])
+    shutil.copy(work / "ca.pem", work / "certs" / "ca.pem")
+    one = evaluate()
+    assert one.returncode == 1, one.stderr
+    assert "1 of 2 required signer(s) verified (release)" in \
+        json.loads(one.stdout)["requirements"][0]["reason"]
+    assert "notary: no notation signatures found" in \
+        json.loads(one.stdout)["requirements"][0]["reason"]
+
+    add_referrer(layout, {k: image[k] for k in ("mediaType", "size", "digest")},
+                 "application/vnd.cncf.notary.signature", "application/jose+json", jws)
+    both = evaluate()
+    assert both.returncode == 0, both.stdout + both.stderr
+    assert "2 of 2 required signer(s) verified (release, notary)" in \
+        json.loads(both.stdout)["requirements"][0]["reason"]
+
+    # A trusted CA, but another identity.
+    policy.write_text(policy.read_text().replace("CN=release", "CN=someone-else"))
+    other = evaluate()
+    assert other.returncode == 1
+    assert "notary: " in json.loads(other.stdout)["requirements"][0]["reason"]
+    assert "notation: authenticity: signing certificate subject" in \
+        json.loads(other.stdout)["requirements"][0]["reason"]

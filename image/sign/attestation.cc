@@ -12,6 +12,7 @@
 #include "bulwark/image/sign/bundle.h"
 #include "bulwark/image/sign/dsse.h"
 #include "bulwark/image/sign/internal/cosign_signer.h"
+#include "bulwark/image/sign/tlog.h"
 
 namespace bulwark::sign {
 namespace {
@@ -20,29 +21,32 @@ absl::Status Fail(absl::string_view step, absl::string_view why) {
   return absl::PermissionDeniedError(absl::StrCat("attestation: ", step, ": ", why));
 }
 
-// A Rekor entry for an attestation is an "intoto" (v0.0.1/v0.0.2) or "dsse" (v0.0.1) record;
-// both name the SHA-256 of the envelope's payload, which ties the entry to this statement.
-absl::Status CheckAttestationLogBody(absl::string_view body, const DsseEnvelope& envelope) {
-  BULWARK_ASSIGN_OR_RETURN(core::Value json, core::ParseJson(body, {}, "rekor body"));
-  const core::Value* kind = json.Find("kind");
-  if (kind == nullptr || !kind->is_string() ||
-      (kind->string_value() != "intoto" && kind->string_value() != "dsse")) {
-    return absl::PermissionDeniedError(absl::StrCat("log entry kind ",
-                                                    kind != nullptr ? kind->ToJson() : "(none)",
-                                                    " does not record an attestation"));
-  }
-  absl::StatusOr<const core::Value*> hash = json.Lookup(
-      kind->string_value() == "dsse" ? "spec.payloadHash.value" : "spec.content.payloadHash.value");
-  if (!hash.ok() || !(*hash)->is_string()) {
-    return absl::PermissionDeniedError("log entry names no payload hash");
-  }
-  const std::string expected =
-      core::DigestBytes(core::DigestAlgorithm::kSha256, envelope.payload).Hex();
-  if ((*hash)->string_value() != expected) {
+// A Rekor entry for an attestation is an "intoto" 0.0.2 or "dsse" record. It must name the
+// SHA-256 of the envelope's payload, one of the envelope's signatures, and the signer's key (or
+// certificate): an entry logged for another envelope or key proves nothing about this one.
+absl::Status CheckAttestationLogBody(absl::string_view body, const DsseEnvelope& envelope,
+                                     const internal::Signer& signer) {
+  BULWARK_ASSIGN_OR_RETURN(RekorSignedContent logged, ParseRekorEntryBody(body));
+  if (logged.kind != "intoto" && logged.kind != "dsse") {
     return absl::PermissionDeniedError(absl::StrCat(
-        "log entry is for payload sha256:", (*hash)->string_value(), ", not ", expected));
+        "log entry kind ", logged.kind, " ", logged.version, " does not record an attestation"));
   }
-  return absl::OkStatus();
+  const core::Digest payload = core::DigestBytes(core::DigestAlgorithm::kSha256, envelope.payload);
+  if (logged.digest != payload.bytes()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("log entry is for payload sha256:", absl::BytesToHexString(logged.digest),
+                     ", not ", payload.Hex()));
+  }
+  for (const RekorSignedContent::Signature& entry : logged.signatures) {
+    const bool ours = std::any_of(
+        envelope.signatures.begin(), envelope.signatures.end(),
+        [&](const DsseSignature& signature) { return signature.signature == entry.signature; });
+    if (ours && internal::CheckLoggedVerifier(entry.verifier, signer).ok()) {
+      return absl::OkStatus();
+    }
+  }
+  return absl::PermissionDeniedError(
+      "log entry names another signature or key than the envelope's");
 }
 
 // Steps shared by both attachment forms once the statement is authenticated.
@@ -98,8 +102,8 @@ void VerifyEnvelopeLayer(const CosignSignature& layer, const core::Digest& image
                                        signer->certificate ? "certificate's key" : "key"));
     return;
   }
-  auto body_check = [&](absl::string_view body, const internal::Signer&) {
-    return CheckAttestationLogBody(body, *envelope);
+  auto body_check = [&](absl::string_view body, const internal::Signer& logged_signer) {
+    return CheckAttestationLogBody(body, *envelope, logged_signer);
   };
   if (absl::Status status =
           internal::VerifySignerProvenance(layer.annotations, *signer, options.signer, body_check);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/file.h"
+#include "bulwark/core/status_macros.h"
 #include "bulwark/core/status_matchers.h"
 #include "bulwark/core/testing/shared_testdata.h"
 #include "bulwark/image/sign/dsse.h"
@@ -256,6 +257,131 @@ TEST(AttestationBundleTest, KeylessBundleReferrerVerifiesWithProductionRoot) {
   EXPECT_THAT(VerifyCosignAttestations(*layers, *image, options).attestations[0].status,
               StatusIs(absl::StatusCode::kPermissionDenied,
                        HasSubstr("attestation: bundle: a Sigstore bundle needs a trusted root")));
+}
+
+// cosign's older attestation form, re-encoded here from a Sigstore bundle: the DSSE envelope as
+// the layer, the certificate and the bundle's Rekor entry (body, integrated time, log index and
+// id, SET) as cosign's annotations. The SET signs exactly these fields, so it still verifies.
+absl::StatusOr<CosignSignature> CosignLayerFromBundle(const std::string& bundle_json,
+                                                      const std::string& entry_bundle_json) {
+  BULWARK_ASSIGN_OR_RETURN(core::Value bundle, core::ParseJson(bundle_json));
+  BULWARK_ASSIGN_OR_RETURN(core::Value entry_bundle, core::ParseJson(entry_bundle_json));
+  auto string_at = [](const core::Value& root, absl::string_view path) -> std::string {
+    absl::StatusOr<const core::Value*> value = root.Lookup(path);
+    return value.ok() && (*value)->is_string() ? (*value)->string_value() : "";
+  };
+  BULWARK_ASSIGN_OR_RETURN(const core::Value* envelope, bundle.Lookup("dsseEnvelope"));
+  std::string der;
+  absl::Base64Unescape(string_at(bundle, "verificationMaterial.certificate.rawBytes"), &der);
+  BULWARK_ASSIGN_OR_RETURN(Certificate certificate, Certificate::ParseDer(der));
+  BULWARK_ASSIGN_OR_RETURN(const core::Value* entry,
+                           entry_bundle.Lookup("verificationMaterial.tlogEntries"));
+  const core::Value& tlog = entry->list_value().at(0);
+  std::string log_id;
+  absl::Base64Unescape(string_at(tlog, "logId.keyId"), &log_id);
+  CosignSignature layer;
+  layer.source = "re-encoded bundle";
+  layer.media_type = std::string(kDsseEnvelopeMediaType);
+  layer.payload = envelope->ToJson();
+  layer.annotations[std::string(kSignatureAnnotation)] = "";
+  layer.annotations[std::string(kCertificateAnnotation)] = certificate.Pem();
+  layer.annotations[std::string(kBundleAnnotation)] = absl::StrCat(
+      R"({"SignedEntryTimestamp":")", string_at(tlog, "inclusionPromise.signedEntryTimestamp"),
+      R"(","Payload":{"body":")", string_at(tlog, "canonicalizedBody"), R"(","integratedTime":)",
+      string_at(tlog, "integratedTime"), R"(,"logIndex":)", string_at(tlog, "logIndex"),
+      R"(,"logID":")", absl::BytesToHexString(log_id), R"("}})");
+  return layer;
+}
+
+// The Rekor entry of an attestation must be about this envelope's payload, one of its
+// signatures and its signer's key: tampered copies of cosign's passing keyless attestation.
+TEST(AttestationRekorEntryTest, EntryMustNameTheEnvelopesSignatureAndKey) {
+  absl::StatusOr<std::string> sig = core::testing::SharedDataPath("conformance/sig");
+  if (!sig.ok()) GTEST_SKIP() << sig.status();
+  absl::StatusOr<std::shared_ptr<const TrustedRoot>> root =
+      TrustedRoot::Load(*sig +
+                        "/sigstore-python/sigstore/_store/"
+                        "https%3A%2F%2Ftuf-repo-cdn.sigstore.dev/trusted_root.json");
+  ASSERT_THAT(root, IsOk());
+  absl::StatusOr<std::string> bundle = core::ReadFileToString(
+      *sig + "/cosign/pkg/cosign/testdata/oci-attestation.sigstore.json", 1 << 20);
+  ASSERT_THAT(bundle, IsOk());
+  // Another production-Rekor DSSE entry (sigstore-go's), with its own valid SET.
+  absl::StatusOr<std::string> other_bundle = core::ReadFileToString(
+      *sig + "/sigstore-go/pkg/testing/data/bundles/dsse.sigstore.json", 1 << 20);
+  ASSERT_THAT(other_bundle, IsOk());
+  const core::Digest image = *core::Digest::Parse(
+      "sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4");
+
+  CosignVerifyOptions keyless;
+  AddTrustedRoot(**root, &keyless);
+  keyless.certificate_identity = "cody@soyland.com";
+  keyless.certificate_oidc_issuer = "https://github.com/login/oauth";
+  AttestationVerifyOptions options;
+  options.signer = keyless;
+
+  absl::StatusOr<CosignSignature> layer = CosignLayerFromBundle(*bundle, *bundle);
+  ASSERT_THAT(layer, IsOk());
+  EXPECT_THAT(VerifyCosignAttestation(*layer, image, options).status, IsOk());
+
+  // The entry of another envelope: its SET verifies, its payload hash is not this payload's.
+  absl::StatusOr<CosignSignature> other_entry = CosignLayerFromBundle(*bundle, *other_bundle);
+  ASSERT_THAT(other_entry, IsOk());
+  EXPECT_THAT(VerifyCosignAttestation(*other_entry, image, options).status,
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("attestation: rekor bundle: log entry is for payload")));
+
+  // The same payload signed again with another key, presented with the original entry: the
+  // payload hash matches, but the entry records the Fulcio certificate and its signature.
+  absl::StatusOr<DsseEnvelope> envelope = ParseDsseEnvelope(layer->payload);
+  ASSERT_THAT(envelope, IsOk());
+  absl::StatusOr<PrivateKey> key = PrivateKey::Generate(KeyAlgorithm::kEcdsaP256);
+  ASSERT_THAT(key, IsOk());
+  absl::StatusOr<std::string> resigned =
+      key->Sign(PreAuthEncoding(envelope->payload_type, envelope->payload),
+                key->public_key().DefaultParams());
+  ASSERT_THAT(resigned, IsOk());
+  CosignSignature forged = *layer;
+  forged.payload =
+      absl::StrCat(R"({"payloadType":")", envelope->payload_type, R"(","payload":")",
+                   absl::Base64Escape(envelope->payload), R"(","signatures":[{"keyid":"","sig":")",
+                   absl::Base64Escape(*resigned), R"("}]})");
+  forged.annotations.erase(std::string(kCertificateAnnotation));
+  AttestationVerifyOptions with_key = options;
+  with_key.signer.key = key->public_key();
+  EXPECT_THAT(VerifyCosignAttestation(forged, image, with_key).status,
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("attestation: rekor bundle: log entry names another signature "
+                                 "or key than the envelope's")));
+
+  // The Sigstore bundle itself, its entry body rewritten to record another signature.
+  absl::StatusOr<core::Value> parsed = core::ParseJson(*bundle);
+  ASSERT_THAT(parsed, IsOk());
+  const std::string encoded_body = (*parsed->Lookup("verificationMaterial.tlogEntries"))
+                                       ->list_value()
+                                       .at(0)
+                                       .Find("canonicalizedBody")
+                                       ->string_value();
+  std::string body;
+  ASSERT_TRUE(absl::Base64Unescape(encoded_body, &body));
+  const std::string logged_signature = absl::Base64Escape(envelope->signatures.at(0).signature);
+  ASSERT_NE(body.find(logged_signature), std::string::npos);
+  std::string tampered_body = body;
+  tampered_body.replace(tampered_body.find(logged_signature), logged_signature.size(),
+                        absl::Base64Escape(*resigned));
+  std::string tampered_bundle = *bundle;
+  tampered_bundle.replace(tampered_bundle.find(encoded_body), encoded_body.size(),
+                          absl::Base64Escape(tampered_body));
+  CosignSignature bundle_layer{
+      "tampered bundle", std::string(kSigstoreBundleMediaType), tampered_bundle, {}};
+  AttestationVerifyOptions bundle_options;
+  bundle_options.trusted_root = *root;
+  bundle_options.signer.certificate_identity = "cody@soyland.com";
+  bundle_options.signer.certificate_oidc_issuer = "https://github.com/login/oauth";
+  EXPECT_THAT(VerifyCosignAttestation(bundle_layer, image, bundle_options).status,
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       HasSubstr("attestation: bundle: tlog: log entry names another signature "
+                                 "or key")));
 }
 
 TEST(AttestationTest, PredicateTypeShortNames) {

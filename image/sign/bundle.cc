@@ -225,76 +225,12 @@ std::optional<PublicKey> VerifierKey(absl::string_view verifier) {
   return std::nullopt;
 }
 
-// What a log entry body says was signed: a digest, signatures and their verifiers.
-struct LoggedSignature {
-  std::string digest;  // SHA-256 of the artifact (hashedrekord) or DSSE payload (dsse, intoto).
-  std::vector<std::pair<std::string, std::string>> signatures;  // (signature, verifier)
-};
-
-absl::StatusOr<LoggedSignature> ReadBody(const RekorEntry& entry) {
-  BULWARK_ASSIGN_OR_RETURN(core::Value body, core::ParseJson(entry.body, {}, "tlog entry body"));
-  const std::string kind = StringAt(body, "kind");
-  const std::string version = StringAt(body, "apiVersion");
-  LoggedSignature logged;
-  auto b64 = [](const std::string& text) {
-    std::string out;
-    absl::Base64Unescape(text, &out);
-    return out;
-  };
-  auto v2_verifier = [&](const core::Value& verifier) {
-    std::string der = b64(StringAt(verifier, "x509Certificate.rawBytes"));
-    return der.empty() ? b64(StringAt(verifier, "publicKey.rawBytes")) : der;
-  };
-  if (kind == "hashedrekord" && version == "0.0.1") {
-    BULWARK_ASSIGN_OR_RETURN(HashedRekord rekord, ParseHashedRekordBody(entry.body));
-    logged.digest = rekord.digest;
-    logged.signatures.push_back({rekord.signature, rekord.verifier});
-  } else if (kind == "hashedrekord" && version == "0.0.2") {
-    const core::Value* spec = At(body, "spec.hashedRekordV002");
-    if (spec == nullptr) return Denied("tlog", "hashedrekord 0.0.2 body without hashedRekordV002");
-    logged.digest = b64(StringAt(*spec, "data.digest"));
-    const core::Value* verifier = At(*spec, "signature.verifier");
-    logged.signatures.push_back(
-        {b64(StringAt(*spec, "signature.content")), verifier ? v2_verifier(*verifier) : ""});
-  } else if (kind == "dsse" && version == "0.0.1") {
-    logged.digest = absl::HexStringToBytes(StringAt(body, "spec.payloadHash.value"));
-    if (const core::Value* sigs = At(body, "spec.signatures"); sigs && sigs->is_list()) {
-      for (const core::Value& sig : sigs->list_value()) {
-        logged.signatures.push_back(
-            {b64(StringAt(sig, "signature")), b64(StringAt(sig, "verifier"))});
-      }
-    }
-  } else if (kind == "dsse" && version == "0.0.2") {
-    logged.digest = b64(StringAt(body, "spec.dsseV002.payloadHash.digest"));
-    if (const core::Value* sigs = At(body, "spec.dsseV002.signatures"); sigs && sigs->is_list()) {
-      for (const core::Value& sig : sigs->list_value()) {
-        const core::Value* verifier = sig.Find("verifier");
-        logged.signatures.push_back(
-            {b64(StringAt(sig, "content")), verifier ? v2_verifier(*verifier) : ""});
-      }
-    }
-  } else if (kind == "intoto" && version == "0.0.2") {
-    logged.digest = absl::HexStringToBytes(StringAt(body, "spec.content.payloadHash.value"));
-    if (const core::Value* sigs = At(body, "spec.content.envelope.signatures");
-        sigs && sigs->is_list()) {
-      for (const core::Value& sig : sigs->list_value()) {
-        // intoto 0.0.2 stores the signature and key base64-encoded twice.
-        logged.signatures.push_back(
-            {b64(b64(StringAt(sig, "sig"))), b64(StringAt(sig, "publicKey"))});
-      }
-    }
-  } else {
-    return Denied("tlog", absl::StrCat("unsupported entry kind ", kind, " ", version));
-  }
-  return logged;
-}
-
 // CVE-2022-36056: the log entry must be about this signature, this key and this artifact.
 absl::Status CheckEntryMatches(const RekorEntry& entry, const Content& content,
                                const PublicKey& signer, const std::string& signed_digest) {
-  BULWARK_ASSIGN_OR_RETURN(LoggedSignature logged, ReadBody(entry));
+  BULWARK_ASSIGN_OR_RETURN(RekorSignedContent logged, ParseRekorEntryBody(entry.body));
   // Rekor v2 logs DSSE signatures also as hashedrekord entries over the PAE bytes.
-  const bool pae_entry = content.envelope.has_value() && entry.kind == "hashedrekord" &&
+  const bool pae_entry = content.envelope.has_value() && logged.kind == "hashedrekord" &&
                          logged.digest == Sha256(PreAuthEncoding(content.envelope->payload_type,
                                                                  content.envelope->payload));
   if (logged.digest != signed_digest && !pae_entry) {
@@ -309,10 +245,11 @@ absl::Status CheckEntryMatches(const RekorEntry& entry, const Content& content,
   }
   for (const std::string& signature : signatures) {
     const bool found =
-        std::any_of(logged.signatures.begin(), logged.signatures.end(), [&](const auto& pair) {
-          std::optional<PublicKey> key = VerifierKey(pair.second);
-          return pair.first == signature && key.has_value() && *key == signer;
-        });
+        std::any_of(logged.signatures.begin(), logged.signatures.end(),
+                    [&](const RekorSignedContent::Signature& entry) {
+                      std::optional<PublicKey> key = VerifierKey(entry.verifier);
+                      return entry.signature == signature && key.has_value() && *key == signer;
+                    });
     if (!found) return Denied("tlog", "log entry names another signature or key");
   }
   return absl::OkStatus();
@@ -381,6 +318,7 @@ absl::StatusOr<std::vector<Certificate>> ChainAt(const Content& content, const T
     intermediates.insert(intermediates.end(), content.chain.begin() + 1, content.chain.end());
     ChainOptions options;
     options.partial_chain = true;
+    options.cache = &root.intermediate_cache();
     absl::StatusOr<std::vector<Certificate>> chain =
         VerifyChain(content.chain.front(), intermediates, {ca.chain.back()}, time, options);
     if (chain.ok()) return chain;

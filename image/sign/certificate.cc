@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <ctime>
 #include <utility>
 
@@ -97,6 +98,12 @@ absl::StatusOr<std::vector<Certificate>> Certificate::ParsePemChain(absl::string
   }
   if (chain.empty()) return absl::InvalidArgumentError("no PEM \"CERTIFICATE\" block");
   return chain;
+}
+
+absl::StatusOr<std::vector<Certificate>> Certificate::ParseFile(absl::string_view pem_or_der) {
+  if (absl::StrContains(pem_or_der, "-----BEGIN")) return ParsePemChain(pem_or_der);
+  BULWARK_ASSIGN_OR_RETURN(Certificate certificate, ParseDer(pem_or_der));
+  return std::vector<Certificate>{std::move(certificate)};
 }
 
 absl::StatusOr<PublicKey> Certificate::public_key() const {
@@ -263,10 +270,13 @@ absl::StatusOr<bool> IsLeaf(const Certificate& cert) {
   return (extended & XKU_CODE_SIGN) != 0;
 }
 
-absl::StatusOr<std::vector<Certificate>> VerifyChain(const Certificate& leaf,
-                                                     absl::Span<const Certificate> intermediates,
-                                                     absl::Span<const Certificate> roots,
-                                                     absl::Time time, const ChainOptions& options) {
+namespace {
+
+// X509_verify_cert of `leaf` through `intermediates` to `roots` at `time`; the chain it built.
+absl::StatusOr<std::vector<Certificate>> OpensslVerify(const Certificate& leaf,
+                                                       absl::Span<const Certificate> intermediates,
+                                                       absl::Span<const Certificate> roots,
+                                                       absl::Time time, bool partial_chain) {
   std::unique_ptr<X509_STORE, internal::OpensslDeleter<X509_STORE, X509_STORE_free>> store(
       X509_STORE_new());
   std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> untrusted(
@@ -282,7 +292,7 @@ absl::StatusOr<std::vector<Certificate>> VerifyChain(const Certificate& leaf,
     return internal::OpensslStatus(absl::StatusCode::kInternal, "X509_STORE_CTX_init");
   }
   X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), absl::ToTimeT(time));
-  if (options.partial_chain) {
+  if (partial_chain) {
     X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx.get()), X509_V_FLAG_PARTIAL_CHAIN);
   }
   if (X509_verify_cert(ctx.get()) != 1) {
@@ -297,6 +307,117 @@ absl::StatusOr<std::vector<Certificate>> VerifyChain(const Certificate& leaf,
   STACK_OF(X509)* verified = X509_STORE_CTX_get0_chain(ctx.get());
   for (int i = 0; i < sk_X509_num(verified); ++i) {
     chain.push_back(Certificate::FromX509(sk_X509_value(verified, i)));
+  }
+  return chain;
+}
+
+// The leaf through a remembered intermediate: OpenSSL checks the leaf against that intermediate
+// as the anchor; the path above it is the one verified before. nullopt when there is none.
+std::optional<std::vector<Certificate>> VerifyThroughCache(
+    const Certificate& leaf, absl::Span<const Certificate> intermediates,
+    absl::Span<const Certificate> roots, absl::Time time, const ChainOptions& options) {
+  for (const Certificate& candidate : intermediates) {
+    std::optional<std::vector<Certificate>> above =
+        options.cache->Find(roots, candidate, options.partial_chain, time);
+    if (!above.has_value()) continue;
+    absl::StatusOr<std::vector<Certificate>> below =
+        OpensslVerify(leaf, {}, {candidate}, time, /*partial_chain=*/true);
+    // A failure is reported by the full verification, with OpenSSL's reason for the whole chain.
+    if (!below.ok() || below->size() != 2) continue;
+    below->insert(below->end(), above->begin() + 1, above->end());
+    return *std::move(below);
+  }
+  return std::nullopt;
+}
+
+// The key of an intermediate under a set of roots: length-prefixed DER, byte for byte.
+std::string CacheKey(absl::Span<const Certificate> roots, const Certificate& intermediate,
+                     bool partial_chain) {
+  std::string key(1, partial_chain ? 'p' : 'f');
+  auto append = [&key](const Certificate& certificate) {
+    const std::string der = certificate.Der();
+    absl::StrAppend(&key, der.size(), ":", der);
+  };
+  append(intermediate);
+  for (const Certificate& root : roots) append(root);
+  return key;
+}
+
+bool HasNameConstraints(const Certificate& certificate) {
+  return X509_get_ext_by_NID(certificate.x509(), NID_name_constraints, -1) >= 0;
+}
+
+}  // namespace
+
+IntermediateCache::IntermediateCache(size_t capacity) : capacity_(capacity) {}
+
+std::optional<std::vector<Certificate>> IntermediateCache::Find(absl::Span<const Certificate> roots,
+                                                                const Certificate& intermediate,
+                                                                bool partial_chain,
+                                                                absl::Time time) const {
+  const std::string key = CacheKey(roots, intermediate, partial_chain);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = paths_.find(key);
+  if (it == paths_.end() || time < it->second.valid_from || time > it->second.valid_until) {
+    return std::nullopt;
+  }
+  ++hits_;
+  return it->second.certificates;
+}
+
+void IntermediateCache::Remember(absl::Span<const Certificate> roots, bool partial_chain,
+                                 absl::Span<const Certificate> chain) {
+  if (capacity_ == 0 || chain.size() < 3) return;  // Leaf, intermediate(s), anchor.
+  // From the top: stop below a certificate with name constraints, which must keep applying.
+  for (size_t i = chain.size() - 1; i >= 2; --i) {
+    if (HasNameConstraints(chain[i])) break;
+    const size_t intermediate = i - 1;
+    Path path;
+    path.certificates.assign(chain.begin() + intermediate, chain.end());
+    path.valid_from = absl::InfinitePast();
+    path.valid_until = absl::InfiniteFuture();
+    for (const Certificate& certificate : path.certificates) {
+      path.valid_from = std::max(path.valid_from, certificate.not_before());
+      path.valid_until = std::min(path.valid_until, certificate.not_after());
+    }
+    std::string key = CacheKey(roots, chain[intermediate], partial_chain);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (paths_.find(key) == paths_.end()) {
+      if (paths_.size() >= capacity_) {
+        paths_.erase(order_.front());
+        order_.pop_front();
+      }
+      order_.push_back(key);
+    }
+    paths_[std::move(key)] = std::move(path);
+  }
+}
+
+size_t IntermediateCache::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return paths_.size();
+}
+
+uint64_t IntermediateCache::hits() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return hits_;
+}
+
+absl::StatusOr<std::vector<Certificate>> VerifyChain(const Certificate& leaf,
+                                                     absl::Span<const Certificate> intermediates,
+                                                     absl::Span<const Certificate> roots,
+                                                     absl::Time time, const ChainOptions& options) {
+  std::optional<std::vector<Certificate>> cached;
+  if (options.cache != nullptr) {
+    cached = VerifyThroughCache(leaf, intermediates, roots, time, options);
+  }
+  std::vector<Certificate> chain;
+  if (cached.has_value()) {
+    chain = *std::move(cached);
+  } else {
+    BULWARK_ASSIGN_OR_RETURN(
+        chain, OpensslVerify(leaf, intermediates, roots, time, options.partial_chain));
+    if (options.cache != nullptr) options.cache->Remember(roots, options.partial_chain, chain);
   }
   if (options.require_code_signing) {
     // As Go's crypto/x509 (cosign, containers/image): a certificate without the extension allows

@@ -8,11 +8,15 @@
 #ifndef BULWARK_IMAGE_SIGN_CERTIFICATE_H_
 #define BULWARK_IMAGE_SIGN_CERTIFICATE_H_
 
+#include <cstddef>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -72,6 +76,9 @@ class Certificate {
   // Every "CERTIFICATE" block in order. Errors: InvalidArgument when none decodes or one is
   // malformed.
   static absl::StatusOr<std::vector<Certificate>> ParsePemChain(absl::string_view pem);
+  // ParsePemChain when the text holds "-----BEGIN", else one DER certificate (a certificate file
+  // of a trust store). Errors: InvalidArgument.
+  static absl::StatusOr<std::vector<Certificate>> ParseFile(absl::string_view pem_or_der);
 
   // The subject public key. Errors: Unimplemented for key types outside KeyAlgorithm.
   absl::StatusOr<PublicKey> public_key() const;
@@ -108,6 +115,49 @@ absl::StatusOr<bool> IsRootCa(const Certificate& cert);
 // Not a CA, digitalSignature key usage, and codeSigning in ExtendedKeyUsage.
 absl::StatusOr<bool> IsLeaf(const Certificate& cert);
 
+// Remembers intermediate CA certificates that VerifyChain verified up to a set of roots, with
+// the window of times in which that whole path (intermediate to root) is valid. A later
+// VerifyChain through the same intermediate, to the same roots, with the same options, at a time
+// inside the window, has OpenSSL check the chain from the leaf up to that intermediate only (as
+// a partial-chain trust anchor), which skips re-verifying the signatures above it. Keys are the
+// intermediate's DER, the roots' DER and the partial-chain option, compared byte for byte. A
+// path above which a certificate carries name constraints is not remembered: with the
+// intermediate as the anchor they would no longer apply to the leaf. At most `capacity` paths
+// are kept; the oldest is dropped first.
+// Thread safety: safe for concurrent use (one mutex).
+class IntermediateCache {
+ public:
+  explicit IntermediateCache(size_t capacity = 256);
+  IntermediateCache(const IntermediateCache&) = delete;
+  IntermediateCache& operator=(const IntermediateCache&) = delete;
+
+  // The verified path (intermediate first, root last) for `intermediate` under `roots`, when
+  // `time` is inside its window; nullopt otherwise.
+  std::optional<std::vector<Certificate>> Find(absl::Span<const Certificate> roots,
+                                               const Certificate& intermediate, bool partial_chain,
+                                               absl::Time time) const;
+  // Records every intermediate of `chain` (leaf first, trust anchor last), as VerifyChain
+  // returned it for `roots`.
+  void Remember(absl::Span<const Certificate> roots, bool partial_chain,
+                absl::Span<const Certificate> chain);
+  size_t size() const;
+  // How many Find calls returned a path.
+  uint64_t hits() const;
+
+ private:
+  struct Path {
+    std::vector<Certificate> certificates;  // Intermediate first, root last.
+    absl::Time valid_from;
+    absl::Time valid_until;
+  };
+  const size_t capacity_;
+  // std::mutex rather than absl::Mutex: Debian's Abseil is not built for ThreadSanitizer.
+  mutable std::mutex mutex_;
+  absl::flat_hash_map<std::string, Path> paths_;  // Guarded by mutex_.
+  std::deque<std::string> order_;                 // Keys, oldest first. Guarded by mutex_.
+  mutable uint64_t hits_ = 0;                     // Guarded by mutex_.
+};
+
 struct ChainOptions {
   // Require the leaf's ExtendedKeyUsage to list codeSigning and its KeyUsage digitalSignature,
   // when it has those extensions (as Go's crypto/x509, which cosign uses, treats an absent
@@ -117,6 +167,9 @@ struct ChainOptions {
   // X509_V_FLAG_PARTIAL_CHAIN), as Sigstore trust roots may end at an intermediate.
   // Default: false.
   bool partial_chain = false;
+  // Verified intermediates to reuse and to add to (borrowed; must outlive the call). Default:
+  // none.
+  IntermediateCache* cache = nullptr;
 };
 
 // Verifies that `leaf` chains to one of `roots` through `intermediates`, with every certificate

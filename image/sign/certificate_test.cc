@@ -65,18 +65,27 @@ TEST(CertificateTest, SigstoreProfileCases) {
   EXPECT_EQ(checked, 10);
 }
 
-// containers/image's Fulcio certificate (valid for 10 minutes on 2022-12-12) chains to its
-// Fulcio root only inside its validity window.
-TEST(CertificateTest, FulcioChainAtSigningTime) {
-  BULWARK_SHARED_PATH_OR_SKIP(dir, "conformance/sig/containers-image/signature/fixtures");
-  absl::StatusOr<Certificate> leaf = Certificate::Parse(ReadShared(dir, "fulcio-cert"));
-  absl::StatusOr<std::vector<Certificate>> chain =
-      Certificate::ParsePemChain(ReadShared(dir, "fulcio-chain"));
-  absl::StatusOr<std::vector<Certificate>> roots =
-      Certificate::ParsePemChain(ReadShared(dir, "fulcio_v1.crt.pem"));
-  ASSERT_THAT(leaf, IsOk());
-  ASSERT_THAT(chain, IsOk());
-  ASSERT_THAT(roots, IsOk());
+// containers/image's Fulcio certificate (valid for 10 minutes on 2022-12-12), its chain and the
+// Fulcio root.
+class FulcioChainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BULWARK_SHARED_PATH_OR_SKIP(dir, "conformance/sig/containers-image/signature/fixtures");
+    leaf = Certificate::Parse(ReadShared(dir, "fulcio-cert"));
+    chain = Certificate::ParsePemChain(ReadShared(dir, "fulcio-chain"));
+    roots = Certificate::ParsePemChain(ReadShared(dir, "fulcio_v1.crt.pem"));
+    ASSERT_THAT(leaf, IsOk());
+    ASSERT_THAT(chain, IsOk());
+    ASSERT_THAT(roots, IsOk());
+  }
+
+  absl::StatusOr<Certificate> leaf = absl::UnknownError("not loaded");
+  absl::StatusOr<std::vector<Certificate>> chain;
+  absl::StatusOr<std::vector<Certificate>> roots;
+};
+
+// The chain verifies to its Fulcio root only inside the leaf's validity window.
+TEST_F(FulcioChainTest, FulcioChainAtSigningTime) {
   const absl::Time during = leaf->not_before() + absl::Minutes(5);
   absl::StatusOr<std::vector<Certificate>> verified = VerifyChain(*leaf, *chain, *roots, during);
   ASSERT_THAT(verified, IsOk());
@@ -96,6 +105,51 @@ TEST(CertificateTest, FulcioChainAtSigningTime) {
   EXPECT_EQ(names[0].value, "mitr@redhat.com");
   EXPECT_EQ(leaf->fulcio_extensions().issuer, "https://github.com/login/oauth");
   EXPECT_THAT(IsLeaf(*leaf), IsOk());
+}
+
+// A cache of verified intermediates gives the same chains and the same errors as a full
+// verification, and is used only for the same roots inside the path's validity window.
+TEST_F(FulcioChainTest, IntermediateCacheKeepsVerdicts) {
+  const absl::Time during = leaf->not_before() + absl::Minutes(5);
+  absl::StatusOr<std::vector<Certificate>> uncached = VerifyChain(*leaf, *chain, *roots, during);
+  ASSERT_THAT(uncached, IsOk());
+  ASSERT_EQ(uncached->size(), 3u);  // Leaf, Fulcio intermediate, root.
+
+  IntermediateCache cache;
+  ChainOptions options;
+  options.cache = &cache;
+  for (int round = 0; round < 3; ++round) {
+    absl::StatusOr<std::vector<Certificate>> cached =
+        VerifyChain(*leaf, *chain, *roots, during, options);
+    ASSERT_THAT(cached, IsOk());
+    EXPECT_TRUE(*cached == *uncached) << round;
+    EXPECT_EQ(cache.size(), 1u);
+    EXPECT_EQ(cache.hits(), static_cast<uint64_t>(round));
+  }
+  // The same errors: an expired leaf, a time before it, no roots, the intermediate as leaf.
+  for (absl::Time time : {absl::Now(), leaf->not_before() - absl::Seconds(1)}) {
+    EXPECT_EQ(VerifyChain(*leaf, *chain, *roots, time, options).status(),
+              VerifyChain(*leaf, *chain, *roots, time).status());
+  }
+  EXPECT_EQ(VerifyChain(*leaf, *chain, {}, during, options).status(),
+            VerifyChain(*leaf, *chain, {}, during).status());
+  const Certificate& intermediate = (*uncached)[1];
+  absl::StatusOr<std::vector<Certificate>> as_leaf =
+      VerifyChain(intermediate, *chain, *roots, during, options);
+  absl::StatusOr<std::vector<Certificate>> as_leaf_uncached =
+      VerifyChain(intermediate, *chain, *roots, during);
+  EXPECT_EQ(as_leaf.status(), as_leaf_uncached.status());
+  // Other roots or another partial-chain setting are other keys.
+  EXPECT_FALSE(cache.Find({}, intermediate, false, during).has_value());
+  EXPECT_FALSE(cache.Find(*roots, intermediate, true, during).has_value());
+  // Outside the intermediate's validity the path is not offered.
+  EXPECT_FALSE(cache.Find(*roots, intermediate, false, intermediate.not_after() + absl::Seconds(1))
+                   .has_value());
+
+  IntermediateCache none(0);
+  options.cache = &none;
+  EXPECT_THAT(VerifyChain(*leaf, *chain, *roots, during, options), IsOk());
+  EXPECT_EQ(none.size(), 0u);
 }
 
 TEST(CertificateTest, MalformedCertificates) {

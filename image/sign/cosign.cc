@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -18,6 +19,7 @@
 #include "bulwark/image/image.h"
 #include "bulwark/image/oci.h"
 #include "bulwark/image/oci_layout_source.h"
+#include "bulwark/image/sign/attestation.h"
 #include "bulwark/image/sign/dsse.h"
 #include "bulwark/image/sign/internal/cosign_signer.h"
 
@@ -118,7 +120,13 @@ bool IsCosignAttachment(const image::Descriptor& descriptor) {
        absl::EndsWith(it->second, ".sbom"))) {
     return true;
   }
-  return descriptor.artifact_type == kCosignSignatureArtifactType;
+  // OCI 1.1 referrers that index.json lists with their artifact type: cosign signatures,
+  // attestations (DSSE envelopes, Sigstore bundles) and notation signatures.
+  static constexpr absl::string_view kAttachmentTypes[] = {
+      kCosignSignatureArtifactType, kDsseEnvelopeMediaType, kSigstoreBundleMediaType,
+      "application/vnd.cncf.notary.signature"};
+  return std::find(std::begin(kAttachmentTypes), std::end(kAttachmentTypes),
+                   descriptor.artifact_type) != std::end(kAttachmentTypes);
 }
 
 void AppendLayers(const image::BlobSource& source, const image::Manifest& manifest,

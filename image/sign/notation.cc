@@ -330,17 +330,11 @@ absl::StatusOr<NotationTrustStores> LoadNotationTrustStores(
     for (const std::filesystem::path& file : files) {
       BULWARK_ASSIGN_OR_RETURN(std::string bytes,
                                core::ReadFileToString(file.string(), kMaxCertificateFileBytes));
-      std::vector<Certificate> certificates;
-      if (absl::StrContains(bytes, "-----BEGIN")) {
-        absl::StatusOr<std::vector<Certificate>> pem = Certificate::ParsePemChain(bytes);
-        if (pem.ok()) certificates = *std::move(pem);
-      } else if (absl::StatusOr<Certificate> der = Certificate::ParseDer(bytes); der.ok()) {
-        certificates.push_back(*std::move(der));
-      }
-      if (certificates.empty()) {
+      absl::StatusOr<std::vector<Certificate>> certificates = Certificate::ParseFile(bytes);
+      if (!certificates.ok()) {
         return Malformed(absl::StrCat(file.string(), ": not PEM or DER certificates"));
       }
-      target->insert(target->end(), certificates.begin(), certificates.end());
+      target->insert(target->end(), certificates->begin(), certificates->end());
     }
     if (target->empty()) return Malformed(absl::StrCat(dir.string(), ": empty trust store"));
   }
@@ -442,27 +436,80 @@ absl::StatusOr<std::vector<NotationSignatureCheck>> VerifyNotationOciLayout(
   if (!image.ok()) {
     BULWARK_ASSIGN_OR_RETURN(image, ResolveLayoutImage(layout_dir, layout_ref, limits));
   }
-  // Notation stores signatures only as referrers: no tag schema ("notation" never matches a
-  // cosign tag suffix).
-  const absl::string_view types[] = {kNotationSignatureArtifactType};
   BULWARK_ASSIGN_OR_RETURN(std::vector<CosignSignature> layers,
-                           FindOciLayoutAttachments(layout_dir, *image, "notation", types, limits));
+                           FindOciLayoutNotationSignatures(layout_dir, *image, limits));
   NotationVerifyOptions per_image = options;
   per_image.artifact = *image;
   std::vector<NotationSignatureCheck> checks;
   for (const CosignSignature& layer : layers) {
-    NotationSignatureCheck check{layer.source, absl::OkStatus(), std::nullopt};
-    absl::StatusOr<NotationEnvelope> envelope =
-        ParseNotationEnvelope(layer.payload, layer.media_type, limits);
-    absl::StatusOr<NotationVerification> verified =
-        envelope.ok() ? VerifyNotationSignature(*envelope, per_image)
-                      : absl::StatusOr<NotationVerification>(envelope.status());
-    if (verified.ok()) {
-      check.verification = *std::move(verified);
-    } else {
-      check.status = verified.status();
+    checks.push_back(VerifyNotationLayer(layer, per_image, limits));
+  }
+  return checks;
+}
+
+absl::StatusOr<std::vector<CosignSignature>> FindOciLayoutNotationSignatures(
+    absl::string_view layout_dir, const core::Digest& image, const core::Limits& limits) {
+  // No tag schema: "notation" never matches a cosign tag suffix.
+  const absl::string_view types[] = {kNotationSignatureArtifactType};
+  return FindOciLayoutAttachments(layout_dir, image, "notation", types, limits);
+}
+
+NotationSignatureCheck VerifyNotationLayer(const CosignSignature& layer,
+                                           const NotationVerifyOptions& options,
+                                           const core::Limits& limits) {
+  NotationSignatureCheck check{layer.source, absl::OkStatus(), std::nullopt};
+  absl::StatusOr<NotationEnvelope> envelope =
+      ParseNotationEnvelope(layer.payload, layer.media_type, limits);
+  absl::StatusOr<NotationVerification> verified =
+      envelope.ok() ? VerifyNotationSignature(*envelope, options)
+                    : absl::StatusOr<NotationVerification>(envelope.status());
+  if (verified.ok()) {
+    check.verification = *std::move(verified);
+  } else {
+    check.status = verified.status();
+  }
+  return check;
+}
+
+absl::StatusOr<NotationChecks> ParseNotationSignatureVerification(const core::Value& verification,
+                                                                  NotationLevel* level) {
+  auto error = [](const core::Value& at, absl::string_view what) {
+    return absl::InvalidArgumentError(absl::StrCat(at.position().ToString(), ": ", what));
+  };
+  if (!verification.is_map()) return error(verification, "signatureVerification must be an object");
+  const core::Value* name = verification.Find("level");
+  bool known = false;
+  if (name != nullptr && name->is_string()) *level = LevelByName(name->string_value(), &known);
+  if (!known) {
+    return error(name != nullptr ? *name : verification, "signatureVerification.level is unknown");
+  }
+  NotationChecks checks = ChecksForLevel(*level);
+  if (const core::Value* overrides = verification.Find("override")) {
+    if (!overrides->is_map()) return error(*overrides, "override must be an object");
+    for (const core::MapEntry& entry : overrides->map_value()) {
+      if (!entry.value.is_string() ||
+          (entry.value.string_value() != "enforce" && entry.value.string_value() != "log" &&
+           entry.value.string_value() != "skip")) {
+        return error(entry.value, "an override action is enforce, log or skip");
+      }
+      const bool enforce = entry.value.string_value() == "enforce";
+      if (entry.key == "authenticity") {
+        checks.enforce_authenticity = enforce;
+      } else if (entry.key == "authenticTimestamp") {
+        checks.enforce_authentic_timestamp = enforce;
+      } else if (entry.key == "expiry") {
+        checks.enforce_expiry = enforce;
+      } else if (entry.key != "revocation") {
+        return error(entry.value, absl::StrCat("unknown override \"", entry.key, "\""));
+      }
     }
-    checks.push_back(std::move(check));
+  }
+  if (const core::Value* when = verification.Find("verifyTimestamp")) {
+    if (!when->is_string() ||
+        (when->string_value() != "always" && when->string_value() != "afterCertExpiry")) {
+      return error(*when, "verifyTimestamp is always or afterCertExpiry");
+    }
+    checks.timestamp_always = when->string_value() == "always";
   }
   return checks;
 }
@@ -517,40 +564,13 @@ absl::StatusOr<std::vector<NotationTrustPolicy>> ParseNotationTrustPolicy(
       }
     }
     const core::Value* verification = item.Find("signatureVerification");
-    const core::Value* level = verification != nullptr ? verification->Find("level") : nullptr;
-    bool known = false;
-    if (level != nullptr && level->is_string()) {
-      policy.level = LevelByName(level->string_value(), &known);
+    if (verification == nullptr) return error(item, "signatureVerification is required");
+    absl::StatusOr<NotationChecks> checks =
+        ParseNotationSignatureVerification(*verification, &policy.level);
+    if (!checks.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(source, ":", checks.status().message()));
     }
-    if (!known) return error(level ? *level : item, "signatureVerification.level is unknown");
-    policy.checks = ChecksForLevel(policy.level);
-    if (const core::Value* overrides = verification->Find("override")) {
-      if (!overrides->is_map()) return error(*overrides, "override must be an object");
-      for (const core::MapEntry& entry : overrides->map_value()) {
-        if (!entry.value.is_string() ||
-            (entry.value.string_value() != "enforce" && entry.value.string_value() != "log" &&
-             entry.value.string_value() != "skip")) {
-          return error(entry.value, "an override action is enforce, log or skip");
-        }
-        const bool enforce = entry.value.string_value() == "enforce";
-        if (entry.key == "authenticity") {
-          policy.checks.enforce_authenticity = enforce;
-        } else if (entry.key == "authenticTimestamp") {
-          policy.checks.enforce_authentic_timestamp = enforce;
-        } else if (entry.key == "expiry") {
-          policy.checks.enforce_expiry = enforce;
-        } else if (entry.key != "revocation") {
-          return error(entry.value, absl::StrCat("unknown override \"", entry.key, "\""));
-        }
-      }
-    }
-    if (const core::Value* when = verification->Find("verifyTimestamp")) {
-      if (!when->is_string() ||
-          (when->string_value() != "always" && when->string_value() != "afterCertExpiry")) {
-        return error(*when, "verifyTimestamp is always or afterCertExpiry");
-      }
-      policy.checks.timestamp_always = when->string_value() == "always";
-    }
+    policy.checks = *checks;
     BULWARK_ASSIGN_OR_RETURN(policy.trust_stores, strings(item, "trustStores"));
     BULWARK_ASSIGN_OR_RETURN(policy.trusted_identities, strings(item, "trustedIdentities"));
     if (policy.level != NotationLevel::kSkip &&

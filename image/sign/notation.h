@@ -22,7 +22,9 @@
 #include "absl/time/time.h"
 #include "bulwark/core/digest.h"
 #include "bulwark/core/limits.h"
+#include "bulwark/core/value.h"
 #include "bulwark/image/sign/certificate.h"
+#include "bulwark/image/sign/cosign.h"
 #include "bulwark/image/sign/trust_root.h"
 
 namespace bulwark::sign {
@@ -96,6 +98,13 @@ struct NotationChecks {
 // and not checked: Bulwark does not fetch CRLs or OCSP).
 NotationChecks ChecksForLevel(NotationLevel level);
 
+// Reads a signatureVerification object {level, override, verifyTimestamp} as trustpolicy.json
+// writes it (the Bulwark trust policy uses the same form), setting `*level` and returning the
+// level's checks after its overrides. Errors: InvalidArgument "<line>:<column>: <what>" (callers
+// prefix their source name) for an unknown level, override or action, or a mistyped member.
+absl::StatusOr<NotationChecks> ParseNotationSignatureVerification(const core::Value& verification,
+                                                                  NotationLevel* level);
+
 struct NotationVerifyOptions {
   NotationTrustStores trust;
   // "*" or "x509.subject: <DN>" (the leaf's subject must hold every attribute given). Empty:
@@ -128,6 +137,18 @@ struct NotationSignatureCheck {
   absl::Status status;  // OK when verified.
   std::optional<NotationVerification> verification;
 };
+
+// The envelope layers (application/jose+json or application/cose) of every manifest in the OCI
+// layout's index.json whose subject is `image` and whose artifact type is
+// kNotationSignatureArtifactType (notation stores signatures only as referrers), unverified.
+// Errors: those of reading the layout; none found is not an error.
+absl::StatusOr<std::vector<CosignSignature>> FindOciLayoutNotationSignatures(
+    absl::string_view layout_dir, const core::Digest& image, const core::Limits& limits = {});
+
+// ParseNotationEnvelope + VerifyNotationSignature for one layer found next to an image.
+NotationSignatureCheck VerifyNotationLayer(const CosignSignature& layer,
+                                           const NotationVerifyOptions& options,
+                                           const core::Limits& limits = {});
 
 // Notation signatures of an image in an OCI layout: the layers (application/jose+json or
 // application/cose) of every manifest in index.json whose subject is the image and whose artifact

@@ -197,4 +197,67 @@ absl::StatusOr<HashedRekord> ParseHashedRekordBody(absl::string_view body) {
   return rekord;
 }
 
+absl::StatusOr<RekorSignedContent> ParseRekorEntryBody(absl::string_view body) {
+  BULWARK_ASSIGN_OR_RETURN(core::Value root, core::ParseJson(body, {}, "tlog entry body"));
+  auto string_at = [](const core::Value& value, absl::string_view path) -> std::string {
+    absl::StatusOr<const core::Value*> found = value.Lookup(path);
+    return found.ok() && (*found)->is_string() ? (*found)->string_value() : "";
+  };
+  auto list_at = [&](absl::string_view path) -> absl::Span<const core::Value> {
+    absl::StatusOr<const core::Value*> found = root.Lookup(path);
+    if (!found.ok() || !(*found)->is_list()) return {};
+    return (*found)->list_value();
+  };
+  auto b64 = [](const std::string& text) {
+    std::string out;
+    absl::Base64Unescape(text, &out);
+    return out;
+  };
+  // Rekor v2 verifiers hold DER: a certificate or a public key.
+  auto v2_verifier = [&](const core::Value& verifier) {
+    std::string der = b64(string_at(verifier, "x509Certificate.rawBytes"));
+    return der.empty() ? b64(string_at(verifier, "publicKey.rawBytes")) : der;
+  };
+  RekorSignedContent logged;
+  logged.kind = string_at(root, "kind");
+  logged.version = string_at(root, "apiVersion");
+  const std::string& kind = logged.kind;
+  const std::string& version = logged.version;
+  if (kind == "hashedrekord" && version == "0.0.1") {
+    BULWARK_ASSIGN_OR_RETURN(HashedRekord rekord, ParseHashedRekordBody(body));
+    logged.digest = rekord.digest;
+    logged.signatures.push_back({rekord.signature, rekord.verifier});
+  } else if (kind == "hashedrekord" && version == "0.0.2") {
+    absl::StatusOr<const core::Value*> spec = root.Lookup("spec.hashedRekordV002");
+    if (!spec.ok()) return Denied("hashedrekord 0.0.2 body without hashedRekordV002");
+    logged.digest = b64(string_at(**spec, "data.digest"));
+    absl::StatusOr<const core::Value*> verifier = (*spec)->Lookup("signature.verifier");
+    logged.signatures.push_back({b64(string_at(**spec, "signature.content")),
+                                 verifier.ok() ? v2_verifier(**verifier) : ""});
+  } else if (kind == "dsse" && version == "0.0.1") {
+    logged.digest = absl::HexStringToBytes(string_at(root, "spec.payloadHash.value"));
+    for (const core::Value& sig : list_at("spec.signatures")) {
+      logged.signatures.push_back(
+          {b64(string_at(sig, "signature")), b64(string_at(sig, "verifier"))});
+    }
+  } else if (kind == "dsse" && version == "0.0.2") {
+    logged.digest = b64(string_at(root, "spec.dsseV002.payloadHash.digest"));
+    for (const core::Value& sig : list_at("spec.dsseV002.signatures")) {
+      const core::Value* verifier = sig.Find("verifier");
+      logged.signatures.push_back(
+          {b64(string_at(sig, "content")), verifier ? v2_verifier(*verifier) : ""});
+    }
+  } else if (kind == "intoto" && version == "0.0.2") {
+    logged.digest = absl::HexStringToBytes(string_at(root, "spec.content.payloadHash.value"));
+    for (const core::Value& sig : list_at("spec.content.envelope.signatures")) {
+      // intoto 0.0.2 stores the signature and key base64-encoded twice.
+      logged.signatures.push_back(
+          {b64(b64(string_at(sig, "sig"))), b64(string_at(sig, "publicKey"))});
+    }
+  } else {
+    return Denied(absl::StrCat("unsupported entry kind ", kind, " ", version));
+  }
+  return logged;
+}
+
 }  // namespace bulwark::sign

@@ -102,6 +102,25 @@ struct HashedRekord {
 // Errors: InvalidArgument naming the JSON path that is missing.
 absl::StatusOr<HashedRekord> ParseHashedRekordBody(absl::string_view body);
 
+// What any supported Rekor entry body says was signed: hashedrekord 0.0.1/0.0.2, dsse
+// 0.0.1/0.0.2 and intoto 0.0.2. Callers compare it with what they verified (CVE-2022-36056: an
+// entry must be about this signature, this key and this artifact).
+struct RekorSignedContent {
+  std::string kind;     // "hashedrekord", "dsse", "intoto".
+  std::string version;  // "0.0.1", "0.0.2".
+  // Raw SHA-256 of the artifact (hashedrekord) or of the DSSE payload (dsse, intoto).
+  std::string digest;
+  struct Signature {
+    std::string signature;  // Raw signature bytes.
+    std::string verifier;   // PEM or DER of the public key or certificate.
+  };
+  std::vector<Signature> signatures;
+};
+
+// Errors: InvalidArgument when the body is not JSON; PermissionDenied "tlog: unsupported entry
+// kind <kind> <version>".
+absl::StatusOr<RekorSignedContent> ParseRekorEntryBody(absl::string_view body);
+
 }  // namespace bulwark::sign
 
 #endif  // BULWARK_IMAGE_SIGN_TLOG_H_

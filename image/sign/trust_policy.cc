@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -69,22 +70,30 @@ class Reader {
     return out;
   }
 
-  // A file named relative to the policy's directory, which it may not leave.
-  absl::StatusOr<std::string> ReadRelative(const core::Value& at, const std::string& path,
-                                           uint64_t max_bytes) const {
+  // The full path of a file or directory named relative to the policy's directory, which it
+  // may not leave.
+  absl::StatusOr<std::string> Relative(const core::Value& at, const std::string& path) const {
     const std::filesystem::path relative(path);
-    if (relative.is_absolute() || std::any_of(relative.begin(), relative.end(),
-                                              [](const auto& part) { return part == ".."; })) {
+    if (relative.empty() || relative.is_absolute() ||
+        std::any_of(relative.begin(), relative.end(),
+                    [](const auto& part) { return part == ".."; })) {
       return Error(at, absl::StrCat("\"", path,
                                     "\" must be relative to the policy's directory, without .."));
     }
-    return core::ReadFileToString((std::filesystem::path(base_dir_) / relative).string(),
-                                  max_bytes);
+    return (std::filesystem::path(base_dir_) / relative).string();
+  }
+
+  absl::StatusOr<std::string> ReadRelative(const core::Value& at, const std::string& path,
+                                           uint64_t max_bytes) const {
+    BULWARK_ASSIGN_OR_RETURN(std::string full, Relative(at, path));
+    return core::ReadFileToString(full, max_bytes);
   }
 
   std::string FullPath(const std::string& path) const {
     return (std::filesystem::path(base_dir_) / path).string();
   }
+
+  const std::string& source() const { return source_; }
 
  private:
   std::string source_;
@@ -140,17 +149,112 @@ std::string NormalizedRepository(absl::string_view reference) {
   return absl::StrCat("docker.io/", reference);
 }
 
+// Certificates of a notation signer: named trust stores in notation's directory layout, and
+// certificates listed one by one ({type, file | pem}).
+absl::StatusOr<NotationTrustStores> ParseNotationCertificates(const Reader& reader,
+                                                              const core::Value& value) {
+  NotationTrustStores trust;
+  BULWARK_ASSIGN_OR_RETURN(std::string store, reader.String(value, "trustStore", false));
+  BULWARK_ASSIGN_OR_RETURN(std::vector<std::string> references,
+                           reader.Strings(value, "trustStores"));
+  if (store.empty() != references.empty()) {
+    return reader.Error(value, "trustStore and trustStores go together");
+  }
+  if (!store.empty()) {
+    BULWARK_ASSIGN_OR_RETURN(std::string root, reader.Relative(*value.Find("trustStore"), store));
+    absl::StatusOr<NotationTrustStores> loaded = LoadNotationTrustStores(root, references);
+    if (!loaded.ok()) {
+      return absl::Status(
+          loaded.status().code(),
+          absl::StrCat(reader.source(), ":", value.Find("trustStores")->position().ToString(), ": ",
+                       loaded.status().message()));
+    }
+    trust = *std::move(loaded);
+  }
+  const core::Value* certificates = value.Find("certificates");
+  if (certificates == nullptr) return trust;
+  if (!certificates->is_list()) return reader.Error(*certificates, "certificates must be a list");
+  for (const core::Value& item : certificates->list_value()) {
+    BULWARK_RETURN_IF_ERROR(reader.CheckMap(item, "certificate", {"type", "file", "pem"}));
+    BULWARK_ASSIGN_OR_RETURN(std::string type, reader.String(item, "type", false));
+    std::vector<Certificate>* target = type.empty() || type == "ca" ? &trust.ca
+                                       : type == "signingAuthority" ? &trust.signing_authority
+                                       : type == "tsa"              ? &trust.tsa
+                                                                    : nullptr;
+    if (target == nullptr) {
+      return reader.Error(*item.Find("type"), "type is ca, signingAuthority or tsa");
+    }
+    BULWARK_ASSIGN_OR_RETURN(std::string pem, reader.String(item, "pem", false));
+    BULWARK_ASSIGN_OR_RETURN(std::string file, reader.String(item, "file", false));
+    if (pem.empty() == file.empty()) return reader.Error(item, "give exactly one of file, pem");
+    if (!file.empty()) {
+      BULWARK_ASSIGN_OR_RETURN(pem, reader.ReadRelative(*item.Find("file"), file, kMaxKeyBytes));
+    }
+    absl::StatusOr<std::vector<Certificate>> parsed = Certificate::ParseFile(pem);
+    if (!parsed.ok()) return reader.Error(item, parsed.status().message());
+    target->insert(target->end(), parsed->begin(), parsed->end());
+  }
+  return trust;
+}
+
+absl::StatusOr<NotationVerifyOptions> ParseNotationSigner(const Reader& reader,
+                                                          const core::Value& value,
+                                                          absl::string_view name) {
+  BULWARK_RETURN_IF_ERROR(reader.CheckMap(
+      value, "notation",
+      {"trustStore", "trustStores", "certificates", "trustedIdentities", "signatureVerification"}));
+  NotationVerifyOptions options;
+  BULWARK_ASSIGN_OR_RETURN(options.trust, ParseNotationCertificates(reader, value));
+  if (options.trust.ca.empty() && options.trust.signing_authority.empty()) {
+    return reader.Error(value, absl::StrCat("notation signer \"", name,
+                                            "\" needs ca or signingAuthority certificates"));
+  }
+  BULWARK_ASSIGN_OR_RETURN(options.trusted_identities, reader.Strings(value, "trustedIdentities"));
+  if (options.trusted_identities.empty()) {
+    return reader.Error(value, absl::StrCat("notation signer \"", name,
+                                            "\" needs trustedIdentities (\"*\" for any)"));
+  }
+  for (const std::string& identity : options.trusted_identities) {
+    if (identity != "*" && !absl::StartsWith(identity, "x509.subject:")) {
+      return reader.Error(*value.Find("trustedIdentities"),
+                          absl::StrCat("trusted identity \"", identity,
+                                       "\" is neither \"*\" nor \"x509.subject: <DN>\""));
+    }
+  }
+  if (const core::Value* verification = value.Find("signatureVerification")) {
+    NotationLevel level = NotationLevel::kStrict;
+    absl::StatusOr<NotationChecks> checks =
+        ParseNotationSignatureVerification(*verification, &level);
+    if (!checks.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(reader.source(), ":", checks.status().message()));
+    }
+    if (level == NotationLevel::kSkip) {
+      return reader.Error(*verification, "level skip verifies nothing; use a scope with skip");
+    }
+    options.checks = *checks;
+  }
+  return options;
+}
+
 absl::StatusOr<PolicySigner> ParseSigner(const Reader& reader, const core::Value& value) {
-  BULWARK_RETURN_IF_ERROR(reader.CheckMap(value, "signer", {"name", "key", "keyFile", "keyless"}));
+  BULWARK_RETURN_IF_ERROR(
+      reader.CheckMap(value, "signer", {"name", "key", "keyFile", "keyless", "notation"}));
   PolicySigner signer;
   BULWARK_ASSIGN_OR_RETURN(signer.name, reader.String(value, "name", true));
   BULWARK_ASSIGN_OR_RETURN(std::string pem, reader.String(value, "key", false));
   BULWARK_ASSIGN_OR_RETURN(std::string key_file, reader.String(value, "keyFile", false));
   const core::Value* keyless = value.Find("keyless");
-  const int kinds = !pem.empty() + !key_file.empty() + (keyless != nullptr);
+  const core::Value* notation = value.Find("notation");
+  const int kinds = !pem.empty() + !key_file.empty() + (keyless != nullptr) + (notation != nullptr);
   if (kinds != 1) {
-    return reader.Error(value, absl::StrCat("signer \"", signer.name,
-                                            "\" needs exactly one of key, keyFile, keyless"));
+    return reader.Error(value,
+                        absl::StrCat("signer \"", signer.name,
+                                     "\" needs exactly one of key, keyFile, keyless, notation"));
+  }
+  if (notation != nullptr) {
+    BULWARK_ASSIGN_OR_RETURN(signer.notation, ParseNotationSigner(reader, *notation, signer.name));
+    return signer;
   }
   if (!key_file.empty()) {
     BULWARK_ASSIGN_OR_RETURN(pem,
@@ -189,9 +293,9 @@ absl::StatusOr<PolicySigner> ParseSigner(const Reader& reader, const core::Value
   return signer;
 }
 
-absl::StatusOr<AttestationRequirement> ParseAttestation(const Reader& reader,
-                                                        const core::Value& value,
-                                                        const std::set<std::string>& signers) {
+// `signers` maps the scope's signer names to whether they are notation signers.
+absl::StatusOr<AttestationRequirement> ParseAttestation(
+    const Reader& reader, const core::Value& value, const std::map<std::string, bool>& signers) {
   BULWARK_RETURN_IF_ERROR(
       reader.CheckMap(value, "attestation", {"name", "predicateType", "signers", "conditions"}));
   AttestationRequirement requirement;
@@ -200,9 +304,15 @@ absl::StatusOr<AttestationRequirement> ParseAttestation(const Reader& reader,
   requirement.predicate_type = ResolvePredicateType(type);
   BULWARK_ASSIGN_OR_RETURN(requirement.signers, reader.Strings(value, "signers"));
   for (const std::string& name : requirement.signers) {
-    if (signers.count(name) == 0) {
+    auto it = signers.find(name);
+    if (it == signers.end()) {
       return reader.Error(*value.Find("signers"),
                           absl::StrCat("no signer named \"", name, "\" in this scope"));
+    }
+    if (it->second) {
+      return reader.Error(
+          *value.Find("signers"),
+          absl::StrCat("signer \"", name, "\" is a notation signer; attestations are cosign's"));
     }
   }
   if (const core::Value* conditions = value.Find("conditions")) {
@@ -241,12 +351,12 @@ absl::StatusOr<PolicyScope> ParseScope(const Reader& reader, const core::Value& 
     if (!skip->is_bool()) return reader.Error(*skip, "skip must be true or false");
     scope.skip = skip->bool_value();
   }
-  std::set<std::string> names;
+  std::map<std::string, bool> names;  // Signer name -> notation signer.
   if (const core::Value* signers = value.Find("signers")) {
     if (!signers->is_list()) return reader.Error(*signers, "signers must be a list");
     for (const core::Value& item : signers->list_value()) {
       BULWARK_ASSIGN_OR_RETURN(PolicySigner signer, ParseSigner(reader, item));
-      if (!names.insert(signer.name).second) {
+      if (!names.emplace(signer.name, signer.notation.has_value()).second) {
         return reader.Error(item, absl::StrCat("two signers are named \"", signer.name, "\""));
       }
       scope.signers.push_back(std::move(signer));
@@ -295,12 +405,46 @@ std::string FailedCondition(const Statement& statement,
   return "";
 }
 
+// Whether one notation signature of the image verifies for `signer`; `why` gets the reason per
+// signature when none does, or what the level only logged when one does.
+bool NotationSignerVerified(const PolicySigner& signer, const core::Digest& image,
+                            absl::Span<const CosignSignature> notation_signatures, absl::Time now,
+                            std::string* why) {
+  NotationVerifyOptions options = *signer.notation;
+  options.artifact = image;
+  options.now = now;
+  std::vector<std::string> reasons;
+  for (const CosignSignature& layer : notation_signatures) {
+    const NotationSignatureCheck check = VerifyNotationLayer(layer, options);
+    if (check.status.ok()) {
+      if (!check.verification->logged.empty()) {
+        *why = absl::StrCat("logged: ", absl::StrJoin(check.verification->logged, "; "));
+      }
+      return true;
+    }
+    reasons.push_back(absl::StrCat(check.source, ": ", check.status.message()));
+  }
+  *why = reasons.empty() ? "no notation signatures found" : absl::StrJoin(reasons, "; ");
+  return false;
+}
+
 RequirementResult CheckSignatures(const PolicyScope& scope, const core::Digest& image,
-                                  absl::Span<const CosignSignature> signatures) {
+                                  absl::Span<const CosignSignature> signatures,
+                                  absl::Span<const CosignSignature> notation_signatures,
+                                  absl::Time now) {
   RequirementResult result{"signatures", false, ""};
   std::vector<std::string> verified;
   std::vector<std::string> reasons;
   for (const PolicySigner& signer : scope.signers) {
+    if (signer.notation.has_value()) {
+      std::string why;
+      if (NotationSignerVerified(signer, image, notation_signatures, now, &why)) {
+        verified.push_back(why.empty() ? signer.name : absl::StrCat(signer.name, " [", why, "]"));
+      } else {
+        reasons.push_back(absl::StrCat(signer.name, ": ", why));
+      }
+      continue;
+    }
     const CosignVerification outcome = VerifyCosignSignatures(signatures, image, signer.options);
     if (outcome.verified()) {
       verified.push_back(signer.name);
@@ -324,6 +468,7 @@ RequirementResult CheckAttestation(const TrustPolicy& policy, const PolicyScope&
   RequirementResult result{absl::StrCat("attestation ", requirement.name), false, ""};
   std::vector<std::string> reasons;
   for (const PolicySigner& signer : scope.signers) {
+    if (signer.notation.has_value()) continue;
     if (!requirement.signers.empty() &&
         std::find(requirement.signers.begin(), requirement.signers.end(), signer.name) ==
             requirement.signers.end()) {
@@ -393,7 +538,7 @@ absl::StatusOr<TrustPolicy> ParseTrustPolicy(absl::string_view yaml, absl::strin
       return reader.Error(item, absl::StrCat("two scopes are named \"", scope.name, "\""));
     }
     for (PolicySigner& signer : scope.signers) {
-      if (signer.options.key.has_value()) continue;
+      if (signer.options.key.has_value() || signer.notation.has_value()) continue;
       if (policy.trusted_root == nullptr) {
         return reader.Error(item, absl::StrCat("keyless signer \"", signer.name,
                                                "\" needs the policy's trustedRoot"));
@@ -436,7 +581,9 @@ std::string PolicyDecision::Summary() const {
 PolicyDecision EvaluateTrustPolicy(const TrustPolicy& policy, absl::string_view reference,
                                    const core::Digest& image,
                                    absl::Span<const CosignSignature> signatures,
-                                   absl::Span<const CosignSignature> attestations) {
+                                   absl::Span<const CosignSignature> attestations,
+                                   absl::Span<const CosignSignature> notation_signatures,
+                                   absl::Time now) {
   PolicyDecision decision;
   decision.image = std::string(reference);
   const PolicyScope* scope = FindScope(policy, reference);
@@ -446,7 +593,8 @@ PolicyDecision EvaluateTrustPolicy(const TrustPolicy& policy, absl::string_view 
     decision.allowed = decision.skipped = true;
     return decision;
   }
-  decision.requirements.push_back(CheckSignatures(*scope, image, signatures));
+  decision.requirements.push_back(
+      CheckSignatures(*scope, image, signatures, notation_signatures, now));
   for (const AttestationRequirement& requirement : scope->attestations) {
     decision.requirements.push_back(
         CheckAttestation(policy, *scope, requirement, image, attestations));
@@ -462,12 +610,18 @@ absl::StatusOr<PolicyDecision> EvaluateTrustPolicyForLayout(const TrustPolicy& p
                                                             absl::string_view layout_dir,
                                                             absl::string_view layout_ref,
                                                             const core::Limits& limits) {
-  BULWARK_ASSIGN_OR_RETURN(core::Digest image, ResolveLayoutImage(layout_dir, layout_ref, limits));
+  absl::StatusOr<core::Digest> image = core::Digest::Parse(layout_ref);
+  if (!image.ok()) {
+    BULWARK_ASSIGN_OR_RETURN(image, ResolveLayoutImage(layout_dir, layout_ref, limits));
+  }
   BULWARK_ASSIGN_OR_RETURN(std::vector<CosignSignature> signatures,
-                           FindOciLayoutSignatures(layout_dir, image, limits));
+                           FindOciLayoutSignatures(layout_dir, *image, limits));
   BULWARK_ASSIGN_OR_RETURN(std::vector<CosignSignature> attestations,
-                           FindOciLayoutAttestations(layout_dir, image, limits));
-  return EvaluateTrustPolicy(policy, reference, image, signatures, attestations);
+                           FindOciLayoutAttestations(layout_dir, *image, limits));
+  BULWARK_ASSIGN_OR_RETURN(std::vector<CosignSignature> notation_signatures,
+                           FindOciLayoutNotationSignatures(layout_dir, *image, limits));
+  return EvaluateTrustPolicy(policy, reference, *image, signatures, attestations,
+                             notation_signatures, absl::Now());
 }
 
 }  // namespace bulwark::sign

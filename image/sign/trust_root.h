@@ -4,7 +4,8 @@
 // and timestamp authorities, each with its validity window.
 //   BULWARK_ASSIGN_OR_RETURN(auto root, TrustedRoot::Load("trusted_root.json"));
 //   BULWARK_ASSIGN_OR_RETURN(BundleVerification v, VerifyBundle(bundle, artifact, *root, policy));
-// Thread safety: a TrustedRoot is immutable after Parse/Load; share it across threads.
+// Thread safety: a TrustedRoot is immutable after Parse/Load (its cache of verified
+// intermediates is internally synchronized); share it across threads.
 #ifndef BULWARK_IMAGE_SIGN_TRUST_ROOT_H_
 #define BULWARK_IMAGE_SIGN_TRUST_ROOT_H_
 
@@ -50,6 +51,9 @@ class TrustedRoot {
   const std::vector<CertificateAuthority>& timestamp_authorities() const { return tsas_; }
   // "<json path>: <why>" for each key that was skipped.
   const std::vector<std::string>& skipped_keys() const { return skipped_keys_; }
+  // Intermediates of this root's certificate authorities already verified (ChainOptions::cache);
+  // lives as long as the TrustedRoot.
+  IntermediateCache& intermediate_cache() const { return *intermediate_cache_; }
 
  private:
   TrustedRoot() = default;
@@ -59,6 +63,7 @@ class TrustedRoot {
   std::vector<CertificateAuthority> cas_;
   std::vector<CertificateAuthority> tsas_;
   std::vector<std::string> skipped_keys_;
+  std::unique_ptr<IntermediateCache> intermediate_cache_ = std::make_unique<IntermediateCache>();
 };
 
 }  // namespace bulwark::sign

@@ -78,6 +78,11 @@ def verify_dsse(envelope_json: str, public_keys_pem: list[str], *, threshold: in
 def pae(payload_type: str, payload: bytes) -> bytes:
     """DSSE pre-authentication encoding."""
 
+def verify_gcb_provenance(
+    provenance_json: str, digest: str, *, keys: dict[str, str] = ..., builder_id: str = ""
+) -> list[dict[str, Any]]:
+    """[{key_id, region, builder_id, build_type, source_uri, source_digest, entry_point}]."""
+
 def evaluate_trust_policy(
     policy_path: str, image: str, layout: str, *, ref: str = ""
 ) -> dict[str, Any]:

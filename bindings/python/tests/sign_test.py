@@ -192,3 +192,34 @@ def test_verify_notation_referrer():
                                           "example.com/alpine:3", ref=subject)
     assert result["verified"], result
     assert result["signatures"][0]["target_digest"] == subject
+
+    # The same trust store as a notation signer of a Bulwark trust policy.
+    bulwark_policy = work / "policy.yaml"
+    bulwark_policy.write_text(
+        "scopes:\n  - name: all\n    match: ['**']\n    signers:\n      - name: alpine\n"
+        "        notation: {trustStore: store, trustStores: ['ca:alpine'], "
+        "trustedIdentities: ['x509.subject: O=Notary, CN=alpine']}\n")
+    decision = bulwark.sign.evaluate_trust_policy(str(bulwark_policy), "example.com/alpine:3",
+                                                  str(layout), ref=subject)
+    assert decision["allowed"], decision
+    assert "(alpine)" in decision["requirements"][0]["reason"]
+
+
+def test_verify_gcb_provenance_needs_the_kms_key():
+    gcb = sig() / "slsa-verifier/cli/slsa-verifier/testdata/gcb_container/v0.3"
+    digest = (gcb / "gcloud-container-github.digest").read_text().strip()
+    with pytest.raises(bulwark.Error, match="gcb: key: the Google Cloud KMS public key of "
+                       "projects/verified-builder/locations/us-west2/"):
+        bulwark.sign.verify_gcb_provenance((gcb / "gcloud-container-github.json").read_text(),
+                                           digest)
+    with pytest.raises(bulwark.PermissionDeniedError, match="gcb: keyid:"):
+        bulwark.sign.verify_gcb_provenance(
+            (gcb / "gcloud-container-invalid-keyid.json").read_text(), digest)
+    # A key that is not Google's: the genuine signature does not verify with it.
+    key = subprocess.run(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout"],
+                         check=True, capture_output=True).stdout
+    pub = subprocess.run(["openssl", "ec", "-pubout"], input=key, check=True,
+                         capture_output=True).stdout.decode()
+    with pytest.raises(bulwark.PermissionDeniedError, match="gcb: signature:"):
+        bulwark.sign.verify_gcb_provenance((gcb / "gcloud-container-github.json").read_text(),
+                                           digest, keys={"us-west2": pub})
