@@ -5,7 +5,7 @@ tool does, OSV databases, and matching an SBOM's packages against them.
     db = bulwark.vuln.Database.build(["osv/go", "osv/debian"])         # parse OSV sources
     db.save("osv.bulwarkdb")
     db = bulwark.vuln.Database.load("osv.bulwarkdb")                   # or a source directory
-    result = db.match(bulwark.sbom.catalog("app.tar"))
+    result = db.match(bulwark.image.sbom("app.tar"))
     [(f.id, f.package_name, f.fixed_versions) for f in result.findings]
 
 Errors are bulwark's exception classes (InvalidArgumentError is a ValueError). The GIL is
@@ -128,7 +128,7 @@ class Database:
 
     def match(self, sbom: Union[_sbom.Sbom, Iterable[_sbom.Package]],
               os_release: Union[_sbom.OperatingSystem, None] = None) -> MatchResult:
-        """Findings for an Sbom (bulwark.sbom.catalog) or a list of packages of a distribution
+        """Findings for an Sbom (bulwark.image.sbom) or a list of packages of a distribution
         `os_release`. Raises DataLossError for a corrupt compiled database."""
         data = json.loads(self._handle.match_json(_sbom_json(sbom, os_release)))
         return MatchResult(findings=[_finding(f) for f in data.get("findings", [])],
