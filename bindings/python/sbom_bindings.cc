@@ -1,15 +1,19 @@
 #include "bulwark/bindings/python/sbom_bindings.h"
 
 #include <memory>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "bulwark/bindings/python/status_exceptions.h"
+#include "pybind11/stl.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/image/image.h"
 #include "bulwark/image/sbom/catalog.h"
+#include "bulwark/image/sbom/path_owners.h"
 #include "bulwark/image/sbom/sbom_writer.h"
 
 namespace bulwark::python {
@@ -60,6 +64,20 @@ void DefineSbomBindings(py::module_& sbom) {
       py::arg("include_files") = false,
       "The SBOM of the image at `path` as text in `format` (json, cyclonedx, cyclonedx-1.6, "
       "spdx, table).");
+
+  // The index behind Sbom.owners(), built from the packages' JSON (type, files, locations).
+  py::class_<sbom::PathOwners>(sbom, "_PathOwners")
+      .def(py::init([](const std::string& sbom_json) {
+             absl::StatusOr<sbom::v1::Sbom> parsed = sbom::SbomFromJson(sbom_json);
+             return std::make_unique<sbom::PathOwners>(ValueOrThrow(std::move(parsed)));
+           }),
+           py::arg("sbom_json"))
+      .def(
+          "find",
+          [](const sbom::PathOwners& owners, const std::string& path) {
+            return ValueOrThrow(owners.Find(path));
+          },
+          py::arg("path"), "Indexes into Sbom.packages of the packages that own `path`.");
 }
 
 }  // namespace bulwark::python

@@ -1,5 +1,5 @@
 // PHP: composer.lock ("packages", "packages-dev") and vendor/composer/installed.json (a list
-// in Composer 1, {"packages": [...]} in Composer 2).
+// in Composer 1, {"packages": [...]} in Composer 2), with each package's "require" links.
 #include <string>
 #include <utility>
 
@@ -30,6 +30,15 @@ void AddPackages(const core::Value* list, bool dev, ParsedFile& parsed) {
       package.add_licenses(std::move(license));
     }
     if (dev) AddProperty(package, "composer:dev", "true");
+    // "require" names packages of the same file ("php" and "ext-*" platform packages are not
+    // packages, so they link to nothing); "require-dev" is not installed with the package.
+    PackageRelations& relations = parsed.relations.emplace_back();
+    if (const core::Value* require = entry.Find("require");
+        require != nullptr && require->is_map()) {
+      for (const core::MapEntry& required : require->map_value()) {
+        relations.requirements.push_back({internal::SanitizeUtf8(required.key)});
+      }
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
@@ -40,6 +41,38 @@ bool InsideNodeModules(absl::string_view path) {
 
 // ---- node_modules/<name>/package.json --------------------------------------------------------
 
+// Where Node.js looks for `name` required from the directory `dir` of an installed package
+// ("app/node_modules/a"): `<ancestor>/node_modules/<name>` for `dir` and each ancestor (the
+// root last), skipping ancestors that are themselves node_modules folders (Node's
+// NODE_MODULES_PATHS).
+std::vector<std::string> InstalledResolutionPaths(absl::string_view dir, absl::string_view name) {
+  std::vector<std::string> candidates;
+  while (true) {
+    if (Basename(dir) != "node_modules") {
+      candidates.push_back(absl::StrCat(dir, dir.empty() ? "" : "/", "node_modules/", name));
+    }
+    if (dir.empty()) return candidates;
+    dir = Dirname(dir);
+  }
+}
+
+// An installed package provides its directory and requires, from there, the names of its
+// dependencies, optionalDependencies and peerDependencies (what npm installs; devDependencies
+// of an installed package are not).
+PackageRelations InstalledRelations(const core::Value& json, absl::string_view dir) {
+  PackageRelations relations;
+  relations.provides.push_back(std::string(dir));
+  for (absl::string_view field : {"dependencies", "optionalDependencies", "peerDependencies"}) {
+    const core::Value* names = json.Find(field);
+    if (names == nullptr || !names->is_map()) continue;
+    for (const core::MapEntry& required : names->map_value()) {
+      if (!internal::IsPlainToken(required.key)) continue;
+      relations.requirements.push_back(InstalledResolutionPaths(dir, required.key));
+    }
+  }
+  return relations;
+}
+
 class NpmInstalledCataloger : public Cataloger {
  public:
   absl::string_view name() const override { return "npm-installed"; }
@@ -53,6 +86,9 @@ class NpmInstalledCataloger : public Cataloger {
   }
 
   uint64_t max_file_bytes() const override { return uint64_t{4} << 20; }
+
+  // Every installed package is a file of its own; requirements name install directories.
+  DependencyScope dependency_scope() const override { return DependencyScope::kImage; }
 
   absl::StatusOr<ParsedFile> Parse(absl::string_view path,
                                    absl::string_view content) const override {
@@ -72,6 +108,7 @@ class NpmInstalledCataloger : public Cataloger {
         package.add_licenses(std::move(license));
       }
     }
+    parsed.relations.push_back(InstalledRelations(json, Dirname(path)));
     return parsed;
   }
 };
@@ -245,20 +282,57 @@ ParsedFile ParseYarnLock(absl::string_view text) {
 
 // ---- pnpm-lock.yaml ----------------------------------------------------------------------------
 
-// A "packages" key of lockfile v5 ("/name/1.0.0_peer"), v6 ("/name@1.0.0(peer@1)") or v9
-// ("name@1.0.0(peer@1)") as (name, version).
+// A "packages" key of lockfile v5 ("/name/1.0.0", "/name/1.0.0_peer@1"), v6
+// ("/name@1.0.0(peer@1)") or v9 ("name@1.0.0(peer@1)") as (name, version). A v5 key ends in
+// "/<version>[_<peers>]": the version starts with a digit and has no "@", and the peer suffix
+// has no "/".
 std::pair<std::string, std::string> PnpmKey(absl::string_view key) {
   key = absl::StripPrefix(key, "/");
   key = key.substr(0, key.find('('));
-  const size_t at = key.rfind('@');
-  if (at != absl::string_view::npos && at > 0) {
-    return {std::string(key.substr(0, at)), std::string(key.substr(at + 1))};
-  }
   const size_t slash = key.rfind('/');
-  if (slash == absl::string_view::npos) return {"", ""};
-  absl::string_view version = key.substr(slash + 1);
-  version = version.substr(0, version.find('_'));
-  return {std::string(key.substr(0, slash)), std::string(version)};
+  if (slash != absl::string_view::npos) {
+    absl::string_view version = key.substr(slash + 1);
+    version = version.substr(0, version.find('_'));
+    if (!version.empty() && absl::ascii_isdigit(static_cast<unsigned char>(version.front())) &&
+        !absl::StrContains(version, '@')) {
+      return {std::string(key.substr(0, slash)), std::string(version)};
+    }
+  }
+  const size_t at = key.rfind('@');
+  if (at == absl::string_view::npos || at == 0) return {"", ""};
+  return {std::string(key.substr(0, at)), std::string(key.substr(at + 1))};
+}
+
+// "name@version" of the package a pnpm dependency reference points to: `name` with `reference`
+// "1.0.0", "1.0.0_peer@2" (v5), "1.0.0(peer@2)" (v6, v9), or an alias "npm:other@1.0.0" (v6),
+// "/other/1.0.0" (v5), "other@1.0.0" (v9). "" for links and files.
+std::string PnpmTarget(absl::string_view name, absl::string_view reference) {
+  if (absl::StartsWith(reference, "link:") || absl::StartsWith(reference, "file:")) return "";
+  absl::ConsumePrefix(&reference, "npm:");
+  if (reference.empty()) return "";
+  // Versions start with a digit; anything else names another package.
+  if (!absl::ascii_isdigit(static_cast<unsigned char>(reference.front()))) {
+    auto [target, version] = PnpmKey(reference);
+    return target.empty() ? "" : absl::StrCat(target, "@", version);
+  }
+  reference = reference.substr(0, reference.find('('));
+  return absl::StrCat(name, "@", reference.substr(0, reference.find('_')));
+}
+
+// Requirements of a "packages" (v5, v6) or "snapshots" (v9) entry: its dependencies and
+// optionalDependencies, each the "name@version" of the entry it resolves to.
+PackageRelations PnpmRequirements(const core::Value& entry) {
+  PackageRelations relations;
+  for (absl::string_view field : {"dependencies", "optionalDependencies"}) {
+    const core::Value* dependencies = entry.Find(field);
+    if (dependencies == nullptr || !dependencies->is_map()) continue;
+    for (const core::MapEntry& dependency : dependencies->map_value()) {
+      if (!dependency.value.is_string()) continue;
+      std::string target = PnpmTarget(dependency.key, dependency.value.string_value());
+      if (!target.empty()) relations.requirements.push_back({internal::SanitizeUtf8(target)});
+    }
+  }
+  return relations;
 }
 
 absl::StatusOr<ParsedFile> ParsePnpmLock(absl::string_view text) {
@@ -268,8 +342,19 @@ absl::StatusOr<ParsedFile> ParsePnpmLock(absl::string_view text) {
   if (documents.empty()) return parsed;
   const core::Value* packages = documents[0].Find("packages");
   if (packages == nullptr || !packages->is_map()) return parsed;
+  // Lockfile v9 keeps dependencies apart, in "snapshots" keyed like "packages" plus a peer
+  // suffix; one package may have several snapshots (one per peer set).
+  const core::Value* snapshots = documents[0].Find("snapshots");
+  absl::flat_hash_map<std::string, std::vector<const core::Value*>> snapshots_of;
+  if (snapshots != nullptr && snapshots->is_map()) {
+    for (const core::MapEntry& snapshot : snapshots->map_value()) {
+      auto [name, version] = PnpmKey(snapshot.key);
+      snapshots_of[absl::StrCat(name, "@", version)].push_back(&snapshot.value);
+    }
+  }
   for (const core::MapEntry& entry : packages->map_value()) {
     auto [name, version] = PnpmKey(entry.key);
+    const std::string key = absl::StrCat(name, "@", version);
     if (const std::string explicit_name = StringField(entry.value, "name");
         !explicit_name.empty()) {
       name = explicit_name;
@@ -279,6 +364,16 @@ absl::StatusOr<ParsedFile> ParsePnpmLock(absl::string_view text) {
     v1::Package& package =
         parsed.packages.emplace_back(NpmPackage(internal::SanitizeUtf8(name), version));
     AddLockFlags(entry.value, package);
+    PackageRelations relations = PnpmRequirements(entry.value);
+    if (auto it = snapshots_of.find(key); it != snapshots_of.end()) {
+      for (const core::Value* snapshot : it->second) {
+        for (auto& requirement : PnpmRequirements(*snapshot).requirements) {
+          relations.requirements.push_back(std::move(requirement));
+        }
+      }
+    }
+    relations.provides.push_back(internal::SanitizeUtf8(key));
+    parsed.relations.push_back(std::move(relations));
   }
   return parsed;
 }

@@ -5,7 +5,17 @@
 - apk: the real apk databases of ../shared/conformance/pkgdb; each D: entry links to the package
   named by it or providing it (p:);
 - npm: the package-lock.json of ../shared/realimages' app image equals `npm ls --all
-  --package-lock-only` (npm's own resolution of the lock), edge for edge.
+  --package-lock-only` (npm's own resolution of the lock), edge for edge; installed
+  node_modules/**/package.json trees (one built here with nesting, scopes, optional and peer
+  dependencies; the app and big images' trees) equal `npm ls --all` on the installed tree;
+- Python: the Requires-Dist of this machine's .dist-info distributions equal
+  importlib.metadata's requires parsed by packaging (extras left out), resolved among the
+  distributions of the same directory;
+- Ruby: gemspecs of this machine's gem homes equal RubyGems' own runtime_dependencies
+  (Gem::Specification.load); a Gemfile.lock equals Bundler::LockfileParser's specs;
+- pnpm-lock.yaml (v5, v6, v9) and composer.lock: no pnpm or composer here, so the expected
+  edges are written in the test from the lock files' documented formats;
+- CycloneDX `dependencies` and SPDX DEPENDS_ON carry the new links.
 """
 
 import json
@@ -14,11 +24,15 @@ import pathlib
 import re
 import shutil
 import subprocess
+import textwrap
+from importlib import metadata
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from bulwark_testing import shared_dir
-from sbom_cli import sbom_json
+from sbom_cli import BULWARK, sbom_json
 
 APK_FIXTURES = ["syft/syft/pkg/cataloger/alpine/testdata/multiple-1/lib/apk/db/installed",
                 "syft/syft/pkg/cataloger/alpine/testdata/multiple-2/lib/apk/db/installed",
@@ -150,3 +164,311 @@ def test_npm_lock_graph_equals_npm_ls(tmp_path):
             for p, deps in edges_of(document, "javascript-lock").values() for d in deps}
     assert ours == expected
     assert len(expected) > 20
+
+
+def edge_set(document, cataloger) -> set:
+    """{("name@version", "dependency@version")} of one cataloger's packages."""
+    return {(f"{p['name']}@{p['version']}", f"{d['name']}@{d['version']}")
+            for p, deps in edges_of(document, cataloger).values() for d in deps}
+
+
+def npm_ls_installed(project: pathlib.Path) -> set:
+    """The edges `npm ls --all` reads from the installed tree under `project`, without the
+    project itself."""
+    result = subprocess.run(["npm", "ls", "--all", "--json", "--offline"], cwd=project,
+                            capture_output=True, text=True, check=False)
+    expected = set()
+    npm_ls_edges(json.loads(result.stdout), "", expected)
+    return {(a, b) for a, b in expected if a}
+
+
+def write_json(path: pathlib.Path, data: dict):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="no npm")
+def test_npm_installed_graph_equals_npm_ls(tmp_path):
+    project = tmp_path / "proj"
+    modules = project / "node_modules"
+    write_json(project / "package.json", {"name": "proj", "version": "1.0.0", "dependencies": {
+        "a": "^1.0.0", "b": "^1.0.0", "@s/e": "^1.0.0"}})
+    write_json(modules / "a/package.json",
+               {"name": "a", "version": "1.0.0", "dependencies": {"c": "^1.0.0"}})
+    write_json(modules / "a/node_modules/c/package.json",
+               {"name": "c", "version": "1.0.0", "dependencies": {"d": "^1.0.0"}})
+    write_json(modules / "b/package.json",
+               {"name": "b", "version": "1.0.0", "dependencies": {"c": "^2.0.0"}})
+    write_json(modules / "c/package.json", {"name": "c", "version": "2.0.0"})
+    write_json(modules / "d/package.json", {"name": "d", "version": "1.0.0",
+                                            "optionalDependencies": {"absent": "^1.0.0"}})
+    write_json(modules / "@s/e/package.json", {
+        "name": "@s/e", "version": "1.0.0", "peerDependencies": {"a": "^1.0.0"},
+        "devDependencies": {"b": "^1.0.0"}})
+    expected = npm_ls_installed(project)
+    assert edge_set(sbom_json(project), "npm-installed") == expected
+    assert expected == {("a@1.0.0", "c@1.0.0"), ("c@1.0.0", "d@1.0.0"), ("b@1.0.0", "c@2.0.0"),
+                        ("@s/e@1.0.0", "a@1.0.0")}
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="no npm")
+@pytest.mark.parametrize("image,project", [("app", "app"), ("big", "opt/node-tools")])
+def test_realimages_installed_graph_equals_npm_ls(tmp_path, image, project):
+    unpacked = realimages_dir() / f"work/unpack-{image}/rootfs" / project
+    if not (unpacked / "node_modules").is_dir():
+        pytest.skip(f"no unpacked {image} image")
+    # Only the installed tree (the app's directory also holds a private key nobody may read).
+    directory = tmp_path / "project"
+    shutil.copytree(unpacked / "node_modules", directory / "node_modules", symlinks=True)
+    shutil.copy(unpacked / "package.json", directory / "package.json")
+    expected = npm_ls_installed(directory)
+    assert edge_set(sbom_json(directory), "npm-installed") == expected
+    assert len(expected) > 20
+
+
+PYTHON_SITE = pathlib.Path("/usr/lib/python3/dist-packages")
+
+
+def importlib_requires(site: pathlib.Path) -> set:
+    """Edges from each .dist-info distribution of `site` to those of its Requires-Dist that are
+    installed there, as importlib.metadata and packaging read them; extras left out."""
+    dists = [d for d in metadata.distributions(path=[str(site)])
+             if d._path.name.endswith(".dist-info")]  # pylint: disable=protected-access
+    installed = {canonicalize_name(d.metadata["Name"]): d for d in dists}
+    edges = set()
+    for dist in dists:
+        for text in dist.requires or []:
+            requirement = Requirement(text)
+            if requirement.marker is not None and "extra" in str(requirement.marker):
+                continue
+            target = installed.get(canonicalize_name(requirement.name))
+            if target is not None and target is not dist:
+                edges.add((f"{dist.metadata['Name']}@{dist.version}",
+                           f"{target.metadata['Name']}@{target.version}"))
+    return edges
+
+
+@pytest.mark.skipif(not PYTHON_SITE.is_dir(), reason="no Debian Python here")
+def test_python_requires_dist_equal_importlib_metadata(tmp_path):
+    site = tmp_path / "rootfs/usr/lib/python3/dist-packages"
+    for metadata_file in PYTHON_SITE.glob("*.dist-info/METADATA"):
+        target = site / metadata_file.parent.name / "METADATA"
+        target.parent.mkdir(parents=True)
+        shutil.copy(metadata_file, target)
+    expected = importlib_requires(site)
+    document = sbom_json(tmp_path / "rootfs")
+    assert edge_set(document, "python") == expected
+    assert len(expected) >= 3
+    # The same links in CycloneDX and SPDX.
+    cyclonedx = json.loads(subprocess.run(
+        [str(BULWARK), "sbom", str(tmp_path / "rootfs"), "--format", "cyclonedx"],
+        capture_output=True, text=True, check=True).stdout)
+    depends = {d["ref"]: set(d.get("dependsOn", [])) for d in cyclonedx["dependencies"]}
+    purl = {f"{p['name']}@{p['version']}": p["purl"] for p in document["packages"]}
+    for a, b in expected:
+        assert purl[b] in depends[purl[a]]
+    spdx = json.loads(subprocess.run(
+        [str(BULWARK), "sbom", str(tmp_path / "rootfs"), "--format", "spdx"],
+        capture_output=True, text=True, check=True).stdout)
+    assert sum(r["relationshipType"] == "DEPENDS_ON" for r in spdx["relationships"]) == \
+        len(expected)
+
+
+def test_python_requirements_resolve_in_their_own_directory(tmp_path):
+    def dist(site, name, version, *requires):
+        target = tmp_path / site / f"{name}-{version}.dist-info/METADATA"
+        target.parent.mkdir(parents=True)
+        target.write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" +
+                          "".join(f"Requires-Dist: {r}\n" for r in requires))
+    dist("venv/site-packages", "App", "1.0", "Zope.Interface (>=5)", "requests[socks]>=2",
+         "pysocks ; extra == 'socks'", "colorama; sys_platform == \"win32\"")
+    dist("venv/site-packages", "zope_interface", "6.0")
+    dist("venv/site-packages", "PySocks", "1.7")
+    dist("usr/lib/python3/dist-packages", "requests", "2.28")
+    dist("usr/lib/python3/dist-packages", "colorama", "0.4")
+    dist("venv/site-packages", "colorama", "0.4.6")
+    # requests is in another directory; pysocks only for an extra; colorama's marker is not
+    # evaluated (it is installed next to App, so it is linked).
+    assert edge_set(sbom_json(tmp_path), "python") == {("App@1.0", "zope_interface@6.0"),
+                                                      ("App@1.0", "colorama@0.4.6")}
+
+
+RUBY_GEM_HOMES = [pathlib.Path("/usr/lib/ruby/gems/3.1.0"),
+                  pathlib.Path("/usr/share/rubygems-integration/all")]
+
+
+def ruby(script: str, *args, cwd=None) -> list:
+    return subprocess.run(["ruby", "-e", script, *map(str, args)], capture_output=True,
+                          text=True, check=True, cwd=cwd).stdout.splitlines()
+
+
+@pytest.mark.skipif(shutil.which("ruby") is None, reason="no ruby")
+def test_gemspec_dependencies_equal_rubygems(tmp_path):
+    expected = set()
+    for number, home in enumerate(h for h in RUBY_GEM_HOMES if h.is_dir()):
+        specifications = tmp_path / f"rootfs/home{number}/specifications"
+        specifications.mkdir(parents=True)
+        for gemspec in home.glob("specifications/*.gemspec"):
+            shutil.copy(gemspec, specifications)
+        rows = [line.split("\t") for line in ruby(
+            'ARGV.each { |f| s = Gem::Specification.load(f); '
+            'puts [s.name, s.version, s.runtime_dependencies.map(&:name).join(",")].join("\t") }',
+            *sorted(specifications.glob("*.gemspec")))]
+        version = {name: v for name, v, _ in rows}
+        expected |= {(f"{name}@{v}", f"{d}@{version[d]}") for name, v, deps in rows
+                     for d in filter(None, deps.split(",")) if d in version and d != name}
+    assert edge_set(sbom_json(tmp_path / "rootfs"), "ruby") == expected
+    assert len(expected) >= 3
+
+
+GEMFILE_LOCK = """\
+GEM
+  remote: https://rubygems.org/
+  specs:
+    actionpack (7.0.4)
+      actionview (= 7.0.4)
+      activesupport (= 7.0.4)
+      rack (~> 2.0, >= 2.2.0)
+    actionview (7.0.4)
+      activesupport (= 7.0.4)
+    activesupport (7.0.4)
+      concurrent-ruby (~> 1.0, >= 1.0.2)
+      tzinfo (~> 2.0)
+    concurrent-ruby (1.1.10)
+    rack (2.2.4)
+    tzinfo (2.0.5)
+      concurrent-ruby (~> 1.0)
+
+PLATFORMS
+  x86_64-linux
+
+DEPENDENCIES
+  actionpack (~> 7.0)
+
+BUNDLED WITH
+   2.3.7
+"""
+
+
+@pytest.mark.skipif(shutil.which("ruby") is None, reason="no ruby")
+def test_gemfile_lock_equals_bundler(tmp_path):
+    lock = tmp_path / "srv/Gemfile.lock"
+    lock.parent.mkdir(parents=True)
+    lock.write_text(GEMFILE_LOCK)
+    # Bundler looks for the Gemfile of the lock (it reads nothing from it here).
+    (tmp_path / "srv/Gemfile").write_text('source "https://rubygems.org"\n')
+    rows = [line.split("\t") for line in ruby(
+        'require "bundler"; Bundler::LockfileParser.new(File.read(ARGV[0])).specs.each { |s| '
+        'puts [s.name, s.version, s.dependencies.map(&:name).join(",")].join("\t") }', lock,
+        cwd=lock.parent)]
+    version = {name: v for name, v, _ in rows}
+    expected = {(f"{name}@{v}", f"{d}@{version[d]}") for name, v, deps in rows
+                for d in filter(None, deps.split(","))}
+    assert edge_set(sbom_json(tmp_path), "ruby") == expected
+    assert len(expected) == 7
+
+
+PNPM_LOCKS = {
+    "v5": """\
+        lockfileVersion: 5.4
+        specifiers:
+          a: ^1.0.0
+        dependencies:
+          a: 1.0.0_react@18.2.0
+        packages:
+          /a/1.0.0_react@18.2.0:
+            resolution: {integrity: sha512-x}
+            dependencies:
+              '@s/b': 2.0.0
+              alias: /c/3.0.0
+              react: 18.2.0
+              local: link:../local
+          /@s/b/2.0.0:
+            resolution: {integrity: sha512-x}
+            optionalDependencies:
+              c: 3.0.0
+          /c/3.0.0:
+            resolution: {integrity: sha512-x}
+          /react/18.2.0:
+            resolution: {integrity: sha512-x}
+        """,
+    "v6": """\
+        lockfileVersion: '6.0'
+        dependencies:
+          a:
+            specifier: ^1.0.0
+            version: 1.0.0(react@18.2.0)
+        packages:
+          /a@1.0.0(react@18.2.0):
+            resolution: {integrity: sha512-x}
+            dependencies:
+              '@s/b': 2.0.0
+              alias: /c@3.0.0
+              react: 18.2.0
+              local: link:../local
+          /@s/b@2.0.0:
+            resolution: {integrity: sha512-x}
+            optionalDependencies:
+              c: 3.0.0
+          /c@3.0.0:
+            resolution: {integrity: sha512-x}
+          /react@18.2.0:
+            resolution: {integrity: sha512-x}
+        """,
+    "v9": """\
+        lockfileVersion: '9.0'
+        importers:
+          .:
+            dependencies:
+              a:
+                specifier: ^1.0.0
+                version: 1.0.0(react@18.2.0)
+        packages:
+          a@1.0.0:
+            resolution: {integrity: sha512-x}
+          '@s/b@2.0.0':
+            resolution: {integrity: sha512-x}
+          c@3.0.0:
+            resolution: {integrity: sha512-x}
+          react@18.2.0:
+            resolution: {integrity: sha512-x}
+        snapshots:
+          a@1.0.0(react@18.2.0):
+            dependencies:
+              '@s/b': 2.0.0
+              alias: c@3.0.0
+              react: 18.2.0
+              local: link:../local
+          '@s/b@2.0.0':
+            optionalDependencies:
+              c: 3.0.0
+          c@3.0.0: {}
+          react@18.2.0: {}
+        """,
+}
+
+
+@pytest.mark.parametrize("version", sorted(PNPM_LOCKS))
+def test_pnpm_lock_graph(tmp_path, version):
+    (tmp_path / "pnpm-lock.yaml").write_text(textwrap.dedent(PNPM_LOCKS[version]))
+    assert edge_set(sbom_json(tmp_path), "javascript-lock") == {
+        ("a@1.0.0", "@s/b@2.0.0"), ("a@1.0.0", "c@3.0.0"), ("a@1.0.0", "react@18.2.0"),
+        ("@s/b@2.0.0", "c@3.0.0")}
+
+
+def test_composer_require_links(tmp_path):
+    write_json(tmp_path / "composer.lock", {
+        "packages": [
+            {"name": "monolog/monolog", "version": "3.5.0",
+             "require": {"php": ">=8.1", "psr/log": "^2.0 || ^3.0"},
+             "require-dev": {"phpunit/phpunit": "^10"}},
+            {"name": "psr/log", "version": "3.0.0", "require": {"php": ">=8.0.0"}}],
+        "packages-dev": [
+            {"name": "phpunit/phpunit", "version": "10.5.0",
+             "require": {"ext-json": "*", "psr/log": "^3"}}]})
+    write_json(tmp_path / "vendor/composer/installed.json", {"packages": [
+        {"name": "a/b", "version": "1.0.0", "require": {"c/d": "^1"}},
+        {"name": "c/d", "version": "1.2.0"}]})
+    assert edge_set(sbom_json(tmp_path), "composer") == {
+        ("monolog/monolog@3.5.0", "psr/log@3.0.0"), ("phpunit/phpunit@10.5.0", "psr/log@3.0.0"),
+        ("a/b@1.0.0", "c/d@1.2.0")}

@@ -4,7 +4,7 @@
     bulwark.core.digest(b"hello")            # 'sha256:2cf24dba...'
     bulwark.core.parse_yaml_file("pod.yaml")  # [{'apiVersion': 'v1', ...}]
     bulwark.image.open("app.tar").lookup("etc/passwd").mode  # 420
-    bulwark.sbom.catalog("app.tar").packages[0].purl   # 'pkg:deb/debian/adduser@3.134?...'
+    bulwark.image.sbom("app.tar").packages[0].purl     # 'pkg:deb/debian/adduser@3.134?...'
     bulwark.vuln.compare_versions("Debian", "1.0-1", "1.0~rc1-1")  # 1
     bulwark.scan("app.tar").findings[0]["ruleId"]   # 'aws-access-key-id'
 

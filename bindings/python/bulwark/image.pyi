@@ -1,4 +1,7 @@
 import os
+from typing import Literal, overload
+
+from bulwark import sbom as _sbom
 
 _Path = str | os.PathLike[str]
 # lookup() also takes the raw bytes of a path inside the image.
@@ -318,6 +321,17 @@ def open(path: _Path, platform: str | None = None, *, reference: str | None = No
     for malformed documents or an unknown verify.
     """
 
+_SbomFormat = Literal["json", "cyclonedx", "cyclonedx-1.5", "cyclonedx-1.6", "spdx", "table"]
+
+@overload
+def sbom(path: _Path, format: None = None, *, platform: str = "", reference: str = "",
+         include_files: bool = False) -> _sbom.Sbom:
+    """The SBOM of the image at `path` (one verified walk of its layers)."""
+@overload
+def sbom(path: _Path, format: _SbomFormat, *, platform: str = "", reference: str = "",
+         include_files: bool = False) -> str:
+    """The SBOM as json, cyclonedx (1.5), cyclonedx-1.6, spdx (2.3) or table text."""
+
 __all__ = [
     "BuildStep",
     "DeletedFile",
@@ -332,4 +346,5 @@ __all__ = [
     "Manifest",
     "Platform",
     "open",
+    "sbom",
 ]

@@ -1,22 +1,19 @@
-"""Software bills of materials (bulwark::sbom): the operating system and packages of a container
-image (dpkg, apk, rpm, Python, npm and JavaScript lock files, Cargo and cargo-auditable, Ruby,
-PHP, Go executables, Java archives), each with its purl,
-licenses, declaring files and the layer that introduced it, found in one verified pass over the
-layers without extraction.
+"""Software bills of materials (bulwark::sbom): the types of what bulwark.image.sbom returns,
+the operating system and packages of a container image (dpkg, apk, rpm, Python, npm and
+JavaScript lock files, Cargo and cargo-auditable, Ruby, PHP, Go executables, Java archives), each
+with its purl, licenses, declaring files, the layer that introduced it and its dependencies.
 
-    sbom = bulwark.sbom.catalog("app.tar")
+    sbom = bulwark.image.sbom("app.tar", include_files=True)
     sbom.os.osv_ecosystem                              # 'Debian:12'
     [(p.name, p.version, p.layer) for p in sbom.packages]
-    bulwark.sbom.catalog("app.tar", format="cyclonedx")  # CycloneDX 1.5 JSON text
-
-Errors are those of bulwark.image.open and of reading the layers (bulwark.DataLossError for a
-blob that does not match its digest). The GIL is released while the image is read.
+    [p.name for p in sbom.owners("/usr/bin/bash")]     # ['bash'], as `dpkg -S` says
 """
 
 import dataclasses
+import functools
 import json
 import os
-from typing import Optional
+from typing import Optional, Union
 
 from bulwark import _bulwark
 
@@ -76,7 +73,7 @@ class Layer:
 
 @dataclasses.dataclass(frozen=True)
 class Sbom:
-    """What catalog() returns without a format."""
+    """What bulwark.image.sbom returns without a format."""
     image: str
     manifest_digest: str
     layers: list[Layer]
@@ -85,6 +82,22 @@ class Sbom:
     removed_packages: list[Package]
     warnings: list[str]
     tool: str
+
+    def owners(self, path: Union[str, os.PathLike]) -> list[Package]:
+        """The packages that own `path` (absolute or relative to the image root), as `dpkg -S`,
+        `rpm -qf` or `apk info --who-owns` would say: those whose installed-file list holds it
+        (kept when the image was catalogued with include_files=True), and language packages and
+        executables whose declaring file it is. Symlinks are not followed.
+        Raises bulwark.InvalidArgumentError for a ".." component or a NUL byte."""
+        return [self.packages[i] for i in self._owner_index.find(os.fspath(path))]
+
+    @functools.cached_property
+    def _owner_index(self):
+        # Only what ownership depends on goes to the C++ index.
+        packages = [{"type": p.type, "files": p.files,
+                     "locations": [{"path": l.path} for l in p.locations]}
+                    for p in self.packages]
+        return _bulwark.sbom._PathOwners(json.dumps({"packages": packages}))
 
 
 def _package(data: dict) -> Package:
@@ -103,7 +116,9 @@ def _package(data: dict) -> Package:
         depends_on=list(data.get("dependsOn", [])))
 
 
-def _sbom(data: dict) -> Sbom:
+def _sbom_from_json(text: str) -> Sbom:
+    """The Sbom of Bulwark's JSON (bulwark.sbom.v1.Sbom in the protobuf JSON mapping)."""
+    data = json.loads(text)
     os_data = data.get("os", {})
     return Sbom(
         image=data.get("image", ""), manifest_digest=data.get("manifestDigest", ""),
@@ -120,18 +135,4 @@ def _sbom(data: dict) -> Sbom:
         warnings=list(data.get("warnings", [])), tool=data.get("tool", ""))
 
 
-def catalog(path, format=None, *, platform="", reference="", include_files=False):  # pylint: disable=redefined-builtin
-    """The SBOM of the image at `path` (any format bulwark.image.open reads).
-
-    With format=None, an Sbom object; with format "json" (Bulwark's bulwark.sbom.v1.Sbom in the
-    protobuf JSON mapping), "cyclonedx" (CycloneDX 1.5), "cyclonedx-1.6", "spdx" (SPDX 2.3) or
-    "table", that text. `platform` and `reference` choose an image as bulwark.image.open does;
-    `include_files` keeps the installed-file lists of dpkg and apk packages.
-    Raises bulwark.InvalidArgumentError for an unknown format.
-    """
-    text = _bulwark.sbom.catalog_text(os.fspath(path), format or "json", platform=platform,
-                                      reference=reference, include_files=include_files)
-    return text if format else _sbom(json.loads(text))
-
-
-__all__ = ["Layer", "Location", "OperatingSystem", "Package", "Sbom", "catalog"]
+__all__ = ["Layer", "Location", "OperatingSystem", "Package", "Sbom"]

@@ -1,9 +1,8 @@
 import dataclasses
 import os
-from typing import Literal, Optional, overload
+from typing import Optional
 
 _Path = str | os.PathLike[str]
-_Format = Literal["json", "cyclonedx", "cyclonedx-1.5", "cyclonedx-1.6", "spdx", "table"]
 
 @dataclasses.dataclass(frozen=True)
 class Location:
@@ -60,11 +59,8 @@ class Sbom:
     warnings: list[str]
     tool: str
 
-@overload
-def catalog(path: _Path, format: None = None, *, platform: str = "", reference: str = "",
-            include_files: bool = False) -> Sbom: ...
-@overload
-def catalog(path: _Path, format: _Format, *, platform: str = "", reference: str = "",
-            include_files: bool = False) -> str: ...
+    def owners(self, path: _Path) -> list[Package]:
+        """The packages that own `path` (installed-file lists, declaring files of language
+        packages and executables), as `dpkg -S` says; symlinks are not followed."""
 
-__all__ = ["Layer", "Location", "OperatingSystem", "Package", "Sbom", "catalog"]
+__all__ = ["Layer", "Location", "OperatingSystem", "Package", "Sbom"]

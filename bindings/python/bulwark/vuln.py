@@ -5,7 +5,7 @@ tool does, OSV databases, and matching an SBOM's packages against them.
     db = bulwark.vuln.Database.build(["osv/go", "osv/debian"])         # parse OSV sources
     db.save("osv.bulwarkdb")
     db = bulwark.vuln.Database.load("osv.bulwarkdb")                   # or a source directory
-    result = db.match(bulwark.sbom.catalog("app.tar"), vex=["app.openvex.json"])
+    result = db.match(bulwark.image.sbom("app.tar"), vex=["app.openvex.json"])
     [(f.id, f.package_name, f.fixed_versions, f.severity, f.cvss_score) for f in result.findings]
     result.without_suppressed()                                       # VEX not_affected / fixed hidden
 
@@ -173,7 +173,7 @@ class Database:
               os_release: Union[_sbom.OperatingSystem, None] = None, *,
               vex: Iterable[Union[str, os.PathLike]] = (),
               context_ids: Iterable[str] = ()) -> MatchResult:
-        """Findings for an Sbom (bulwark.sbom.catalog) or a list of packages of a distribution
+        """Findings for an Sbom (bulwark.image.sbom) or a list of packages of a distribution
         `os_release`. `vex`: VEX documents (OpenVEX, CycloneDX, CSAF) applied in order;
         `context_ids`: what contains the packages, for statements about a whole image (default
         for an Sbom: its image name, digest and pkg:oci purl). Raises DataLossError for a corrupt

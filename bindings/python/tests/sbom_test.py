@@ -1,6 +1,6 @@
-"""bulwark.sbom.catalog: objects and formatted text for an image the test writes (a root
-filesystem with a dpkg database and an npm package), errors as bulwark exceptions, and stubs that
-match the module."""
+"""bulwark.image.sbom: objects (the types of bulwark.sbom) and formatted text for an image the
+test writes (a root filesystem with a dpkg database and an npm package), path owners, errors as
+bulwark exceptions, and stubs that match the module."""
 
 import ast
 import dataclasses
@@ -10,7 +10,7 @@ import os
 import pytest
 
 import bulwark
-from bulwark import sbom
+from bulwark import image, sbom
 
 STATUS = """Package: bash
 Status: install ok installed
@@ -37,7 +37,7 @@ def rootfs(tmp_path_factory):
 
 
 def test_catalog_returns_objects(rootfs):
-    result = sbom.catalog(rootfs)
+    result = image.sbom(rootfs)
     assert isinstance(result, sbom.Sbom)
     assert result.os.osv_ecosystem == "Debian:12"
     assert result.os.version_codename == "bookworm"
@@ -54,35 +54,53 @@ def test_catalog_returns_objects(rootfs):
     assert by_name["ms"].licenses == ["MIT"]
     assert result.removed_packages == [] and result.warnings == []
     assert len(result.layers) == 1
-    assert sbom.catalog(str(rootfs), include_files=True).packages[0].files == ["/bin/bash"]
+    assert image.sbom(str(rootfs), include_files=True).packages[0].files == ["/bin/bash"]
+
+
+def test_catalog_is_only_in_bulwark_image():
+    assert not hasattr(sbom, "catalog")
+    assert "sbom" in image.__all__
+
+
+def test_owners_of_paths(rootfs):
+    result = image.sbom(rootfs, include_files=True)
+    assert [p.name for p in result.owners("/bin/bash")] == ["bash"]
+    assert [p.name for p in result.owners("bin//bash")] == ["bash"]
+    assert [p.name for p in result.owners("/srv/node_modules/ms/package.json")] == ["ms"]
+    assert result.owners("/var/lib/dpkg/status") == []  # a shared database owns nothing
+    assert result.owners("/bin/sh") == []
+    # Without installed-file lists only declaring files are known.
+    assert image.sbom(rootfs).owners("/bin/bash") == []
+    with pytest.raises(bulwark.InvalidArgumentError, match=r"\.\."):
+        result.owners("/usr/../bin/bash")
 
 
 def test_depends_on_indexes_packages(tmp_path):
     (tmp_path / "Cargo.lock").write_text(
         'version = 4\n\n[[package]]\nname = "app"\nversion = "0.1.0"\n'
         'dependencies = [\n "libb",\n]\n\n[[package]]\nname = "libb"\nversion = "0.2.0"\n')
-    packages = sbom.catalog(tmp_path).packages
+    packages = image.sbom(tmp_path).packages
     assert [(p.name, [packages[i].name for i in p.depends_on]) for p in packages] == [
         ("app", ["libb"]), ("libb", [])]
 
 
 @pytest.mark.parametrize("fmt", ["json", "cyclonedx", "cyclonedx-1.6", "spdx"])
 def test_catalog_formats_are_json_text(rootfs, fmt):
-    text = sbom.catalog(rootfs, format=fmt)
+    text = image.sbom(rootfs, format=fmt)
     document = json.loads(text)
     names = json.dumps(document)
     assert "pkg:npm/ms@2.1.3" in names
 
 
 def test_table(rootfs):
-    assert "pkg:npm/ms@2.1.3" in sbom.catalog(rootfs, "table")
+    assert "pkg:npm/ms@2.1.3" in image.sbom(rootfs, "table")
 
 
 def test_errors_are_bulwark_exceptions(rootfs, tmp_path):
     with pytest.raises(bulwark.InvalidArgumentError):
-        sbom.catalog(rootfs, format="xml")
+        image.sbom(rootfs, format="xml")
     with pytest.raises(bulwark.NotFoundError):
-        sbom.catalog(tmp_path / "missing")
+        image.sbom(tmp_path / "missing")
 
 
 def test_stubs_describe_the_module():
