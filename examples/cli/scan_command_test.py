@@ -308,14 +308,15 @@ def test_vulnerabilities_with_db():
     found = json.loads(result.stdout)
     vulns = {f["ruleId"]: f for f in found["findings"] if f["category"] == "vulnerability"}
     # 2.28.1 is inside all three ranges (2.3.0 <= v < 2.31.0, < 2.32.0, < 2.32.4).
-    assert set(vulns) == {"GHSA-j8r2-6x86-q33q", "GHSA-9wx4-h78v-vm56", "GHSA-9hjg-9r4m-mvj7"}
-    proxy = vulns["GHSA-j8r2-6x86-q33q"]
+    assert set(vulns) == {"CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"}
+    # One finding per advisory, named by its CVE alias (the matcher prefers CVE ids).
+    proxy = vulns["CVE-2023-32681"]
     assert proxy["severity"] == "SEVERITY_MEDIUM"  # MODERATE
     assert proxy["properties"]["package"] == "requests"
     assert proxy["properties"]["installed_version"] == "2.28.1"
     assert proxy["properties"]["fixed_version"] == "2.31.0"
     assert proxy["properties"]["purl"] == "pkg:pypi/requests@2.28.1"
-    assert "CVE-2023-32681" in proxy["properties"]["aliases"]
+    assert "GHSA-j8r2-6x86-q33q" in proxy["properties"]["aliases"]
     assert proxy["location"]["path"] == REQUESTS_EGG_INFO
     assert proxy["location"]["layerDigest"] == report_layer_digest(2)
     assert found["metadata"]["vuln.database_records"] == "3"
@@ -327,22 +328,22 @@ def test_vulnerabilities_with_db():
     vuln_row = next(line.split() for line in table.split("\n\n")[0].splitlines()
                     if line.startswith("vulnerability "))
     assert vuln_row[3] == "3"  # MEDIUM column
-    assert "GHSA-j8r2-6x86-q33q" in table
+    assert "CVE-2023-32681" in table
 
 
 def test_vulnerabilities_in_sarif_and_cyclonedx():
     sarif = json.loads(bulwark("scan", str(IMAGE), "--format", "sarif", "--db", ADVISORIES).stdout)
     assert sarif_schema_errors(sarif) == []
     results = {r["ruleId"] for r in sarif["runs"][0]["results"]}
-    assert "GHSA-j8r2-6x86-q33q" in results
+    assert "CVE-2023-32681" in results
     result = bulwark("scan", str(IMAGE), "--format", "cyclonedx", "--db", ADVISORIES)
     assert result.returncode == 0, result.stderr
     bom = json.loads(result.stdout)
     assert _schema_errors(bom, "bom-1.6.schema.json") == []
     vulns = {v["id"]: v for v in bom["vulnerabilities"]}
-    assert set(vulns) == {"GHSA-j8r2-6x86-q33q", "GHSA-9wx4-h78v-vm56", "GHSA-9hjg-9r4m-mvj7"}
+    assert set(vulns) == {"CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"}
     requests = next(c for c in bom["components"] if c.get("purl") == "pkg:pypi/requests@2.28.1")
-    assert vulns["GHSA-j8r2-6x86-q33q"]["affects"] == [{"ref": requests["bom-ref"]}]
+    assert vulns["CVE-2023-32681"]["affects"] == [{"ref": requests["bom-ref"]}]
 
 
 def test_vulnerabilities_honour_severity_fail_on_and_ignore(tmp_path):
@@ -357,9 +358,8 @@ def test_vulnerabilities_honour_severity_fail_on_and_ignore(tmp_path):
     assert bulwark("scan", str(IMAGE), *only_vuln, "--fail-on", "medium").returncode == 1
     assert bulwark("scan", str(IMAGE), *only_vuln, "--fail-on", "high").returncode == 0
     ignore = tmp_path / ".trivyignore"
-    ignore.write_text("GHSA-j8r2-6x86-q33q\n")
-    assert vuln_ids("--ignore-file", str(ignore)) == {"GHSA-9wx4-h78v-vm56",
-                                                      "GHSA-9hjg-9r4m-mvj7"}
+    ignore.write_text("CVE-2023-32681\n")
+    assert vuln_ids("--ignore-file", str(ignore)) == {"CVE-2024-35195", "CVE-2024-47081"}
 
 
 def test_vuln_scanner_selection():

@@ -110,12 +110,15 @@ commit_layer() {
     --image "$layout:latest" "$bundle"
 }
 
-# A config change with its own history entry (empty_layer), as `docker build` records ENV.
+# A config change with its own history entry (empty_layer), as `docker build` records ENV. The
+# bundle is unpacked again: umoci repack builds on the manifest the bundle was unpacked from.
 config_step() {
   local created_by=$1
   shift
   umoci config --image "$layout:latest" --history.created "$CREATED" \
     --history.created_by "$created_by" "$@"
+  rm -rf "$bundle"
+  umoci unpack --image "$layout:latest" "$bundle" >/dev/null
 }
 
 umoci init --layout "$layout"
