@@ -2,9 +2,9 @@
 build_sample_image.sh): the findings it plants, JSON that reads back as a bulwark.core.v1.Report,
 SARIF valid against the OASIS SARIF 2.1.0 schema, no secret in clear in any format, --fail-on,
 --severity, --scanners, --secret-rules (a gitleaks-format file), --output, vulnerabilities with
---db (the bundled advisories), and that the checked-in image is exactly what the script builds."""
+--db (the bundled advisories). //examples/data:sample_image_test checks that the checked-in image
+is what build_sample_image.sh builds."""
 
-import filecmp
 import json
 import os
 import pathlib
@@ -186,19 +186,6 @@ def test_bad_image(tmp_path):
     assert b"missing" in result.stderr
 
 
-def test_checked_in_image_is_what_the_script_builds(tmp_path):
-    cache = pathlib.Path(os.environ.get("BULWARK_DEB_CACHE", "/var/cache/bulwark/debs"))
-    if os.getuid() != 0 or shutil.which("umoci") is None or not cache.is_dir():
-        pytest.skip("needs root, umoci and the packages bazel/setup.sh fetches into " + str(cache))
-    out = tmp_path / "sample-image"
-    subprocess.run(["bash", str(BUILDER), str(out)], check=True,
-                   env={**os.environ, "BULWARK_DEB_CACHE": str(cache)})
-    comparison = filecmp.dircmp(out, IMAGE)
-    assert not comparison.left_only and not comparison.right_only and not comparison.diff_files
-    blobs = filecmp.dircmp(out / "blobs/sha256", IMAGE / "blobs/sha256")
-    assert sorted(blobs.left_list) == sorted(blobs.right_list) and not blobs.diff_files
-
-
 def test_dockerfile(tmp_path):
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM node\nRUN curl -fsSL https://x.example/i.sh | sh\nUSER app\n")
@@ -216,7 +203,14 @@ def test_dockerfile(tmp_path):
 def _schema_errors(document, schema_name):
     """Violations of the official CycloneDX schema (../shared/conformance/schemas)."""
     import jsonschema  # Debian python3-jsonschema 4.10: references through a RefResolver store.
+    from jsonschema import _validators
     from bulwark_testing import shared_dir
+
+    # jsonschema 4.10 words an additionalItems error by sorting the extra items, which fails on
+    # objects, even inside a oneOf branch it then discards (licenses: [license, license, ...]);
+    # word it without sorting (4.18+ do).
+    _validators.extras_msg = lambda extras: (", ".join(repr(e) for e in extras),
+                                             "was" if len(extras) == 1 else "were")
 
     def load(name):
         return json.loads((shared_dir() / "conformance/schemas" / name).read_text())

@@ -24,6 +24,8 @@
 #   bash examples/data/build_sample_image.sh [OUTPUT_DIR]   # default: beside this script
 #   bash examples/data/build_sample_image.sh --if-absent    # fetch the packages; build if missing
 set -euo pipefail
+# dpkg wants root's PATH (ldconfig, start-stop-daemon), which sudo and test runners may not give.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 here=$(cd "$(dirname "$0")" && pwd)
 if_absent=false
