@@ -435,8 +435,9 @@ Flags:
           .name = "scan",
           .summary = "Scan an image: packages, secrets, malware, risky build steps and files",
           .usage =
-              R"(usage: bulwark scan PATH [--db DB] [--format table|json|sarif|cyclonedx|cyclonedx-1.5]
-                    [--fail-on SEVERITY] [--scanners sbom,vuln,secret,misconfig,file,malware]
+              R"(usage: bulwark scan PATH [--format table|json|sarif|cyclonedx|cyclonedx-1.5]
+                    [--db DB] [--fail-on SEVERITY]
+                    [--scanners sbom,vuln,secret,misconfig,file,malware]
                     [--severity SEVERITY] [--ignore-file FILE] [--secret-rules FILE]
                     [--malware-rules PATHS] [--malware-hashes FILES] [--no-builtin-malware]
                     [--archive-depth N] [--dockerfile FILE] [--output FILE] [--quiet]
