@@ -11,6 +11,7 @@ PACKAGES=(
   libabsl-dev libssl-dev libarchive-dev libre2-dev libprotobuf-dev libsimdjson-dev
   libyaml-cpp-dev libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev
   python3-dev libsqlite3-dev zlib1g-dev libyara-dev libsodium-dev libcbor-dev
+  libvectorscan-dev
   # Python tests (Debian's /usr/bin/python3 runs them)
   python3 python3-pytest python3-jsonschema python3-yaml
   # Fuzzing and sanitizers (--config=fuzz)
@@ -80,3 +81,9 @@ if [[ ! -d "$EXPRESS_TREE" ]] && command -v npm >/dev/null; then
     $SUDO rm -rf "$EXPRESS_TREE.partial"
   fi
 fi
+
+# The sample image of the README's first command (examples/data/sample-image), built with dpkg and
+# umoci from pinned Debian packages when it is absent; the packages stay in /var/cache/bulwark/debs
+# for the test that rebuilds it. A failed download only warns.
+$SUDO bash "$(dirname "$0")/../examples/data/build_sample_image.sh" --if-absent ||
+  echo "bulwark setup: warning: could not build examples/data/sample-image" >&2

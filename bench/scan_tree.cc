@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
     if (std::memchr(content->data(), '\0', std::min<size_t>(content->size(), 8000)) != nullptr) {
       continue;
     }
-    const std::string relative = std::filesystem::relative(it->path(), root).string();
+    // Lexically: std::filesystem::relative canonicalises both paths, a readlink per component.
+    const std::string relative = it->path().lexically_relative(root).string();
     if ((*scanner)->PathAllowed(relative)) continue;
     ++files;
     matches += (*scanner)->Scan(*content, relative, &stats).size();

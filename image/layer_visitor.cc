@@ -13,4 +13,11 @@ absl::StatusOr<std::string> ContentReader::ReadAll() {
   }
 }
 
+absl::StatusOr<absl::string_view> ContentReader::ReadAllView() {
+  absl::StatusOr<std::string> content = ReadAll();
+  if (!content.ok()) return content.status();
+  read_all_ = *std::move(content);
+  return absl::string_view(read_all_);
+}
+
 }  // namespace bulwark::image

@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "bulwark/image/layer_entry.h"
 #include "bulwark/image/oci.h"
 
@@ -35,8 +36,15 @@ class ContentReader {
   virtual absl::StatusOr<size_t> Read(char* buffer, size_t size) = 0;
   // Reads the rest (up to the cap) into a string.
   absl::StatusOr<std::string> ReadAll();
+  // The rest (up to the cap) as one view, valid until the OnEntry call returns. Content the
+  // walker already buffered for several visitors is returned without a copy; otherwise it is
+  // read into the reader's own buffer. Errors: as Read.
+  virtual absl::StatusOr<absl::string_view> ReadAllView();
   // True when the file is larger than the cap and reading stopped there.
   virtual bool truncated() const = 0;
+
+ private:
+  std::string read_all_;  // What ReadAllView read, when it had to read.
 };
 
 class LayerVisitor {

@@ -149,6 +149,11 @@ class BufferContentReader : public ContentReader {
     position_ += size;
     return size;
   }
+  absl::StatusOr<absl::string_view> ReadAllView() override {
+    const absl::string_view rest = content_.substr(position_);
+    position_ = content_.size();
+    return rest;
+  }
   bool truncated() const override { return truncated_ && position_ == content_.size(); }
 
  private:
@@ -266,8 +271,20 @@ class LayerWalk {
       }
       return absl::OkStatus();
     }
+    // Read straight into a buffer of the entry's size (capped), with no reallocation.
     StreamContentReader reader(stream_, entry.size, limits_.max_file_bytes);
-    BULWARK_ASSIGN_OR_RETURN(std::string content, reader.ReadAll());
+    std::string content(
+        static_cast<size_t>(std::min<uint64_t>(
+            static_cast<uint64_t>(std::max<int64_t>(entry.size, 0)), limits_.max_file_bytes)),
+        '\0');
+    size_t filled = 0;
+    while (filled < content.size()) {
+      BULWARK_ASSIGN_OR_RETURN(size_t n,
+                               reader.Read(content.data() + filled, content.size() - filled));
+      if (n == 0) break;
+      filled += n;
+    }
+    content.resize(filled);
     for (size_t i = 0; i < visitors_.size(); ++i) {
       std::optional<BufferContentReader> copy;
       if (wants[i]) copy.emplace(content, reader.truncated());

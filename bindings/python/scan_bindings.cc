@@ -20,6 +20,7 @@
 #include "bulwark/image/sbom/sbom_writer.h"
 #include "bulwark/image/secrets/gitleaks_toml.h"
 #include "bulwark/image/secrets/secret_scanner.h"
+#include "bulwark/image/vuln/database.h"
 #include "pybind11/stl.h"
 
 namespace bulwark::python {
@@ -38,6 +39,7 @@ struct RuleArguments {
   std::optional<std::string> secret_rules;
   std::optional<std::string> dockerfile;
   std::optional<std::string> ignore_file;
+  std::optional<std::string> db;
   std::vector<std::string> malware_rules;
   std::vector<std::string> malware_hashes;
   bool builtin_malware = true;
@@ -64,6 +66,12 @@ absl::Status LoadRuleArguments(const RuleArguments& arguments, image::ScanOption
     BULWARK_ASSIGN_OR_RETURN(options.ignore,
                              image::LoadIgnoreFile(*arguments.ignore_file, options.limits));
   }
+  if (arguments.db.has_value()) {
+    vuln::LoadOptions load_options;
+    load_options.limits = options.limits;
+    BULWARK_ASSIGN_OR_RETURN(options.vulnerability_db,
+                             vuln::Database::Open(*arguments.db, load_options));
+  }
   if (!arguments.malware_rules.empty() || !arguments.malware_hashes.empty() ||
       !arguments.builtin_malware) {
     malware::MalwareRuleOptions malware_options;
@@ -85,13 +93,13 @@ std::shared_ptr<const ScanReport> Scan(
     const std::optional<std::string>& severity, const std::optional<std::string>& secret_rules,
     const std::optional<std::string>& dockerfile, const std::string& platform,
     const std::string& reference, const std::optional<std::string>& ignore_file,
-    const std::vector<std::string>& malware_rules, const std::vector<std::string>& malware_hashes,
-    bool builtin_malware, uint32_t archive_depth) {
+    const std::optional<std::string>& db, const std::vector<std::string>& malware_rules,
+    const std::vector<std::string>& malware_hashes, bool builtin_malware, uint32_t archive_depth) {
   image::ScanOptions options;
   if (scanners.has_value()) options.scanners = *scanners;
   if (severity.has_value()) options.min_severity = ValueOrThrow(core::ParseSeverity(*severity));
   options.nested_archives.max_depth = archive_depth;
-  const RuleArguments arguments{secret_rules,  dockerfile,     ignore_file,
+  const RuleArguments arguments{secret_rules,  dockerfile,     ignore_file,    db,
                                 malware_rules, malware_hashes, builtin_malware};
   image::OpenOptions open_options;
   open_options.platform = platform;
@@ -151,13 +159,14 @@ void DefineScanBindings(py::module_& risk) {
                                              ValueOrThrow(core::ParseSeverity(severity)));
           },
           py::arg("severity"), "True when a finding is at or above `severity` (e.g. \"high\").");
-  risk.def(
-      "scan", &Scan, py::arg("path"), py::kw_only(), py::arg("scanners") = py::none(),
-      py::arg("severity") = py::none(), py::arg("secret_rules") = py::none(),
-      py::arg("dockerfile") = py::none(), py::arg("platform") = "", py::arg("reference") = "",
-      py::arg("ignore_file") = py::none(), py::arg("malware_rules") = std::vector<std::string>{},
-      py::arg("malware_hashes") = std::vector<std::string>{}, py::arg("builtin_malware") = true,
-      py::arg("archive_depth") = 3, "Scans the image at `path` (see bulwark.scan).");
+  risk.def("scan", &Scan, py::arg("path"), py::kw_only(), py::arg("scanners") = py::none(),
+           py::arg("severity") = py::none(), py::arg("secret_rules") = py::none(),
+           py::arg("dockerfile") = py::none(), py::arg("platform") = "", py::arg("reference") = "",
+           py::arg("ignore_file") = py::none(), py::arg("db") = py::none(),
+           py::arg("malware_rules") = std::vector<std::string>{},
+           py::arg("malware_hashes") = std::vector<std::string>{},
+           py::arg("builtin_malware") = true, py::arg("archive_depth") = 3,
+           "Scans the image at `path` (see bulwark.scan).");
 }
 
 }  // namespace bulwark::python

@@ -460,7 +460,8 @@ Flags:
           .summary = "Scan an image: packages, secrets, malware, risky build steps and files",
           .usage =
               R"(usage: bulwark scan PATH [--format table|json|sarif|cyclonedx|cyclonedx-1.5]
-                    [--fail-on SEVERITY] [--scanners sbom,secret,misconfig,file,malware]
+                    [--db DB] [--fail-on SEVERITY]
+                    [--scanners sbom,vuln,secret,misconfig,file,malware]
                     [--severity SEVERITY] [--ignore-file FILE] [--secret-rules FILE]
                     [--malware-rules PATHS] [--malware-hashes FILES] [--no-builtin-malware]
                     [--archive-depth N] [--dockerfile FILE] [--output FILE] [--quiet]
@@ -469,6 +470,8 @@ Flags:
 Opens the image at PATH (as `bulwark image inspect` does), reads every layer once and runs the
 selected scanners over it, then prints one report (bulwark.core.v1.Report):
   sbom       package inventory (report metadata; the components of --format cyclonedx)
+  vuln       known vulnerabilities of those packages, matched against the OSV advisories of
+             --db (skipped without --db; naming it in --scanners needs --db)
   secret     secrets in files of every layer (deleted-but-shipped files too: their severity is
              raised) and in archives inside them, in config env values, labels and history;
              masked in all output
@@ -481,6 +484,8 @@ selected scanners over it, then prints one report (bulwark.core.v1.Report):
              members
 
 Flags:
+  --db DB                    Vulnerability database: a compiled file (`bulwark db build`) or
+                             OSV sources (a directory of OSV JSON/YAML, .jsonl, .zip).
   --format F                 table, json, sarif, or cyclonedx (1.6; cyclonedx-1.5): the
                              SBOM with the vulnerability findings. Default: table.
   --fail-on SEVERITY         Exit 1 when a finding is at or above SEVERITY
@@ -503,7 +508,7 @@ Flags:
 )",
           .flags = {"format", "fail-on", "scanners", "severity", "secret-rules", "dockerfile",
                     "output", "platform", "ref", "ignore-file", "malware-rules", "malware-hashes",
-                    "archive-depth"},
+                    "archive-depth", "db"},
           .switches = {"quiet", "no-builtin-malware"},
           .min_arguments = 1,
           .max_arguments = 1,

@@ -29,6 +29,7 @@
 #include "bulwark/image/sbom/sbom_writer.h"
 #include "bulwark/image/secrets/gitleaks_toml.h"
 #include "bulwark/image/secrets/secret_scanner.h"
+#include "bulwark/image/vuln/database.h"
 
 namespace bulwark::cli {
 namespace {
@@ -51,6 +52,17 @@ absl::Status ApplyScanFlags(const ParsedArgs& args, image::ScanOptions& options)
     BULWARK_ASSIGN_OR_RETURN(options.dockerfile,
                              core::ReadFileToString(*dockerfile, options.limits.max_file_bytes));
     options.dockerfile_name = *dockerfile;
+  }
+  if (const std::string* db = args.Find("db")) {
+    vuln::LoadOptions load_options;
+    load_options.limits = options.limits;
+    absl::StatusOr<std::unique_ptr<const vuln::Database>> opened =
+        vuln::Database::Open(*db, load_options);
+    if (!opened.ok()) {
+      return absl::Status(opened.status().code(),
+                          absl::StrCat("--db ", *db, ": ", opened.status().message()));
+    }
+    options.vulnerability_db = *std::move(opened);
   }
   if (const std::string* rules_path = args.Find("secret-rules")) {
     BULWARK_ASSIGN_OR_RETURN(secrets::RuleFile rules, secrets::LoadGitleaksTomlFile(*rules_path));

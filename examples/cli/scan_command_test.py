@@ -1,13 +1,14 @@
-"""`bulwark scan` on the bundled sample image (examples/data/sample-image, written by
-make_sample_image.py): the findings it plants, JSON that reads back as a bulwark.core.v1.Report,
+"""`bulwark scan` on the bundled sample image (examples/data/sample-image, built by
+build_sample_image.sh): the findings it plants, JSON that reads back as a bulwark.core.v1.Report,
 SARIF valid against the OASIS SARIF 2.1.0 schema, no secret in clear in any format, --fail-on,
---severity, --scanners, --secret-rules (a gitleaks-format file), --output, and that the checked-in
-image is exactly what the generator writes."""
+--severity, --scanners, --secret-rules (a gitleaks-format file), --output, vulnerabilities with
+--db (the bundled advisories). //examples/data:sample_image_test checks that the checked-in image
+is what build_sample_image.sh builds."""
 
-import filecmp
-import importlib.util
 import json
+import os
 import pathlib
+import re
 import shutil
 import subprocess
 import tempfile
@@ -23,19 +24,19 @@ CHECKED_IN_IMAGE = runfile("examples/data/sample-image")
 # anywhere); scan a real copy, as a user's checkout is.
 IMAGE = pathlib.Path(tempfile.mkdtemp()) / "sample-image"
 shutil.copytree(CHECKED_IN_IMAGE, IMAGE, symlinks=False)
-GENERATOR = runfile("examples/data/make_sample_image.py")
+BUILDER = runfile("examples/data/build_sample_image.sh")
+ADVISORIES = str(runfile("examples/data/advisories"))
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("make_sample_image", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def planted(name):
+    """The fake secret the build script assigns to `name` (split with "" so that the script
+    itself does not look like it holds one)."""
+    value = re.search(rf"^{name}='?([^'\n]*)", BUILDER.read_text(), re.MULTILINE).group(1)
+    return value.split(" #")[0].replace('""', "")
 
 
-SAMPLE = load_generator()
-SECRETS = [SAMPLE.AWS_KEY_ID, SAMPLE.AWS_SECRET, SAMPLE.GITHUB_TOKEN, SAMPLE.DB_PASSWORD,
-           SAMPLE.DOCKER_AUTH, SAMPLE.SSH_KEY_BODY.splitlines()[0]]
+SECRETS = [planted(name) for name in ("AWS_KEY_ID", "AWS_SECRET", "GITHUB_TOKEN", "DB_PASSWORD",
+                                      "DOCKER_AUTH", "SSH_KEY_BODY")]
 
 
 def bulwark(*args):
@@ -74,7 +75,7 @@ def test_finds_what_the_sample_plants(report):
     aws = found["aws-access-key-id"][0]
     assert aws["location"]["path"] == "/app/config.env" and aws["location"]["startLine"] == 1
     assert aws["properties"]["deleted"] == "false"
-    assert aws["properties"]["match"] == SAMPLE.AWS_KEY_ID[:4] + "*" * 16
+    assert aws["properties"]["match"] == planted("AWS_KEY_ID")[:4] + "*" * 16
     assert aws["location"]["layerDigest"] == report_layer_digest(1)
     setuid = found["BWK-FILE-001"][0]
     assert setuid["location"]["path"] == "/usr/bin/pinger"
@@ -185,15 +186,6 @@ def test_bad_image(tmp_path):
     assert b"missing" in result.stderr
 
 
-def test_checked_in_image_is_what_the_generator_writes(tmp_path):
-    out = tmp_path / "sample-image"
-    subprocess.run(["python3", str(GENERATOR), str(out)], check=True)
-    comparison = filecmp.dircmp(out, IMAGE)
-    assert not comparison.left_only and not comparison.right_only and not comparison.diff_files
-    blobs = filecmp.dircmp(out / "blobs/sha256", IMAGE / "blobs/sha256")
-    assert sorted(blobs.left_list) == sorted(blobs.right_list) and not blobs.diff_files
-
-
 def test_dockerfile(tmp_path):
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM node\nRUN curl -fsSL https://x.example/i.sh | sh\nUSER app\n")
@@ -211,7 +203,14 @@ def test_dockerfile(tmp_path):
 def _schema_errors(document, schema_name):
     """Violations of the official CycloneDX schema (../shared/conformance/schemas)."""
     import jsonschema  # Debian python3-jsonschema 4.10: references through a RefResolver store.
+    from jsonschema import _validators
     from bulwark_testing import shared_dir
+
+    # jsonschema 4.10 words an additionalItems error by sorting the extra items, which fails on
+    # objects, even inside a oneOf branch it then discards (licenses: [license, license, ...]);
+    # word it without sorting (4.18+ do).
+    _validators.extras_msg = lambda extras: (", ".join(repr(e) for e in extras),
+                                             "was" if len(extras) == 1 else "were")
 
     def load(name):
         return json.loads((shared_dir() / "conformance/schemas" / name).read_text())
@@ -231,7 +230,7 @@ def test_cyclonedx_is_schema_valid(fmt, schema, version):
     bom = json.loads(result.stdout)
     assert bom["specVersion"] == version
     assert _schema_errors(bom, schema) == []
-    assert bom["vulnerabilities"] == []  # no vulnerability scanner in this build's table
+    assert bom["vulnerabilities"] == []  # no --db: no vulnerability matching
     no_sbom = bulwark("scan", str(IMAGE), "--format", "cyclonedx", "--scanners", "secret")
     assert no_sbom.returncode == 2 and b'"sbom" scanner' in no_sbom.stderr
 
@@ -291,3 +290,82 @@ def test_malware_rules_and_hash_lists(tmp_path):
     result = bulwark("scan", str(IMAGE), "--malware-rules", str(rules))
     assert result.returncode == 2 and b"broken.yar:2:" in result.stderr
     assert bulwark("scan", str(IMAGE), "--archive-depth", "99").returncode == 2
+
+
+REQUESTS_EGG_INFO = "/usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO"
+
+
+def test_vulnerabilities_with_db():
+    """python3-requests 2.28.1 (Debian 12, layer 2) against the bundled OSV advisories."""
+    result = bulwark("scan", str(IMAGE), "--format", "json", "--db", ADVISORIES)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    vulns = {f["ruleId"]: f for f in found["findings"] if f["category"] == "vulnerability"}
+    # 2.28.1 is inside all three ranges (2.3.0 <= v < 2.31.0, < 2.32.0, < 2.32.4).
+    assert set(vulns) == {"CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"}
+    # One finding per advisory, named by its CVE alias (the matcher prefers CVE ids).
+    proxy = vulns["CVE-2023-32681"]
+    assert proxy["severity"] == "SEVERITY_MEDIUM"  # MODERATE
+    assert proxy["properties"]["package"] == "requests"
+    assert proxy["properties"]["installed_version"] == "2.28.1"
+    assert proxy["properties"]["fixed_version"] == "2.31.0"
+    assert proxy["properties"]["purl"] == "pkg:pypi/requests@2.28.1"
+    assert "GHSA-j8r2-6x86-q33q" in proxy["properties"]["aliases"]
+    assert proxy["location"]["path"] == REQUESTS_EGG_INFO
+    assert proxy["location"]["layerDigest"] == report_layer_digest(2)
+    assert found["metadata"]["vuln.database_records"] == "3"
+    assert found["metadata"]["scan.scanners"].startswith("sbom,vuln,")
+    # The other analyzers still ran in the same scan.
+    assert {"secret", "misconfiguration", "file"} <= {f["category"] for f in found["findings"]}
+
+    table = bulwark("scan", str(IMAGE), "--db", ADVISORIES).stdout.decode()
+    vuln_row = next(line.split() for line in table.split("\n\n")[0].splitlines()
+                    if line.startswith("vulnerability "))
+    assert vuln_row[3] == "3"  # MEDIUM column
+    assert "CVE-2023-32681" in table
+
+
+def test_vulnerabilities_in_sarif_and_cyclonedx():
+    sarif = json.loads(bulwark("scan", str(IMAGE), "--format", "sarif", "--db", ADVISORIES).stdout)
+    assert sarif_schema_errors(sarif) == []
+    results = {r["ruleId"] for r in sarif["runs"][0]["results"]}
+    assert "CVE-2023-32681" in results
+    result = bulwark("scan", str(IMAGE), "--format", "cyclonedx", "--db", ADVISORIES)
+    assert result.returncode == 0, result.stderr
+    bom = json.loads(result.stdout)
+    assert _schema_errors(bom, "bom-1.6.schema.json") == []
+    vulns = {v["id"]: v for v in bom["vulnerabilities"]}
+    assert set(vulns) == {"CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"}
+    requests = next(c for c in bom["components"] if c.get("purl") == "pkg:pypi/requests@2.28.1")
+    assert vulns["CVE-2023-32681"]["affects"] == [{"ref": requests["bom-ref"]}]
+
+
+def test_vulnerabilities_honour_severity_fail_on_and_ignore(tmp_path):
+    def vuln_ids(*flags):
+        result = bulwark("scan", str(IMAGE), "--format", "json", "--db", ADVISORIES, *flags)
+        assert result.returncode in (0, 1), result.stderr
+        return {f["ruleId"] for f in json.loads(result.stdout)["findings"]
+                if f["category"] == "vulnerability"}
+
+    assert vuln_ids("--severity", "high") == set()
+    only_vuln = ["--scanners", "vuln", "--db", ADVISORIES]
+    assert bulwark("scan", str(IMAGE), *only_vuln, "--fail-on", "medium").returncode == 1
+    assert bulwark("scan", str(IMAGE), *only_vuln, "--fail-on", "high").returncode == 0
+    ignore = tmp_path / ".trivyignore"
+    ignore.write_text("CVE-2023-32681\n")
+    assert vuln_ids("--ignore-file", str(ignore)) == {"CVE-2024-35195", "CVE-2024-47081"}
+
+
+def test_vuln_scanner_selection():
+    result = bulwark("scan", str(IMAGE), "--format", "json", "--scanners", "vuln", "--db",
+                     ADVISORIES)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert {f["category"] for f in found["findings"]} == {"vulnerability"}
+    assert found["metadata"]["scan.scanners"] == "sbom,vuln"  # vuln reads the SBOM
+    without_db = bulwark("scan", str(IMAGE), "--scanners", "vuln")
+    assert without_db.returncode == 2 and b"needs a vulnerability database" in without_db.stderr
+    default = json.loads(bulwark("scan", str(IMAGE), "--format", "json").stdout)
+    assert "vuln.skipped" in default["metadata"]
+    bad = bulwark("scan", str(IMAGE), "--db", str(IMAGE / "nope"))
+    assert bad.returncode == 2 and b"--db" in bad.stderr

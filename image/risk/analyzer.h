@@ -1,8 +1,8 @@
 // What an image analyzer implements to take part in `bulwark scan` (image/risk/scanner.h): an
 // optional LayerVisitor walked with every layer in the scan's one pass, then Finish, which turns
 // what it saw (plus the merged filesystem and build history) into report findings.
-// Analyzers are listed in one place, RegisteredAnalyzers() (analyzers.cc): SBOM catalogers and
-// vulnerability matching join the scan by adding a row there.
+// Analyzers are listed in one place, RegisteredAnalyzers() (analyzers.cc): a new analyzer joins
+// the scan by adding a row there.
 //   class SetuidAnalyzer : public Analyzer {
 //     absl::Status Finish(const ScanContext& context, core::v1::Report& report) override;
 //   };
@@ -59,6 +59,9 @@ struct AnalyzerInfo {
   bool enabled_by_default = true;
   // Makes a fresh analyzer for one scan. Errors: bad options (e.g. unreadable rule files).
   absl::StatusOr<std::unique_ptr<Analyzer>> (*create)(const ScanOptions& options);
+  // The analyzer whose output this one reads ("vuln" reads the SBOM of "sbom"): selecting this
+  // one selects it too. Empty: none.
+  std::string needs;
 };
 
 // Every analyzer Bulwark has, in the order their findings are added.

@@ -1,11 +1,11 @@
-// The table of analyzers `bulwark scan` runs: the one place to add one (SBOM catalogers and
-// vulnerability matching join here as rows "sbom" and "vuln").
+// The table of analyzers `bulwark scan` runs: the one place to add one.
 #include "bulwark/image/risk/analyzer.h"
 #include "bulwark/image/risk/internal/build_analyzer.h"
 #include "bulwark/image/risk/internal/file_analyzer.h"
 #include "bulwark/image/risk/internal/malware_analyzer.h"
 #include "bulwark/image/risk/internal/sbom_analyzer.h"
 #include "bulwark/image/risk/internal/secret_analyzer.h"
+#include "bulwark/image/risk/internal/vuln_analyzer.h"
 
 namespace bulwark::image {
 
@@ -14,6 +14,10 @@ const std::vector<AnalyzerInfo>& RegisteredAnalyzers() {
       // First: analyzers after it (vulnerability matching) read its SBOM.
       {"sbom", "package inventory (OS packages, language ecosystems, binaries)", true,
        internal::CreateSbomAnalyzer},
+      {"vuln",
+       "known vulnerabilities of the SBOM's packages (OSV advisories of ScanOptions::"
+       "vulnerability_db)",
+       true, internal::CreateVulnAnalyzer, "sbom"},
       {"secret", "secrets in files, config env, labels and history (gitleaks-format rules)", true,
        internal::CreateSecretAnalyzer},
       {"misconfig", "build-history and config risks (BWK-DF-xxx)", true,

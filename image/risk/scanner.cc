@@ -21,10 +21,20 @@ namespace {
 
 absl::StatusOr<std::vector<const AnalyzerInfo*>> SelectAnalyzers(
     const std::vector<std::string>& names) {
+  auto named = [&](const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  // An analyzer is selected when named, or when a named analyzer needs it.
+  auto needed = [&](const std::string& name) {
+    return std::any_of(
+        RegisteredAnalyzers().begin(), RegisteredAnalyzers().end(),
+        [&](const AnalyzerInfo& info) { return info.needs == name && named(info.name); });
+  };
   std::vector<const AnalyzerInfo*> selected;
   for (const AnalyzerInfo& info : RegisteredAnalyzers()) {
-    const bool named = std::find(names.begin(), names.end(), info.name) != names.end();
-    if (names.empty() ? info.enabled_by_default : named) selected.push_back(&info);
+    if (names.empty() ? info.enabled_by_default : named(info.name) || needed(info.name)) {
+      selected.push_back(&info);
+    }
   }
   for (const std::string& name : names) {
     const bool known = std::any_of(RegisteredAnalyzers().begin(), RegisteredAnalyzers().end(),

@@ -29,6 +29,7 @@
 #include "bulwark/image/risk/nested_archives.h"
 #include "bulwark/image/sbom/sbom.pb.h"
 #include "bulwark/image/secrets/secret_scanner.h"
+#include "bulwark/image/vuln/database.h"
 
 namespace bulwark::image {
 
@@ -41,9 +42,14 @@ struct ScanProgress {
 };
 
 struct ScanOptions {
-  // Analyzer names (see RegisteredAnalyzers(): "secret", "misconfig", "file", "malware"). Empty:
-  // every analyzer enabled by default. Default: empty.
+  // Analyzer names (see RegisteredAnalyzers(): "sbom", "vuln", "secret", "misconfig", "file",
+  // "malware"); naming "vuln" selects "sbom" too. Empty: every analyzer enabled by default.
+  // Default: empty.
   std::vector<std::string> scanners;
+  // The advisories the "vuln" analyzer matches the SBOM's packages against (vuln::Database::Open
+  // of a compiled database or OSV sources). Null: no vulnerability matching (metadata
+  // "vuln.skipped" says so; naming "vuln" in `scanners` is then an error). Default: null.
+  std::shared_ptr<const vuln::Database> vulnerability_db;
   // Secret rules; null means the built-in set (SecretScanner::Builtin()). Default: null.
   std::shared_ptr<const secrets::SecretScanner> secret_rules;
   // Files larger than this are not searched for secrets (they are still walked). Default: 8 MiB.

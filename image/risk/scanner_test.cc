@@ -13,6 +13,7 @@
 #include "bulwark/core/status_matchers.h"
 #include "bulwark/image/image.h"
 #include "bulwark/image/risk/analyzer.h"
+#include "bulwark/image/vuln/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -182,15 +183,68 @@ TEST_F(RootfsTest, UnknownScannerAndRegistry) {
   absl::StatusOr<std::unique_ptr<const Image>> image = Image::Open(root_.string());
   ASSERT_THAT(image, IsOk());
   ScanOptions options;
-  options.scanners = {"vuln"};
-  EXPECT_THAT(
-      ScanImage(**image, options),
-      StatusIs(
-          absl::StatusCode::kInvalidArgument,
-          HasSubstr("unknown scanner \"vuln\"; known: sbom, secret, misconfig, file, malware")));
+  options.scanners = {"nope"};
+  EXPECT_THAT(ScanImage(**image, options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown scanner \"nope\"; known: sbom, vuln, secret, misconfig, "
+                                 "file, malware")));
   std::vector<std::string> names;
   for (const AnalyzerInfo& info : RegisteredAnalyzers()) names.push_back(info.name);
-  EXPECT_THAT(names, testing::ElementsAre("sbom", "secret", "misconfig", "file", "malware"));
+  EXPECT_THAT(names,
+              testing::ElementsAre("sbom", "vuln", "secret", "misconfig", "file", "malware"));
+}
+
+// A Python distribution in the image and an OSV advisory for it: the "vuln" analyzer matches the
+// SBOM built in the same walk.
+TEST_F(RootfsTest, VulnerabilitiesOfTheScansSbom) {
+  Write("usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: requests\nVersion: 2.28.1\n");
+  const fs::path advisories = root_.parent_path() / "VulnerabilitiesAdvisories";
+  fs::remove_all(advisories);
+  fs::create_directories(advisories);
+  std::ofstream(advisories / "GHSA-j8r2-6x86-q33q.json") << R"({
+    "id": "GHSA-j8r2-6x86-q33q", "modified": "2023-05-22T00:00:00Z",
+    "aliases": ["CVE-2023-32681"], "summary": "Proxy-Authorization leak",
+    "affected": [{"package": {"ecosystem": "PyPI", "name": "requests"},
+                  "ranges": [{"type": "ECOSYSTEM",
+                              "events": [{"introduced": "2.3.0"}, {"fixed": "2.31.0"}]}]}],
+    "database_specific": {"severity": "MODERATE"}})";
+  absl::StatusOr<std::unique_ptr<const vuln::Database>> db =
+      vuln::Database::LoadSources({advisories.string()});
+  ASSERT_THAT(db, IsOk());
+  absl::StatusOr<std::unique_ptr<const Image>> image = Image::Open(root_.string());
+  ASSERT_THAT(image, IsOk());
+
+  ScanOptions options;
+  options.scanners = {"vuln"};
+  EXPECT_THAT(ScanImage(**image, options),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("vulnerability database")));
+  options.vulnerability_db = *std::move(db);
+  absl::StatusOr<core::v1::Report> report = ScanImage(**image, options);
+  ASSERT_THAT(report, IsOk());
+  ASSERT_EQ(report->findings_size(), 1);
+  const core::v1::Finding& finding = report->findings(0);
+  EXPECT_EQ(finding.rule_id(), "CVE-2023-32681");
+  EXPECT_EQ(finding.category(), "vulnerability");
+  EXPECT_EQ(finding.severity(), core::v1::SEVERITY_MEDIUM);
+  EXPECT_EQ(finding.location().path(),
+            "/usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA");
+  EXPECT_EQ(finding.properties().at("fixed_version"), "2.31.0");
+  EXPECT_EQ(finding.target(), report->target());
+  EXPECT_FALSE(finding.fingerprint().empty());
+  EXPECT_EQ(report->metadata().at("scan.scanners"), "sbom,vuln");
+
+  options.min_severity = core::v1::SEVERITY_HIGH;
+  report = ScanImage(**image, options);
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->findings_size(), 0);
+
+  ScanOptions without_db;
+  without_db.scanners = {"sbom", "secret"};
+  report = ScanImage(**image, without_db);
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->metadata().at("scan.scanners"), "sbom,secret");
+  EXPECT_EQ(ScanImage(**image).value().metadata().count("vuln.skipped"), 1u);
 }
 
 TEST_F(RootfsTest, ProgressAndCancellation) {

@@ -13,9 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/image/secrets/gitleaks_toml.h"
+#include "bulwark/image/secrets/keyword_set.h"
 #include "bulwark/image/secrets/masking.h"
 #include "re2/re2.h"
-#include "re2/set.h"
 
 namespace bulwark::secrets {
 namespace {
@@ -251,9 +251,9 @@ struct SecretScanner::Compiled {
   ScannerOptions options;
   std::vector<CompiledRule> rules;
   std::vector<CompiledAllowlist> allowlists;
-  // One pattern per distinct lower-case keyword; keyword_rules[i] are the rules that keyword i
-  // enables. Rules without keywords are in unconditional_rules.
-  std::unique_ptr<RE2::Set> keywords;
+  // One literal per distinct lower-case keyword (null without keywords); keyword_rules[i] are
+  // the rules that keyword i enables. Rules without keywords are in unconditional_rules.
+  std::unique_ptr<const KeywordSet> keywords;
   std::vector<std::vector<size_t>> keyword_rules;
   std::vector<size_t> unconditional_rules;
   std::vector<std::string> warnings;
@@ -290,13 +290,8 @@ absl::StatusOr<std::unique_ptr<const SecretScanner>> SecretScanner::Create(
   }
 
   absl::flat_hash_set<std::string> ids;
-  absl::flat_hash_map<std::string, int> keyword_index;
-  RE2::Options set_options;
-  set_options.set_case_sensitive(false);
-  set_options.set_encoding(RE2::Options::EncodingLatin1);
-  set_options.set_log_errors(false);
-  set_options.set_max_mem(int64_t{64} << 20);
-  compiled->keywords = std::make_unique<RE2::Set>(set_options, RE2::UNANCHORED);
+  absl::flat_hash_map<std::string, size_t> keyword_index;
+  std::vector<std::string> keywords;
   for (const Rule& rule : rules.rules) {
     if (!ids.insert(rule.id).second) {
       return absl::InvalidArgumentError(absl::StrCat("two rules have the id \"", rule.id, "\""));
@@ -315,21 +310,22 @@ absl::StatusOr<std::unique_ptr<const SecretScanner>> SecretScanner::Create(
     }
     for (const std::string& keyword : rule.keywords) {
       const std::string lower = absl::AsciiStrToLower(keyword);
-      auto [it, inserted] = keyword_index.try_emplace(lower, 0);
+      auto [it, inserted] = keyword_index.try_emplace(lower, keywords.size());
       if (inserted) {
-        it->second = compiled->keywords->Add(RE2::QuoteMeta(lower), nullptr);
-        if (it->second < 0) {
-          return absl::InternalError(absl::StrCat("keyword \"", keyword, "\" of rule ", rule.id,
-                                                  " cannot be added to the keyword set"));
-        }
+        keywords.push_back(lower);
         compiled->keyword_rules.emplace_back();
       }
       std::vector<size_t>& enabled = compiled->keyword_rules[it->second];
       if (enabled.empty() || enabled.back() != rule_index) enabled.push_back(rule_index);
     }
   }
-  if (!compiled->keywords->Compile()) {
-    return absl::InternalError("the keyword set of the secret rules does not compile");
+  if (!keywords.empty()) {
+    absl::StatusOr<std::unique_ptr<const KeywordSet>> set = KeywordSet::Create(keywords);
+    if (!set.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the rules' keywords: ", set.status().message()));
+    }
+    compiled->keywords = *std::move(set);
   }
   return std::unique_ptr<const SecretScanner>(new SecretScanner(std::move(compiled)));
 }
@@ -435,11 +431,9 @@ std::vector<SecretMatch> SecretScanner::Scan(absl::string_view content, absl::st
   std::vector<bool> enabled(c.rules.size(), !c.options.keyword_prefilter);
   for (size_t index : c.unconditional_rules) enabled[index] = true;
   std::vector<int> hits;
-  RE2::Set::ErrorInfo error;
-  if (c.options.keyword_prefilter && !c.keyword_rules.empty() &&
-      !c.keywords->Match(Piece(content), &hits, &error) &&
-      error.kind != RE2::Set::kNoError) {
-    // The keyword DFA ran out of memory: run every rule rather than miss a secret.
+  if (c.options.keyword_prefilter && c.keywords != nullptr &&
+      !c.keywords->Find(content, hits).ok()) {
+    // The keyword scan ran out of memory: run every rule rather than miss a secret.
     std::fill(enabled.begin(), enabled.end(), true);
   }
   for (int hit : hits) {

@@ -1,6 +1,6 @@
 // A compiled set of secret-detection rules (gitleaks semantics) that scans text for secrets.
 // Content reaches a rule's regex only when it holds one of the rule's keywords, found for all
-// rules at once in one case-insensitive pass (RE2::Set over the keyword literals). Matches are
+// rules at once in one ASCII-case-insensitive pass (Hyperscan, keyword_set.h). Matches are
 // then filtered by secretGroup, entropy and allowlists, and only ever leave the scanner masked.
 //   BULWARK_ASSIGN_OR_RETURN(auto scanner, SecretScanner::Builtin());
 //   for (const SecretMatch& m : scanner->Scan(text, "app/.env")) Print(m.rule_id, m.masked_secret);
@@ -60,8 +60,8 @@ class SecretScanner {
   // Compiles `rules`. A rule whose regex (or path, or allowlist regex) RE2 cannot compile, or
   // whose secretGroup exceeds its groups, is left out and named in warnings() (Go-only syntax,
   // e.g. lookarounds); Go's "(?<name>" groups are rewritten to RE2's "(?P<name>".
-  // Errors: InvalidArgument when two rules share an id; Internal if the keyword set cannot be
-  // built.
+  // Errors: InvalidArgument when two rules share an id or a keyword is longer than
+  // KeywordSet::kMaxKeywordBytes; Internal if the keyword set cannot be built.
   static absl::StatusOr<std::unique_ptr<const SecretScanner>> Create(
       RuleFile rules, const ScannerOptions& options = {});
 

@@ -3,6 +3,7 @@ image once and runs the analyzers (SBOM, secrets, build history and config, dang
 malware rules), giving one report.
 
     report = bulwark.scan("app.tar", scanners=["secret"], severity="high")
+    report = bulwark.scan("app.tar", db="osv.bulwarkdb")   # with known vulnerabilities
     [(f["ruleId"], f["location"]["path"]) for f in report.findings]
     open("scan.sarif", "w").write(report.to_sarif())
 
@@ -11,6 +12,7 @@ as "SEVERITY_HIGH"); secrets in them are masked. The GIL is released while the i
 """
 
 import json
+import os
 
 from bulwark import _bulwark
 
@@ -55,13 +57,18 @@ class Report:
 
 
 def scan(path, *, scanners=None, severity=None, secret_rules=None, dockerfile=None, platform="",
-         reference="", ignore_file=None, malware_rules=(), malware_hashes=(), builtin_malware=True,
-         archive_depth=3):
-    """Scans the image at `path`; see the module docstring and `bulwark scan --help`."""
-    return Report(_bulwark.risk.scan(path, scanners=scanners, severity=severity,
+         reference="", ignore_file=None, db=None, malware_rules=(), malware_hashes=(),
+         builtin_malware=True, archive_depth=3):
+    """Scans the image at `path`; see the module docstring and `bulwark scan --help`.
+
+    `db` is a vulnerability database path (a compiled `bulwark db build` file or OSV sources):
+    with it the "vuln" scanner adds the SBOM's known vulnerabilities."""
+    return Report(_bulwark.risk.scan(os.fspath(path), scanners=scanners, severity=severity,
                                      secret_rules=secret_rules, dockerfile=dockerfile,
                                      platform=platform, reference=reference,
-                                     ignore_file=ignore_file, malware_rules=list(malware_rules),
+                                     ignore_file=ignore_file,
+                                     db=None if db is None else os.fspath(db),
+                                     malware_rules=list(malware_rules),
                                      malware_hashes=list(malware_hashes),
                                      builtin_malware=builtin_malware,
                                      archive_depth=archive_depth))

@@ -1,4 +1,5 @@
-from typing import Any, Dict, List, Optional, Sequence
+import os
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 class Report:
     """The result of scan(): findings, metadata and the report in every output format."""
@@ -37,13 +38,15 @@ def scan(
     platform: str = "",
     reference: str = "",
     ignore_file: Optional[str] = None,
+    db: Optional[Union[str, os.PathLike]] = None,
     malware_rules: Sequence[str] = (),
     malware_hashes: Sequence[str] = (),
     builtin_malware: bool = True,
     archive_depth: int = 3,
 ) -> Report:
-    """Scans the image at `path` with the analyzers named in `scanners` ("sbom", "secret",
-    "misconfig", "file", "malware"; default all), leaving out findings below `severity`, with
+    """Scans the image at `path` with the analyzers named in `scanners` ("sbom", "vuln",
+    "secret", "misconfig", "file", "malware"; default all; "vuln" needs `db`, a compiled
+    vulnerability database or OSV sources), leaving out findings below `severity`, with
     gitleaks-format `secret_rules` instead of the built-in ones, a `dockerfile` to check as well,
     a Trivy-style `ignore_file`, YARA `malware_rules` files/directories and known-bad SHA-256
     `malware_hashes` lists (with or without the built-in rules), opening archives inside the

@@ -86,3 +86,19 @@ def test_malware_ignore_file_and_cyclonedx(tmp_path):
     assert bom["specVersion"] == "1.5" and bom["vulnerabilities"] == []
     with pytest.raises(bulwark.Error, match="sbom"):
         bulwark.scan(str(IMAGE), scanners=["secret"]).to_cyclonedx()
+
+
+def test_vulnerability_database():
+    advisories = runfile("examples/data/advisories")
+    report = bulwark.scan(IMAGE, db=advisories, scanners=["vuln"])
+    assert {f["ruleId"] for f in report.findings} == {
+        "CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"}
+    assert all(f["properties"]["purl"] == "pkg:pypi/requests@2.28.1" for f in report.findings)
+    assert report.metadata["scan.scanners"] == "sbom,vuln"
+    bom = json.loads(report.to_cyclonedx())
+    assert len(bom["vulnerabilities"]) == 3
+    assert "vuln.skipped" in bulwark.scan(IMAGE).metadata  # no database: matching skipped
+    with pytest.raises(bulwark.InvalidArgumentError):
+        bulwark.scan(str(IMAGE), scanners=["vuln"])
+    with pytest.raises(bulwark.NotFoundError):
+        bulwark.scan(str(IMAGE), db=str(IMAGE / "missing-db"))

@@ -92,15 +92,7 @@ class SecretVisitor : public LayerVisitor {
   absl::Status OnEntry(const LayerInfo& layer, const LayerEntry& entry,
                        ContentReader* content) override {
     if (content == nullptr) return absl::OkStatus();
-    // Read straight into a buffer of the entry's size (it is at most max_file_bytes_).
-    std::string text(static_cast<size_t>(entry.size), '\0');
-    size_t filled = 0;
-    while (filled < text.size()) {
-      BULWARK_ASSIGN_OR_RETURN(size_t n, content->Read(text.data() + filled, text.size() - filled));
-      if (n == 0) break;
-      filled += n;
-    }
-    text.resize(filled);
+    BULWARK_ASSIGN_OR_RETURN(absl::string_view text, content->ReadAllView());
     if (ShouldOpenArchive(entry.path, text.size(), archive_limits_) && LooksLikeArchive(text)) {
       absl::Status walked = ForEachArchiveMember(
           text, entry.path, archive_limits_,
