@@ -1,0 +1,202 @@
+#include "bulwark/runtime/internal/decision_trie.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace bulwark::runtime::internal {
+namespace {
+
+// The conjuncts of `node`: nested ands (inlined macros included) flattened in evaluation order.
+// An empty and (always true) contributes none.
+void Flatten(const Node& node, std::vector<const Node*>& out) {
+  if (node.kind == Node::Kind::kAnd) {
+    for (const Node& child : node.children) Flatten(child, out);
+    return;
+  }
+  out.push_back(&node);
+}
+
+}  // namespace
+
+// A character trie of prefixes, each with the candidates that require it.
+class DecisionTrie::PrefixIndex {
+ public:
+  void Add(absl::string_view prefix, size_t bit) {
+    uint32_t at = 0;
+    for (char ch : prefix) {
+      uint32_t next = Find(at, ch);
+      if (next == 0) {
+        next = static_cast<uint32_t>(nodes_.size());
+        nodes_[at].edges.emplace_back(ch, next);
+        nodes_.emplace_back();
+      }
+      at = next;
+    }
+    if (nodes_[at].mask < 0) {
+      nodes_[at].mask = static_cast<int32_t>(masks_.size());
+      masks_.emplace_back();
+    }
+    masks_[nodes_[at].mask].set(bit);
+  }
+
+  // ORs into `out` the candidates of every indexed prefix of `value`.
+  void Collect(absl::string_view value, Mask& out) const {
+    uint32_t at = 0;
+    for (char ch : value) {
+      at = Find(at, ch);
+      if (at == 0) return;
+      if (nodes_[at].mask >= 0) out |= masks_[nodes_[at].mask];
+    }
+  }
+
+ private:
+  struct CharNode {
+    std::vector<std::pair<char, uint32_t>> edges;
+    int32_t mask = -1;  // Into masks_ when a prefix ends here.
+  };
+  // The child of `at` along `ch`, or 0 (the root is nobody's child).
+  uint32_t Find(uint32_t at, char ch) const {
+    for (const auto& [edge, next] : nodes_[at].edges) {
+      if (edge == ch) return next;
+    }
+    return 0;
+  }
+  std::vector<CharNode> nodes_{1};
+  std::vector<Mask> masks_;
+};
+
+DecisionTrie::DecisionTrie(DecisionTrie&&) noexcept = default;
+DecisionTrie& DecisionTrie::operator=(DecisionTrie&&) noexcept = default;
+DecisionTrie::~DecisionTrie() = default;
+
+int ConjunctSlots::SlotFor(const std::string& key) {
+  auto [it, inserted] = slots_.try_emplace(key, static_cast<int>(next_));
+  if (inserted) ++next_;
+  return it->second;
+}
+
+DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, ConjunctSlots& slots) {
+  DecisionTrie trie;
+  trie.nodes_.emplace_back();
+  std::vector<std::string> keys(1);  // Per node.
+  // (parent node, conjunct key) -> child node.
+  absl::flat_hash_map<std::pair<uint32_t, std::string>, uint32_t> edges;
+  absl::flat_hash_map<std::string, int> occurrences;
+  absl::flat_hash_map<std::string, size_t> filter_of_field;
+  std::vector<const Node*> conjuncts;
+  for (size_t position = 0; position < candidates.size(); ++position) {
+    const Candidate& candidate = candidates[position];
+    const size_t bit = std::min(position, kMaskBits - 1);
+    conjuncts.clear();
+    Flatten(candidate.condition, conjuncts);
+    // Prefix requirements, at most one per field (the first conjunct's); the shared last bit is
+    // never constrained.
+    absl::flat_hash_map<std::string, bool> constrained_fields;
+    for (const Node* conjunct : conjuncts) {
+      if (bit == kMaskBits - 1) break;
+      std::optional<PrefixRequirement> requirement = RequiredPrefixes(*conjunct);
+      if (!requirement.has_value() ||
+          !constrained_fields.emplace(requirement->field_key, true).second) {
+        continue;
+      }
+      auto [it, inserted] =
+          filter_of_field.try_emplace(requirement->field_key, trie.filters_.size());
+      if (inserted) {
+        trie.filters_.push_back(
+            FieldFilter{requirement->field, Mask(), std::make_unique<PrefixIndex>()});
+      }
+      FieldFilter& filter = trie.filters_[it->second];
+      filter.constrained.set(bit);
+      for (const std::string& prefix : requirement->prefixes) filter.index->Add(prefix, bit);
+    }
+    uint32_t at = 0;
+    trie.nodes_[0].min_rule = std::min(trie.nodes_[0].min_rule, candidate.rule);
+    trie.nodes_[0].subtree.set(bit);
+    for (const Node* conjunct : conjuncts) {
+      std::string key = StructuralKey(*conjunct);
+      auto [edge, inserted] =
+          edges.try_emplace(std::make_pair(at, key), static_cast<uint32_t>(trie.nodes_.size()));
+      if (inserted) {
+        TrieNode node;
+        node.test = *conjunct;
+        trie.nodes_[at].children.push_back(edge->second);
+        trie.nodes_.push_back(std::move(node));
+        ++occurrences[key];
+        keys.push_back(std::move(key));
+      }
+      at = edge->second;
+      trie.nodes_[at].min_rule = std::min(trie.nodes_[at].min_rule, candidate.rule);
+      trie.nodes_[at].subtree.set(bit);
+    }
+    trie.nodes_[at].rules.push_back(candidate.rule);
+  }
+  // A conjunct found on several paths is evaluated once per event through a memo slot.
+  for (size_t i = 1; i < trie.nodes_.size(); ++i) {
+    if (occurrences[keys[i]] > 1) trie.nodes_[i].test.memo_slot = slots.SlotFor(keys[i]);
+  }
+  // Children were created in load order of their first rule, so they are already ascending by
+  // min_rule; keep that invariant explicit for Match's early exit.
+  for (TrieNode& node : trie.nodes_) {
+    std::stable_sort(node.children.begin(), node.children.end(), [&](uint32_t a, uint32_t b) {
+      return trie.nodes_[a].min_rule < trie.nodes_[b].min_rule;
+    });
+  }
+  return trie;
+}
+
+DecisionTrie::Mask DecisionTrie::Allowed(ExtractContext& context) const {
+  Mask allowed;
+  allowed.set();
+  for (const FieldFilter& filter : filters_) {
+    FieldValues scratch;
+    const FieldValues& values = ExtractFieldValues(filter.field, context, scratch);
+    Mask satisfied;
+    for (const FieldValue& value : values) {
+      if (value.is_number) {
+        filter.index->Collect(absl::StrCat(value.number), satisfied);
+      } else {
+        filter.index->Collect(value.text, satisfied);
+      }
+    }
+    allowed &= ~(filter.constrained & ~satisfied);
+  }
+  return allowed;
+}
+
+void DecisionTrie::Visit(uint32_t index, ExtractContext& context, bool first_only,
+                         const Mask& allowed, size_t& best, std::vector<size_t>& matches) const {
+  const TrieNode& node = nodes_[index];
+  if (!node.rules.empty()) {
+    if (first_only) {
+      best = std::min(best, node.rules.front());
+    } else {
+      matches.insert(matches.end(), node.rules.begin(), node.rules.end());
+    }
+  }
+  for (uint32_t child : node.children) {
+    const TrieNode& next = nodes_[child];
+    // Children are ascending by min_rule: none of the rest can beat the match found.
+    if (first_only && next.min_rule >= best) break;
+    // No rule below can hold when each fails its prefix requirement.
+    if ((next.subtree & allowed).none()) continue;
+    if (next.test.Evaluate(context)) Visit(child, context, first_only, allowed, best, matches);
+  }
+}
+
+void DecisionTrie::Match(ExtractContext& context, bool first_only,
+                         std::vector<size_t>& matches) const {
+  if (nodes_.empty()) return;
+  const size_t start = matches.size();
+  size_t best = SIZE_MAX;
+  Visit(0, context, first_only, Allowed(context), best, matches);
+  if (first_only) {
+    if (best != SIZE_MAX) matches.push_back(best);
+    return;
+  }
+  std::sort(matches.begin() + static_cast<std::ptrdiff_t>(start), matches.end());
+}
+
+}  // namespace bulwark::runtime::internal
