@@ -425,9 +425,28 @@ void AppendKey(const Node& node, std::string& key) {
   }
 }
 
+// `fd.directory = D` holds only when fd.name starts with D + "/" (the directory is the name up
+// to its last slash, "/" for a file in the root): a requirement on fd.name.
+std::optional<PrefixRequirement> DirectoryPrefixes(const Comparison& c) {
+  if (c.op != Op::kEq && c.op != Op::kIn) return std::nullopt;
+  static const absl::StatusOr<BoundField>* const fd_name =
+      new absl::StatusOr<BoundField>(BindField(FieldExpr{.name = "fd.name"}));
+  if (!fd_name->ok() || c.strings.empty()) return std::nullopt;
+  PrefixRequirement requirement;
+  requirement.field = **fd_name;
+  AppendFieldKey(requirement.field, requirement.field_key);
+  for (const std::string& directory : c.strings) {
+    requirement.prefixes.push_back(absl::EndsWith(directory, "/") ? directory : directory + "/");
+  }
+  return requirement;
+}
+
 std::optional<PrefixRequirement> ComparisonPrefixes(const Comparison& c) {
   if (c.field.type != FieldType::kString || c.field.name == "evt.type" || c.rhs_field.has_value()) {
     return std::nullopt;
+  }
+  if (c.field.name == "fd.directory" && c.field.transformers.empty() && c.alternatives.empty()) {
+    return DirectoryPrefixes(c);
   }
   PrefixRequirement requirement;
   if (!c.alternatives.empty()) {

@@ -19,6 +19,12 @@ void Flatten(const Node& node, std::vector<const Node*>& out) {
   out.push_back(&node);
 }
 
+// Every node of `node`'s tree with its structural key.
+void CollectSubtests(Node& node, std::vector<std::pair<Node*, std::string>>& out) {
+  out.emplace_back(&node, StructuralKey(node));
+  for (Node& child : node.children) CollectSubtests(child, out);
+}
+
 }  // namespace
 
 // A character trie of prefixes, each with the candidates that require it.
@@ -42,6 +48,17 @@ class DecisionTrie::PrefixIndex {
     masks_[nodes_[at].mask].set(bit);
   }
 
+  // Lays the edges out in one array for the lookups (call once, after the last Add).
+  void Freeze() {
+    for (CharNode& node : nodes_) {
+      node.first_edge = static_cast<uint32_t>(edges_.size());
+      node.edge_count = static_cast<uint32_t>(node.edges.size());
+      edges_.insert(edges_.end(), node.edges.begin(), node.edges.end());
+      node.edges = {};
+    }
+    frozen_ = true;
+  }
+
   // ORs into `out` the candidates of every indexed prefix of `value`.
   void Collect(absl::string_view value, Mask& out) const {
     uint32_t at = 0;
@@ -54,18 +71,30 @@ class DecisionTrie::PrefixIndex {
 
  private:
   struct CharNode {
-    std::vector<std::pair<char, uint32_t>> edges;
+    std::vector<std::pair<char, uint32_t>> edges;  // While building.
+    uint32_t first_edge = 0;                       // Into edges_, once frozen.
+    uint32_t edge_count = 0;
     int32_t mask = -1;  // Into masks_ when a prefix ends here.
   };
   // The child of `at` along `ch`, or 0 (the root is nobody's child).
   uint32_t Find(uint32_t at, char ch) const {
-    for (const auto& [edge, next] : nodes_[at].edges) {
+    const CharNode& node = nodes_[at];
+    if (frozen_) {
+      const std::pair<char, uint32_t>* edge = edges_.data() + node.first_edge;
+      for (uint32_t i = 0; i < node.edge_count; ++i) {
+        if (edge[i].first == ch) return edge[i].second;
+      }
+      return 0;
+    }
+    for (const auto& [edge, next] : node.edges) {
       if (edge == ch) return next;
     }
     return 0;
   }
   std::vector<CharNode> nodes_{1};
+  std::vector<std::pair<char, uint32_t>> edges_;
   std::vector<Mask> masks_;
+  bool frozen_ = false;
 };
 
 DecisionTrie::DecisionTrie(DecisionTrie&&) noexcept = default;
@@ -84,7 +113,6 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
   std::vector<std::string> keys(1);  // Per node.
   // (parent node, conjunct key) -> child node.
   absl::flat_hash_map<std::pair<uint32_t, std::string>, uint32_t> edges;
-  absl::flat_hash_map<std::string, int> occurrences;
   absl::flat_hash_map<std::string, size_t> filter_of_field;
   std::vector<const Node*> conjuncts;
   for (size_t position = 0; position < candidates.size(); ++position) {
@@ -124,7 +152,6 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
         node.test = *conjunct;
         trie.nodes_[at].children.push_back(edge->second);
         trie.nodes_.push_back(std::move(node));
-        ++occurrences[key];
         keys.push_back(std::move(key));
       }
       at = edge->second;
@@ -133,9 +160,18 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
     }
     trie.nodes_[at].rules.push_back(candidate.rule);
   }
-  // A conjunct found on several paths is evaluated once per event through a memo slot.
+  for (FieldFilter& filter : trie.filters_) filter.index->Freeze();
+  // A test found in several places (a conjunct on several paths, or inside other conjuncts:
+  // `open_read` alone and within `(open_read or open_write)`, or two macros with one condition)
+  // is evaluated once per event through a memo slot.
+  std::vector<std::pair<Node*, std::string>> subtests;
+  absl::flat_hash_map<std::string, int> occurrences;
   for (size_t i = 1; i < trie.nodes_.size(); ++i) {
-    if (occurrences[keys[i]] > 1) trie.nodes_[i].test.memo_slot = slots.SlotFor(keys[i]);
+    CollectSubtests(trie.nodes_[i].test, subtests);
+  }
+  for (const auto& [node, key] : subtests) ++occurrences[key];
+  for (auto& [node, key] : subtests) {
+    if (occurrences[key] > 1) node->memo_slot = slots.SlotFor(key);
   }
   // Children were created in load order of their first rule, so they are already ascending by
   // min_rule; keep that invariant explicit for Match's early exit.
