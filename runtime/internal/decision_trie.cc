@@ -123,6 +123,7 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
     // Prefix requirements, at most one per field (the first conjunct's); the shared last bit is
     // never constrained.
     absl::flat_hash_map<std::string, bool> constrained_fields;
+    uint64_t filter_bits = 0;
     for (const Node* conjunct : conjuncts) {
       if (bit == kMaskBits - 1) break;
       std::optional<PrefixRequirement> requirement = RequiredPrefixes(*conjunct);
@@ -137,12 +138,14 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
             FieldFilter{requirement->field, Mask(), std::make_unique<PrefixIndex>()});
       }
       FieldFilter& filter = trie.filters_[it->second];
+      filter_bits |= FilterBit(it->second);
       filter.constrained.set(bit);
       for (const std::string& prefix : requirement->prefixes) filter.index->Add(prefix, bit);
     }
     uint32_t at = 0;
     trie.nodes_[0].min_rule = std::min(trie.nodes_[0].min_rule, candidate.rule);
     trie.nodes_[0].subtree.set(bit);
+    trie.nodes_[0].filters |= filter_bits;
     for (const Node* conjunct : conjuncts) {
       std::string key = StructuralKey(*conjunct);
       auto [edge, inserted] =
@@ -157,6 +160,7 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
       at = edge->second;
       trie.nodes_[at].min_rule = std::min(trie.nodes_[at].min_rule, candidate.rule);
       trie.nodes_[at].subtree.set(bit);
+      trie.nodes_[at].filters |= filter_bits;
     }
     trie.nodes_[at].rules.push_back(candidate.rule);
   }
@@ -183,10 +187,12 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
   return trie;
 }
 
-DecisionTrie::Mask DecisionTrie::Allowed(ExtractContext& context) const {
-  Mask allowed;
-  allowed.set();
-  for (const FieldFilter& filter : filters_) {
+void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
+                             PrefilterState& state) const {
+  state.computed |= needed;
+  for (size_t i = 0; i < filters_.size(); ++i) {
+    if ((needed & FilterBit(i)) == 0) continue;
+    const FieldFilter& filter = filters_[i];
     FieldValues scratch;
     const FieldValues& values = ExtractFieldValues(filter.field, context, scratch);
     Mask satisfied;
@@ -197,13 +203,13 @@ DecisionTrie::Mask DecisionTrie::Allowed(ExtractContext& context) const {
         filter.index->Collect(value.text, satisfied);
       }
     }
-    allowed &= ~(filter.constrained & ~satisfied);
+    state.allowed &= ~(filter.constrained & ~satisfied);
   }
-  return allowed;
 }
 
 void DecisionTrie::Visit(uint32_t index, ExtractContext& context, bool first_only,
-                         const Mask& allowed, size_t& best, std::vector<size_t>& matches) const {
+                         PrefilterState& prefilter, size_t& best,
+                         std::vector<size_t>& matches) const {
   const TrieNode& node = nodes_[index];
   if (!node.rules.empty()) {
     if (first_only) {
@@ -216,9 +222,16 @@ void DecisionTrie::Visit(uint32_t index, ExtractContext& context, bool first_onl
     const TrieNode& next = nodes_[child];
     // Children are ascending by min_rule: none of the rest can beat the match found.
     if (first_only && next.min_rule >= best) break;
-    // No rule below can hold when each fails its prefix requirement.
-    if ((next.subtree & allowed).none()) continue;
-    if (next.test.Evaluate(context)) Visit(child, context, first_only, allowed, best, matches);
+    // No rule below can hold when each fails its prefix requirement. The requirements already
+    // read decide for free; the others are read once the node's own test holds, so a field is
+    // not read for rules a false test already rules out.
+    if ((next.subtree & prefilter.allowed).none()) continue;
+    if (!next.test.Evaluate(context)) continue;
+    if (const uint64_t needed = next.filters & ~prefilter.computed; needed != 0) {
+      Prefilter(needed, context, prefilter);
+      if ((next.subtree & prefilter.allowed).none()) continue;
+    }
+    Visit(child, context, first_only, prefilter, best, matches);
   }
 }
 
@@ -227,7 +240,9 @@ void DecisionTrie::Match(ExtractContext& context, bool first_only,
   if (nodes_.empty()) return;
   const size_t start = matches.size();
   size_t best = SIZE_MAX;
-  Visit(0, context, first_only, Allowed(context), best, matches);
+  PrefilterState prefilter;
+  prefilter.allowed.set();
+  Visit(0, context, first_only, prefilter, best, matches);
   if (first_only) {
     if (best != SIZE_MAX) matches.push_back(best);
     return;

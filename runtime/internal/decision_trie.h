@@ -5,19 +5,20 @@
 //   trie.Match(context, /*first_only=*/true, matches);            // per event
 // A rule's condition `c1 and c2 and ... and cn` (nested ands and macros flattened) is the path
 // c1 -> c2 -> ... -> cn from the root; rules sharing leading conjuncts share trie nodes.
-// Conjuncts that occur more than once in a trie get a MacroMemo slot, so each is evaluated at
-// most once per event wherever it appears.
-// Before the walk, a prefilter reads each field that rules require a prefix of (`fd.name
-// startswith /etc`, `proc.name in (shell_binaries)`, `fd.name glob /proc/*/environ`, see
-// RequiredPrefixes) once, looks its value up in a character trie of those prefixes, and rules
-// whose requirement fails are pruned with their whole subtrees unless another rule there may
-// still match. The prefilter only skips rules whose conditions are false, so the result is the
+// A test that occurs more than once in a trie (as a conjunct on several paths or inside other
+// conjuncts) gets a MacroMemo slot, so each is evaluated at most once per event.
+// A prefilter reads each field that rules require a prefix of (`fd.name startswith /etc`,
+// `proc.name in (shell_binaries)`, `fd.name glob /proc/*/environ`, see RequiredPrefixes) at most
+// once per event, when the walk first enters a subtree holding such rules, looks its value up in
+// a character trie of those prefixes, and prunes the subtrees whose every rule fails its
+// requirement. The prefilter only skips rules whose conditions are false, so the result is the
 // same as evaluating every rule in order.
 // Thread safety: immutable after Build(); Match() is const and safe from many threads (each with
 // its own ExtractContext).
 #ifndef BULWARK_RUNTIME_INTERNAL_DECISION_TRIE_H_
 #define BULWARK_RUNTIME_INTERNAL_DECISION_TRIE_H_
 
+#include <algorithm>
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
@@ -80,6 +81,7 @@ class DecisionTrie {
     Node test;                       // The conjunct; unused at the root.
     size_t min_rule = SIZE_MAX;      // Lowest rule index in this subtree.
     Mask subtree;                    // Candidates whose path goes through this node.
+    uint64_t filters = 0;            // FilterBit()s of the requirements of those candidates.
     std::vector<size_t> rules;       // Rules whose last conjunct is this node (ascending).
     std::vector<uint32_t> children;  // Ascending by min_rule.
   };
@@ -89,9 +91,17 @@ class DecisionTrie {
     Mask constrained;                    // Candidates with a requirement on this field.
     std::unique_ptr<PrefixIndex> index;  // Prefix -> candidates requiring it.
   };
-  // Candidates whose requirements hold for this event (all bits when there are no filters).
-  Mask Allowed(ExtractContext& context) const;
-  void Visit(uint32_t index, ExtractContext& context, bool first_only, const Mask& allowed,
+  // Filter i's bit in TrieNode::filters; filters past the last bit share it.
+  static uint64_t FilterBit(size_t filter) { return uint64_t{1} << std::min<size_t>(filter, 63); }
+  // What the prefilter knows for the current event: candidates not yet ruled out, and which
+  // filters were read.
+  struct PrefilterState {
+    Mask allowed;
+    uint64_t computed = 0;
+  };
+  // Reads the filters in `needed` and clears the candidates whose requirements fail.
+  void Prefilter(uint64_t needed, ExtractContext& context, PrefilterState& state) const;
+  void Visit(uint32_t index, ExtractContext& context, bool first_only, PrefilterState& prefilter,
              size_t& best, std::vector<size_t>& matches) const;
 
   std::vector<TrieNode> nodes_;  // nodes_[0] is the root.
