@@ -20,10 +20,9 @@ void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
   state_.Apply(event);
   const internal::CompiledRules& compiled = rules_.compiled();
   const int type = event.type();
-  if (type > 0 && static_cast<size_t>(type) < compiled.by_event_type.size()) {
-    const std::vector<internal::CompiledRules::Candidate>& candidates =
-        compiled.by_event_type[type];
-    if (!candidates.empty()) {
+  if (type > 0 && static_cast<size_t>(type) < compiled.trie_by_event_type.size()) {
+    const internal::DecisionTrie& trie = compiled.trie_by_event_type[type];
+    if (!trie.empty()) {
       const int64_t pid = event.pid() != 0 ? event.pid() : event.process().pid();
       const ProcessInfo* process = state_.FindProcess(pid);
       const v1::Container* container =
@@ -31,12 +30,9 @@ void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
       memo_.NextEvent();
       field_cache_.NextEvent();
       internal::ExtractContext context(event, process, &state_, container, &memo_, &field_cache_);
-      for (const internal::CompiledRules::Candidate& candidate : candidates) {
-        if (!candidate.condition.Evaluate(context)) continue;
-        const internal::CompiledRule& rule = compiled.rules[candidate.rule];
-        on_match(rule, context);
-        if (options_.matching == EngineOptions::Matching::kFirst) break;
-      }
+      matches_.clear();
+      trie.Match(context, options_.matching == EngineOptions::Matching::kFirst, matches_);
+      for (size_t rule : matches_) on_match(compiled.rules[rule], context);
     }
   }
   state_.FinishEvent();

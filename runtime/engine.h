@@ -57,6 +57,7 @@ class Engine {
   RuntimeState state_;
   internal::MacroMemo memo_;
   internal::FieldCache field_cache_;
+  std::vector<size_t> matches_;  // Rule indices matched by the current event (scratch).
 };
 
 // Writes one alert as one JSON line (protobuf JSON mapping) to `out`.

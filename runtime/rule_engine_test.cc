@@ -143,6 +143,60 @@ TEST(ConditionTest, Operators) {
   EXPECT_TRUE(Fires("not (fd.name = /etc/passwd or fd.name = /tmp/x) and evt.type = openat", open));
 }
 
+// `or` over one field is evaluated as one merged comparison, and globs are prefiltered by their
+// literal head and tail: each must still decide exactly as the separate comparisons would.
+TEST(ConditionTest, MergedAlternativesAndGlobPrefilter) {
+  const v1::Event open = Open(40, "/etc/shadow", 0);
+  EXPECT_TRUE(Fires("fd.name startswith /usr or fd.name glob '/etc/*dow'", open));
+  EXPECT_TRUE(Fires("fd.name = /x or fd.name in (/etc/shadow) or proc.name = nobody", open));
+  EXPECT_TRUE(Fires("fd.name contains nope or fd.name endswith adow", open));
+  EXPECT_FALSE(Fires("fd.name startswith /usr or fd.name glob '/etc/*x' or fd.name = /etc", open));
+  EXPECT_FALSE(Fires("fd.name pmatch (/et) or fd.name glob '/etc/shadow?'", open));
+  EXPECT_TRUE(Fires("fd.name glob '*' and fd.name glob '*shadow' and fd.name glob '/etc/*'", open));
+  EXPECT_TRUE(Fires("fd.name glob '/etc/[rs]hadow'", open));
+  EXPECT_FALSE(Fires("fd.name glob '/etc/[rt]hadow' or fd.name glob '/etc/sha?'", open));
+  EXPECT_TRUE(Fires("fd.name iglob '/ETC/SH*' or fd.name icontains SHADOW", open));
+  // Multi-valued: any ancestor (runc, containerd-shim, bash) matching any alternative.
+  EXPECT_TRUE(Fires("proc.aname startswith containerd or proc.aname = nobody", open));
+  EXPECT_FALSE(Fires("proc.aname startswith dockerd or proc.aname = nobody", open));
+  // Different fields are not merged; `not` over a merged `or` stays exact.
+  EXPECT_TRUE(Fires("not (fd.name startswith /usr or fd.name = /tmp) and proc.name = curl", open));
+  EXPECT_FALSE(Fires("not (fd.name startswith /usr or fd.name = /etc/shadow)", open));
+}
+
+// Rules sharing leading conjuncts share trie nodes; the first match is still the first rule in
+// load order, and prefix requirements prune only rules that cannot hold.
+TEST(EngineTest, DecisionTrieKeepsLoadOrder) {
+  const std::string yaml =
+      "- macro: m\n  condition: evt.type = openat and proc.name = curl\n"
+      "- rule: late_branch_first\n  desc: d\n  condition: m and fd.name startswith /etc\n"
+      "  output: o\n  priority: INFO\n"
+      "- rule: shared_prefix\n  desc: d\n  condition: m and fd.name = /x\n"
+      "  output: o\n  priority: INFO\n"
+      "- rule: other_root\n  desc: d\n  condition: fd.name pmatch (/etc) and evt.type = openat\n"
+      "  output: o\n  priority: INFO\n"
+      "- rule: shorter\n  desc: d\n  condition: m\n  output: o\n  priority: INFO\n";
+  auto rules = Rules(yaml);
+  ASSERT_THAT(rules, IsOk());
+  auto names = [&](const v1::Event& event, EngineOptions::Matching matching) {
+    Engine engine(**rules, EngineOptions{.matching = matching});
+    for (const v1::Event& e : ContainerShell()) engine.Process(e);
+    engine.Process(Clone(30, 40));
+    engine.Process(Exec(40, "/usr/bin/curl", {}));
+    std::vector<std::string> result;
+    for (const v1::Alert& alert : engine.Process(event)) result.push_back(alert.rule());
+    return result;
+  };
+  using M = EngineOptions::Matching;
+  EXPECT_THAT(names(Open(40, "/etc/passwd", 0), M::kFirst),
+              ::testing::ElementsAre("late_branch_first"));
+  EXPECT_THAT(names(Open(40, "/etc/passwd", 0), M::kAll),
+              ::testing::ElementsAre("late_branch_first", "other_root", "shorter"));
+  EXPECT_THAT(names(Open(40, "/x", 0), M::kAll),
+              ::testing::ElementsAre("shared_prefix", "shorter"));
+  EXPECT_THAT(names(Open(40, "/tmp/y", 0), M::kFirst), ::testing::ElementsAre("shorter"));
+}
+
 TEST(ConditionTest, FieldsArgumentsAndTransformers) {
   const v1::Event open = Open(40, "/etc/Shadow", O_WRONLY | O_TRUNC);
   EXPECT_TRUE(Fires("proc.name = curl and proc.pname = bash and proc.aname[2] = runc", open));

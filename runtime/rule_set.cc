@@ -789,6 +789,13 @@ void Loader::Compile(std::vector<RuleDefinition>& definitions, internal::Compile
       }
     }
   }
+  internal::ConjunctSlots conjunct_slots(compiled.macro_slots);
+  compiled.trie_by_event_type.reserve(compiled.by_event_type.size());
+  for (const std::vector<internal::Candidate>& candidates : compiled.by_event_type) {
+    compiled.trie_by_event_type.push_back(
+        internal::DecisionTrie::Build(candidates, conjunct_slots));
+  }
+  compiled.macro_slots = conjunct_slots.end();
   for (const MacroDef& macro : macros_.items()) {
     if (!macro.used) {
       Warn("LOAD_UNUSED_MACRO", "macro", macro.name, macro.where,

@@ -81,10 +81,10 @@ void RuntimeState::SetSnapshot(ProcessInfo& info, const v1::Process& snapshot) {
 }
 
 void RuntimeState::NoteContainer(const std::string& container_id) {
-  if (container_id.empty() || container_id == "host" || containers_.contains(container_id)) {
+  if (options_.metadata_provider == nullptr || container_id.empty() || container_id == "host" ||
+      containers_.contains(container_id)) {
     return;
   }
-  if (options_.metadata_provider == nullptr) return;
   std::optional<v1::Container> metadata = options_.metadata_provider->Lookup(container_id);
   if (!metadata.has_value()) return;
   metadata->set_id(container_id);

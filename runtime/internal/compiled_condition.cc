@@ -131,6 +131,13 @@ struct Comparison {
   std::vector<IpNet> nets;
   std::unique_ptr<RE2> regex;
   std::optional<BoundField> rhs_field;
+  // kGlob: the pattern's literal text before its first and after its last wildcard; a value
+  // without them cannot match, which spares most fnmatch calls.
+  std::string glob_prefix;
+  std::string glob_suffix;
+  // `f op1 a or f op2 b or ...` merged (see MergeTextAlternatives): `field` is read once and
+  // matches when any value matches any alternative. Empty for a plain comparison.
+  std::vector<std::shared_ptr<const Comparison>> alternatives;
 
   bool Evaluate(ExtractContext& context) const;
   bool MatchText(absl::string_view value) const;
@@ -138,6 +145,22 @@ struct Comparison {
 };
 
 namespace {
+
+// fnmatch(3) over a string_view: NUL-terminated copy on the stack for the usual short path.
+bool GlobMatch(const std::string& pattern, absl::string_view value, int flags) {
+  char buffer[512];
+  if (value.size() < sizeof(buffer)) {
+    std::memcpy(buffer, value.data(), value.size());
+    buffer[value.size()] = '\0';
+    return fnmatch(pattern.c_str(), buffer, flags) == 0;
+  }
+  return fnmatch(pattern.c_str(), std::string(value).c_str(), flags) == 0;
+}
+
+bool ContainsIgnoreCase(absl::string_view haystack, absl::string_view lower_needle) {
+  return std::search(haystack.begin(), haystack.end(), lower_needle.begin(), lower_needle.end(),
+                     [](char a, char b) { return absl::ascii_tolower(a) == b; }) != haystack.end();
+}
 
 bool PathPrefixMatch(absl::string_view value, const std::vector<std::string>& prefixes) {
   for (const std::string& prefix : prefixes) {
@@ -176,17 +199,22 @@ bool Comparison::MatchText(absl::string_view value) const {
     case Op::kBContains:
       return absl::StrContains(value, strings[0]);
     case Op::kIContains:
-      return absl::StrContains(absl::AsciiStrToLower(value), strings[0]);
+      return ContainsIgnoreCase(value, strings[0]);
     case Op::kStartsWith:
     case Op::kBStartsWith:
       return absl::StartsWith(value, strings[0]);
     case Op::kEndsWith:
       return absl::EndsWith(value, strings[0]);
-    case Op::kGlob:
-    case Op::kIGlob: {
-      std::string subject(value);
-      return fnmatch(strings[0].c_str(), subject.c_str(), op == Op::kIGlob ? FNM_CASEFOLD : 0) == 0;
+    case Op::kGlob: {
+      // fnmatch sees the value up to its first NUL.
+      absl::string_view subject = value.substr(0, value.find('\0'));
+      if (!absl::StartsWith(subject, glob_prefix) || !absl::EndsWith(subject, glob_suffix)) {
+        return false;
+      }
+      return GlobMatch(strings[0], value, 0);
     }
+    case Op::kIGlob:
+      return GlobMatch(strings[0], value, FNM_CASEFOLD);
     case Op::kPMatch:
       return PathPrefixMatch(value, strings);
     case Op::kRegex:
@@ -224,6 +252,20 @@ bool Comparison::Evaluate(ExtractContext& context) const {
   const FieldValues& values = ExtractFieldValues(field, context, scratch);
   if (op == Op::kExists) return !values.empty();
   if (values.empty()) return false;
+  if (!alternatives.empty()) {
+    for (const FieldValue& value : values) {
+      std::string number_text;
+      absl::string_view text = value.text;
+      if (value.is_number) {
+        number_text = absl::StrCat(value.number);
+        text = number_text;
+      }
+      for (const auto& alternative : alternatives) {
+        if (alternative->MatchText(text)) return true;
+      }
+    }
+    return false;
+  }
   if (rhs_field.has_value()) {
     FieldValues rhs;
     ExtractField(*rhs_field, context, rhs);
@@ -346,6 +388,142 @@ EventTypeSet Node::EventTypes(bool inverted) const {
 
 namespace {
 
+void AppendFieldKey(const BoundField& field, std::string& key) {
+  absl::StrAppend(&key, field.name.size(), ":", field.name);
+  for (const std::string& t : field.transformers) absl::StrAppend(&key, "~", t);
+}
+
+void AppendKey(const Node& node, std::string& key) {
+  switch (node.kind) {
+    case Node::Kind::kAnd:
+    case Node::Kind::kOr:
+    case Node::Kind::kNot:
+      key += node.kind == Node::Kind::kAnd ? "&(" : node.kind == Node::Kind::kOr ? "|(" : "!(";
+      for (const Node& child : node.children) AppendKey(child, key);
+      key += ")";
+      return;
+    case Node::Kind::kCompare: {
+      const Comparison& c = *node.comparison;
+      if (!c.alternatives.empty()) {
+        key += "m(";
+        for (const auto& alternative : c.alternatives) {
+          Node member;
+          member.comparison = alternative;
+          AppendKey(member, key);
+        }
+        key += ")";
+        return;
+      }
+      key += "c(";
+      AppendFieldKey(c.field, key);
+      absl::StrAppend(&key, "#", static_cast<int>(c.op), "#");
+      if (c.rhs_field.has_value()) AppendFieldKey(*c.rhs_field, key);
+      for (const std::string& s : c.strings) absl::StrAppend(&key, "#", s.size(), ":", s);
+      key += ")";
+      return;
+    }
+  }
+}
+
+// `fd.directory = D` holds only when fd.name starts with D + "/" (the directory is the name up
+// to its last slash, "/" for a file in the root): a requirement on fd.name.
+std::optional<PrefixRequirement> DirectoryPrefixes(const Comparison& c) {
+  if (c.op != Op::kEq && c.op != Op::kIn) return std::nullopt;
+  static const absl::StatusOr<BoundField>* const fd_name =
+      new absl::StatusOr<BoundField>(BindField(FieldExpr{.name = "fd.name"}));
+  if (!fd_name->ok() || c.strings.empty()) return std::nullopt;
+  PrefixRequirement requirement;
+  requirement.field = **fd_name;
+  AppendFieldKey(requirement.field, requirement.field_key);
+  for (const std::string& directory : c.strings) {
+    requirement.prefixes.push_back(absl::EndsWith(directory, "/") ? directory : directory + "/");
+  }
+  return requirement;
+}
+
+std::optional<PrefixRequirement> ComparisonPrefixes(const Comparison& c) {
+  if (c.field.type != FieldType::kString || c.field.name == "evt.type" || c.rhs_field.has_value()) {
+    return std::nullopt;
+  }
+  if (c.field.name == "fd.directory" && c.field.transformers.empty() && c.alternatives.empty()) {
+    return DirectoryPrefixes(c);
+  }
+  PrefixRequirement requirement;
+  if (!c.alternatives.empty()) {
+    for (const auto& alternative : c.alternatives) {
+      std::optional<PrefixRequirement> part = ComparisonPrefixes(*alternative);
+      if (!part.has_value()) return std::nullopt;
+      requirement.prefixes.insert(requirement.prefixes.end(), part->prefixes.begin(),
+                                  part->prefixes.end());
+    }
+  } else {
+    switch (c.op) {
+      case Op::kEq:
+      case Op::kIn:
+      case Op::kIntersects:
+      case Op::kStartsWith:
+      case Op::kBStartsWith:
+      case Op::kPMatch:
+        requirement.prefixes = c.strings;
+        break;
+      case Op::kGlob:
+        requirement.prefixes = {c.glob_prefix};
+        break;
+      default:
+        return std::nullopt;
+    }
+  }
+  for (const std::string& prefix : requirement.prefixes) {
+    if (prefix.empty()) return std::nullopt;  // Anything starts with "".
+  }
+  if (requirement.prefixes.empty()) return std::nullopt;
+  requirement.field = c.field;
+  AppendFieldKey(c.field, requirement.field_key);
+  return requirement;
+}
+
+}  // namespace
+
+std::optional<PrefixRequirement> RequiredPrefixes(const Node& node) {
+  switch (node.kind) {
+    case Node::Kind::kCompare:
+      return ComparisonPrefixes(*node.comparison);
+    case Node::Kind::kAnd:
+      // Every child must hold: any child's requirement is the node's.
+      for (const Node& child : node.children) {
+        if (std::optional<PrefixRequirement> r = RequiredPrefixes(child)) return r;
+      }
+      return std::nullopt;
+    case Node::Kind::kOr: {
+      // Some child holds: the union, when every child constrains the same field.
+      std::optional<PrefixRequirement> all;
+      for (const Node& child : node.children) {
+        std::optional<PrefixRequirement> r = RequiredPrefixes(child);
+        if (!r.has_value() || (all.has_value() && all->field_key != r->field_key)) {
+          return std::nullopt;
+        }
+        if (!all.has_value()) {
+          all = std::move(r);
+        } else {
+          all->prefixes.insert(all->prefixes.end(), r->prefixes.begin(), r->prefixes.end());
+        }
+      }
+      return all;
+    }
+    case Node::Kind::kNot:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string StructuralKey(const Node& node) {
+  std::string key;
+  AppendKey(node, key);
+  return key;
+}
+
+namespace {
+
 // A folded node: always false, always true, or a residual node.
 struct Folded {
   enum class Kind { kFalse, kTrue, kNode } kind;
@@ -415,6 +593,68 @@ std::optional<Node> SpecializeForEventType(const Node& node, int event_type) {
 
 namespace {
 
+bool IsMergeableText(const Node& node) {
+  if (node.kind != Node::Kind::kCompare) return false;
+  const Comparison& c = *node.comparison;
+  if (c.field.type != FieldType::kString || c.field.name == "evt.type" || c.rhs_field.has_value() ||
+      !c.nets.empty() || !c.alternatives.empty()) {
+    return false;
+  }
+  switch (c.op) {
+    case Op::kEq:
+    case Op::kIn:
+    case Op::kIntersects:
+    case Op::kContains:
+    case Op::kIContains:
+    case Op::kBContains:
+    case Op::kStartsWith:
+    case Op::kBStartsWith:
+    case Op::kEndsWith:
+    case Op::kGlob:
+    case Op::kIGlob:
+    case Op::kPMatch:
+    case Op::kRegex:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Children of an `or` that compare the same text field (`fd.name startswith /dev/sd or fd.name
+// startswith /dev/nvme or fd.name glob ...`) become one comparison that extracts the field once
+// and tries each operand in a tight loop. Same result: for any value of the field, some operand
+// matches exactly when some child would have. evt.type tests stay apart (event type indexing
+// reads them).
+void MergeTextAlternatives(Node& node) {
+  std::vector<Node> kept;
+  absl::flat_hash_map<std::string, size_t> by_field;
+  for (Node& child : node.children) {
+    if (!IsMergeableText(child)) {
+      kept.push_back(std::move(child));
+      continue;
+    }
+    std::string field_key;
+    AppendFieldKey(child.comparison->field, field_key);
+    auto [it, inserted] = by_field.try_emplace(field_key, kept.size());
+    if (inserted) {
+      kept.push_back(std::move(child));
+      continue;
+    }
+    Node& merged = kept[it->second];
+    auto multi = std::make_shared<Comparison>();
+    multi->field = merged.comparison->field;
+    if (merged.comparison->alternatives.empty()) {
+      multi->alternatives.push_back(merged.comparison);
+    } else {
+      multi->alternatives = merged.comparison->alternatives;
+    }
+    multi->alternatives.push_back(child.comparison);
+    merged.comparison = std::move(multi);
+    merged.memo_slot = -1;  // Now tests more than the macro it may have come from.
+  }
+  node.children = std::move(kept);
+}
+
 class Compiler {
  public:
   Compiler(const CompileScope& scope, CompileError* error) : scope_(scope), error_(error) {}
@@ -440,6 +680,7 @@ class Compiler {
           BULWARK_ASSIGN_OR_RETURN(Node compiled, Compile(*child, depth + 1));
           node.children.push_back(std::move(compiled));
         }
+        if (node.kind == Node::Kind::kOr) MergeTextAlternatives(node);
         return node;
       case Expr::Kind::kIdentifier: {
         auto it = scope_.macros != nullptr ? scope_.macros->find(expr.name)
@@ -544,6 +785,17 @@ class Compiler {
                         absl::StrCat("'", v, "' is not a hex byte string for ", name));
           }
           v = absl::HexStringToBytes(v);
+        }
+        break;
+      case Op::kGlob:
+        if (!values.empty()) {
+          const std::string& pattern = values[0];
+          constexpr char kSpecial[] = "*?[]\\";
+          const size_t first = pattern.find_first_of(kSpecial);
+          c.glob_prefix = pattern.substr(0, first);
+          if (first != std::string::npos) {
+            c.glob_suffix = pattern.substr(pattern.find_last_of(kSpecial) + 1);
+          }
         }
         break;
       case Op::kRegex: {

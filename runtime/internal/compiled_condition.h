@@ -61,6 +61,20 @@ class Node {
 // kAnd when it always matches.
 std::optional<Node> SpecializeForEventType(const Node& node, int event_type);
 
+// A text equal for two nodes exactly when they test the same thing (memo slots ignored), e.g.
+// for `open_write` and a differently named macro with the same condition.
+std::string StructuralKey(const Node& node);
+
+// A necessary condition of a node: it can only hold when some value of `field` starts with one
+// of `prefixes` (from `=`, `in`, `startswith`, `bstartswith`, `pmatch`, and the literal head of a
+// `glob`; through `and`, and through `or` when every branch constrains the same field).
+struct PrefixRequirement {
+  BoundField field;
+  std::string field_key;              // Equal for the same field with the same transformers.
+  std::vector<std::string> prefixes;  // Non-empty, none of them empty.
+};
+std::optional<PrefixRequirement> RequiredPrefixes(const Node& node);
+
 // How the compiler resolves names. Lists map to their already expanded items; macros to their
 // parsed syntax tree. Borrowed for the duration of Compile().
 struct CompileScope {

@@ -8,6 +8,7 @@
 
 #include "bulwark/runtime/alert.pb.h"
 #include "bulwark/runtime/internal/compiled_condition.h"
+#include "bulwark/runtime/internal/decision_trie.h"
 #include "bulwark/runtime/internal/fields.h"
 
 namespace bulwark::runtime::internal {
@@ -30,12 +31,10 @@ struct CompiledRules {
   std::vector<CompiledRule> rules;  // Enabled rules in load order.
   // by_event_type[t] lists the rules that may match event type t, in load order, each with its
   // condition specialised for t (evt.type tests folded away).
-  struct Candidate {
-    size_t rule;  // Index into `rules`.
-    Node condition;
-  };
   std::vector<std::vector<Candidate>> by_event_type;
-  size_t macro_slots = 0;  // Size of the MacroMemo an evaluator needs.
+  // trie_by_event_type[t]: the same candidates as a decision trie (what the engine evaluates).
+  std::vector<DecisionTrie> trie_by_event_type;
+  size_t macro_slots = 0;  // Size of the MacroMemo an evaluator needs (macros and conjuncts).
 };
 
 // Parses an output format ("... %proc.name %evt.arg.flags %proc.aname[2] %(user.name) ...").

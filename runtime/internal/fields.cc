@@ -1168,8 +1168,8 @@ void ApplyTransformers(const BoundField& field, ExtractContext& context, const F
 
 FieldCache::FieldCache() : stamps_(std::size(kFields), 0), values_(std::size(kFields)) {}
 
-const FieldValues& ExtractFieldValues(const BoundField& field, ExtractContext& context,
-                                      FieldValues& scratch) {
+const FieldValues& ExtractFieldValuesSlow(const BoundField& field, ExtractContext& context,
+                                          FieldValues& scratch) {
   const FieldValues* raw = &scratch;
   FieldCache* cache = context.field_cache();
   if (cache != nullptr && !field.has_arg) {

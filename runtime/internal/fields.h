@@ -134,8 +134,16 @@ absl::StatusOr<BoundField> BindField(const FieldExpr& field);
 // The field's values (empty when the event has none): the context's FieldCache entry when there
 // is one, otherwise `scratch` filled. Valid until the next extraction into `scratch` or the next
 // event.
-const FieldValues& ExtractFieldValues(const BoundField& field, ExtractContext& context,
-                                      FieldValues& scratch);
+const FieldValues& ExtractFieldValuesSlow(const BoundField& field, ExtractContext& context,
+                                          FieldValues& scratch);
+inline const FieldValues& ExtractFieldValues(const BoundField& field, ExtractContext& context,
+                                             FieldValues& scratch) {
+  // Hot path: an argument-less field without transformers already extracted for this event.
+  if (!field.has_arg && field.transformers.empty() && context.field_cache() != nullptr) {
+    if (const FieldValues* cached = context.field_cache()->Find(field.id)) return *cached;
+  }
+  return ExtractFieldValuesSlow(field, context, scratch);
+}
 
 // Appends the field's values (none when the event has no such value).
 void ExtractField(const BoundField& field, ExtractContext& context, FieldValues& out);

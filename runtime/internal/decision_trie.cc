@@ -1,0 +1,253 @@
+#include "bulwark/runtime/internal/decision_trie.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace bulwark::runtime::internal {
+namespace {
+
+// The conjuncts of `node`: nested ands (inlined macros included) flattened in evaluation order.
+// An empty and (always true) contributes none.
+void Flatten(const Node& node, std::vector<const Node*>& out) {
+  if (node.kind == Node::Kind::kAnd) {
+    for (const Node& child : node.children) Flatten(child, out);
+    return;
+  }
+  out.push_back(&node);
+}
+
+// Every node of `node`'s tree with its structural key.
+void CollectSubtests(Node& node, std::vector<std::pair<Node*, std::string>>& out) {
+  out.emplace_back(&node, StructuralKey(node));
+  for (Node& child : node.children) CollectSubtests(child, out);
+}
+
+}  // namespace
+
+// A character trie of prefixes, each with the candidates that require it.
+class DecisionTrie::PrefixIndex {
+ public:
+  void Add(absl::string_view prefix, size_t bit) {
+    uint32_t at = 0;
+    for (char ch : prefix) {
+      uint32_t next = Find(at, ch);
+      if (next == 0) {
+        next = static_cast<uint32_t>(nodes_.size());
+        nodes_[at].edges.emplace_back(ch, next);
+        nodes_.emplace_back();
+      }
+      at = next;
+    }
+    if (nodes_[at].mask < 0) {
+      nodes_[at].mask = static_cast<int32_t>(masks_.size());
+      masks_.emplace_back();
+    }
+    masks_[nodes_[at].mask].set(bit);
+  }
+
+  // Lays the edges out in one array for the lookups (call once, after the last Add).
+  void Freeze() {
+    for (CharNode& node : nodes_) {
+      node.first_edge = static_cast<uint32_t>(edges_.size());
+      node.edge_count = static_cast<uint32_t>(node.edges.size());
+      edges_.insert(edges_.end(), node.edges.begin(), node.edges.end());
+      node.edges = {};
+    }
+    frozen_ = true;
+  }
+
+  // ORs into `out` the candidates of every indexed prefix of `value`.
+  void Collect(absl::string_view value, Mask& out) const {
+    uint32_t at = 0;
+    for (char ch : value) {
+      at = Find(at, ch);
+      if (at == 0) return;
+      if (nodes_[at].mask >= 0) out |= masks_[nodes_[at].mask];
+    }
+  }
+
+ private:
+  struct CharNode {
+    std::vector<std::pair<char, uint32_t>> edges;  // While building.
+    uint32_t first_edge = 0;                       // Into edges_, once frozen.
+    uint32_t edge_count = 0;
+    int32_t mask = -1;  // Into masks_ when a prefix ends here.
+  };
+  // The child of `at` along `ch`, or 0 (the root is nobody's child).
+  uint32_t Find(uint32_t at, char ch) const {
+    const CharNode& node = nodes_[at];
+    if (frozen_) {
+      const std::pair<char, uint32_t>* edge = edges_.data() + node.first_edge;
+      for (uint32_t i = 0; i < node.edge_count; ++i) {
+        if (edge[i].first == ch) return edge[i].second;
+      }
+      return 0;
+    }
+    for (const auto& [edge, next] : node.edges) {
+      if (edge == ch) return next;
+    }
+    return 0;
+  }
+  std::vector<CharNode> nodes_{1};
+  std::vector<std::pair<char, uint32_t>> edges_;
+  std::vector<Mask> masks_;
+  bool frozen_ = false;
+};
+
+DecisionTrie::DecisionTrie(DecisionTrie&&) noexcept = default;
+DecisionTrie& DecisionTrie::operator=(DecisionTrie&&) noexcept = default;
+DecisionTrie::~DecisionTrie() = default;
+
+int ConjunctSlots::SlotFor(const std::string& key) {
+  auto [it, inserted] = slots_.try_emplace(key, static_cast<int>(next_));
+  if (inserted) ++next_;
+  return it->second;
+}
+
+DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, ConjunctSlots& slots) {
+  DecisionTrie trie;
+  trie.nodes_.emplace_back();
+  std::vector<std::string> keys(1);  // Per node.
+  // (parent node, conjunct key) -> child node.
+  absl::flat_hash_map<std::pair<uint32_t, std::string>, uint32_t> edges;
+  absl::flat_hash_map<std::string, size_t> filter_of_field;
+  std::vector<const Node*> conjuncts;
+  for (size_t position = 0; position < candidates.size(); ++position) {
+    const Candidate& candidate = candidates[position];
+    const size_t bit = std::min(position, kMaskBits - 1);
+    conjuncts.clear();
+    Flatten(candidate.condition, conjuncts);
+    // Prefix requirements, at most one per field (the first conjunct's); the shared last bit is
+    // never constrained.
+    absl::flat_hash_map<std::string, bool> constrained_fields;
+    uint64_t filter_bits = 0;
+    for (const Node* conjunct : conjuncts) {
+      if (bit == kMaskBits - 1) break;
+      std::optional<PrefixRequirement> requirement = RequiredPrefixes(*conjunct);
+      if (!requirement.has_value() ||
+          !constrained_fields.emplace(requirement->field_key, true).second) {
+        continue;
+      }
+      auto [it, inserted] =
+          filter_of_field.try_emplace(requirement->field_key, trie.filters_.size());
+      if (inserted) {
+        trie.filters_.push_back(
+            FieldFilter{requirement->field, Mask(), std::make_unique<PrefixIndex>()});
+      }
+      FieldFilter& filter = trie.filters_[it->second];
+      filter_bits |= FilterBit(it->second);
+      filter.constrained.set(bit);
+      for (const std::string& prefix : requirement->prefixes) filter.index->Add(prefix, bit);
+    }
+    uint32_t at = 0;
+    trie.nodes_[0].min_rule = std::min(trie.nodes_[0].min_rule, candidate.rule);
+    trie.nodes_[0].subtree.set(bit);
+    trie.nodes_[0].filters |= filter_bits;
+    for (const Node* conjunct : conjuncts) {
+      std::string key = StructuralKey(*conjunct);
+      auto [edge, inserted] =
+          edges.try_emplace(std::make_pair(at, key), static_cast<uint32_t>(trie.nodes_.size()));
+      if (inserted) {
+        TrieNode node;
+        node.test = *conjunct;
+        trie.nodes_[at].children.push_back(edge->second);
+        trie.nodes_.push_back(std::move(node));
+        keys.push_back(std::move(key));
+      }
+      at = edge->second;
+      trie.nodes_[at].min_rule = std::min(trie.nodes_[at].min_rule, candidate.rule);
+      trie.nodes_[at].subtree.set(bit);
+      trie.nodes_[at].filters |= filter_bits;
+    }
+    trie.nodes_[at].rules.push_back(candidate.rule);
+  }
+  for (FieldFilter& filter : trie.filters_) filter.index->Freeze();
+  // A test found in several places (a conjunct on several paths, or inside other conjuncts:
+  // `open_read` alone and within `(open_read or open_write)`, or two macros with one condition)
+  // is evaluated once per event through a memo slot.
+  std::vector<std::pair<Node*, std::string>> subtests;
+  absl::flat_hash_map<std::string, int> occurrences;
+  for (size_t i = 1; i < trie.nodes_.size(); ++i) {
+    CollectSubtests(trie.nodes_[i].test, subtests);
+  }
+  for (const auto& [node, key] : subtests) ++occurrences[key];
+  for (auto& [node, key] : subtests) {
+    if (occurrences[key] > 1) node->memo_slot = slots.SlotFor(key);
+  }
+  // Children were created in load order of their first rule, so they are already ascending by
+  // min_rule; keep that invariant explicit for Match's early exit.
+  for (TrieNode& node : trie.nodes_) {
+    std::stable_sort(node.children.begin(), node.children.end(), [&](uint32_t a, uint32_t b) {
+      return trie.nodes_[a].min_rule < trie.nodes_[b].min_rule;
+    });
+  }
+  return trie;
+}
+
+void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
+                             PrefilterState& state) const {
+  state.computed |= needed;
+  for (size_t i = 0; i < filters_.size(); ++i) {
+    if ((needed & FilterBit(i)) == 0) continue;
+    const FieldFilter& filter = filters_[i];
+    FieldValues scratch;
+    const FieldValues& values = ExtractFieldValues(filter.field, context, scratch);
+    Mask satisfied;
+    for (const FieldValue& value : values) {
+      if (value.is_number) {
+        filter.index->Collect(absl::StrCat(value.number), satisfied);
+      } else {
+        filter.index->Collect(value.text, satisfied);
+      }
+    }
+    state.allowed &= ~(filter.constrained & ~satisfied);
+  }
+}
+
+void DecisionTrie::Visit(uint32_t index, ExtractContext& context, bool first_only,
+                         PrefilterState& prefilter, size_t& best,
+                         std::vector<size_t>& matches) const {
+  const TrieNode& node = nodes_[index];
+  if (!node.rules.empty()) {
+    if (first_only) {
+      best = std::min(best, node.rules.front());
+    } else {
+      matches.insert(matches.end(), node.rules.begin(), node.rules.end());
+    }
+  }
+  for (uint32_t child : node.children) {
+    const TrieNode& next = nodes_[child];
+    // Children are ascending by min_rule: none of the rest can beat the match found.
+    if (first_only && next.min_rule >= best) break;
+    // No rule below can hold when each fails its prefix requirement. The requirements already
+    // read decide for free; the others are read once the node's own test holds, so a field is
+    // not read for rules a false test already rules out.
+    if ((next.subtree & prefilter.allowed).none()) continue;
+    if (!next.test.Evaluate(context)) continue;
+    if (const uint64_t needed = next.filters & ~prefilter.computed; needed != 0) {
+      Prefilter(needed, context, prefilter);
+      if ((next.subtree & prefilter.allowed).none()) continue;
+    }
+    Visit(child, context, first_only, prefilter, best, matches);
+  }
+}
+
+void DecisionTrie::Match(ExtractContext& context, bool first_only,
+                         std::vector<size_t>& matches) const {
+  if (nodes_.empty()) return;
+  const size_t start = matches.size();
+  size_t best = SIZE_MAX;
+  PrefilterState prefilter;
+  prefilter.allowed.set();
+  Visit(0, context, first_only, prefilter, best, matches);
+  if (first_only) {
+    if (best != SIZE_MAX) matches.push_back(best);
+    return;
+  }
+  std::sort(matches.begin() + static_cast<std::ptrdiff_t>(start), matches.end());
+}
+
+}  // namespace bulwark::runtime::internal

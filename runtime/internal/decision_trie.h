@@ -1,0 +1,113 @@
+// The rules of one event type arranged as a trie over their conjuncts, so that a conjunct many
+// rules start with (open_write, container, spawned_process) is evaluated once per event and a
+// false one skips every rule below it without visiting them.
+//   DecisionTrie trie = DecisionTrie::Build(candidates, slots);   // at load time
+//   trie.Match(context, /*first_only=*/true, matches);            // per event
+// A rule's condition `c1 and c2 and ... and cn` (nested ands and macros flattened) is the path
+// c1 -> c2 -> ... -> cn from the root; rules sharing leading conjuncts share trie nodes.
+// A test that occurs more than once in a trie (as a conjunct on several paths or inside other
+// conjuncts) gets a MacroMemo slot, so each is evaluated at most once per event.
+// A prefilter reads each field that rules require a prefix of (`fd.name startswith /etc`,
+// `proc.name in (shell_binaries)`, `fd.name glob /proc/*/environ`, see RequiredPrefixes) at most
+// once per event, when the walk first enters a subtree holding such rules, looks its value up in
+// a character trie of those prefixes, and prunes the subtrees whose every rule fails its
+// requirement. The prefilter only skips rules whose conditions are false, so the result is the
+// same as evaluating every rule in order.
+// Thread safety: immutable after Build(); Match() is const and safe from many threads (each with
+// its own ExtractContext).
+#ifndef BULWARK_RUNTIME_INTERNAL_DECISION_TRIE_H_
+#define BULWARK_RUNTIME_INTERNAL_DECISION_TRIE_H_
+
+#include <algorithm>
+#include <bitset>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "bulwark/runtime/internal/compiled_condition.h"
+#include "bulwark/runtime/internal/fields.h"
+
+namespace bulwark::runtime::internal {
+
+// A rule that may match one event type, with its condition specialised for that type.
+struct Candidate {
+  size_t rule;  // Index into CompiledRules::rules.
+  Node condition;
+};
+
+// Memo slots for conjuncts, keyed by their structure, shared by the tries of every event type.
+// Slots are numbered from `first_slot` on (after the macros' slots).
+class ConjunctSlots {
+ public:
+  explicit ConjunctSlots(size_t first_slot) : next_(first_slot) {}
+  int SlotFor(const std::string& key);
+  // One past the highest slot handed out: the MacroMemo size an evaluator needs.
+  size_t end() const { return next_; }
+
+ private:
+  absl::flat_hash_map<std::string, int> slots_;
+  size_t next_;
+};
+
+class DecisionTrie {
+ public:
+  DecisionTrie() = default;
+  // `candidates` must be in load order (ascending rule index).
+  static DecisionTrie Build(const std::vector<Candidate>& candidates, ConjunctSlots& slots);
+
+  // Appends the rule indices whose conditions hold for the context's event, in ascending order.
+  // With `first_only`, only the lowest (Falco's rule_matching: first); rules that cannot beat it
+  // are not evaluated.
+  void Match(ExtractContext& context, bool first_only, std::vector<size_t>& matches) const;
+
+  bool empty() const { return nodes_.size() <= 1 && (nodes_.empty() || nodes_[0].rules.empty()); }
+  size_t node_count() const { return nodes_.size(); }
+  // Fields the prefilter reads for this event type.
+  size_t prefiltered_field_count() const { return filters_.size(); }
+
+  DecisionTrie(DecisionTrie&&) noexcept;
+  DecisionTrie& operator=(DecisionTrie&&) noexcept;
+  ~DecisionTrie();
+
+ private:
+  // One bit per candidate (its position in load order); candidates past the last bit share it,
+  // and it is never cleared.
+  static constexpr size_t kMaskBits = 256;
+  using Mask = std::bitset<kMaskBits>;
+  struct TrieNode {
+    Node test;                       // The conjunct; unused at the root.
+    size_t min_rule = SIZE_MAX;      // Lowest rule index in this subtree.
+    Mask subtree;                    // Candidates whose path goes through this node.
+    uint64_t filters = 0;            // FilterBit()s of the requirements of those candidates.
+    std::vector<size_t> rules;       // Rules whose last conjunct is this node (ascending).
+    std::vector<uint32_t> children;  // Ascending by min_rule.
+  };
+  class PrefixIndex;
+  struct FieldFilter {
+    BoundField field;
+    Mask constrained;                    // Candidates with a requirement on this field.
+    std::unique_ptr<PrefixIndex> index;  // Prefix -> candidates requiring it.
+  };
+  // Filter i's bit in TrieNode::filters; filters past the last bit share it.
+  static uint64_t FilterBit(size_t filter) { return uint64_t{1} << std::min<size_t>(filter, 63); }
+  // What the prefilter knows for the current event: candidates not yet ruled out, and which
+  // filters were read.
+  struct PrefilterState {
+    Mask allowed;
+    uint64_t computed = 0;
+  };
+  // Reads the filters in `needed` and clears the candidates whose requirements fail.
+  void Prefilter(uint64_t needed, ExtractContext& context, PrefilterState& state) const;
+  void Visit(uint32_t index, ExtractContext& context, bool first_only, PrefilterState& prefilter,
+             size_t& best, std::vector<size_t>& matches) const;
+
+  std::vector<TrieNode> nodes_;  // nodes_[0] is the root.
+  std::vector<FieldFilter> filters_;
+};
+
+}  // namespace bulwark::runtime::internal
+
+#endif  // BULWARK_RUNTIME_INTERNAL_DECISION_TRIE_H_
