@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "bulwark/runtime/namespaces.h"
 
 namespace bulwark::runtime::internal {
 namespace {
@@ -37,10 +38,15 @@ std::string ReadSmall(const std::string& path) {
   return text;
 }
 
+// The target of link `path` in `buffer`; empty when unreadable.
+absl::string_view ReadLinkInto(const std::string& path, char (&buffer)[4096]) {
+  const ssize_t n = readlink(path.c_str(), buffer, sizeof(buffer));
+  return n > 0 ? absl::string_view(buffer, static_cast<size_t>(n)) : absl::string_view();
+}
+
 std::string ReadLink(const std::string& path) {
   char buffer[4096];
-  const ssize_t n = readlink(path.c_str(), buffer, sizeof(buffer));
-  return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
+  return std::string(ReadLinkInto(path, buffer));
 }
 
 // The whitespace-separated numbers after "Key:" in /proc/<pid>/status.
@@ -90,6 +96,7 @@ absl::StatusOr<v1::Process> ReadProcProcess(int64_t pid, const std::string& proc
   const std::string dir = absl::StrCat(proc_root, "/", pid);
   const std::string status = ReadSmall(dir + "/status");
   if (status.empty()) return absl::NotFoundError(absl::StrCat(dir, ": process is gone"));
+  char link_buffer[4096];
   v1::Process p;
   p.set_pid(pid);
   p.set_tid(pid);
@@ -140,6 +147,15 @@ absl::StatusOr<v1::Process> ReadProcProcess(int64_t pid, const std::string& proc
   for (absl::string_view line :
        absl::StrSplit(ReadSmall(dir + "/cgroup"), '\n', absl::SkipEmpty())) {
     p.add_cgroups(std::string(line));
+  }
+  // ns/<kind> links read "<kind>:[<inode>]".
+  for (absl::string_view kind : NamespaceKinds()) {
+    absl::string_view link = ReadLinkInto(absl::StrCat(dir, "/ns/", kind), link_buffer);
+    uint64_t id = 0;
+    if (absl::ConsumePrefix(&link, kind) && absl::ConsumePrefix(&link, ":[") &&
+        absl::ConsumeSuffix(&link, "]") && absl::SimpleAtoi(link, &id)) {
+      SetNamespaceId(*p.mutable_namespaces(), kind, id);
+    }
   }
   return p;
 }

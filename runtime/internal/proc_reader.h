@@ -1,6 +1,6 @@
 // Reads what /proc says about a process into a v1::Process: comm, exe, argv, cwd, parent,
-// real/effective ids, capabilities, login uid, session, tty, start time, namespace pid and
-// cgroup lines. Thread safety: pure functions (they read /proc).
+// real/effective ids, capabilities, login uid, session, tty, start time, namespace pid, namespace
+// ids (/proc/<pid>/ns/*) and cgroup lines. Thread safety: pure functions (they read /proc).
 #ifndef BULWARK_RUNTIME_INTERNAL_PROC_READER_H_
 #define BULWARK_RUNTIME_INTERNAL_PROC_READER_H_
 
