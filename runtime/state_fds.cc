@@ -168,7 +168,9 @@ void MergeSocketTuple(const v1::Event& event, v1::FileDescriptor& known) {
     known.set_server_ip(reported.server_ip());
     known.set_server_port(reported.server_port());
   }
-  if (!reported.name().empty()) known.set_name(reported.name());
+  // An inet socket's name is its tuple: drop a placeholder such as "socket:[123]".
+  if (!reported.name().empty() || !reported.server_ip().empty()) known.set_name(reported.name());
+  if (reported.family() != 0) known.set_family(reported.family());
   if (!reported.l4proto().empty()) known.set_l4proto(reported.l4proto());
   if (reported.type() != v1::FD_TYPE_UNSPECIFIED) known.set_type(reported.type());
   if (event.type() == v1::EVENT_TYPE_CONNECT && event.result() >= 0) known.set_connected(true);
