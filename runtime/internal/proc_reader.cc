@@ -81,6 +81,21 @@ uint64_t BootTimeEpochNanos() {
   return boot;
 }
 
+// The fields of /proc/<pid>/stat after "pid (comm)": fields[0] is state (field 3), so field N
+// of proc(5) is fields[N - 3]. Views into `stat`.
+std::vector<absl::string_view> StatFields(const std::string& stat) {
+  const size_t close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return {};
+  return absl::StrSplit(absl::string_view(stat).substr(close_paren + 1), ' ', absl::SkipEmpty());
+}
+
+// Epoch nanoseconds of stat's starttime (field 22, clock ticks since boot).
+uint64_t StartTimeNanos(absl::string_view ticks_text) {
+  const uint64_t ticks = static_cast<uint64_t>(ParseInt(ticks_text));
+  const long hz = sysconf(_SC_CLK_TCK);
+  return hz > 0 ? BootTimeEpochNanos() + ticks * (1'000'000'000ULL / hz) : 0;
+}
+
 }  // namespace
 
 uint64_t MonotonicToEpochNanos(uint64_t monotonic_ns) {
@@ -126,23 +141,12 @@ absl::StatusOr<v1::Process> ReadProcProcess(int64_t pid, const std::string& proc
   if (auto v = StatusValues(status, "NSpid"); !v.empty()) p.set_vtid(ParseInt(v.back()));
   const std::string loginuid = ReadSmall(dir + "/loginuid");
   p.set_loginuid(loginuid.empty() ? -1 : ParseInt(absl::StripAsciiWhitespace(loginuid), -1));
-  // stat: "pid (comm) state ppid pgrp session tty_nr tpgid flags ... starttime(22)".
-  const std::string stat = ReadSmall(dir + "/stat");
-  const size_t close_paren = stat.rfind(')');
-  if (close_paren != std::string::npos) {
-    std::vector<absl::string_view> fields =
-        absl::StrSplit(absl::string_view(stat).substr(close_paren + 1), ' ', absl::SkipEmpty());
-    // fields[0] is state (field 3): field N is fields[N - 3].
-    if (fields.size() > 19) {
-      p.set_vpgid(ParseInt(fields[2]));
-      p.set_sid(ParseInt(fields[3]));
-      p.set_tty(static_cast<uint32_t>(ParseInt(fields[4])));
-      const uint64_t ticks = static_cast<uint64_t>(ParseInt(fields[19]));
-      const long hz = sysconf(_SC_CLK_TCK);
-      if (hz > 0) {
-        p.set_start_time_ns(BootTimeEpochNanos() + ticks * (1'000'000'000ULL / hz));
-      }
-    }
+  const std::vector<absl::string_view> stat_fields = StatFields(ReadSmall(dir + "/stat"));
+  if (stat_fields.size() > 19) {
+    p.set_vpgid(ParseInt(stat_fields[2]));
+    p.set_sid(ParseInt(stat_fields[3]));
+    p.set_tty(static_cast<uint32_t>(ParseInt(stat_fields[4])));
+    p.set_start_time_ns(StartTimeNanos(stat_fields[19]));
   }
   for (absl::string_view line :
        absl::StrSplit(ReadSmall(dir + "/cgroup"), '\n', absl::SkipEmpty())) {
@@ -158,6 +162,13 @@ absl::StatusOr<v1::Process> ReadProcProcess(int64_t pid, const std::string& proc
     }
   }
   return p;
+}
+
+std::optional<uint64_t> ReadProcStartTime(int64_t pid, const std::string& proc_root) {
+  const std::string stat = ReadSmall(absl::StrCat(proc_root, "/", pid, "/stat"));
+  const std::vector<absl::string_view> fields = StatFields(stat);
+  if (fields.size() <= 19) return std::nullopt;
+  return StartTimeNanos(fields[19]);
 }
 
 std::vector<int64_t> ListProcPids(const std::string& proc_root) {
