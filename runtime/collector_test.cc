@@ -53,6 +53,16 @@ uint64_t NamespaceOf(pid_t pid, const std::string& kind) {
 
 uint64_t NamespaceOfSelf(const std::string& kind) { return NamespaceOf(getpid(), kind); }
 
+// Creates the cgroup of a docker container's systemd scope; "" when no hierarchy is writable.
+std::string DockerScope() {
+  const std::string cgroup_root = CgroupRoot();
+  if (cgroup_root.empty()) return "";
+  const std::string scope =
+      absl::StrCat(cgroup_root, "/system.slice/docker-", kContainerId, ".scope");
+  std::filesystem::create_directories(scope);
+  return scope;
+}
+
 pid_t Spawn(const std::vector<std::string>& argv) {
   pid_t pid = fork();
   if (pid == 0) {
@@ -72,11 +82,8 @@ TEST(CollectorTest, NeedsRoot) {
 
 TEST(CollectorTest, SeesRealExecsWithContainerIdsAndBuiltInRulesFire) {
   if (geteuid() != 0) GTEST_SKIP() << "the live collector needs root";
-  const std::string cgroup_root = CgroupRoot();
-  if (cgroup_root.empty()) GTEST_SKIP() << "no writable cgroup hierarchy";
-  const std::string scope =
-      absl::StrCat(cgroup_root, "/system.slice/docker-", kContainerId, ".scope");
-  std::filesystem::create_directories(scope);
+  const std::string scope = DockerScope();
+  if (scope.empty()) GTEST_SKIP() << "no writable cgroup hierarchy";
 
   // TempDir() ends with '/'; the kernel reports paths without doubled slashes.
   const std::string tmp =
@@ -180,11 +187,8 @@ TEST(CollectorTest, SeesRealExecsWithContainerIdsAndBuiltInRulesFire) {
 // namespace ids and the built-in rule fires; a sibling left in its own mount namespace does not.
 TEST(CollectorTest, ContainerProcessInHostMountNamespace) {
   if (geteuid() != 0) GTEST_SKIP() << "the live collector needs root";
-  const std::string cgroup_root = CgroupRoot();
-  if (cgroup_root.empty()) GTEST_SKIP() << "no writable cgroup hierarchy";
-  const std::string scope =
-      absl::StrCat(cgroup_root, "/system.slice/docker-", kContainerId, ".scope");
-  std::filesystem::create_directories(scope);
+  const std::string scope = DockerScope();
+  if (scope.empty()) GTEST_SKIP() << "no writable cgroup hierarchy";
   absl::StatusOr<std::unique_ptr<Collector>> collector = Collector::Start();
   ASSERT_THAT(collector, IsOk());
   absl::StatusOr<std::unique_ptr<const RuleSet>> rules =

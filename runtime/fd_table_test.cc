@@ -135,6 +135,16 @@ class EngineFdTest : public ::testing::Test {
     return event;
   }
 
+  // An exec of sh by `pid` in a docker container.
+  static v1::Event ContainerExec(int64_t pid) {
+    v1::Event exec = Event(v1::EVENT_TYPE_EXECVE, pid, 0);
+    exec.mutable_process()->set_name("sh");
+    exec.mutable_process()->add_cgroups(
+        "0::/system.slice/"
+        "docker-4f0c5dd16e5bb3f2e0c1d3ddd8c0b6f5a43bcb7b0d0d5f8b8e1a2c3d4e5f6a7b.scope");
+    return exec;
+  }
+
   std::unique_ptr<const RuleSet> rules_;
   std::unique_ptr<Engine> engine_;
 };
@@ -211,18 +221,13 @@ TEST_F(EngineFdTest, SnapshotDescriptorsReplaceTheProcessTable) {
 }
 
 TEST_F(EngineFdTest, ProcessInHostMountNamespace) {
-  constexpr char kCgroup[] =
-      "0::/system.slice/docker-4f0c5dd16e5bb3f2e0c1d3ddd8c0b6f5a43bcb7b0d0d5f8b8e1a2c3d4e5f6a7b"
-      ".scope";
   v1::Event init = Event(v1::EVENT_TYPE_UNSPECIFIED, 1, 0);
   init.mutable_process()->set_name("systemd");
   init.mutable_process()->set_vpid(1);
   init.mutable_process()->mutable_namespaces()->set_mnt(4026531841);
   init.mutable_process()->mutable_namespaces()->set_pid(4026531836);
   Outputs(init);
-  v1::Event exec = Event(v1::EVENT_TYPE_EXECVE, 80, 0);
-  exec.mutable_process()->set_name("sh");
-  exec.mutable_process()->add_cgroups(kCgroup);
+  v1::Event exec = ContainerExec(80);
   exec.mutable_process()->mutable_namespaces()->set_mnt(4026532555);
   EXPECT_THAT(Outputs(exec), ::testing::IsEmpty());
   // nsenter --target 1 --mount sh: the container process now runs in the host's mount namespace.
@@ -231,12 +236,7 @@ TEST_F(EngineFdTest, ProcessInHostMountNamespace) {
 }
 
 TEST_F(EngineFdTest, HostNamespacesFromSourceMarks) {
-  constexpr char kCgroup[] =
-      "0::/system.slice/docker-4f0c5dd16e5bb3f2e0c1d3ddd8c0b6f5a43bcb7b0d0d5f8b8e1a2c3d4e5f6a7b"
-      ".scope";
-  v1::Event exec = Event(v1::EVENT_TYPE_EXECVE, 81, 0);
-  exec.mutable_process()->set_name("sh");
-  exec.mutable_process()->add_cgroups(kCgroup);
+  v1::Event exec = ContainerExec(81);
   v1::Namespaces* ns = exec.mutable_process()->mutable_namespaces();
   ns->set_mnt(4026531840);
   ns->add_host_kinds("mnt");

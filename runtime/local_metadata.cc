@@ -74,15 +74,19 @@ void SetStartTime(const core::Value& state, v1::Container& container) {
   }
 }
 
+// Lookup's contract: what Read found, or nullopt whatever the reason.
+std::optional<v1::Container> ValueOrNullopt(absl::StatusOr<v1::Container> container) {
+  if (!container.ok()) return std::nullopt;
+  return *std::move(container);
+}
+
 }  // namespace
 
 DockerStateProvider::DockerStateProvider(std::string root, core::Limits limits)
     : root_(std::move(root)), limits_(limits) {}
 
 std::optional<v1::Container> DockerStateProvider::Lookup(absl::string_view container_id) {
-  absl::StatusOr<v1::Container> container = Read(container_id);
-  if (!container.ok()) return std::nullopt;
-  return *std::move(container);
+  return ValueOrNullopt(Read(container_id));
 }
 
 absl::StatusOr<v1::Container> DockerStateProvider::Read(absl::string_view container_id) const {
@@ -138,9 +142,7 @@ OciBundleProvider::OciBundleProvider(std::vector<std::string> directories, core:
     : directories_(std::move(directories)), limits_(limits) {}
 
 std::optional<v1::Container> OciBundleProvider::Lookup(absl::string_view container_id) {
-  absl::StatusOr<v1::Container> container = Read(container_id);
-  if (!container.ok()) return std::nullopt;
-  return *std::move(container);
+  return ValueOrNullopt(Read(container_id));
 }
 
 absl::StatusOr<v1::Container> OciBundleProvider::Read(absl::string_view container_id) const {
