@@ -11,7 +11,11 @@ const v1::FileDescriptor* FdTable::Find(int64_t pid, int64_t num) const {
   return fd == process->second.end() ? nullptr : &fd->second;
 }
 
-v1::FileDescriptor* FdTable::Set(int64_t pid, const v1::FileDescriptor& fd) {
+v1::FileDescriptor* FdTable::Find(int64_t pid, int64_t num) {
+  return const_cast<v1::FileDescriptor*>(std::as_const(*this).Find(pid, num));
+}
+
+v1::FileDescriptor* FdTable::Set(int64_t pid, v1::FileDescriptor fd) {
   if (fd.num() < 0) return nullptr;
   Descriptors& descriptors = processes_[pid];
   auto it = descriptors.find(fd.num());
@@ -21,10 +25,11 @@ v1::FileDescriptor* FdTable::Set(int64_t pid, const v1::FileDescriptor& fd) {
       if (descriptors.empty()) processes_.erase(pid);
       return nullptr;
     }
-    it = descriptors.emplace(fd.num(), fd).first;
+    const int64_t num = fd.num();
+    it = descriptors.emplace(num, std::move(fd)).first;
     ++total_;
   } else {
-    it->second = fd;
+    it->second = std::move(fd);
   }
   return &it->second;
 }
@@ -46,7 +51,7 @@ void FdTable::Duplicate(int64_t pid, int64_t old_num, int64_t new_num, bool clos
   v1::FileDescriptor copy = *old_fd;
   copy.set_num(new_num);
   copy.set_close_on_exec(close_on_exec);
-  Set(pid, copy);
+  Set(pid, std::move(copy));
 }
 
 void FdTable::CopyProcess(int64_t parent, int64_t child) {

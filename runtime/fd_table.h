@@ -19,7 +19,7 @@
 namespace bulwark::runtime {
 
 struct FdTableOptions {
-  // Descriptors kept over all processes. Default: 1,000,000.
+  // Descriptors kept over all processes; 0 turns the table off. Default: 1,000,000.
   size_t max_fds = 1'000'000;
   // Descriptors kept for one process. Default: 65,536.
   size_t max_fds_per_process = 65'536;
@@ -31,9 +31,12 @@ class FdTable {
 
   // Descriptor `num` of process `pid`, or nullptr. Valid until the next change of the table.
   const v1::FileDescriptor* Find(int64_t pid, int64_t num) const;
+  v1::FileDescriptor* Find(int64_t pid, int64_t num);
   // Records `fd` as descriptor fd.num() of `pid`, replacing what was there. Returns the stored
   // entry, or nullptr when a cap is reached or fd.num() < 0.
-  v1::FileDescriptor* Set(int64_t pid, const v1::FileDescriptor& fd);
+  v1::FileDescriptor* Set(int64_t pid, v1::FileDescriptor fd);
+  // False when max_fds is 0: nothing is ever recorded.
+  bool enabled() const { return options_.max_fds > 0; }
   // Removes descriptor `num` of `pid` (close).
   void Close(int64_t pid, int64_t num);
   // Makes `new_num` refer to what `old_num` refers to (dup, dup2, dup3, F_DUPFD); the copy does

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -183,6 +184,10 @@ void MergeSocketTuple(const v1::Event& event, v1::FileDescriptor& known) {
 
 void RuntimeState::ApplyFds(const v1::Event& event, int64_t pid, const ProcessInfo* info) {
   event_fd_ = nullptr;
+  if (!fds_.enabled()) {
+    if (event.has_fd()) event_fd_ = &event.fd();
+    return;
+  }
   const bool ok = event.result() >= 0;
   if (!event.open_fds().empty()) {
     fds_.ReplaceProcess(pid, event.open_fds());
@@ -219,17 +224,16 @@ void RuntimeState::ApplyFds(const v1::Event& event, int64_t pid, const ProcessIn
     case v1::EVENT_TYPE_SENDMSG:
     case v1::EVENT_TYPE_RECVFROM:
     case v1::EVENT_TYPE_RECVMSG:
-      if (const v1::FileDescriptor* known = fds_.Find(pid, ActedOnFd(event))) {
-        v1::FileDescriptor merged = *known;
-        MergeSocketTuple(event, merged);
-        event_fd_ = fds_.Set(pid, merged);
+      if (v1::FileDescriptor* known = fds_.Find(pid, ActedOnFd(event))) {
+        MergeSocketTuple(event, *known);
+        event_fd_ = known;
       } else if (ok && HasContent(event.fd())) {
         event_fd_ = fds_.Set(pid, event.fd());
       }
       break;
     default: {
       v1::FileDescriptor created;
-      if (CreatedFd(event, fds_, info, created)) event_fd_ = fds_.Set(pid, created);
+      if (CreatedFd(event, fds_, info, created)) event_fd_ = fds_.Set(pid, std::move(created));
       break;
     }
   }
