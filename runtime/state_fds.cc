@@ -1,6 +1,7 @@
 // RuntimeState's file-descriptor table and namespace bookkeeping: which descriptor an event
 // opens, duplicates, closes or acts on, and the host's namespace ids.
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 
@@ -117,7 +118,8 @@ bool CreatedFd(const v1::Event& event, const FdTable& fds, const ProcessInfo* in
       if (out.name().empty()) {
         out.set_name(ResolvePath(file.path(), file.dirfd(), fds, event.pid(), info));
       }
-      if (out.name_raw().empty()) out.set_name_raw(file.path());
+      // fd.nameraw falls back to fd.name; keep the raw path only when resolution changed it.
+      if (out.name_raw().empty() && out.name() != file.path()) out.set_name_raw(file.path());
       out.set_close_on_exec((file.flags() & O_CLOEXEC) != 0);
       return true;
     }
@@ -202,7 +204,9 @@ void RuntimeState::ApplyFds(const v1::Event& event, int64_t pid, const ProcessIn
     case v1::EVENT_TYPE_VFORK: {
       const int64_t child =
           event.clone().child_pid() != 0 ? event.clone().child_pid() : event.result();
-      if (ok && child > 0 && child != pid) fds_.CopyProcess(pid, child);
+      // A new thread shares its process's table, which is keyed by the process.
+      const bool thread = (event.clone().flags() & CLONE_THREAD) != 0;
+      if (ok && child > 0 && child != pid && !thread) fds_.CopyProcess(pid, child);
       break;
     }
     case v1::EVENT_TYPE_DUP:

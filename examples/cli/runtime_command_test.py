@@ -132,6 +132,14 @@ def test_import_rejects_unknown_format_and_bad_input(tmp_path):
     assert "not a Tetragon event" in result.stderr
 
 
+def test_watch_reports_a_malformed_pod_list(tmp_path):
+    pods = tmp_path / "pods.json"
+    pods.write_text('{"items": {"kind": "Pod"}}')
+    result = run("runtime", "watch", "--pods", str(pods), "--duration", "1")
+    assert result.returncode == 2
+    assert "pods.json:1:11: $.items must be a list" in result.stderr
+
+
 def test_watch_validates_its_flags():
     result = run("runtime", "watch", "--duration", "soon")
     assert result.returncode == 2
