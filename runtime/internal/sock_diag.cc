@@ -76,7 +76,10 @@ absl::StatusOr<bool> ParseSockDiagReply(absl::Span<const uint8_t> datagram, int 
       if (body.size() < sizeof(error.error)) return Malformed(message_offset, "truncated error");
       std::memcpy(&error.error, body.data(), sizeof(error.error));
       if (error.error == 0) continue;  // An acknowledgement.
-      return core::ErrnoToStatus(-error.error, "SOCK_DIAG_BY_FAMILY");
+      // The kernel sends -errno; anything else (positive, below -4095) is not an errno.
+      const int64_t code = -static_cast<int64_t>(error.error);
+      return core::ErrnoToStatus(code > 0 && code < 4096 ? static_cast<int>(code) : EIO,
+                                 "SOCK_DIAG_BY_FAMILY");
     }
     if (header.nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
     if (out.size() >= max_sockets) {

@@ -17,6 +17,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -218,6 +219,11 @@ TEST(SockDiagParserTest, MalformedRepliesAreErrors) {
   std::memcpy(payload.data(), &error, sizeof(error));
   EXPECT_THAT(ParseSockDiagReply(Reply({{NLMSG_ERROR, payload}}), IPPROTO_TCP, 10, out),
               StatusIs(absl::StatusCode::kPermissionDenied));
+  // Not an errno (found by sock_diag_fuzzer: negating INT_MIN overflowed).
+  error.error = std::numeric_limits<int>::min();
+  std::memcpy(payload.data(), &error, sizeof(error));
+  EXPECT_THAT(ParseSockDiagReply(Reply({{NLMSG_ERROR, payload}}), IPPROTO_TCP, 10, out),
+              ::testing::Not(IsOk()));
   EXPECT_TRUE(out.empty());
 }
 
