@@ -98,7 +98,7 @@ def test_lint_own_rules_clean():
 def test_rules_lint_is_the_issue_spelling_of_lint():
     result = run("runtime", "rules", "lint", RULES)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.endswith("26 rules, 26 enabled and compiled, 0 warnings\n")
+    assert result.stdout.endswith("27 rules, 27 enabled and compiled, 0 warnings\n")
     assert run("runtime", "lint", RULES).stdout == result.stdout
 
 
