@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 #include <utility>
@@ -13,7 +14,10 @@
 #include "bulwark/core/status_macros.h"
 #include "bulwark/runtime/internal/fanotify_watch.h"
 #include "bulwark/runtime/internal/proc_connector.h"
+#include "bulwark/runtime/internal/proc_fds.h"
 #include "bulwark/runtime/internal/proc_reader.h"
+#include "bulwark/runtime/internal/sock_diag.h"
+#include "bulwark/runtime/internal/socket_table.h"
 
 namespace bulwark::runtime {
 namespace {
@@ -117,11 +121,62 @@ absl::StatusOr<std::unique_ptr<Collector>> Collector::Start(const CollectorOptio
   if (!options.file_mounts.empty()) {
     BULWARK_ASSIGN_OR_RETURN(collector->files_, internal::FanotifyWatch::Open(options.file_mounts));
   }
+  if (options.connections || options.descriptors) {
+    // The first dump is the baseline: sockets open before Start are state, not events.
+    BULWARK_ASSIGN_OR_RETURN(collector->sock_diag_, internal::SockDiag::Open());
+    BULWARK_ASSIGN_OR_RETURN(std::vector<internal::SocketInfo> dump,
+                             collector->sock_diag_->Dump(options.limits.max_entries));
+    collector->sockets_->Update(std::move(dump));
+    collector->next_dump_ = absl::Now() + options.connection_interval;
+  }
   if (options.snapshot) collector->TakeSnapshot();
   return collector;
 }
 
+Collector::Collector() : sockets_(std::make_unique<internal::SocketTable>()) {}
 Collector::~Collector() = default;
+
+void Collector::AddOpenFds(int64_t pid, v1::Event& event) const {
+  absl::StatusOr<std::vector<v1::FileDescriptor>> fds =
+      internal::ReadProcFds(pid, options_.max_fds_per_process);
+  if (!fds.ok()) return;  // Exited meanwhile.
+  for (v1::FileDescriptor& fd : *fds) {
+    if (fd.inode() != 0 && fd.type() == v1::FD_TYPE_UNSPECIFIED) {
+      if (const internal::SocketInfo* socket = sockets_->Find(fd.inode())) {
+        internal::DescribeSocket(*socket, sockets_->LocalIsServer(*socket), fd);
+      }
+    }
+    if (fd.name().size() > options_.limits.max_path_length) {
+      fd.mutable_name()->resize(options_.limits.max_path_length);
+    }
+    *event.add_open_fds() = std::move(fd);
+  }
+}
+
+absl::Status Collector::PollConnections(const std::function<void(v1::Event&&)>& emit) {
+  if (!options_.connections || absl::Now() < next_dump_) return absl::OkStatus();
+  next_dump_ = absl::Now() + options_.connection_interval;
+  BULWARK_ASSIGN_OR_RETURN(std::vector<internal::SocketInfo> dump,
+                           sock_diag_->Dump(options_.limits.max_entries));
+  std::vector<const internal::SocketInfo*> fresh = sockets_->Update(std::move(dump));
+  if (fresh.empty()) return absl::OkStatus();
+  // Owners of the new sockets: one scan of every process's descriptors per dump.
+  const auto owners = internal::ScanSocketOwners(options_.limits.max_entries);
+  for (const internal::SocketInfo* socket : fresh) {
+    auto owner = owners.find(socket->inode);
+    if (owner == owners.end()) {
+      ++unowned_sockets_;
+      continue;
+    }
+    if (owner->second.first == getpid()) continue;  // The collector's own sockets.
+    std::optional<v1::Event> event =
+        internal::SocketEvent(*socket, *sockets_, owner->second.first, owner->second.second);
+    if (!event.has_value()) continue;
+    event->set_timestamp_ns(static_cast<uint64_t>(absl::ToUnixNanos(absl::Now())));
+    emit(*std::move(event));
+  }
+  return absl::OkStatus();
+}
 
 uint64_t Collector::lost_notifications() const { return connector_->overflows(); }
 
@@ -135,6 +190,7 @@ void Collector::TakeSnapshot() {
     event.set_pid(pid);
     event.set_tid(pid);
     *event.mutable_process() = *std::move(process);
+    if (options_.descriptors) AddOpenFds(pid, event);
     snapshot_.push_back(std::move(event));
   }
 }
@@ -143,6 +199,10 @@ absl::Status Collector::Poll(absl::Duration timeout, const std::function<void(v1
   if (!snapshot_.empty()) {
     for (v1::Event& event : snapshot_) sink(std::move(event));
     snapshot_.clear();
+  }
+  if (options_.connections) {
+    // Wake up for the next socket dump.
+    timeout = std::max(absl::ZeroDuration(), std::min(timeout, next_dump_ - absl::Now()));
   }
   pollfd fds[2] = {{connector_->fd(), POLLIN, 0}, {files_ ? files_->fd() : -1, POLLIN, 0}};
   const int ready = poll(fds, files_ ? 2 : 1, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
@@ -155,13 +215,18 @@ absl::Status Collector::Poll(absl::Duration timeout, const std::function<void(v1
     sink(std::move(event));
   };
   BULWARK_RETURN_IF_ERROR(connector_->Drain([&](const ProcNotification& n) {
-    if (std::optional<v1::Event> event = ToEvent(n)) emit(*std::move(event));
+    std::optional<v1::Event> event = ToEvent(n);
+    if (!event.has_value()) return;
+    if (event->type() == v1::EVENT_TYPE_EXECVE && options_.descriptors) {
+      AddOpenFds(event->pid(), *event);
+    }
+    emit(*std::move(event));
   }));
   if (files_ != nullptr) {
     BULWARK_RETURN_IF_ERROR(
         files_->Drain(getpid(), [&](FileNotification&& n) { emit(ToEvent(std::move(n))); }));
   }
-  return absl::OkStatus();
+  return PollConnections(emit);
 }
 
 }  // namespace bulwark::runtime

@@ -1,14 +1,19 @@
 // A live Linux event source with no kernel module and no eBPF: the netlink process connector
 // (fork, exec, exit, uid/gid changes, ptrace attach, system-wide) enriched from /proc (argv,
-// exe, cwd, ids, capabilities, cgroups -> container id, namespace pid), fanotify for file opens
-// and writes on chosen mounts, and a /proc snapshot at start so existing processes are known.
+// exe, cwd, ids, capabilities, cgroups -> container id, namespace pid and ids, open
+// descriptors), fanotify for file opens and writes on chosen mounts, socket diagnostics
+// (NETLINK_SOCK_DIAG) for TCP/UDP connections, and a /proc snapshot at start so existing
+// processes and their descriptors are known.
 //   BULWARK_ASSIGN_OR_RETURN(auto collector, Collector::Start({.file_mounts = {"/"}}));
 //   while (running) BULWARK_RETURN_IF_ERROR(collector->Poll(absl::Milliseconds(200), sink));
 // Start() subscribes first and then reads the snapshot, so no process falls between the two.
 // Events: the snapshot first (EVENT_TYPE_UNSPECIFIED events carrying a process; no rule matches
 // them, they prime the engine's process table), then clone (fork), execve (with the new
 // image), procexit, setresuid/setresgid (new ids), setsid, ptrace (attach), openat (fanotify
-// FAN_OPEN; the open flags are not known), write (FAN_MODIFY) and close (FAN_CLOSE_WRITE).
+// FAN_OPEN; the open flags are not known), write (FAN_MODIFY) and close (FAN_CLOSE_WRITE), and
+// from the socket dumps listen, accept, connect and bind (new sockets since the previous dump,
+// with their owner's pid and descriptor). Snapshot and exec events list the process's open
+// descriptors in Event.open_fds (sockets with their address tuples).
 // Errors: PermissionDenied when not root; the errno of the failing socket/fanotify call.
 // Thread safety: not thread-safe; Poll from one thread.
 #ifndef BULWARK_RUNTIME_COLLECTOR_H_
@@ -21,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "bulwark/core/limits.h"
 #include "bulwark/runtime/event.pb.h"
 
 namespace bulwark::runtime {
@@ -28,6 +34,8 @@ namespace bulwark::runtime {
 namespace internal {
 class ProcConnector;
 class FanotifyWatch;
+class SockDiag;
+class SocketTable;
 }  // namespace internal
 
 struct CollectorOptions {
@@ -35,6 +43,18 @@ struct CollectorOptions {
   bool snapshot = true;
   // Mounts (any path on them) whose file opens and writes are reported. Default: none.
   std::vector<std::string> file_mounts;
+  // Report new TCP/UDP sockets (sock_diag dumps). Default: true.
+  bool connections = true;
+  // How often sockets are dumped; a connection opened and closed between two dumps is not
+  // seen. Default: 250 ms.
+  absl::Duration connection_interval = absl::Milliseconds(250);
+  // List each snapshot or exec'd process's open descriptors in Event.open_fds. Default: true.
+  bool descriptors = true;
+  // Caps: sockets per dump, descriptors read per process, and descriptor links read per scan
+  // for socket owners (max_entries), paths (max_path_length). Default: core::Limits defaults.
+  core::Limits limits;
+  // Descriptors listed per process. Default: 65,536.
+  size_t max_fds_per_process = 65'536;
 };
 
 class Collector {
@@ -48,14 +68,24 @@ class Collector {
 
   // Times the kernel dropped process notifications because the queue was full.
   uint64_t lost_notifications() const;
+  // New sockets whose owning process was not found (it exited, or the socket was passed on).
+  uint64_t unowned_sockets() const { return unowned_sockets_; }
 
  private:
-  Collector() = default;
+  Collector();
   void TakeSnapshot();
+  // The open descriptors of `pid`, sockets described from the last dump.
+  void AddOpenFds(int64_t pid, v1::Event& event) const;
+  // Dumps sockets when connection_interval has passed and emits events for new ones.
+  absl::Status PollConnections(const std::function<void(v1::Event&&)>& emit);
 
   CollectorOptions options_;
   std::unique_ptr<internal::ProcConnector> connector_;
   std::unique_ptr<internal::FanotifyWatch> files_;
+  std::unique_ptr<internal::SockDiag> sock_diag_;
+  std::unique_ptr<internal::SocketTable> sockets_;
+  absl::Time next_dump_;
+  uint64_t unowned_sockets_ = 0;
   std::vector<v1::Event> snapshot_;  // Taken by Start(), handed out by the first Poll().
   uint64_t next_num_ = 1;
 };

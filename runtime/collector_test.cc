@@ -4,6 +4,9 @@
 // the PermissionDenied message checked) otherwise.
 #include "bulwark/runtime/collector.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +42,27 @@ std::string CgroupRoot() {
   return "";
 }
 
+// The id of namespace `kind` of `pid` (/proc/<pid>/ns/<kind> reads "<kind>:[<id>]").
+uint64_t NamespaceOf(pid_t pid, const std::string& kind) {
+  std::error_code error;
+  const std::string link =
+      std::filesystem::read_symlink(absl::StrCat("/proc/", pid, "/ns/", kind), error);
+  const size_t open = link.find('[');
+  return open == std::string::npos ? 0 : std::stoull(link.substr(open + 1));
+}
+
+uint64_t NamespaceOfSelf(const std::string& kind) { return NamespaceOf(getpid(), kind); }
+
+// Creates the cgroup of a docker container's systemd scope; "" when no hierarchy is writable.
+std::string DockerScope() {
+  const std::string cgroup_root = CgroupRoot();
+  if (cgroup_root.empty()) return "";
+  const std::string scope =
+      absl::StrCat(cgroup_root, "/system.slice/docker-", kContainerId, ".scope");
+  std::filesystem::create_directories(scope);
+  return scope;
+}
+
 pid_t Spawn(const std::vector<std::string>& argv) {
   pid_t pid = fork();
   if (pid == 0) {
@@ -57,11 +82,8 @@ TEST(CollectorTest, NeedsRoot) {
 
 TEST(CollectorTest, SeesRealExecsWithContainerIdsAndBuiltInRulesFire) {
   if (geteuid() != 0) GTEST_SKIP() << "the live collector needs root";
-  const std::string cgroup_root = CgroupRoot();
-  if (cgroup_root.empty()) GTEST_SKIP() << "no writable cgroup hierarchy";
-  const std::string scope =
-      absl::StrCat(cgroup_root, "/system.slice/docker-", kContainerId, ".scope");
-  std::filesystem::create_directories(scope);
+  const std::string scope = DockerScope();
+  if (scope.empty()) GTEST_SKIP() << "no writable cgroup hierarchy";
 
   // TempDir() ends with '/'; the kernel reports paths without doubled slashes.
   const std::string tmp =
@@ -150,6 +172,167 @@ TEST(CollectorTest, SeesRealExecsWithContainerIdsAndBuiltInRulesFire) {
   ASSERT_NE(package_manager, nullptr);
   EXPECT_EQ(package_manager->event().process().container_id(), std::string(kContainerId, 12));
   EXPECT_EQ(package_manager->event().pid(), container_exec->pid());
+
+  // Namespace ids: the host process shares ours; the contained one has its own pid and mount
+  // namespaces.
+  EXPECT_EQ(host_exec->process().namespaces().mnt(), NamespaceOfSelf("mnt"));
+  EXPECT_EQ(host_exec->process().namespaces().pid(), NamespaceOfSelf("pid"));
+  EXPECT_NE(container_exec->process().namespaces().mnt(), NamespaceOfSelf("mnt"));
+  EXPECT_NE(container_exec->process().namespaces().pid(), NamespaceOfSelf("pid"));
+  EXPECT_NE(container_exec->process().namespaces().mnt(), 0u);
+}
+
+// A process in a docker-named cgroup that nsenter put into the host's mount namespace (here:
+// ours, an unshared mount namespace in between) runs a program: the collector reports the
+// namespace ids and the built-in rule fires; a sibling left in its own mount namespace does not.
+TEST(CollectorTest, ContainerProcessInHostMountNamespace) {
+  if (geteuid() != 0) GTEST_SKIP() << "the live collector needs root";
+  const std::string scope = DockerScope();
+  if (scope.empty()) GTEST_SKIP() << "no writable cgroup hierarchy";
+  absl::StatusOr<std::unique_ptr<Collector>> collector = Collector::Start();
+  ASSERT_THAT(collector, IsOk());
+  absl::StatusOr<std::unique_ptr<const RuleSet>> rules =
+      RuleSet::Load({"runtime/rules/bulwark_rules.yaml"});
+  ASSERT_THAT(rules, IsOk());
+  Engine engine(**rules, EngineOptions{.matching = EngineOptions::Matching::kAll});
+  // The engine learns the host's namespaces from pid 1. Where /proc/1/ns is hidden from us (a
+  // sandbox whose init runs in another user namespace), this test's own mount namespace stands
+  // in for the host's: the engine is told so, and nsenter targets this process instead.
+  pid_t host = 1;
+  if (NamespaceOf(1, "mnt") == 0) {
+    host = getpid();
+    v1::Event init;
+    init.set_pid(1);
+    init.mutable_process()->set_pid(1);
+    init.mutable_process()->set_name("init");
+    init.mutable_process()->mutable_namespaces()->set_mnt(NamespaceOfSelf("mnt"));
+    engine.Process(init);
+  }
+
+  // Both start in a new mount namespace inside the container cgroup; one enters the host's
+  // mount namespace with nsenter before it execs `sleep 1`, the other execs `sleep 2`.
+  const std::string enter =
+      absl::StrCat("echo 0 > ", scope, "/cgroup.procs && exec /usr/bin/nsenter --target ", host,
+                   " --mount /bin/sleep 1");
+  const std::string stay = absl::StrCat("echo 0 > ", scope, "/cgroup.procs && exec /bin/sleep 2");
+  const pid_t entering = Spawn({"/usr/bin/unshare", "--mount", "/bin/sh", "-c", enter});
+  const pid_t staying = Spawn({"/usr/bin/unshare", "--mount", "/bin/sh", "-c", stay});
+
+  std::vector<v1::Alert> alerts;
+  // The last exec of each pid (/proc is read when a notification is handled, so the execs of
+  // unshare, sh and nsenter may already show sleep).
+  std::map<int64_t, v1::Event> sleeps;
+  const absl::Time deadline = absl::Now() + absl::Seconds(8);
+  while (absl::Now() < deadline && sleeps.size() < 2) {
+    ASSERT_THAT((*collector)
+                    ->Poll(absl::Milliseconds(100),
+                           [&](v1::Event&& event) {
+                             if (event.type() == v1::EVENT_TYPE_EXECVE &&
+                                 event.process().name() == "sleep" &&
+                                 (event.pid() == entering || event.pid() == staying)) {
+                               sleeps[event.pid()] = event;
+                             }
+                             for (v1::Alert& alert : engine.Process(event))
+                               alerts.push_back(std::move(alert));
+                           }),
+                IsOk());
+  }
+  int status = 0;
+  waitpid(entering, &status, 0);
+  waitpid(staying, &status, 0);
+  rmdir(scope.c_str());
+  ASSERT_EQ(sleeps.size(), 2u);
+  std::vector<int64_t> flagged;
+  for (const v1::Alert& a : alerts) {
+    if (a.rule() == "Container Process In Host Mount Namespace") flagged.push_back(a.event().pid());
+  }
+  EXPECT_THAT(flagged,
+              ::testing::AllOf(::testing::Not(::testing::IsEmpty()), ::testing::Each(entering)));
+  for (const auto& [pid, e] : sleeps) {
+    const bool in_host = e.process().namespaces().mnt() == NamespaceOf(host, "mnt");
+    EXPECT_EQ(in_host, e.pid() == entering) << e.pid();
+  }
+}
+
+// A bash process connects to a port this test listens on: the collector reports a connect with
+// the owner's pid, its descriptor number and the tuple (from sock_diag), and exec events list
+// the process's open descriptors with socket tuples resolved.
+TEST(CollectorTest, ReportsConnectionsWithTheOwningDescriptor) {
+  if (geteuid() != 0) GTEST_SKIP() << "the live collector needs root";
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t length = sizeof(address);
+  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  const int port = ntohs(address.sin_port);
+
+  absl::StatusOr<std::unique_ptr<Collector>> collector =
+      Collector::Start({.connection_interval = absl::Milliseconds(50)});
+  ASSERT_THAT(collector, IsOk());
+  absl::StatusOr<std::unique_ptr<const RuleSet>> rules =
+      RuleSet::LoadContents({{"c.yaml", absl::StrCat(R"(
+- rule: Connect to test port
+  desc: t
+  condition: evt.type = connect and fd.sport = )",
+                                                     port,
+                                                     R"( and fd.l4proto = tcp
+  output: "%proc.name fd=%fd.num %fd.name"
+  priority: NOTICE
+)")}});
+  ASSERT_THAT(rules, IsOk());
+  Engine engine(**rules);
+
+  // bash opens the connection as descriptor 3, then becomes sleep, which keeps it.
+  const pid_t client =
+      Spawn({"/bin/bash", "-c",
+             absl::StrCat("exec 3<>/dev/tcp/127.0.0.1/", port, "; sleep 0.5; exec /bin/sleep 1")});
+  const v1::Event* connect = nullptr;
+  const v1::Event* sleep_exec = nullptr;
+  std::vector<v1::Event> events;
+  std::vector<v1::Alert> alerts;
+  const absl::Time deadline = absl::Now() + absl::Seconds(8);
+  while (absl::Now() < deadline && (connect == nullptr || sleep_exec == nullptr)) {
+    ASSERT_THAT((*collector)
+                    ->Poll(absl::Milliseconds(50),
+                           [&](v1::Event&& event) {
+                             for (v1::Alert& alert : engine.Process(event))
+                               alerts.push_back(std::move(alert));
+                             if (event.pid() == client) events.push_back(std::move(event));
+                           }),
+                IsOk());
+    for (const v1::Event& e : events) {
+      if (e.type() == v1::EVENT_TYPE_CONNECT) connect = &e;
+      if (e.type() == v1::EVENT_TYPE_EXECVE && e.process().name() == "sleep" &&
+          e.process().args_size() == 1 && e.process().args(0) == "1") {
+        sleep_exec = &e;
+      }
+    }
+  }
+  int status = 0;
+  waitpid(client, &status, 0);
+  close(listener);
+  ASSERT_NE(connect, nullptr);
+  EXPECT_EQ(connect->fd().num(), 3);
+  EXPECT_EQ(connect->fd().type(), v1::FD_TYPE_IPV4);
+  EXPECT_EQ(connect->fd().l4proto(), "tcp");
+  EXPECT_EQ(connect->fd().server_ip(), "127.0.0.1");
+  EXPECT_EQ(connect->fd().server_port(), static_cast<uint32_t>(port));
+  EXPECT_FALSE(connect->fd().local_is_server());
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].output(), absl::StrCat("bash fd=3 127.0.0.1:", connect->fd().client_port(),
+                                             "->127.0.0.1:", port));
+  ASSERT_NE(sleep_exec, nullptr);
+  const v1::FileDescriptor* inherited = nullptr;
+  for (const v1::FileDescriptor& fd : sleep_exec->open_fds()) {
+    if (fd.num() == 3) inherited = &fd;
+  }
+  ASSERT_NE(inherited, nullptr);
+  EXPECT_EQ(inherited->type(), v1::FD_TYPE_IPV4);
+  EXPECT_EQ(inherited->server_port(), static_cast<uint32_t>(port));
+  EXPECT_EQ(inherited->client_port(), connect->fd().client_port());
 }
 
 }  // namespace

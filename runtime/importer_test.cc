@@ -188,6 +188,29 @@ TEST(TetragonImportTest, EveryDocsSampleImports) {
   EXPECT_EQ(files, 40u);
 }
 
+// Tetragon's process.ns (api/v1 tetragon.Namespaces: inum and is_host per kind); the shared
+// samples carry none, so the record is written here after Tetragon's protobuf definition.
+TEST(TetragonImportTest, NamespacesWithHostMarks) {
+  constexpr char kRecord[] = R"({"process_exec":{"process":{"pid":4242,"binary":"/usr/bin/nsenter",
+    "ns":{"mnt":{"inum":4026531840,"is_host":true},"pid":{"inum":4026532279},
+          "pid_for_children":{"inum":4026532279},"net":{"inum":4026531992,"is_host":true},
+          "uts":{"inum":4026531838,"is_host":false}}}},"time":"2023-10-06T22:03:57.700327580Z"})";
+  std::vector<v1::Event> events;
+  ASSERT_THAT(ImportEvents(ImportFormat::kTetragon, kRecord, "ns.json", core::Limits(),
+                           [&](v1::Event&& e) {
+                             events.push_back(std::move(e));
+                             return absl::OkStatus();
+                           }),
+              IsOk());
+  ASSERT_THAT(events, SizeIs(1));
+  const v1::Namespaces& ns = events[0].process().namespaces();
+  EXPECT_EQ(ns.mnt(), 4026531840u);
+  EXPECT_EQ(ns.pid(), 4026532279u);
+  EXPECT_EQ(ns.net(), 4026531992u);
+  EXPECT_EQ(ns.uts(), 4026531838u);
+  EXPECT_THAT(ns.host_kinds(), ::testing::ElementsAre("mnt", "net"));
+}
+
 TEST(TraceeImportTest, ClassicSyscallEvents) {
   BULWARK_SHARED_PATH_OR_SKIP(dir, "conformance/runtime/samples/tracee");
   ImportStats stats;
@@ -210,6 +233,8 @@ TEST(TraceeImportTest, ClassicSyscallEvents) {
   EXPECT_EQ(open.process().container_id(), "host");
   EXPECT_EQ(open.file().path(), "/tmp/testing.txt");
   EXPECT_EQ(open.fd().name(), "/tmp/testing.txt");
+  EXPECT_EQ(open.process().namespaces().mnt(), 4026531840u);  // mountNamespace
+  EXPECT_EQ(open.process().namespaces().pid(), 4026531836u);  // pidNamespace
   EXPECT_EQ(open.file().flags(), static_cast<uint32_t>(O_WRONLY | O_CREAT | O_TRUNC | 0100000));
 
   const v1::Event& openat = events[1];

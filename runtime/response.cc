@@ -1,6 +1,7 @@
 #include "bulwark/runtime/response.h"
 
 #include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "bulwark/runtime/internal/proc_reader.h"
 
 namespace bulwark::runtime {
 
@@ -40,6 +42,89 @@ absl::Status ProcessKiller::Enforce(const ResponseDecision& decision) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// A pidfd closed on scope exit.
+class PidFd {
+ public:
+  explicit PidFd(int fd) : fd_(fd) {}
+  PidFd(const PidFd&) = delete;
+  PidFd& operator=(const PidFd&) = delete;
+  ~PidFd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// glibc 2.36's <sys/pidfd.h> lacks C linkage for C++; call the system calls directly.
+int PidfdOpen(int64_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
+int PidfdSendSignal(int pidfd, int signal) {
+  return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, signal, nullptr, 0));
+}
+
+absl::Status SignalError(int error, absl::string_view call, const ResponseDecision& decision) {
+  const absl::StatusCode code = error == ESRCH   ? absl::StatusCode::kNotFound
+                                : error == EPERM ? absl::StatusCode::kPermissionDenied
+                                                 : absl::StatusCode::kInternal;
+  return absl::Status(code, absl::StrCat(call, "(pid ", decision.pid, ", rule '", decision.rule,
+                                         "'): ", std::strerror(error)));
+}
+
+}  // namespace
+
+absl::Status SignalEnforcer::Enforce(const ResponseDecision& decision) {
+  bool signalled = false;
+  absl::Status status = Signal(decision, &signalled);
+  if (options_.audit) options_.audit(decision, status, signalled);
+  return status;
+}
+
+absl::Status SignalEnforcer::Signal(const ResponseDecision& decision, bool* signalled) const {
+  if (decision.pid <= 1 || decision.pid == getpid()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("refusing to signal pid ", decision.pid, " (rule '", decision.rule, "')"));
+  }
+  if (decision.start_time_ns == 0 && options_.require_start_time) {
+    return absl::FailedPreconditionError(absl::StrCat("no start time for pid ", decision.pid,
+                                                      " (rule '", decision.rule,
+                                                      "'): cannot rule out PID reuse"));
+  }
+  const PidFd pidfd(PidfdOpen(decision.pid));
+  if (pidfd.get() < 0) return SignalError(errno, "pidfd_open", decision);
+  // The pidfd pins one process. Read its start time, then probe it: if it is still alive, the
+  // pid named it all along, so the start time read belongs to it.
+  const std::optional<uint64_t> started = internal::ReadProcStartTime(decision.pid);
+  if (PidfdSendSignal(pidfd.get(), 0) != 0) {
+    return SignalError(errno, "pidfd_send_signal", decision);
+  }
+  if (!started.has_value()) {
+    return absl::NotFoundError(absl::StrCat("pid ", decision.pid, " has no /proc entry"));
+  }
+  if (decision.start_time_ns != 0) {
+    const uint64_t tolerance =
+        static_cast<uint64_t>(absl::ToInt64Nanoseconds(options_.start_time_tolerance));
+    const uint64_t difference = *started > decision.start_time_ns
+                                    ? *started - decision.start_time_ns
+                                    : decision.start_time_ns - *started;
+    if (difference > tolerance) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("pid ", decision.pid, " is another process now (started at ", *started,
+                       " ns, the decision is for one started at ", decision.start_time_ns, " ns)"));
+    }
+  }
+  if (!options_.enabled || options_.dry_run) return absl::OkStatus();
+  const int signal =
+      decision.action == ResponseAction::kDeny ? options_.deny_signal : options_.kill_signal;
+  if (PidfdSendSignal(pidfd.get(), signal) != 0) {
+    return SignalError(errno, "pidfd_send_signal", decision);
+  }
+  *signalled = true;
+  return absl::OkStatus();
+}
+
 Responder::Responder(ResponsePolicy policy, Enforcer* enforcer)
     : policy_(std::move(policy)), enforcer_(enforcer) {}
 
@@ -62,7 +147,7 @@ std::optional<ResponseDecision> Responder::Decide(const v1::Alert& alert) const 
     if (priority > selector.minimum_priority) continue;
     if (selector.only_in_containers && !in_container) continue;
     return ResponseDecision{selector.action, pid, in_container ? container_id : "host",
-                            alert.rule()};
+                            alert.rule(), event.process().start_time_ns()};
   }
   return std::nullopt;
 }

@@ -5,21 +5,25 @@
 //   policy.enabled = true;
 //   policy.rules.push_back({.rule = "Container Runtime Binary Overwrite",
 //                           .action = ResponseAction::kKillProcess});
-//   ProcessKiller killer;                                  // or the caller's own Enforcer
-//   Responder responder(policy, &killer);
+//   SignalEnforcer enforcer({.enabled = true});            // or the caller's own Enforcer
+//   Responder responder(policy, &enforcer);
 //   engine.Process(event, [&](v1::Alert&& a) { responder.Handle(a).IgnoreError(); ... });
 // Thread safety: a Responder is immutable after construction; Handle is const and may run from
-// many threads when the Enforcer is thread-safe (ProcessKiller is).
+// many threads when the Enforcer is thread-safe (ProcessKiller and SignalEnforcer are).
 #ifndef BULWARK_RUNTIME_RESPONSE_H_
 #define BULWARK_RUNTIME_RESPONSE_H_
 
+#include <signal.h>
+
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "bulwark/runtime/alert.pb.h"
 
 namespace bulwark::runtime {
@@ -55,6 +59,9 @@ struct ResponseDecision {
   int64_t pid = 0;
   std::string container_id;  // "host" or the 12-digit id.
   std::string rule;          // The alert's rule.
+  // Start of the acting process (epoch ns) as the event reported it; lets an enforcer make sure
+  // `pid` still names that process and not a later one that reused the number. 0 = unknown.
+  uint64_t start_time_ns = 0;
 };
 
 // Carries out decisions. Implementations say whether they are thread-safe.
@@ -70,6 +77,44 @@ class Enforcer {
 class ProcessKiller : public Enforcer {
  public:
   absl::Status Enforce(const ResponseDecision& decision) override;
+};
+
+struct SignalEnforcerOptions {
+  // Off by default: unless enabled, every decision is checked and audited as in dry_run and no
+  // signal is sent. Default: false.
+  bool enabled = false;
+  // Check the process (identity, permission: pidfd_send_signal with signal 0) and audit, but
+  // send nothing. Default: false.
+  bool dry_run = false;
+  // Signal for kKillProcess. Default: SIGKILL.
+  int kill_signal = SIGKILL;
+  // Signal for kDeny. The call the alert reports has completed, so deny means the process may
+  // not go on. Default: SIGKILL.
+  int deny_signal = SIGKILL;
+  // Refuse decisions without a start time (no PID-reuse check is possible). Default: true.
+  bool require_start_time = true;
+  // How far the process's start time (/proc, clock-tick resolution) may be from the decision's.
+  // Default: 20 ms (two ticks at 100 Hz).
+  absl::Duration start_time_tolerance = absl::Milliseconds(20);
+  // Called for every decision handled, with its outcome and whether a signal was sent.
+  // Default: none. Must be thread-safe when Enforce is called from several threads.
+  std::function<void(const ResponseDecision&, const absl::Status&, bool signalled)> audit;
+};
+
+// Carries out kill and deny decisions with pidfd_open + pidfd_send_signal, so that a signal can
+// only reach the process the decision is about: after the pidfd pins a process, its start time
+// in /proc must match the decision's, and pidfd_send_signal(0) shows it was alive throughout.
+// Errors: InvalidArgument for pid <= 1 or the enforcer's own process; FailedPrecondition when
+// the start time is missing (require_start_time) or differs (the pid was reused); NotFound when
+// the process is gone; PermissionDenied without the right to signal it. Thread-safe.
+class SignalEnforcer : public Enforcer {
+ public:
+  explicit SignalEnforcer(SignalEnforcerOptions options = {}) : options_(std::move(options)) {}
+  absl::Status Enforce(const ResponseDecision& decision) override;
+
+ private:
+  absl::Status Signal(const ResponseDecision& decision, bool* signalled) const;
+  SignalEnforcerOptions options_;
 };
 
 class Responder {

@@ -8,6 +8,7 @@
 
 #include "bulwark/core/status_matchers.h"
 #include "bulwark/runtime/engine.h"
+#include "bulwark/runtime/internal/proc_reader.h"
 #include "bulwark/runtime/rule_set.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -122,6 +123,89 @@ TEST(ResponseTest, ProcessKillerRefusesWhatItCannotOrMustNotDo) {
   // A pid that cannot exist (above pid_max's hard limit of 2^22).
   EXPECT_THAT(killer.Enforce({ResponseAction::kKillProcess, 1 << 23, "abc", "r"}),
               StatusIs(absl::StatusCode::kNotFound));
+}
+
+// True while `pid` (our child) has not terminated.
+bool Running(pid_t pid) {
+  int status = 0;
+  return waitpid(pid, &status, WNOHANG) == 0;
+}
+
+// A decision for a real sleeping child, with its start time as the collector reads it.
+ResponseDecision DecisionFor(pid_t child, ResponseAction action) {
+  absl::StatusOr<v1::Process> process = internal::ReadProcProcess(child);
+  EXPECT_THAT(process, IsOk());
+  return ResponseDecision{action, child, "4f0c5dd16e5b", "r",
+                          process.ok() ? process->start_time_ns() : 0};
+}
+
+TEST(SignalEnforcerTest, OffByDefaultAndDryRunSendNothing) {
+  const pid_t child = StartSleeper();
+  ASSERT_GT(child, 0);
+  int audited = 0;
+  bool any_signalled = false;
+  auto audit = [&](const ResponseDecision&, const absl::Status& status, bool signalled) {
+    ++audited;
+    any_signalled |= signalled;
+    EXPECT_THAT(status, IsOk());
+  };
+  SignalEnforcer off({.audit = audit});
+  EXPECT_THAT(off.Enforce(DecisionFor(child, ResponseAction::kDeny)), IsOk());
+  SignalEnforcer dry_run({.enabled = true, .dry_run = true, .audit = audit});
+  EXPECT_THAT(dry_run.Enforce(DecisionFor(child, ResponseAction::kKillProcess)), IsOk());
+  EXPECT_EQ(audited, 2);
+  EXPECT_FALSE(any_signalled);
+  EXPECT_TRUE(Running(child));
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+}
+
+TEST(SignalEnforcerTest, DenyStopsTheRealProcessThroughTheResponder) {
+  const pid_t child = StartSleeper();
+  ASSERT_GT(child, 0);
+  // The alert's process carries the start time, as the collector reports it.
+  v1::Event event = ExecEvent(child, true);
+  event.mutable_process()->set_start_time_ns(
+      DecisionFor(child, ResponseAction::kDeny).start_time_ns);
+  std::vector<v1::Alert> alerts = Alerts(event);
+  ASSERT_EQ(alerts.size(), 1u);
+  ResponsePolicy policy;
+  policy.enabled = true;
+  policy.rules.push_back(
+      ResponseRule{.rule = "Shell in container", .action = ResponseAction::kDeny});
+  bool signalled = false;
+  SignalEnforcer enforcer(
+      {.enabled = true, .audit = [&](const ResponseDecision& d, const absl::Status&, bool s) {
+         signalled = s;
+         EXPECT_EQ(d.action, ResponseAction::kDeny);
+       }});
+  ASSERT_THAT(Responder(policy, &enforcer).Handle(alerts[0]), IsOk());
+  EXPECT_TRUE(signalled);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+}
+
+TEST(SignalEnforcerTest, RefusesAReusedPidAndGoneOrUnknownProcesses) {
+  const pid_t child = StartSleeper();
+  ASSERT_GT(child, 0);
+  SignalEnforcer enforcer({.enabled = true});
+  // The decision is about a process that started a second before this one got the pid.
+  ResponseDecision reused = DecisionFor(child, ResponseAction::kKillProcess);
+  reused.start_time_ns -= 1'000'000'000;
+  EXPECT_THAT(enforcer.Enforce(reused),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::HasSubstr("another")));
+  ResponseDecision unknown = DecisionFor(child, ResponseAction::kKillProcess);
+  unknown.start_time_ns = 0;
+  EXPECT_THAT(enforcer.Enforce(unknown), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_TRUE(Running(child));
+  const ResponseDecision right = DecisionFor(child, ResponseAction::kKillProcess);
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  EXPECT_THAT(enforcer.Enforce(right), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(enforcer.Enforce({ResponseAction::kDeny, getpid(), "host", "r", 1}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace

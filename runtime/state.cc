@@ -29,7 +29,10 @@ void RefreshDerivedText(ProcessInfo& info) {
 RuntimeState::RuntimeState(StateOptions options)
     : options_(std::move(options)),
       max_processes_(std::max<size_t>(
-          1, std::min<uint64_t>(options_.max_processes, options_.limits.max_entries))) {}
+          1, std::min<uint64_t>(options_.max_processes, options_.limits.max_entries))),
+      fds_(FdTableOptions{
+          .max_fds = std::min<uint64_t>(options_.fds.max_fds, options_.limits.max_entries),
+          .max_fds_per_process = options_.fds.max_fds_per_process}) {}
 
 ProcessInfo& RuntimeState::Upsert(int64_t pid) {
   auto [it, inserted] = processes_.try_emplace(pid);
@@ -49,6 +52,7 @@ void RuntimeState::EvictIfFull() {
     int64_t oldest = insertion_order_.front();
     insertion_order_.pop_front();
     if (processes_.erase(oldest) > 0) ++evicted_processes_;
+    fds_.ForgetProcess(oldest);
   }
   // Drop stale pids (exited processes) so the queue stays proportional to the table.
   if (insertion_order_.size() > 2 * max_processes_ + 16) {
@@ -125,6 +129,8 @@ void RuntimeState::Apply(const v1::Event& event) {
     if (it != processes_.end()) info = it->second.get();
   }
   if (info != nullptr) NoteContainer(info->process.container_id());
+  if (info != nullptr && event.has_process()) NoteHostNamespaces(info->process);
+  ApplyFds(event, pid, info);
 
   const bool ok = event.result() >= 0;
   switch (event.type()) {
@@ -207,7 +213,13 @@ void RuntimeState::FinishEvent() {
     ApplyCredentials(*pending_credentials_);
     pending_credentials_.reset();
   }
+  event_fd_ = nullptr;
+  if (closing_fd_.has_value()) {
+    fds_.Close(closing_fd_->first, closing_fd_->second);
+    closing_fd_.reset();
+  }
   if (exited_pid_.has_value()) {
+    fds_.ForgetProcess(*exited_pid_);
     processes_.erase(*exited_pid_);
     exited_pid_.reset();
   }

@@ -13,11 +13,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "bulwark/core/limits.h"
 #include "bulwark/runtime/event.pb.h"
+#include "bulwark/runtime/fd_table.h"
 
 namespace bulwark::runtime {
 
@@ -47,6 +49,8 @@ struct StateOptions {
   core::Limits limits;
   // Optional, not owned; must outlive the RuntimeState. Default: none.
   ContainerMetadataProvider* metadata_provider = nullptr;
+  // Caps of the file-descriptor table (also capped by limits.max_entries).
+  FdTableOptions fds;
 };
 
 class RuntimeState {
@@ -66,6 +70,15 @@ class RuntimeState {
   // Container metadata for `id`, or nullptr. Valid until the next Apply.
   const v1::Container* FindContainer(absl::string_view id) const;
 
+  // The descriptor the last applied event acts on: the event's own `fd` merged with what the
+  // file-descriptor table knows about the number it names (write(3) -> the path opened as 3), or
+  // nullptr. Valid until the next Apply/FinishEvent.
+  const v1::FileDescriptor* EventFd() const { return event_fd_; }
+  const FdTable& fds() const { return fds_; }
+  // Namespace ids of the host (learned from host pid 1 or sources that mark host namespaces);
+  // 0 for kinds not known yet.
+  const v1::Namespaces& host_namespaces() const { return host_namespaces_; }
+
   size_t process_count() const { return processes_.size(); }
   size_t container_count() const { return containers_.size(); }
   // Processes dropped because max_processes was reached (not counting exits).
@@ -82,6 +95,9 @@ class RuntimeState {
     v1::Credentials credentials;
   };
   void ApplyCredentials(const PendingCredentials& change);
+  // File-descriptor table and namespace bookkeeping of one event (state_fds.cc).
+  void ApplyFds(const v1::Event& event, int64_t pid, const ProcessInfo* info);
+  void NoteHostNamespaces(const v1::Process& process);
 
   StateOptions options_;
   size_t max_processes_;
@@ -92,6 +108,11 @@ class RuntimeState {
   std::optional<int64_t> exited_pid_;
   std::optional<PendingCredentials> pending_credentials_;
   uint64_t evicted_processes_ = 0;
+  FdTable fds_;
+  const v1::FileDescriptor* event_fd_ = nullptr;
+  // (pid, fd) of a close(2), removed in FinishEvent after rules saw the descriptor.
+  std::optional<std::pair<int64_t, int64_t>> closing_fd_;
+  v1::Namespaces host_namespaces_;
 };
 
 // Refreshes info.cmdline and info.args from info.process.

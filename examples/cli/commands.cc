@@ -412,17 +412,20 @@ load, 2 when there are errors. `bulwark runtime lint` is the same command.
           .name = "runtime watch",
           .summary = "Watch this host live (process connector, /proc, fanotify) and run rules",
           .usage = R"(usage: bulwark runtime watch [--rules FILE_OR_DIR[,...]] [--duration SECONDS]
-                             [--files MOUNT[,...]] [--format text|json]
+                             [--files MOUNT[,...]] [--pods PODS.json] [--format text|json]
 
 Needs root. Reports fork, exec (with argv, ids, capabilities and the container id from the
 cgroup), exit, uid/gid changes and ptrace attaches of every process through the netlink process
 connector, enriched from /proc, and file opens and writes on the mounts given to --files
-(fanotify). Existing processes are read from /proc first. Without --rules prints the events as
+(fanotify), and new TCP/UDP connections (socket diagnostics). Existing processes and their open
+descriptors are read from /proc first. Container and Kubernetes fields come from --pods (the
+output of `kubectl get pods -A -o json`), Docker's /var/lib/docker and the OCI bundles of
+containerd and CRI-O. Without --rules prints the events as
 JSON Lines of bulwark.runtime.v1.Event; with --rules prints the alerts as `bulwark runtime
 replay` does. Stops after --duration or on SIGINT/SIGTERM. Exit status 0, 1 with alerts, 2 on
 errors (PermissionDenied when not root).
 )",
-          .flags = {"rules", "duration", "files", "format"},
+          .flags = {"rules", "duration", "files", "pods", "format"},
           .min_arguments = 0,
           .max_arguments = 0,
           .run = RunRuntimeWatch,

@@ -98,7 +98,7 @@ def test_lint_own_rules_clean():
 def test_rules_lint_is_the_issue_spelling_of_lint():
     result = run("runtime", "rules", "lint", RULES)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.endswith("26 rules, 26 enabled and compiled, 0 warnings\n")
+    assert result.stdout.endswith("27 rules, 27 enabled and compiled, 0 warnings\n")
     assert run("runtime", "lint", RULES).stdout == result.stdout
 
 
@@ -130,6 +130,14 @@ def test_import_rejects_unknown_format_and_bad_input(tmp_path):
     result = run("runtime", "import", "tetragon", str(bad))
     assert result.returncode == 2
     assert "not a Tetragon event" in result.stderr
+
+
+def test_watch_reports_a_malformed_pod_list(tmp_path):
+    pods = tmp_path / "pods.json"
+    pods.write_text('{"items": {"kind": "Pod"}}')
+    result = run("runtime", "watch", "--pods", str(pods), "--duration", "1")
+    assert result.returncode == 2
+    assert "pods.json:1:11: $.items must be a list" in result.stderr
 
 
 def test_watch_validates_its_flags():

@@ -17,6 +17,7 @@
 #include "bulwark/runtime/collector.h"
 #include "bulwark/runtime/engine.h"
 #include "bulwark/runtime/event_source.h"
+#include "bulwark/runtime/metadata_providers.h"
 #include "bulwark/runtime/rule_set.h"
 
 namespace bulwark::cli {
@@ -48,6 +49,19 @@ absl::StatusOr<ExitCode> RunRuntimeWatch(const ParsedArgs& args) {
     std::vector<std::string> paths = absl::StrSplit(*rules_flag, ',', absl::SkipEmpty());
     BULWARK_ASSIGN_OR_RETURN(rules, runtime::RuleSet::Load(paths));
   }
+  // Container and pod metadata without a cluster: the pod list given, then what Docker,
+  // containerd and CRI-O keep on this host.
+  std::unique_ptr<runtime::PodListProvider> pods;
+  if (const std::string* pods_file = args.Find("pods"); pods_file != nullptr) {
+    BULWARK_ASSIGN_OR_RETURN(pods, runtime::PodListProvider::FromFile(*pods_file));
+  }
+  runtime::DockerStateProvider docker;
+  runtime::OciBundleProvider bundles;
+  std::vector<runtime::ContainerMetadataProvider*> providers = {&docker, &bundles};
+  if (pods != nullptr) providers.insert(providers.begin(), pods.get());
+  runtime::ChainedProvider metadata(providers);
+  runtime::EngineOptions engine_options;
+  engine_options.state.metadata_provider = &metadata;
   runtime::CollectorOptions options;
   if (const std::string* files = args.Find("files"); files != nullptr) {
     options.file_mounts = absl::StrSplit(*files, ',', absl::SkipEmpty());
@@ -55,7 +69,7 @@ absl::StatusOr<ExitCode> RunRuntimeWatch(const ParsedArgs& args) {
   BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<runtime::Collector> collector,
                            runtime::Collector::Start(options));
   std::unique_ptr<runtime::Engine> engine;
-  if (rules != nullptr) engine = std::make_unique<runtime::Engine>(*rules);
+  if (rules != nullptr) engine = std::make_unique<runtime::Engine>(*rules, engine_options);
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
   size_t alerts = 0;

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "bulwark/runtime/event_types.h"
 #include "bulwark/runtime/internal/linux_names.h"
+#include "bulwark/runtime/namespaces.h"
 
 namespace bulwark::runtime::internal {
 namespace {
@@ -138,6 +139,9 @@ enum class F {
   kK8sNsName,
   kK8sPodUid,
   kK8sPodLabel,
+  // Namespaces (Bulwark's; libsinsp has no counterpart).
+  kProcNs,
+  kProcNsIsHost,
 };
 
 enum class Arg { kNone, kOptionalIndex, kRequiredIndex, kRequiredKey, kOptionalKey, kIndexOrKey };
@@ -260,6 +264,8 @@ constexpr Spec kFields[] = {
     {"k8s.ns.name", F::kK8sNsName, T::kString, Arg::kNone},
     {"k8s.pod.uid", F::kK8sPodUid, T::kString, Arg::kNone},
     {"k8s.pod.label", F::kK8sPodLabel, T::kString, Arg::kRequiredKey},
+    {"proc.ns", F::kProcNs, T::kNumber, Arg::kRequiredKey},
+    {"proc.ns_is_host", F::kProcNsIsHost, T::kBool, Arg::kRequiredKey},
 };
 
 const absl::flat_hash_map<absl::string_view, int>& FieldIndex() {
@@ -525,8 +531,8 @@ void ExtractArg(A source, bool raw, ExtractContext& context, FieldValues& out) {
     case A::kData:
       return text(e.file().buffer());
     case A::kTuple:
-      if (!e.has_fd()) return;
-      return owned(Tuple(e.fd()));
+      if (context.fd() == nullptr) return;
+      return owned(Tuple(*context.fd()));
     case A::kBacklog:
       return number(e.network().backlog());
     case A::kDomain:
@@ -664,13 +670,19 @@ absl::string_view FdTypeChar(v1::FdType type) {
 
 // The path an event names when it has no fd (unlink, rename, chmod, mkdir, exec ...).
 absl::string_view FdNameOf(const v1::Event& e, ExtractContext& context) {
-  if (e.has_fd() && !e.fd().name().empty()) return e.fd().name();
-  if (e.has_fd() && IsSocket(e.fd())) return context.Own(Tuple(e.fd()));
+  const v1::FileDescriptor* fd = context.fd();
+  if (fd != nullptr && !fd->name().empty()) return fd->name();
+  if (fd != nullptr && IsSocket(*fd)) return context.Own(Tuple(*fd));
   if (e.has_file()) return e.file().path();
   return "";
 }
 
 }  // namespace
+
+const v1::FileDescriptor* ExtractContext::fd() const {
+  if (state_ != nullptr && state_->EventFd() != nullptr) return state_->EventFd();
+  return event_.has_fd() ? &event_.fd() : nullptr;
+}
 
 const ProcessInfo* ExtractContext::Ancestor(int generation) const {
   const ProcessInfo* current = process_;
@@ -738,6 +750,12 @@ absl::StatusOr<BoundField> BindField(const FieldExpr& expr) {
       bound.key = arg;
       break;
   }
+  if ((spec.id == F::kProcNs || spec.id == F::kProcNsIsHost) &&
+      !NamespaceId(v1::Namespaces(), bound.key).has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat("field ", expr.name, " needs a namespace kind (",
+                                                   absl::StrJoin(NamespaceKinds(), ", "),
+                                                   "), got '", bound.key, "'"));
+  }
   for (const std::string& transformer : bound.transformers) {
     if (transformer == "len") bound.type = FieldType::kNumber;
   }
@@ -755,7 +773,9 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
   auto text = [&out](absl::string_view s) { out.push_back(FieldValue{.text = s}); };
   auto owned = [&](std::string s) { text(context.Own(std::move(s))); };
   auto boolean = [&number](bool b) { number(b ? 1 : 0); };
-  const v1::FileDescriptor& fd = e.fd();
+  const v1::FileDescriptor* known_fd = context.fd();
+  const bool has_fd = known_fd != nullptr;
+  const v1::FileDescriptor& fd = has_fd ? *known_fd : v1::FileDescriptor::default_instance();
   const bool local_is_server = fd.local_is_server();
 
   switch (kFields[field.id].id) {
@@ -840,6 +860,19 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
     case F::kProcArgs:
       if (info) text(info->args);
       return;
+    case F::kProcNs:
+      if (p) {
+        const uint64_t id = NamespaceId(p->namespaces(), field.key).value_or(0);
+        if (id != 0) number(static_cast<int64_t>(id));
+      }
+      return;
+    case F::kProcNsIsHost: {
+      if (!p || context.state() == nullptr) return;
+      const uint64_t id = NamespaceId(p->namespaces(), field.key).value_or(0);
+      const uint64_t host = NamespaceId(context.state()->host_namespaces(), field.key).value_or(0);
+      if (id != 0 && host != 0) boolean(id == host);
+      return;
+    }
     case F::kProcPid:
       if (p) number(p->pid());
       return;
@@ -986,16 +1019,16 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
       return;
 
     case F::kFdNum:
-      if (e.has_fd()) return number(fd.num());
+      if (has_fd) return number(fd.num());
       if (IsOpenFamily(e.type())) return number(e.result());
       return;
     case F::kFdType: {
-      if (e.has_fd()) return text(FdTypeName(fd.type()));
+      if (has_fd) return text(FdTypeName(fd.type()));
       if (IsOpenFamily(e.type()) && e.result() >= 0) return text("file");
       return;
     }
     case F::kFdTypechar: {
-      if (e.has_fd()) return text(FdTypeChar(fd.type()));
+      if (has_fd) return text(FdTypeChar(fd.type()));
       if (IsOpenFamily(e.type()) && e.result() >= 0) return text("f");
       return;
     }
@@ -1010,7 +1043,7 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
       return;
     case F::kFdDirectory:
     case F::kFdFilename: {
-      if (e.has_fd() && IsSocket(fd)) return;
+      if (has_fd && IsSocket(fd)) return;
       absl::string_view name = FdNameOf(e, context);
       if (name.empty()) return;
       size_t slash = name.rfind('/');
@@ -1058,14 +1091,14 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
       if (IsSocket(fd)) number(local_is_server ? fd.client_port() : fd.server_port());
       return;
     case F::kFdL4proto:
-      if (e.has_fd() && !fd.l4proto().empty()) text(fd.l4proto());
+      if (has_fd && !fd.l4proto().empty()) text(fd.l4proto());
       return;
     case F::kFdSockfamily:
       if (IsSocket(fd)) return text("ip");
       if (fd.type() == v1::FD_TYPE_UNIX) return text("unix");
       return;
     case F::kFdConnected:
-      if (e.has_fd()) boolean(fd.connected());
+      if (has_fd) boolean(fd.connected());
       return;
     case F::kFdNameChanged:
       return boolean(false);

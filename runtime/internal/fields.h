@@ -116,6 +116,9 @@ class ExtractContext {
   }
   // The ancestor `generation` levels up (1 = parent), or nullptr.
   const ProcessInfo* Ancestor(int generation) const;
+  // The descriptor the event acts on: the state's (the event's fd merged with its fd table) or
+  // the event's own, or nullptr.
+  const v1::FileDescriptor* fd() const;
 
  private:
   const v1::Event& event_;

@@ -14,6 +14,44 @@
 #include "bulwark/core/file.h"
 
 namespace bulwark::runtime::internal {
+namespace {
+
+constexpr struct {
+  uint32_t what;  // proc_event::what
+  ProcNotification::Kind kind;
+} kKinds[] = {
+    {proc_event::PROC_EVENT_FORK, ProcNotification::Kind::kFork},
+    {proc_event::PROC_EVENT_EXEC, ProcNotification::Kind::kExec},
+    {proc_event::PROC_EVENT_EXIT, ProcNotification::Kind::kExit},
+    {proc_event::PROC_EVENT_UID, ProcNotification::Kind::kUid},
+    {proc_event::PROC_EVENT_GID, ProcNotification::Kind::kGid},
+    {proc_event::PROC_EVENT_SID, ProcNotification::Kind::kSid},
+    {proc_event::PROC_EVENT_PTRACE, ProcNotification::Kind::kPtrace},
+    {proc_event::PROC_EVENT_COMM, ProcNotification::Kind::kComm},
+};
+
+// The notification kind of a proc_event, or nullptr for kinds we do not report.
+const ProcNotification::Kind* KindOf(uint32_t what) {
+  for (const auto& entry : kKinds) {
+    if (entry.what == what) return &entry.kind;
+  }
+  return nullptr;
+}
+
+struct PidPair {
+  __kernel_pid_t pid;
+  __kernel_pid_t tgid;
+};
+
+// The two pids every member of proc_event's event_data union starts with.
+PidPair LeadingPids(const proc_event& event) {
+  PidPair pids;
+  static_assert(sizeof(event.event_data) >= sizeof(pids));
+  std::memcpy(&pids, &event.event_data, sizeof(pids));
+  return pids;
+}
+
+}  // namespace
 
 void DecodeProcConnector(absl::Span<const uint8_t> data,
                          const std::function<void(const ProcNotification&)>& out) {
@@ -31,56 +69,39 @@ void DecodeProcConnector(absl::Span<const uint8_t> data,
     if (message.id.idx != CN_IDX_PROC || message.len < sizeof(proc_event)) continue;
     proc_event event;
     std::memcpy(&event, body + sizeof(cn_msg), sizeof(event));
+    const ProcNotification::Kind* kind = KindOf(event.what);
+    if (kind == nullptr) continue;
     ProcNotification n;
+    n.kind = *kind;
     n.monotonic_ns = event.timestamp_ns;
-    switch (event.what) {
-      case proc_event::PROC_EVENT_FORK:
-        n.kind = ProcNotification::Kind::kFork;
-        n.pid = event.event_data.fork.parent_pid;
-        n.tgid = event.event_data.fork.parent_tgid;
+    // Every payload starts with the pid and tgid of the process it is about (fork: the parent).
+    const PidPair about = LeadingPids(event);
+    n.pid = about.pid;
+    n.tgid = about.tgid;
+    switch (n.kind) {
+      case ProcNotification::Kind::kFork:
         n.child_pid = event.event_data.fork.child_pid;
         n.child_tgid = event.event_data.fork.child_tgid;
         break;
-      case proc_event::PROC_EVENT_EXEC:
-        n.kind = ProcNotification::Kind::kExec;
-        n.pid = event.event_data.exec.process_pid;
-        n.tgid = event.event_data.exec.process_tgid;
-        break;
-      case proc_event::PROC_EVENT_EXIT:
-        n.kind = ProcNotification::Kind::kExit;
-        n.pid = event.event_data.exit.process_pid;
-        n.tgid = event.event_data.exit.process_tgid;
+      case ProcNotification::Kind::kExit:
         n.id1 = event.event_data.exit.exit_code;
         n.id2 = event.event_data.exit.exit_signal;
         break;
-      case proc_event::PROC_EVENT_UID:
-      case proc_event::PROC_EVENT_GID:
-        n.kind = event.what == proc_event::PROC_EVENT_UID ? ProcNotification::Kind::kUid
-                                                          : ProcNotification::Kind::kGid;
-        n.pid = event.event_data.id.process_pid;
-        n.tgid = event.event_data.id.process_tgid;
+      case ProcNotification::Kind::kUid:
+      case ProcNotification::Kind::kGid:
+        // r.ruid/r.rgid and e.euid/e.egid share their storage.
         n.id1 = event.event_data.id.r.ruid;
         n.id2 = event.event_data.id.e.euid;
         break;
-      case proc_event::PROC_EVENT_SID:
-        n.kind = ProcNotification::Kind::kSid;
-        n.pid = event.event_data.sid.process_pid;
-        n.tgid = event.event_data.sid.process_tgid;
-        break;
-      case proc_event::PROC_EVENT_PTRACE:
-        n.kind = ProcNotification::Kind::kPtrace;
+      case ProcNotification::Kind::kPtrace:
+        // The acting process is the tracer; the one the payload is about is the tracee.
+        n.child_pid = about.pid;
+        n.child_tgid = about.tgid;
         n.pid = event.event_data.ptrace.tracer_pid;
         n.tgid = event.event_data.ptrace.tracer_tgid;
-        n.child_pid = event.event_data.ptrace.process_pid;
-        n.child_tgid = event.event_data.ptrace.process_tgid;
-        break;
-      case proc_event::PROC_EVENT_COMM:
-        n.kind = ProcNotification::Kind::kComm;
-        n.pid = event.event_data.comm.process_pid;
-        n.tgid = event.event_data.comm.process_tgid;
         break;
       default:
-        continue;
+        break;
     }
     out(n);
   }

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "bulwark/runtime/namespaces.h"
 
 namespace bulwark::runtime::internal {
 namespace {
@@ -37,10 +38,15 @@ std::string ReadSmall(const std::string& path) {
   return text;
 }
 
+// The target of link `path` in `buffer`; empty when unreadable.
+absl::string_view ReadLinkInto(const std::string& path, char (&buffer)[4096]) {
+  const ssize_t n = readlink(path.c_str(), buffer, sizeof(buffer));
+  return n > 0 ? absl::string_view(buffer, static_cast<size_t>(n)) : absl::string_view();
+}
+
 std::string ReadLink(const std::string& path) {
   char buffer[4096];
-  const ssize_t n = readlink(path.c_str(), buffer, sizeof(buffer));
-  return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
+  return std::string(ReadLinkInto(path, buffer));
 }
 
 // The whitespace-separated numbers after "Key:" in /proc/<pid>/status.
@@ -75,6 +81,21 @@ uint64_t BootTimeEpochNanos() {
   return boot;
 }
 
+// The fields of /proc/<pid>/stat after "pid (comm)": fields[0] is state (field 3), so field N
+// of proc(5) is fields[N - 3]. Views into `stat`.
+std::vector<absl::string_view> StatFields(const std::string& stat) {
+  const size_t close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return {};
+  return absl::StrSplit(absl::string_view(stat).substr(close_paren + 1), ' ', absl::SkipEmpty());
+}
+
+// Epoch nanoseconds of stat's starttime (field 22, clock ticks since boot).
+uint64_t StartTimeNanos(absl::string_view ticks_text) {
+  const uint64_t ticks = static_cast<uint64_t>(ParseInt(ticks_text));
+  const long hz = sysconf(_SC_CLK_TCK);
+  return hz > 0 ? BootTimeEpochNanos() + ticks * (1'000'000'000ULL / hz) : 0;
+}
+
 }  // namespace
 
 uint64_t MonotonicToEpochNanos(uint64_t monotonic_ns) {
@@ -90,6 +111,7 @@ absl::StatusOr<v1::Process> ReadProcProcess(int64_t pid, const std::string& proc
   const std::string dir = absl::StrCat(proc_root, "/", pid);
   const std::string status = ReadSmall(dir + "/status");
   if (status.empty()) return absl::NotFoundError(absl::StrCat(dir, ": process is gone"));
+  char link_buffer[4096];
   v1::Process p;
   p.set_pid(pid);
   p.set_tid(pid);
@@ -119,29 +141,34 @@ absl::StatusOr<v1::Process> ReadProcProcess(int64_t pid, const std::string& proc
   if (auto v = StatusValues(status, "NSpid"); !v.empty()) p.set_vtid(ParseInt(v.back()));
   const std::string loginuid = ReadSmall(dir + "/loginuid");
   p.set_loginuid(loginuid.empty() ? -1 : ParseInt(absl::StripAsciiWhitespace(loginuid), -1));
-  // stat: "pid (comm) state ppid pgrp session tty_nr tpgid flags ... starttime(22)".
-  const std::string stat = ReadSmall(dir + "/stat");
-  const size_t close_paren = stat.rfind(')');
-  if (close_paren != std::string::npos) {
-    std::vector<absl::string_view> fields =
-        absl::StrSplit(absl::string_view(stat).substr(close_paren + 1), ' ', absl::SkipEmpty());
-    // fields[0] is state (field 3): field N is fields[N - 3].
-    if (fields.size() > 19) {
-      p.set_vpgid(ParseInt(fields[2]));
-      p.set_sid(ParseInt(fields[3]));
-      p.set_tty(static_cast<uint32_t>(ParseInt(fields[4])));
-      const uint64_t ticks = static_cast<uint64_t>(ParseInt(fields[19]));
-      const long hz = sysconf(_SC_CLK_TCK);
-      if (hz > 0) {
-        p.set_start_time_ns(BootTimeEpochNanos() + ticks * (1'000'000'000ULL / hz));
-      }
-    }
+  const std::vector<absl::string_view> stat_fields = StatFields(ReadSmall(dir + "/stat"));
+  if (stat_fields.size() > 19) {
+    p.set_vpgid(ParseInt(stat_fields[2]));
+    p.set_sid(ParseInt(stat_fields[3]));
+    p.set_tty(static_cast<uint32_t>(ParseInt(stat_fields[4])));
+    p.set_start_time_ns(StartTimeNanos(stat_fields[19]));
   }
   for (absl::string_view line :
        absl::StrSplit(ReadSmall(dir + "/cgroup"), '\n', absl::SkipEmpty())) {
     p.add_cgroups(std::string(line));
   }
+  // ns/<kind> links read "<kind>:[<inode>]".
+  for (absl::string_view kind : NamespaceKinds()) {
+    absl::string_view link = ReadLinkInto(absl::StrCat(dir, "/ns/", kind), link_buffer);
+    uint64_t id = 0;
+    if (absl::ConsumePrefix(&link, kind) && absl::ConsumePrefix(&link, ":[") &&
+        absl::ConsumeSuffix(&link, "]") && absl::SimpleAtoi(link, &id)) {
+      SetNamespaceId(*p.mutable_namespaces(), kind, id);
+    }
+  }
   return p;
+}
+
+std::optional<uint64_t> ReadProcStartTime(int64_t pid, const std::string& proc_root) {
+  const std::string stat = ReadSmall(absl::StrCat(proc_root, "/", pid, "/stat"));
+  const std::vector<absl::string_view> fields = StatFields(stat);
+  if (fields.size() <= 19) return std::nullopt;
+  return StartTimeNanos(fields[19]);
 }
 
 std::vector<int64_t> ListProcPids(const std::string& proc_root) {

@@ -13,6 +13,7 @@
 #include "bulwark/runtime/event_types.h"
 #include "bulwark/runtime/internal/import_fields.h"
 #include "bulwark/runtime/internal/linux_names.h"
+#include "bulwark/runtime/namespaces.h"
 
 namespace bulwark::runtime::internal {
 namespace {
@@ -56,6 +57,21 @@ void ConvertProcess(const core::Value& p, v1::Process& out, v1::Container* conta
   }
   if (const core::Value* user = MapAt(p, "user")) {
     if (auto name = StringAt(*user, "name")) out.set_user_name(*name);
+  }
+  // ns: {"mnt": {"inum": 4026531840, "is_host": true}, ...}; *_for_children kinds are skipped.
+  if (const core::Value* ns = MapAt(p, "ns")) {
+    for (const core::MapEntry& entry : ns->map_value()) {
+      if (!entry.value.is_map()) continue;
+      const std::optional<int64_t> inum = IntAt(entry.value, "inum");
+      if (!inum.has_value() ||
+          !SetNamespaceId(*out.mutable_namespaces(), entry.key, static_cast<uint64_t>(*inum))) {
+        continue;
+      }
+      const core::Value* is_host = entry.value.Find("is_host");
+      if (is_host != nullptr && is_host->is_bool() && is_host->bool_value()) {
+        out.mutable_namespaces()->add_host_kinds(entry.key);
+      }
+    }
   }
   if (const core::Value* cap = MapAt(p, "cap")) {
     out.set_cap_permitted(CapabilityMask(ListAt(*cap, "permitted")));

@@ -53,6 +53,12 @@ void ReadClassic(const core::Value& record, EventView& view) {
     p.set_euid(*uid);
   }
   p.set_name(StringAt(record, "processName").value_or(""));
+  if (auto mnt = IntAt(record, "mountNamespace")) {
+    p.mutable_namespaces()->set_mnt(static_cast<uint64_t>(*mnt));
+  }
+  if (auto pid_ns = IntAt(record, "pidNamespace")) {
+    p.mutable_namespaces()->set_pid(static_cast<uint64_t>(*pid_ns));
+  }
   if (const core::Value* executable = MapAt(record, "executable")) {
     p.set_exepath(StringAt(*executable, "path").value_or(""));
   }

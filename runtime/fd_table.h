@@ -1,0 +1,71 @@
+// The file-descriptor table: what each open descriptor of each process refers to (a path, a
+// socket tuple, a pipe, ...), kept from sources that list descriptors (/proc/<pid>/fd snapshots)
+// and from the events that open, close and duplicate them. Lets rules read fd.name, fd.sip,
+// fd.l4proto ... on events that name only a descriptor number (write, read, close, sendto).
+//   FdTable table({.max_fds = 100'000});
+//   table.Set(pid, fd);                               // after open/socket/accept
+//   const v1::FileDescriptor* d = table.Find(pid, 3); // later: write(3, ...)
+// Bounded: at most max_fds descriptors in all and max_fds_per_process per process; a descriptor
+// beyond a cap is not recorded (counted in dropped()). Thread safety: not thread-safe.
+#ifndef BULWARK_RUNTIME_FD_TABLE_H_
+#define BULWARK_RUNTIME_FD_TABLE_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/container/flat_hash_map.h"
+#include "bulwark/runtime/event.pb.h"
+
+namespace bulwark::runtime {
+
+struct FdTableOptions {
+  // Descriptors kept over all processes; 0 turns the table off. Default: 1,000,000.
+  size_t max_fds = 1'000'000;
+  // Descriptors kept for one process. Default: 65,536.
+  size_t max_fds_per_process = 65'536;
+};
+
+class FdTable {
+ public:
+  explicit FdTable(FdTableOptions options = {}) : options_(options) {}
+
+  // Descriptor `num` of process `pid`, or nullptr. Valid until the next change of the table.
+  const v1::FileDescriptor* Find(int64_t pid, int64_t num) const;
+  v1::FileDescriptor* Find(int64_t pid, int64_t num);
+  // Records `fd` as descriptor fd.num() of `pid`, replacing what was there. Returns the stored
+  // entry, or nullptr when a cap is reached or fd.num() < 0.
+  v1::FileDescriptor* Set(int64_t pid, v1::FileDescriptor fd);
+  // False when max_fds is 0: nothing is ever recorded.
+  bool enabled() const { return options_.max_fds > 0; }
+  // Removes descriptor `num` of `pid` (close).
+  void Close(int64_t pid, int64_t num);
+  // Makes `new_num` refer to what `old_num` refers to (dup, dup2, dup3, F_DUPFD); the copy does
+  // not inherit close-on-exec unless `close_on_exec`.
+  void Duplicate(int64_t pid, int64_t old_num, int64_t new_num, bool close_on_exec);
+  // Gives `child` a copy of `parent`'s descriptors (fork).
+  void CopyProcess(int64_t parent, int64_t child);
+  // Drops `pid`'s close-on-exec descriptors (execve).
+  void CloseOnExec(int64_t pid);
+  // Replaces `pid`'s descriptors with `fds` (a /proc snapshot).
+  void ReplaceProcess(int64_t pid,
+                      const google::protobuf::RepeatedPtrField<v1::FileDescriptor>& fds);
+  // Forgets every descriptor of `pid` (exit, eviction).
+  void ForgetProcess(int64_t pid);
+
+  size_t size() const { return total_; }
+  size_t process_count() const { return processes_.size(); }
+  // Descriptors not recorded because a cap was reached.
+  uint64_t dropped() const { return dropped_; }
+
+ private:
+  using Descriptors = absl::flat_hash_map<int64_t, v1::FileDescriptor>;
+
+  FdTableOptions options_;
+  absl::flat_hash_map<int64_t, Descriptors> processes_;
+  size_t total_ = 0;
+  uint64_t dropped_ = 0;
+};
+
+}  // namespace bulwark::runtime
+
+#endif  // BULWARK_RUNTIME_FD_TABLE_H_

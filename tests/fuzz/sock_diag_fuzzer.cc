@@ -1,0 +1,28 @@
+// Fuzzes the NETLINK_SOCK_DIAG reply parser (inet_diag and unix_diag messages; the first byte
+// picks TCP, UDP or Unix) and the socket table and events built from what it returns.
+#include <netinet/in.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+#include "bulwark/runtime/internal/sock_diag.h"
+#include "bulwark/runtime/internal/socket_table.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  static constexpr int kProtocols[] = {IPPROTO_TCP, IPPROTO_UDP, 0};
+  const int protocol = kProtocols[data[0] % 3];
+  std::vector<bulwark::runtime::internal::SocketInfo> sockets;
+  constexpr size_t kMaxSockets = 1000;
+  auto done = bulwark::runtime::internal::ParseSockDiagReply(
+      absl::MakeConstSpan(data + 1, size - 1), protocol, kMaxSockets, sockets);
+  if (sockets.size() > kMaxSockets) std::abort();
+  (void)done;
+  bulwark::runtime::internal::SocketTable table;
+  for (const auto* socket : table.Update(sockets)) {
+    if (table.Find(socket->inode) == nullptr) std::abort();
+    (void)bulwark::runtime::internal::SocketEvent(*socket, table, 1, 3);
+  }
+  return 0;
+}
