@@ -115,6 +115,7 @@ struct RequestInputs {
   core::Value request_document;
   const core::Value* namespace_object;
   const core::Value* namespace_labels;
+  const kyverno::ExternalData* external_data;
 };
 
 Result BaseResult(const CompiledPolicy& policy, const AdmissionRequest& request) {
@@ -194,6 +195,7 @@ void EvaluateBinding(const CompiledPolicy& policy, const CompiledBinding* bindin
 }
 
 void EvaluateKyverno(const CompiledPolicy& policy, const RequestInputs& inputs,
+                     const std::vector<const internal::CompiledException*>& exceptions,
                      std::vector<Result>& out) {
   bool matched = false;
   for (const internal::PolicyRule& rule : policy.rules) {
@@ -206,6 +208,8 @@ void EvaluateKyverno(const CompiledPolicy& policy, const RequestInputs& inputs,
     rule_inputs.request = inputs.request;
     rule_inputs.request_document = &inputs.request_document;
     rule_inputs.namespace_object = inputs.namespace_object;
+    rule_inputs.external_data = inputs.external_data;
+    rule_inputs.exceptions = exceptions;
     internal::EvaluateRule(policy, rule, rule_inputs, &result);
     out.push_back(std::move(result));
   }
@@ -267,12 +271,17 @@ absl::StatusOr<std::unique_ptr<const PolicySet>> PolicySet::FromDocuments(
       BULWARK_ASSIGN_OR_RETURN(auto policy,
                                internal::CompileKyvernoValidatingPolicy(doc, options.cel_limits));
       set->policies_.push_back(std::move(policy));
+    } else if (group == "policies.kyverno.io" && kind == internal::kKyvernoPolicyException) {
+      BULWARK_ASSIGN_OR_RETURN(auto exception,
+                               internal::CompileKyvernoPolicyException(doc, options.cel_limits));
+      set->exceptions_.push_back(std::move(exception));
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
           doc.source, ": not a supported policy document (apiVersion '",
           StringAt(doc.document, "apiVersion"), "', kind '", kind,
           "'); expected admissionregistration.k8s.io ValidatingAdmissionPolicy or "
-          "ValidatingAdmissionPolicyBinding, or policies.kyverno.io ValidatingPolicy"));
+          "ValidatingAdmissionPolicyBinding, or policies.kyverno.io ValidatingPolicy or "
+          "PolicyException"));
     }
   }
   for (size_t i = 0; i < set->policies_.size(); ++i) {
@@ -325,11 +334,16 @@ std::vector<Result> PolicySet::Evaluate(const AdmissionRequest& request,
     }
   }
   inputs.namespace_labels = &LabelsOf(inputs.namespace_object);
+  inputs.external_data = context.external_data;
 
   std::vector<Result> results;
   for (const auto& policy : policies_) {
     if (policy->kind == internal::kKyvernoValidatingPolicy) {
-      EvaluateKyverno(*policy, inputs, results);
+      std::vector<const internal::CompiledException*> exceptions;
+      for (const auto& exception : exceptions_) {
+        if (exception->Applies(policy->kind, policy->name)) exceptions.push_back(exception.get());
+      }
+      EvaluateKyverno(*policy, inputs, exceptions, results);
       continue;
     }
     bool bound = false;

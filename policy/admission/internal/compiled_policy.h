@@ -20,6 +20,7 @@ namespace bulwark::policy::internal {
 inline constexpr char kValidatingAdmissionPolicy[] = "ValidatingAdmissionPolicy";
 inline constexpr char kValidatingAdmissionPolicyBinding[] = "ValidatingAdmissionPolicyBinding";
 inline constexpr char kKyvernoValidatingPolicy[] = "ValidatingPolicy";
+inline constexpr char kKyvernoPolicyException[] = "PolicyException";
 
 struct CompiledExpression {
   std::string source;
@@ -79,11 +80,27 @@ struct CompiledBinding {
   std::vector<std::string> validation_actions;
 };
 
+// A Kyverno PolicyException for CEL policies (policies.kyverno.io): excepts the resources for
+// which every match condition holds from the referenced policies.
+struct CompiledException {
+  std::string name;  // "namespace/name" (as Kyverno reports it)
+  std::string source;
+  std::vector<std::pair<std::string, std::string>> policy_refs;  // (kind, name)
+  std::vector<NamedExpression> match_conditions;                 // none: every resource
+  std::vector<std::string> images;          // spec.images -> exceptions.allowedImages
+  std::vector<std::string> allowed_values;  // spec.allowedValues
+  bool report_pass = false;                 // spec.reportResult: pass (default skip)
+
+  bool Applies(const std::string& policy_kind, const std::string& policy_name) const;
+};
+
 // Parse and compile one document of the given kind. Errors: InvalidArgument
 // "<source>: <field path> (line:col): what", CEL compile errors with their caret excerpt.
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileValidatingAdmissionPolicy(
     const SourceDocument& doc, const cel::RuntimeLimits& limits);
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileKyvernoValidatingPolicy(
+    const SourceDocument& doc, const cel::RuntimeLimits& limits);
+absl::StatusOr<std::unique_ptr<CompiledException>> CompileKyvernoPolicyException(
     const SourceDocument& doc, const cel::RuntimeLimits& limits);
 absl::StatusOr<std::unique_ptr<CompiledBinding>> ParseValidatingAdmissionPolicyBinding(
     const SourceDocument& doc);
