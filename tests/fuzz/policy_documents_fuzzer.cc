@@ -20,7 +20,8 @@ bool IsPolicyDocument(const bulwark::core::Value& doc) {
   if (kind == nullptr || !kind->is_string()) return false;
   const std::string& name = kind->string_value();
   return name == "ValidatingAdmissionPolicy" || name == "ValidatingAdmissionPolicyBinding" ||
-         name == "ValidatingPolicy" || name == "PolicyException";
+         name == "ValidatingPolicy" || name == "NamespacedValidatingPolicy" ||
+         name == "PolicyException";
 }
 
 }  // namespace

@@ -433,11 +433,15 @@ absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileValidatingAdmissionPolicy
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileKyvernoValidatingPolicy(
     const SourceDocument& doc, const cel::RuntimeLimits& limits) {
   auto policy = std::make_unique<CompiledPolicy>();
-  policy->kind = kKyvernoValidatingPolicy;
+  policy->kind = StringAt(doc.document, "kind");
   policy->source = doc.source;
   policy->name = MetadataName(doc.document);
   if (policy->name.empty()) {
     return WithSource(doc.source, FieldError("metadata.name", doc.document, "is required"));
+  }
+  if (policy->kind == kKyvernoNamespacedValidatingPolicy) {
+    policy->namespace_name = StringAt(doc.document, "metadata.namespace");
+    if (policy->namespace_name.empty()) policy->namespace_name = "default";
   }
   BULWARK_ASSIGN_OR_RETURN(const core::Value* spec, Spec(doc));
   absl::Status status = [&]() -> absl::Status {
@@ -457,7 +461,8 @@ absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileKyvernoValidatingPolicy(
     return AddAutogenRules(*spec, options, *policy);
   }();
   if (!status.ok()) {
-    return WithSource(absl::StrCat(doc.source, ": ValidatingPolicy '", policy->name, "'"), status);
+    return WithSource(absl::StrCat(doc.source, ": ", policy->kind, " '", policy->name, "'"),
+                      status);
   }
   return policy;
 }

@@ -20,6 +20,7 @@ namespace bulwark::policy::internal {
 inline constexpr char kValidatingAdmissionPolicy[] = "ValidatingAdmissionPolicy";
 inline constexpr char kValidatingAdmissionPolicyBinding[] = "ValidatingAdmissionPolicyBinding";
 inline constexpr char kKyvernoValidatingPolicy[] = "ValidatingPolicy";
+inline constexpr char kKyvernoNamespacedValidatingPolicy[] = "NamespacedValidatingPolicy";
 inline constexpr char kKyvernoPolicyException[] = "PolicyException";
 
 struct CompiledExpression {
@@ -55,13 +56,22 @@ struct ParamKind {
 };
 
 struct CompiledPolicy {
-  std::string kind;  // kValidatingAdmissionPolicy or kKyvernoValidatingPolicy
+  // kValidatingAdmissionPolicy, kKyvernoValidatingPolicy or kKyvernoNamespacedValidatingPolicy
+  std::string kind;
   std::string name;
+  // NamespacedValidatingPolicy: its namespace ("default" when unset, as kubectl would create
+  // it); the policy applies only to requests in that namespace.
+  std::string namespace_name;
   std::string source;
   bool fail_closed = true;  // failurePolicy Fail (the default)
   std::optional<ParamKind> param_kind;
   std::vector<std::string> validation_actions;  // Kyverno policies carry their own
   std::vector<PolicyRule> rules;
+
+  // Kyverno ValidatingPolicy or NamespacedValidatingPolicy (own actions, Kyverno libraries).
+  bool is_kyverno() const {
+    return kind == kKyvernoValidatingPolicy || kind == kKyvernoNamespacedValidatingPolicy;
+  }
 };
 
 struct ParamRef {
@@ -98,6 +108,7 @@ struct CompiledException {
 // "<source>: <field path> (line:col): what", CEL compile errors with their caret excerpt.
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileValidatingAdmissionPolicy(
     const SourceDocument& doc, const cel::RuntimeLimits& limits);
+// ValidatingPolicy and NamespacedValidatingPolicy (the document's kind).
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileKyvernoValidatingPolicy(
     const SourceDocument& doc, const cel::RuntimeLimits& limits);
 absl::StatusOr<std::unique_ptr<CompiledException>> CompileKyvernoPolicyException(

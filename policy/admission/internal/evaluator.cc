@@ -203,7 +203,7 @@ void EvaluateRule(const CompiledPolicy& policy, const PolicyRule& rule, const Ru
   Bind(base, "namespaceObject", inputs.namespace_object);
   base.Bind("authorizer", OfflineAuthorizer());
 
-  if (policy.kind == kKyvernoValidatingPolicy) {
+  if (policy.is_kyverno()) {
     // As Kyverno: PolicyExceptions first; an exception that allows nothing in particular
     // (no images, no values) excepts the resource from the policy.
     kyverno::ExceptionAllowances allowances;
