@@ -289,9 +289,10 @@ Flags:
       {
           .name = "policy apply",
           .summary = "Evaluate admission policies (Kubernetes VAP, Kyverno CEL) against resources",
-          .usage =
-              R"(usage: bulwark policy apply --policy FILE_OR_DIR[,...] --resource FILE_OR_DIR[,...]
-                           [--param FILE_OR_DIR[,...]] [--format table|json]
+          .usage = R"(usage: bulwark policy apply --policy FILE_OR_DIR[,...] --resource FILE_OR_DIR[,...]
+                           [--param FILE_OR_DIR[,...]] [--exception FILE_OR_DIR[,...]]
+                           [--context FILE] [--values FILE] [--userinfo FILE]
+                           [--format table|json]
        bulwark policy apply --policy FILE_OR_DIR[,...] --review ADMISSION_REVIEW.json
 
 Evaluates Kubernetes ValidatingAdmissionPolicies with their ValidatingAdmissionPolicyBindings
@@ -301,7 +302,10 @@ each resource. Prints one result per (policy, binding, param, resource): pass, f
 audit, error or skip (not matched), with the failure message. A policy with no binding is
 evaluated as if bound with validationActions [Deny]. Files may hold several YAML documents;
 directories are read recursively (*.yaml, *.yml, *.json). Namespace objects among the resources
-or params serve namespaceSelector and namespaceObject.
+or params serve namespaceSelector and namespaceObject. Kyverno PolicyExceptions
+(policies.kyverno.io) except matching resources: their results are skip ("rule is skipped due to
+policy exception: ns/name"). Kyverno's CEL libraries read the --context file instead of a cluster,
+registries and the global context; http.* and resource.Post fail (no network).
 With --review, reads AdmissionReview v1 requests and prints the AdmissionReview responses.
 Exit status 1 when any result denies (a failed validation with the Deny action, or an error under
 failurePolicy Fail), 2 for unreadable or invalid policies or resources.
@@ -310,10 +314,18 @@ Flags:
   --policy FILE_OR_DIR,...    Policy and binding documents (also as positional arguments).
   --resource FILE_OR_DIR,...  Resources to evaluate.
   --param FILE_OR_DIR,...     Param objects for paramKind/paramRef, and Namespace objects.
+  --exception FILE_OR_DIR,... Kyverno PolicyExceptions (policies.kyverno.io).
+  --context FILE              Kyverno CLI Context (cli.kyverno.io/v1alpha1): spec.resources for
+                              resource.Get/List, spec.images for image.GetMetadata,
+                              spec.globalContext (entry name -> data) for globalContext.Get.
+  --values FILE               Kyverno CLI Values: namespaces and namespaceSelector labels,
+                              globalValues["request.operation"] (CREATE, UPDATE, DELETE).
+  --userinfo FILE             Kyverno CLI UserInfo: its userInfo is request.userInfo.
   --review FILE               AdmissionReview v1 requests to answer instead of --resource.
   --format table|json         Output format. Default: table.
 )",
-          .flags = {"policy", "resource", "param", "review", "format"},
+          .flags = {"policy", "resource", "param", "exception", "context", "values", "userinfo",
+                    "review", "format"},
           .min_arguments = 0,
           .max_arguments = kAnyNumberOfArguments,
           .run = RunPolicyApply,
@@ -324,7 +336,8 @@ Flags:
           .usage = R"(usage: bulwark policy test DIR [--file-name NAME]
 
 Finds every kyverno-test.yaml (cli.kyverno.io/v1alpha1 Test) under DIR, loads its policies,
-resources and paramResources (paths relative to the manifest), evaluates them as `bulwark policy
+exceptions, resources, paramResources, clusterResources, context, variables (values file) or
+inline values, and userinfo (paths relative to the manifest), evaluates them as `bulwark policy
 apply` does and compares each expected result (pass, fail, warn, error, skip) for each listed
 resource ("name" or "namespace/name"). Prints every expectation and a final
 "N passed, N failed" line; exit status 1 when any result differs.

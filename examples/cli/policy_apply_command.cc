@@ -13,6 +13,7 @@
 #include "bulwark/examples/cli/stdout_writer.h"
 #include "bulwark/examples/cli/text_table.h"
 #include "bulwark/policy/admission/admission_review.h"
+#include "bulwark/policy/admission/kyverno_cli_inputs.h"
 #include "bulwark/policy/admission/policy_set.h"
 
 namespace bulwark::cli {
@@ -60,6 +61,7 @@ absl::StatusOr<ExitCode> RunPolicyApply(const ParsedArgs& args) {
     return absl::InvalidArgumentError(
         absl::StrCat("--format: expected table or json, got '", format, "'"));
   }
+  for (const std::string& path : PathList(args, "exception")) policy_paths.push_back(path);
   BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<const policy::PolicySet> policies,
                            policy::PolicySet::Load(policy_paths, PathList(args, "param")));
   if (const std::string* review = args.Find("review")) return AnswerReview(*policies, *review);
@@ -70,7 +72,21 @@ absl::StatusOr<ExitCode> RunPolicyApply(const ParsedArgs& args) {
   }
   BULWARK_ASSIGN_OR_RETURN(std::vector<policy::SourceDocument> resources,
                            policy::ReadDocuments(resource_paths));
+  policy::KyvernoValues values;
+  if (const std::string* path = args.Find("values")) {
+    BULWARK_ASSIGN_OR_RETURN(values, policy::ReadKyvernoValues(*path));
+  }
+  core::Value user_info;
+  if (const std::string* path = args.Find("userinfo")) {
+    BULWARK_ASSIGN_OR_RETURN(user_info, policy::ReadKyvernoUserInfo(*path));
+  }
+  policy::kyverno::ExternalData external_data;
+  if (const std::string* path = args.Find("context")) {
+    BULWARK_RETURN_IF_ERROR(policy::ReadKyvernoContext(*path, external_data));
+  }
   policy::EvaluationContext context;
+  context.external_data = &external_data;
+  for (const core::Value& ns : values.namespaces) context.namespaces.push_back(&ns);
   for (const policy::SourceDocument& resource : resources) {
     const core::Value* kind = resource.document.Find("kind");
     if (kind != nullptr && kind->is_string() && kind->string_value() == "Namespace") {
@@ -82,13 +98,13 @@ absl::StatusOr<ExitCode> RunPolicyApply(const ParsedArgs& args) {
       {"POLICY", "BINDING", "RESOURCE", "RESULT", "ACTIONS", "MESSAGE"}};
   core::ValueList json;
   for (const policy::SourceDocument& resource : resources) {
-    absl::StatusOr<std::vector<policy::Result>> results =
-        policies->EvaluateObject(resource.document, context);
-    if (!results.ok()) {
+    absl::StatusOr<policy::AdmissionRequest> request =
+        policy::KyvernoCliRequest(resource.document, values.operation, user_info);
+    if (!request.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(resource.source, ": ", results.status().message()));
+          absl::StrCat(resource.source, ": ", request.status().message()));
     }
-    for (const policy::Result& result : *results) {
+    for (const policy::Result& result : policies->Evaluate(*request, context)) {
       denied = denied || result.Denies();
       if (format == "json") {
         core::Value doc = result.ToDocument();

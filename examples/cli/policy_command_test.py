@@ -147,3 +147,99 @@ results:
     mismatch = [line for line in result.stdout.splitlines() if line.startswith("MISMATCH")]
     assert len(mismatch) == 1 and "Deployment/team-a/large" in mismatch[0]
     assert mismatch[0].split()[3:5] == ["pass", "fail"]  # the RULE column is empty
+
+
+KYVERNO_POLICY = """\
+apiVersion: policies.kyverno.io/v1alpha1
+kind: ValidatingPolicy
+metadata: {name: registry-from-configmap}
+spec:
+  validationActions: [Deny]
+  matchConstraints:
+    namespaceSelector: {matchLabels: {env: prod}}
+    resourceRules:
+    - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [pods]}
+  variables:
+  - name: registry
+    expression: resource.Get("v1", "configmaps", "kube-system", "allowed").data.registry
+  validations:
+  - expression: object.spec.containers.all(c, image(c.image).registry() == variables.registry)
+    messageExpression: "'images must come from ' + variables.registry"
+  - expression: parseServiceAccount(request.userInfo.username).Namespace == "ci"
+    message: only the ci service accounts deploy to prod
+---
+apiVersion: policies.kyverno.io/v1alpha1
+kind: PolicyException
+metadata: {name: debug-pod, namespace: exceptions}
+spec:
+  policyRefs: [{name: registry-from-configmap, kind: ValidatingPolicy}]
+  matchConditions:
+  - {name: debug, expression: "object.metadata.name.startsWith('debug-')"}
+"""
+
+KYVERNO_PODS = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec: {containers: [{name: web, image: ghcr.io/org/web:1}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: worker, namespace: shop}
+spec: {containers: [{name: w, image: nginx:1.25}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: debug-shell, namespace: shop}
+spec: {containers: [{name: sh, image: busybox}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: worker, namespace: dev}
+spec: {containers: [{name: w, image: nginx:1.25}]}
+"""
+
+
+def test_apply_kyverno_context_values_userinfo_and_exception(tmp_path):
+    policy = write(tmp_path, "policy.yaml", KYVERNO_POLICY)
+    pods = write(tmp_path, "pods.yaml", KYVERNO_PODS)
+    context = write(tmp_path, "context.yaml", """\
+apiVersion: cli.kyverno.io/v1alpha1
+kind: Context
+spec:
+  resources:
+  - {apiVersion: v1, kind: ConfigMap, metadata: {name: allowed, namespace: kube-system},
+     data: {registry: ghcr.io}}
+""")
+    values = write(tmp_path, "values.yaml", """\
+apiVersion: cli.kyverno.io/v1alpha1
+kind: Values
+namespaceSelector:
+- {name: shop, labels: {env: prod}}
+""")
+    userinfo = write(tmp_path, "user.yaml", """\
+apiVersion: cli.kyverno.io/v1alpha1
+kind: UserInfo
+userInfo: {username: "system:serviceaccount:ci:deployer"}
+""")
+    result = run("policy", "apply", "--policy", policy, "--resource", pods, "--context", context,
+                 "--values", values, "--userinfo", userinfo, "--format", "json")
+    assert result.returncode == 1, result.stderr
+    outcomes = [(r["resource"], r["result"], r.get("message", ""))
+                for r in json.loads(result.stdout)]
+    assert outcomes == [
+        ("Pod shop/web", "pass", ""),
+        ("Pod shop/worker", "fail", "images must come from ghcr.io"),
+        ("Pod shop/debug-shell", "skip",
+         "rule is skipped due to policy exception: exceptions/debug-pod"),
+        ("Pod dev/worker", "skip", "not matched by spec.matchConstraints"),
+    ]
+    # Without the context file resource.Get finds nothing: an error under failurePolicy Fail.
+    result = run("policy", "apply", "--policy", policy, "--resource", pods, "--values", values,
+                 "--format", "json")
+    web = json.loads(result.stdout)[0]
+    assert web["result"] == "error" and "configmaps \"allowed\" not found" in web["message"]
+    # Without the user info, request.userInfo.username is missing: the second validation errs.
+    result = run("policy", "apply", "--policy", policy, "--resource", pods, "--context", context,
+                 "--values", values, "--format", "json")
+    assert json.loads(result.stdout)[0]["result"] == "error"

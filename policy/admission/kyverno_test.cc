@@ -8,6 +8,7 @@
 #include "bulwark/core/document.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/policy/admission/internal/documents.h"
+#include "bulwark/policy/admission/kyverno_cli_inputs.h"
 #include "bulwark/policy/admission/policy_set.h"
 #include "bulwark/policy/admission/request.h"
 
@@ -53,6 +54,14 @@ absl::StatusOr<std::vector<std::string>> Paths(const core::Value& manifest, absl
                            internal::StringList(manifest, field, ""));
   for (std::string& item : items) item = (base / item).lexically_normal().string();
   return items;
+}
+
+// The path of the single-file field `field` relative to the manifest, or "" when absent.
+absl::StatusOr<std::string> OptionalPath(const core::Value& manifest, absl::string_view field,
+                                         const std::filesystem::path& base) {
+  BULWARK_ASSIGN_OR_RETURN(std::string path, internal::OptionalString(manifest, field, ""));
+  if (path.empty()) return path;
+  return (base / path).lexically_normal().string();
 }
 
 bool NameMatches(const EvaluatedResource& resource, absl::string_view wanted) {
@@ -113,21 +122,61 @@ absl::StatusOr<TestManifestReport> RunKyvernoTestManifest(const std::string& pat
   absl::StatusOr<std::vector<std::string>> policy_paths = Paths(manifest, "policies", base);
   absl::StatusOr<std::vector<std::string>> resource_paths = Paths(manifest, "resources", base);
   absl::StatusOr<std::vector<std::string>> param_paths = Paths(manifest, "paramResources", base);
-  for (const auto* paths : {&policy_paths, &resource_paths, &param_paths}) {
+  absl::StatusOr<std::vector<std::string>> exception_paths = Paths(manifest, "exceptions", base);
+  absl::StatusOr<std::vector<std::string>> cluster_paths =
+      Paths(manifest, "clusterResources", base);
+  for (const auto* paths :
+       {&policy_paths, &resource_paths, &param_paths, &exception_paths, &cluster_paths}) {
     if (!paths->ok()) return with_path(paths->status());
   }
+  absl::StatusOr<std::string> context_path = OptionalPath(manifest, "context", base);
+  absl::StatusOr<std::string> values_path = OptionalPath(manifest, "variables", base);
+  absl::StatusOr<std::string> user_info_path = OptionalPath(manifest, "userinfo", base);
+  for (const auto* single : {&context_path, &values_path, &user_info_path}) {
+    if (!single->ok()) return with_path(single->status());
+  }
+  policy_paths->insert(policy_paths->end(), exception_paths->begin(), exception_paths->end());
   BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<const PolicySet> policies,
                            PolicySet::Load(*policy_paths, *param_paths, LoadOptions{limits, {}}));
   BULWARK_ASSIGN_OR_RETURN(std::vector<SourceDocument> resource_docs,
                            ReadDocuments(*resource_paths, limits));
 
+  // Inline `values` take precedence over the `variables` file (as in the Kyverno CLI).
+  KyvernoValues values;
+  if (const core::Value* inline_values = manifest.Find("values");
+      inline_values != nullptr && !inline_values->is_null()) {
+    absl::StatusOr<KyvernoValues> parsed = ParseKyvernoValues(*inline_values, "values");
+    if (!parsed.ok()) return with_path(parsed.status());
+    values = *std::move(parsed);
+  } else if (!values_path->empty()) {
+    BULWARK_ASSIGN_OR_RETURN(values, ReadKyvernoValues(*values_path, limits));
+  }
+  core::Value user_info;
+  if (!user_info_path->empty()) {
+    BULWARK_ASSIGN_OR_RETURN(user_info, ReadKyvernoUserInfo(*user_info_path, limits));
+  }
+  kyverno::ExternalData external_data;
+  if (!context_path->empty()) {
+    BULWARK_RETURN_IF_ERROR(ReadKyvernoContext(*context_path, external_data, limits));
+  }
+  BULWARK_ASSIGN_OR_RETURN(std::vector<SourceDocument> cluster_docs,
+                           ReadDocuments(*cluster_paths, limits));
+  for (SourceDocument& doc : cluster_docs) {
+    absl::Status added = external_data.AddResource(std::move(doc.document));
+    if (!added.ok())
+      return absl::InvalidArgumentError(absl::StrCat(doc.source, ": ", added.message()));
+  }
+
   EvaluationContext context;
+  context.external_data = &external_data;
+  for (const core::Value& ns : values.namespaces) context.namespaces.push_back(&ns);
   for (const SourceDocument& doc : resource_docs) {
     if (StringAt(doc.document, "kind") == "Namespace") context.namespaces.push_back(&doc.document);
   }
   std::vector<EvaluatedResource> evaluated;
   for (const SourceDocument& doc : resource_docs) {
-    absl::StatusOr<AdmissionRequest> request = RequestForObject(doc.document);
+    absl::StatusOr<AdmissionRequest> request =
+        KyvernoCliRequest(doc.document, values.operation, user_info);
     if (!request.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(doc.source, ": ", request.status().message()));
     }

@@ -1,6 +1,10 @@
 // Runs Kyverno CLI test manifests (`kyverno-test.yaml`, cli.kyverno.io/v1alpha1 Test) offline:
-// loads the listed policies, resources and paramResources relative to the manifest, evaluates
-// every resource and compares the expected results (pass, fail, warn, error, skip).
+// loads the listed policies, exceptions, resources and paramResources relative to the manifest,
+// the `context` file and `clusterResources` (served to Kyverno's resource.Get/List,
+// globalContext.Get, image.GetMetadata), the `variables` values file or inline `values`
+// (namespaces, namespaceSelector labels, request.operation) and the `userinfo` file
+// (request.userInfo), evaluates every resource and compares the expected results (pass, fail,
+// warn, error, skip; excepted resources report skip).
 //   BULWARK_ASSIGN_OR_RETURN(std::vector<TestManifestReport> reports, RunKyvernoTests("tests/"));
 //   for (const auto& report : reports) if (report.mismatches > 0) ...
 // Thread safety: reentrant.

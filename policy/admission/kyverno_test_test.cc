@@ -47,6 +47,54 @@ TEST(KyvernoTest, ParamsAndParameterNotFoundActionThroughManifest) {
   EXPECT_EQ((*reports)[0].cases[1].message, "at most 3 replicas");
 }
 
+void ExpectAllAsExpected(const TestManifestReport& report) {
+  for (const TestCaseOutcome& c : report.cases) {
+    EXPECT_TRUE(c.ok) << c.policy << " " << c.kind << " " << c.resource << ": expected "
+                      << c.expected << ", got " << c.actual << " (" << c.message << ")";
+  }
+  EXPECT_EQ(report.mismatches, 0u);
+}
+
+const TestCaseOutcome* FindCase(const TestManifestReport& report, absl::string_view policy,
+                                absl::string_view resource) {
+  for (const TestCaseOutcome& c : report.cases) {
+    if (c.policy == policy && c.resource == resource) return &c;
+  }
+  return nullptr;
+}
+
+TEST(KyvernoTest, CelLibrariesExceptionsContextAndUserInfo) {
+  absl::StatusOr<TestManifestReport> report =
+      RunKyvernoTestManifest(std::string(kTestData) + "/kyverno-libs/kyverno-test.yaml");
+  ASSERT_THAT(report.status(), IsOk());
+  ASSERT_THAT(report->cases, SizeIs(16));
+  ExpectAllAsExpected(*report);
+  const TestCaseOutcome* excepted = FindCase(*report, "check-images", "legacy-tool");
+  ASSERT_NE(excepted, nullptr);
+  EXPECT_EQ(excepted->message,
+            "rule is skipped due to policy exception: policy-exceptions/legacy-tool-digest");
+  const TestCaseOutcome* registry = FindCase(*report, "restrict-image-registries", "legacy-tool");
+  ASSERT_NE(registry, nullptr);
+  EXPECT_EQ(registry->message, "image must be from registry: ghcr.io/");
+  const TestCaseOutcome* arm = FindCase(*report, "check-image-details", "tagged-arm-pod");
+  ASSERT_NE(arm, nullptr);
+  EXPECT_EQ(arm->message, "arm64 image architecture is not supported");
+  const TestCaseOutcome* no_data = FindCase(*report, "check-image-details", "legacy-tool");
+  ASSERT_NE(no_data, nullptr);
+  EXPECT_THAT(no_data->message, HasSubstr("image data for docker.io/library/nginx:1.25 not found"));
+  const TestCaseOutcome* http = FindCase(*report, "vpol-http-get", "digest-pod");
+  ASSERT_NE(http, nullptr);
+  EXPECT_THAT(http->message, HasSubstr("not available offline"));
+}
+
+TEST(KyvernoTest, ValuesFileNamespacesAndOperation) {
+  absl::StatusOr<TestManifestReport> report =
+      RunKyvernoTestManifest(std::string(kTestData) + "/kyverno-values/kyverno-test.yaml");
+  ASSERT_THAT(report.status(), IsOk());
+  ASSERT_THAT(report->cases, SizeIs(10));
+  ExpectAllAsExpected(*report);
+}
+
 TEST(KyvernoTest, MissingManifestIsNotFound) {
   EXPECT_THAT(RunKyvernoTests(std::string(kTestData) + "/kyverno-vap", "nothing.yaml").status(),
               StatusIs(absl::StatusCode::kNotFound));

@@ -115,6 +115,7 @@ struct RequestInputs {
   core::Value request_document;
   const core::Value* namespace_object;
   const core::Value* namespace_labels;
+  const kyverno::ExternalData* external_data;
 };
 
 Result BaseResult(const CompiledPolicy& policy, const AdmissionRequest& request) {
@@ -194,8 +195,17 @@ void EvaluateBinding(const CompiledPolicy& policy, const CompiledBinding* bindin
 }
 
 void EvaluateKyverno(const CompiledPolicy& policy, const RequestInputs& inputs,
+                     const std::vector<const internal::CompiledException*>& exceptions,
                      std::vector<Result>& out) {
   bool matched = false;
+  if (policy.kind == internal::kKyvernoNamespacedValidatingPolicy &&
+      inputs.request->namespace_name != policy.namespace_name) {
+    Result result = BaseResult(policy, *inputs.request);
+    result.validation_actions = policy.validation_actions;
+    result.message = absl::StrCat("not in the policy's namespace ", policy.namespace_name);
+    out.push_back(std::move(result));
+    return;
+  }
   for (const internal::PolicyRule& rule : policy.rules) {
     if (!rule.match_constraints.Matches(*inputs.request, *inputs.namespace_labels)) continue;
     matched = true;
@@ -206,6 +216,8 @@ void EvaluateKyverno(const CompiledPolicy& policy, const RequestInputs& inputs,
     rule_inputs.request = inputs.request;
     rule_inputs.request_document = &inputs.request_document;
     rule_inputs.namespace_object = inputs.namespace_object;
+    rule_inputs.external_data = inputs.external_data;
+    rule_inputs.exceptions = exceptions;
     internal::EvaluateRule(policy, rule, rule_inputs, &result);
     out.push_back(std::move(result));
   }
@@ -263,22 +275,30 @@ absl::StatusOr<std::unique_ptr<const PolicySet>> PolicySet::FromDocuments(
                kind == internal::kValidatingAdmissionPolicyBinding) {
       BULWARK_ASSIGN_OR_RETURN(auto binding, internal::ParseValidatingAdmissionPolicyBinding(doc));
       set->bindings_.push_back(std::move(binding));
-    } else if (group == "policies.kyverno.io" && kind == internal::kKyvernoValidatingPolicy) {
+    } else if (group == "policies.kyverno.io" &&
+               (kind == internal::kKyvernoValidatingPolicy ||
+                kind == internal::kKyvernoNamespacedValidatingPolicy)) {
       BULWARK_ASSIGN_OR_RETURN(auto policy,
                                internal::CompileKyvernoValidatingPolicy(doc, options.cel_limits));
       set->policies_.push_back(std::move(policy));
+    } else if (group == "policies.kyverno.io" && kind == internal::kKyvernoPolicyException) {
+      BULWARK_ASSIGN_OR_RETURN(auto exception,
+                               internal::CompileKyvernoPolicyException(doc, options.cel_limits));
+      set->exceptions_.push_back(std::move(exception));
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          doc.source, ": not a supported policy document (apiVersion '",
-          StringAt(doc.document, "apiVersion"), "', kind '", kind,
-          "'); expected admissionregistration.k8s.io ValidatingAdmissionPolicy or "
-          "ValidatingAdmissionPolicyBinding, or policies.kyverno.io ValidatingPolicy"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(doc.source, ": not a supported policy document (apiVersion '",
+                       StringAt(doc.document, "apiVersion"), "', kind '", kind,
+                       "'); expected admissionregistration.k8s.io ValidatingAdmissionPolicy or "
+                       "ValidatingAdmissionPolicyBinding, or policies.kyverno.io ValidatingPolicy, "
+                       "NamespacedValidatingPolicy or PolicyException"));
     }
   }
   for (size_t i = 0; i < set->policies_.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (set->policies_[i]->name == set->policies_[j]->name &&
-          set->policies_[i]->kind == set->policies_[j]->kind) {
+          set->policies_[i]->kind == set->policies_[j]->kind &&
+          set->policies_[i]->namespace_name == set->policies_[j]->namespace_name) {
         return absl::InvalidArgumentError(absl::StrCat(
             set->policies_[i]->source, ": ", set->policies_[i]->kind, " '", set->policies_[i]->name,
             "' is also defined in ", set->policies_[j]->source));
@@ -325,11 +345,16 @@ std::vector<Result> PolicySet::Evaluate(const AdmissionRequest& request,
     }
   }
   inputs.namespace_labels = &LabelsOf(inputs.namespace_object);
+  inputs.external_data = context.external_data;
 
   std::vector<Result> results;
   for (const auto& policy : policies_) {
-    if (policy->kind == internal::kKyvernoValidatingPolicy) {
-      EvaluateKyverno(*policy, inputs, results);
+    if (policy->is_kyverno()) {
+      std::vector<const internal::CompiledException*> exceptions;
+      for (const auto& exception : exceptions_) {
+        if (exception->Applies(policy->kind, policy->name)) exceptions.push_back(exception.get());
+      }
+      EvaluateKyverno(*policy, inputs, exceptions, results);
       continue;
     }
     bool bound = false;

@@ -23,12 +23,14 @@
 #include "bulwark/policy/admission/request.h"
 #include "bulwark/policy/admission/result.h"
 #include "bulwark/policy/cel/cel.h"
+#include "bulwark/policy/kyverno/external_data.h"
 
 namespace bulwark::policy {
 
 namespace internal {
 struct CompiledPolicy;
 struct CompiledBinding;
+struct CompiledException;
 }  // namespace internal
 
 // One parsed document and where it came from ("file.yaml#2" for the third document).
@@ -59,6 +61,10 @@ struct EvaluationContext {
   // was given. Borrowed for the call. A namespace found nowhere is taken to be a Namespace with
   // only the label kubernetes.io/metadata.name (which the API server always sets).
   std::vector<const core::Value*> namespaces;
+  // What Kyverno's CEL libraries read offline (resource.Get/List, globalContext.Get,
+  // image.GetMetadata); borrowed for the call. nullptr: nothing supplied (resource.Get finds
+  // nothing, resource.List is empty, globalContext.Get is null, image.GetMetadata fails).
+  const kyverno::ExternalData* external_data = nullptr;
 };
 
 class PolicySet {
@@ -68,7 +74,8 @@ class PolicySet {
   PolicySet& operator=(const PolicySet&) = delete;
 
   // Builds a set from policy documents (ValidatingAdmissionPolicy,
-  // ValidatingAdmissionPolicyBinding, ValidatingPolicy; other kinds are an error) and param
+  // ValidatingAdmissionPolicyBinding, Kyverno ValidatingPolicy and the policies.kyverno.io
+  // PolicyExceptions that except resources from them; other kinds are an error) and param
   // documents (any objects; Namespace objects also serve namespaceSelector). Every CEL expression
   // is compiled here. Errors: InvalidArgument naming the source, field path and line:column
   // (malformed documents, compile errors with the CEL caret excerpt, a binding naming an unknown
@@ -96,12 +103,14 @@ class PolicySet {
   // Names of the policies, in load order.
   std::vector<std::string> PolicyNames() const;
   size_t binding_count() const { return bindings_.size(); }
+  size_t exception_count() const { return exceptions_.size(); }
 
  private:
   PolicySet();
 
   std::vector<std::unique_ptr<const internal::CompiledPolicy>> policies_;
   std::vector<std::unique_ptr<const internal::CompiledBinding>> bindings_;
+  std::vector<std::unique_ptr<const internal::CompiledException>> exceptions_;
   std::vector<core::Value> params_;
 };
 

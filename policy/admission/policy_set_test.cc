@@ -540,3 +540,79 @@ TEST(PolicySetTest, NonPolicyDocumentIsRejected) {
 
 }  // namespace
 }  // namespace bulwark::policy
+
+namespace bulwark::policy {
+namespace {
+
+constexpr char kNamespacedPolicy[] = R"yaml(
+apiVersion: policies.kyverno.io/v1alpha1
+kind: NamespacedValidatingPolicy
+metadata: {name: team-a-replicas, namespace: team-a}
+spec:
+  validationActions: [Deny]
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}
+  validations:
+  - expression: "object.spec.replicas <= 3"
+---
+apiVersion: policies.kyverno.io/v1alpha1
+kind: PolicyException
+metadata: {name: big-ok, namespace: team-a}
+spec:
+  policyRefs: [{name: team-a-replicas, kind: NamespacedValidatingPolicy}]
+  reportResult: pass
+  matchConditions:
+  - {name: big, expression: "object.metadata.name == 'big'"}
+)yaml";
+
+TEST(PolicySetTest, NamespacedValidatingPolicyAppliesInItsNamespaceOnly) {
+  std::unique_ptr<const PolicySet> set = MustLoad(kNamespacedPolicy);
+  EXPECT_EQ(set->exception_count(), 1u);
+  std::vector<Result> in_namespace = EvaluateYaml(*set, Deployment(5, "team-a"));
+  ASSERT_EQ(in_namespace.size(), 1u);
+  EXPECT_EQ(in_namespace[0].outcome, Outcome::kFail);
+  EXPECT_EQ(in_namespace[0].policy_kind, "NamespacedValidatingPolicy");
+  std::vector<Result> elsewhere = EvaluateYaml(*set, Deployment(5, "team-b"));
+  ASSERT_EQ(elsewhere.size(), 1u);
+  EXPECT_EQ(elsewhere[0].outcome, Outcome::kSkip);
+  EXPECT_EQ(elsewhere[0].message, "not in the policy's namespace team-a");
+  // reportResult: pass reports an excepted resource as pass.
+  std::vector<Result> excepted = EvaluateYaml(*set, R"yaml(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: big, namespace: team-a}
+spec: {replicas: 9}
+)yaml");
+  ASSERT_EQ(excepted.size(), 1u);
+  EXPECT_EQ(excepted[0].outcome, Outcome::kPass);
+  EXPECT_EQ(excepted[0].message, "rule is passed due to policy exception: team-a/big-ok");
+  EXPECT_EQ(excepted[0].exceptions, std::vector<std::string>{"team-a/big-ok"});
+}
+
+TEST(PolicySetTest, PolicyExceptionErrorsNameTheField) {
+  EXPECT_THAT(PolicySet::FromDocuments(Docs(R"yaml(
+apiVersion: policies.kyverno.io/v1alpha1
+kind: PolicyException
+metadata: {name: broken, namespace: x}
+spec:
+  policyRefs: [{name: p}]
+)yaml"))
+                  .status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("PolicyException 'x/broken': spec.policyRefs[0]")));
+  EXPECT_THAT(PolicySet::FromDocuments(Docs(R"yaml(
+apiVersion: policies.kyverno.io/v1alpha1
+kind: PolicyException
+metadata: {name: broken, namespace: x}
+spec:
+  policyRefs: [{name: p, kind: ValidatingPolicy}]
+  matchConditions: [{name: c, expression: "object.metadata.name =="}]
+)yaml"))
+                  .status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("spec.matchConditions[0].expression")));
+}
+
+}  // namespace
+}  // namespace bulwark::policy

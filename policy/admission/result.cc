@@ -71,6 +71,11 @@ core::Value Result::ToDocument() const {
       annotations.push_back({key, core::Value(value)});
     add("auditAnnotations", core::Value(std::move(annotations)));
   }
+  if (!exceptions.empty()) {
+    core::ValueList names;
+    for (const std::string& name : exceptions) names.emplace_back(name);
+    add("exceptions", core::Value(std::move(names)));
+  }
   return core::Value(std::move(map));
 }
 

@@ -47,6 +47,9 @@ struct Result {
   std::string message;  // first failure's message, or why the policy was skipped
   // Audit annotations "<policy>/<key>" -> value, in declaration order.
   std::vector<std::pair<std::string, std::string>> audit_annotations;
+  // Kyverno PolicyExceptions ("namespace/name") that excepted the resource: the outcome is then
+  // skip (or pass with the exception's reportResult: pass).
+  std::vector<std::string> exceptions;
 
   // Whether this result rejects the request (Fail, or Error with a Deny action).
   bool Denies() const;

@@ -33,6 +33,8 @@ class MessageFactory;
 
 namespace bulwark::cel {
 
+class FunctionLibrary;
+
 // Bounds on one evaluation, so that a hostile expression cannot hang or exhaust memory.
 struct RuntimeLimits {
   // Cost units one evaluation may spend (about one per operation, plus one per ten bytes or
@@ -106,6 +108,9 @@ struct Env {
   // every Program compiled with this Env. Default: the generated pool and factory.
   const google::protobuf::DescriptorPool* descriptor_pool = nullptr;
   google::protobuf::MessageFactory* message_factory = nullptr;
+  // Functions beyond the engine's own (see function_library.h). Borrowed; must outlive every
+  // Program compiled with this Env. Default: nullptr (the engine's functions only).
+  const FunctionLibrary* function_library = nullptr;
   ParseOptions parse_options;
   RuntimeLimits limits;
 };

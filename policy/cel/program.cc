@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "bulwark/policy/cel/cel.h"
+#include "bulwark/policy/cel/function_library.h"
 #include "bulwark/policy/cel/internal/checker.h"
 #include "bulwark/policy/cel/internal/cost.h"
 #include "bulwark/policy/cel/internal/functions.h"
@@ -30,7 +31,8 @@ class Planner {
   Planner(const Env& env, const internal::TypeProvider& types, absl::string_view source)
       : env_(env),
         types_(types),
-        functions_(internal::FunctionRegistry::Default()),
+        functions_(env.function_library != nullptr ? env.function_library->registry()
+                                           : internal::FunctionRegistry::Default()),
         source_(source) {}
 
   absl::StatusOr<NodePtr> Run(const Expr& root) {

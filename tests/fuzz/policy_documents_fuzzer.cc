@@ -1,6 +1,7 @@
 // Fuzzes policy document loading and evaluation: the input is a YAML stream whose
-// ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding and ValidatingPolicy documents
-// are compiled (with a small CEL cost budget) and whose other documents become params and
+// ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding, ValidatingPolicy and
+// PolicyException documents are compiled (with a small CEL cost budget), whose Kyverno CLI
+// Context documents feed Kyverno's CEL libraries, and whose other documents become params and
 // resources, each evaluated as a created object and as an AdmissionReview. Loading must end
 // with a policy set or an error, and evaluation must terminate, never crash.
 #include <cstdint>
@@ -19,7 +20,8 @@ bool IsPolicyDocument(const bulwark::core::Value& doc) {
   if (kind == nullptr || !kind->is_string()) return false;
   const std::string& name = kind->string_value();
   return name == "ValidatingAdmissionPolicy" || name == "ValidatingAdmissionPolicyBinding" ||
-         name == "ValidatingPolicy";
+         name == "ValidatingPolicy" || name == "NamespacedValidatingPolicy" ||
+         name == "PolicyException";
 }
 
 }  // namespace
@@ -33,7 +35,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!documents.ok()) return 0;
   std::vector<bulwark::policy::SourceDocument> policies;
   std::vector<bulwark::policy::SourceDocument> others;
+  bulwark::policy::kyverno::ExternalData external_data;
   for (bulwark::core::Value& doc : *documents) {
+    const bulwark::core::Value* kind = doc.Find("kind");
+    if (kind != nullptr && kind->is_string() && kind->string_value() == "Context") {
+      (void)external_data.AddContextDocument(doc, "fuzz.yaml");
+      continue;
+    }
     auto& target = IsPolicyDocument(doc) ? policies : others;
     target.push_back({"fuzz.yaml", std::move(doc)});
   }
@@ -42,8 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.cel_limits.max_collection_size = 20'000;
   auto set = bulwark::policy::PolicySet::FromDocuments(policies, others, options);
   if (!set.ok()) return 0;
+  bulwark::policy::EvaluationContext context;
+  context.external_data = &external_data;
   for (const bulwark::policy::SourceDocument& doc : others) {
-    auto results = (*set)->EvaluateObject(doc.document);
+    auto results = (*set)->EvaluateObject(doc.document, context);
     if (results.ok()) {
       for (const bulwark::policy::Result& result : *results) (void)result.ToDocument().ToJson();
     }

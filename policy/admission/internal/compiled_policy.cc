@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/policy/admission/internal/documents.h"
+#include "bulwark/policy/kyverno/library.h"
 
 namespace bulwark::policy::internal {
 namespace {
@@ -31,17 +32,27 @@ absl::Status WithSource(absl::string_view source, const absl::Status& status) {
   return absl::Status(status.code(), absl::StrCat(source, ": ", status.message()));
 }
 
+// How expressions of one document are compiled.
+struct ExpressionOptions {
+  cel::RuntimeLimits limits;
+  bool kyverno = false;  // Kyverno's CEL libraries and variables (ValidatingPolicy, exceptions)
+};
+
 absl::StatusOr<CompiledExpression> CompileExpression(const std::string& source,
                                                      const std::string& where, bool with_variables,
-                                                     const cel::RuntimeLimits& limits) {
+                                                     const ExpressionOptions& options) {
   if (absl::StripAsciiWhitespace(source).empty()) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": expression is required"));
   }
   cel::Env env;
   for (absl::string_view name : kBaseVariables) env.DeclareVariable(std::string(name));
   if (with_variables) env.DeclareVariable("variables");
+  if (options.kyverno) {
+    kyverno::DeclareVariables(env);
+    env.function_library = &kyverno::Library();
+  }
   env.parse_options.description = where;
-  env.limits = limits;
+  env.limits = options.limits;
   absl::StatusOr<std::shared_ptr<const cel::Program>> program = cel::Compile(source, env);
   if (!program.ok()) return program.status();
   return CompiledExpression{source, *std::move(program)};
@@ -51,7 +62,7 @@ absl::StatusOr<CompiledExpression> CompileExpression(const std::string& source,
 // `name_field` as its name.
 absl::StatusOr<std::vector<NamedExpression>> CompileNamedList(
     const core::Value& spec, absl::string_view field, absl::string_view name_field,
-    absl::string_view expression_field, bool with_variables, const cel::RuntimeLimits& limits) {
+    absl::string_view expression_field, bool with_variables, const ExpressionOptions& options) {
   std::vector<NamedExpression> result;
   BULWARK_ASSIGN_OR_RETURN(const core::ValueList* list, OptionalList(spec, field, "spec"));
   if (list == nullptr) return result;
@@ -65,14 +76,14 @@ absl::StatusOr<std::vector<NamedExpression>> CompileNamedList(
     BULWARK_ASSIGN_OR_RETURN(std::string expression, OptionalString(item, expression_field, path));
     BULWARK_ASSIGN_OR_RETURN(
         named.expression,
-        CompileExpression(expression, FieldPath(path, expression_field), with_variables, limits));
+        CompileExpression(expression, FieldPath(path, expression_field), with_variables, options));
     result.push_back(std::move(named));
   }
   return result;
 }
 
 absl::StatusOr<std::vector<CompiledValidation>> CompileValidations(
-    const core::Value& spec, const cel::RuntimeLimits& limits) {
+    const core::Value& spec, const ExpressionOptions& options) {
   std::vector<CompiledValidation> result;
   BULWARK_ASSIGN_OR_RETURN(const core::ValueList* list, OptionalList(spec, "validations", "spec"));
   if (list == nullptr) return result;
@@ -84,7 +95,7 @@ absl::StatusOr<std::vector<CompiledValidation>> CompileValidations(
     BULWARK_ASSIGN_OR_RETURN(std::string expression, OptionalString(item, "expression", path));
     BULWARK_ASSIGN_OR_RETURN(validation.expression,
                              CompileExpression(expression, FieldPath(path, "expression"),
-                                               /*with_variables=*/true, limits));
+                                               /*with_variables=*/true, options));
     BULWARK_ASSIGN_OR_RETURN(validation.message, OptionalString(item, "message", path));
     if (absl::StrContains(validation.message, '\n')) {
       return FieldError(FieldPath(path, "message"), item, "must not contain line breaks");
@@ -95,7 +106,7 @@ absl::StatusOr<std::vector<CompiledValidation>> CompileValidations(
       BULWARK_ASSIGN_OR_RETURN(
           validation.message_expression,
           CompileExpression(message_expression, FieldPath(path, "messageExpression"),
-                            /*with_variables=*/true, limits));
+                            /*with_variables=*/true, options));
     }
     BULWARK_ASSIGN_OR_RETURN(validation.reason, OptionalString(item, "reason", path));
     if (validation.reason.empty()) validation.reason = "Invalid";
@@ -112,7 +123,7 @@ absl::StatusOr<std::vector<CompiledValidation>> CompileValidations(
 }
 
 absl::StatusOr<PolicyRule> CompileRule(const core::Value& spec, std::string name,
-                                       const cel::RuntimeLimits& limits) {
+                                       const ExpressionOptions& options) {
   PolicyRule rule;
   rule.name = std::move(name);
   BULWARK_ASSIGN_OR_RETURN(
@@ -121,13 +132,13 @@ absl::StatusOr<PolicyRule> CompileRule(const core::Value& spec, std::string name
                             /*rules_required=*/true));
   BULWARK_ASSIGN_OR_RETURN(rule.match_conditions,
                            CompileNamedList(spec, "matchConditions", "name", "expression",
-                                            /*with_variables=*/false, limits));
-  BULWARK_ASSIGN_OR_RETURN(rule.variables,
-                           CompileNamedList(spec, "variables", "name", "expression", true, limits));
-  BULWARK_ASSIGN_OR_RETURN(rule.validations, CompileValidations(spec, limits));
+                                            /*with_variables=*/false, options));
+  BULWARK_ASSIGN_OR_RETURN(
+      rule.variables, CompileNamedList(spec, "variables", "name", "expression", true, options));
+  BULWARK_ASSIGN_OR_RETURN(rule.validations, CompileValidations(spec, options));
   BULWARK_ASSIGN_OR_RETURN(
       rule.audit_annotations,
-      CompileNamedList(spec, "auditAnnotations", "key", "valueExpression", true, limits));
+      CompileNamedList(spec, "auditAnnotations", "key", "valueExpression", true, options));
   if (rule.validations.empty() && rule.audit_annotations.empty()) {
     return FieldError("spec", spec, "validations and auditAnnotations may not both be empty");
   }
@@ -311,7 +322,7 @@ core::Value AutogenSpec(const core::Value& spec, const std::vector<const Autogen
   return result;
 }
 
-absl::Status AddAutogenRules(const core::Value& spec, const cel::RuntimeLimits& limits,
+absl::Status AddAutogenRules(const core::Value& spec, const ExpressionOptions& options,
                              CompiledPolicy& policy) {
   if (!CanAutogen(Field(spec, "matchConstraints"))) return absl::OkStatus();
   std::vector<std::string> controllers;
@@ -337,7 +348,7 @@ absl::Status AddAutogenRules(const core::Value& spec, const cel::RuntimeLimits& 
     std::string prefix = cronjob ? "autogen-cronjobs" : "autogen";
     core::Value autogen_spec = AutogenSpec(spec, targets, prefix, cronjob);
     absl::StatusOr<PolicyRule> rule =
-        CompileRule(autogen_spec, absl::StrCat(prefix, "-", policy.name), limits);
+        CompileRule(autogen_spec, absl::StrCat(prefix, "-", policy.name), options);
     if (!rule.ok()) {
       return absl::Status(
           rule.status().code(),
@@ -408,7 +419,7 @@ absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileValidatingAdmissionPolicy
       }
       policy->param_kind = std::move(kind);
     }
-    BULWARK_ASSIGN_OR_RETURN(PolicyRule rule, CompileRule(*spec, "", limits));
+    BULWARK_ASSIGN_OR_RETURN(PolicyRule rule, CompileRule(*spec, "", ExpressionOptions{limits}));
     policy->rules.push_back(std::move(rule));
     return absl::OkStatus();
   }();
@@ -422,11 +433,15 @@ absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileValidatingAdmissionPolicy
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileKyvernoValidatingPolicy(
     const SourceDocument& doc, const cel::RuntimeLimits& limits) {
   auto policy = std::make_unique<CompiledPolicy>();
-  policy->kind = kKyvernoValidatingPolicy;
+  policy->kind = StringAt(doc.document, "kind");
   policy->source = doc.source;
   policy->name = MetadataName(doc.document);
   if (policy->name.empty()) {
     return WithSource(doc.source, FieldError("metadata.name", doc.document, "is required"));
+  }
+  if (policy->kind == kKyvernoNamespacedValidatingPolicy) {
+    policy->namespace_name = StringAt(doc.document, "metadata.namespace");
+    if (policy->namespace_name.empty()) policy->namespace_name = "default";
   }
   BULWARK_ASSIGN_OR_RETURN(const core::Value* spec, Spec(doc));
   absl::Status status = [&]() -> absl::Status {
@@ -440,14 +455,71 @@ absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileKyvernoValidatingPolicy(
       return FieldError("spec.evaluation.mode", *spec,
                         absl::StrCat("mode '", mode, "' is not supported (only Kubernetes)"));
     }
-    BULWARK_ASSIGN_OR_RETURN(PolicyRule rule, CompileRule(*spec, "", limits));
+    ExpressionOptions options{limits, /*kyverno=*/true};
+    BULWARK_ASSIGN_OR_RETURN(PolicyRule rule, CompileRule(*spec, "", options));
     policy->rules.push_back(std::move(rule));
-    return AddAutogenRules(*spec, limits, *policy);
+    return AddAutogenRules(*spec, options, *policy);
   }();
   if (!status.ok()) {
-    return WithSource(absl::StrCat(doc.source, ": ValidatingPolicy '", policy->name, "'"), status);
+    return WithSource(absl::StrCat(doc.source, ": ", policy->kind, " '", policy->name, "'"),
+                      status);
   }
   return policy;
+}
+
+bool CompiledException::Applies(const std::string& policy_kind,
+                                const std::string& policy_name) const {
+  for (const auto& [kind, name] : policy_refs) {
+    if (kind == policy_kind && name == policy_name) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<std::unique_ptr<CompiledException>> CompileKyvernoPolicyException(
+    const SourceDocument& doc, const cel::RuntimeLimits& limits) {
+  auto exception = std::make_unique<CompiledException>();
+  exception->source = doc.source;
+  std::string name = MetadataName(doc.document);
+  if (name.empty()) {
+    return WithSource(doc.source, FieldError("metadata.name", doc.document, "is required"));
+  }
+  std::string ns = StringAt(doc.document, "metadata.namespace");
+  exception->name = ns.empty() ? name : absl::StrCat(ns, "/", name);
+  BULWARK_ASSIGN_OR_RETURN(const core::Value* spec, Spec(doc));
+  absl::Status status = [&]() -> absl::Status {
+    BULWARK_ASSIGN_OR_RETURN(const core::ValueList* refs,
+                             OptionalList(*spec, "policyRefs", "spec"));
+    if (refs == nullptr || refs->empty()) {
+      return FieldError("spec.policyRefs", *spec, "at least one policy reference is required");
+    }
+    for (size_t i = 0; i < refs->size(); ++i) {
+      std::string path = absl::StrCat("spec.policyRefs[", i, "]");
+      BULWARK_ASSIGN_OR_RETURN(std::string ref_name, OptionalString((*refs)[i], "name", path));
+      BULWARK_ASSIGN_OR_RETURN(std::string ref_kind, OptionalString((*refs)[i], "kind", path));
+      if (ref_name.empty() || ref_kind.empty()) {
+        return FieldError(path, (*refs)[i], "name and kind are required");
+      }
+      exception->policy_refs.emplace_back(std::move(ref_kind), std::move(ref_name));
+    }
+    BULWARK_ASSIGN_OR_RETURN(
+        exception->match_conditions,
+        CompileNamedList(*spec, "matchConditions", "name", "expression",
+                         /*with_variables=*/false, ExpressionOptions{limits, /*kyverno=*/true}));
+    BULWARK_ASSIGN_OR_RETURN(exception->images, StringList(*spec, "images", "spec"));
+    BULWARK_ASSIGN_OR_RETURN(exception->allowed_values, StringList(*spec, "allowedValues", "spec"));
+    BULWARK_ASSIGN_OR_RETURN(std::string report, OptionalString(*spec, "reportResult", "spec"));
+    if (!report.empty() && report != "skip" && report != "pass") {
+      return FieldError("spec.reportResult", *spec,
+                        absl::StrCat("expected skip or pass, got '", report, "'"));
+    }
+    exception->report_pass = report == "pass";
+    return absl::OkStatus();
+  }();
+  if (!status.ok()) {
+    return WithSource(absl::StrCat(doc.source, ": PolicyException '", exception->name, "'"),
+                      status);
+  }
+  return exception;
 }
 
 absl::StatusOr<std::unique_ptr<CompiledBinding>> ParseValidatingAdmissionPolicyBinding(

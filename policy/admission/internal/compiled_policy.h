@@ -20,6 +20,8 @@ namespace bulwark::policy::internal {
 inline constexpr char kValidatingAdmissionPolicy[] = "ValidatingAdmissionPolicy";
 inline constexpr char kValidatingAdmissionPolicyBinding[] = "ValidatingAdmissionPolicyBinding";
 inline constexpr char kKyvernoValidatingPolicy[] = "ValidatingPolicy";
+inline constexpr char kKyvernoNamespacedValidatingPolicy[] = "NamespacedValidatingPolicy";
+inline constexpr char kKyvernoPolicyException[] = "PolicyException";
 
 struct CompiledExpression {
   std::string source;
@@ -54,13 +56,22 @@ struct ParamKind {
 };
 
 struct CompiledPolicy {
-  std::string kind;  // kValidatingAdmissionPolicy or kKyvernoValidatingPolicy
+  // kValidatingAdmissionPolicy, kKyvernoValidatingPolicy or kKyvernoNamespacedValidatingPolicy
+  std::string kind;
   std::string name;
+  // NamespacedValidatingPolicy: its namespace ("default" when unset, as kubectl would create
+  // it); the policy applies only to requests in that namespace.
+  std::string namespace_name;
   std::string source;
   bool fail_closed = true;  // failurePolicy Fail (the default)
   std::optional<ParamKind> param_kind;
   std::vector<std::string> validation_actions;  // Kyverno policies carry their own
   std::vector<PolicyRule> rules;
+
+  // Kyverno ValidatingPolicy or NamespacedValidatingPolicy (own actions, Kyverno libraries).
+  bool is_kyverno() const {
+    return kind == kKyvernoValidatingPolicy || kind == kKyvernoNamespacedValidatingPolicy;
+  }
 };
 
 struct ParamRef {
@@ -79,11 +90,28 @@ struct CompiledBinding {
   std::vector<std::string> validation_actions;
 };
 
+// A Kyverno PolicyException for CEL policies (policies.kyverno.io): excepts the resources for
+// which every match condition holds from the referenced policies.
+struct CompiledException {
+  std::string name;  // "namespace/name" (as Kyverno reports it)
+  std::string source;
+  std::vector<std::pair<std::string, std::string>> policy_refs;  // (kind, name)
+  std::vector<NamedExpression> match_conditions;                 // none: every resource
+  std::vector<std::string> images;          // spec.images -> exceptions.allowedImages
+  std::vector<std::string> allowed_values;  // spec.allowedValues
+  bool report_pass = false;                 // spec.reportResult: pass (default skip)
+
+  bool Applies(const std::string& policy_kind, const std::string& policy_name) const;
+};
+
 // Parse and compile one document of the given kind. Errors: InvalidArgument
 // "<source>: <field path> (line:col): what", CEL compile errors with their caret excerpt.
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileValidatingAdmissionPolicy(
     const SourceDocument& doc, const cel::RuntimeLimits& limits);
+// ValidatingPolicy and NamespacedValidatingPolicy (the document's kind).
 absl::StatusOr<std::unique_ptr<CompiledPolicy>> CompileKyvernoValidatingPolicy(
+    const SourceDocument& doc, const cel::RuntimeLimits& limits);
+absl::StatusOr<std::unique_ptr<CompiledException>> CompileKyvernoPolicyException(
     const SourceDocument& doc, const cel::RuntimeLimits& limits);
 absl::StatusOr<std::unique_ptr<CompiledBinding>> ParseValidatingAdmissionPolicyBinding(
     const SourceDocument& doc);

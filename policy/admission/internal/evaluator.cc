@@ -8,7 +8,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "bulwark/policy/cel/value.h"
+#include "bulwark/policy/kyverno/library.h"
 
 namespace bulwark::policy::internal {
 namespace {
@@ -123,6 +125,61 @@ absl::StatusOr<bool> EvaluateBool(const CompiledExpression& expression,
   return value->bool_value();
 }
 
+// The result of a list of conditions: false as soon as one is false, otherwise the first
+// evaluation error (a non-bool result counts as one), otherwise true.
+struct ConditionsOutcome {
+  bool holds = true;
+  std::string false_condition;       // the name of the condition that is false
+  std::optional<std::string> error;  // "<what> '<name>' resulted in error: ..."
+};
+
+ConditionsOutcome CheckConditions(const std::vector<NamedExpression>& conditions,
+                                  const cel::Activation& activation, absl::string_view what) {
+  ConditionsOutcome outcome;
+  for (const NamedExpression& condition : conditions) {
+    absl::StatusOr<bool> holds = EvaluateBool(condition.expression, activation);
+    if (!holds.ok()) {
+      if (!outcome.error.has_value()) {
+        outcome.error = absl::StrCat(what, " '", condition.name,
+                                     "' resulted in error: ", holds.status().message());
+      }
+      continue;
+    }
+    if (!*holds) {
+      outcome.holds = false;
+      outcome.false_condition = condition.name;
+      outcome.error.reset();
+      return outcome;
+    }
+  }
+  return outcome;
+}
+
+// Kyverno: the PolicyExceptions whose match conditions hold for the request. Their allowances
+// go to `allowances`. An exception whose conditions fail to evaluate counts under
+// failurePolicy (Fail: the error is returned; Ignore: the exception does not match).
+absl::StatusOr<std::vector<const CompiledException*>> MatchExceptions(
+    const CompiledPolicy& policy, const RuleInputs& inputs, const cel::Activation& activation,
+    kyverno::ExceptionAllowances& allowances) {
+  std::vector<const CompiledException*> matched;
+  for (const CompiledException* exception : inputs.exceptions) {
+    ConditionsOutcome outcome =
+        CheckConditions(exception->match_conditions, activation,
+                        absl::StrCat("PolicyException '", exception->name, "' match condition"));
+    if (outcome.error.has_value()) {
+      if (policy.fail_closed) return absl::InvalidArgumentError(*outcome.error);
+      continue;
+    }
+    if (!outcome.holds) continue;
+    matched.push_back(exception);
+    allowances.images.insert(allowances.images.end(), exception->images.begin(),
+                             exception->images.end());
+    allowances.values.insert(allowances.values.end(), exception->allowed_values.begin(),
+                             exception->allowed_values.end());
+  }
+  return matched;
+}
+
 }  // namespace
 
 void ConfigurationError(const CompiledPolicy& policy, std::string message, Result* result) {
@@ -146,25 +203,43 @@ void EvaluateRule(const CompiledPolicy& policy, const PolicyRule& rule, const Ru
   Bind(base, "namespaceObject", inputs.namespace_object);
   base.Bind("authorizer", OfflineAuthorizer());
 
-  // Match conditions: any false skips; otherwise an error counts under failurePolicy.
-  std::optional<std::string> condition_error;
-  for (const NamedExpression& condition : rule.match_conditions) {
-    absl::StatusOr<bool> matched = EvaluateBool(condition.expression, base);
+  if (policy.is_kyverno()) {
+    // As Kyverno: PolicyExceptions first; an exception that allows nothing in particular
+    // (no images, no values) excepts the resource from the policy.
+    kyverno::ExceptionAllowances allowances;
+    kyverno::BindVariables(inputs.external_data, allowances, base);
+    absl::StatusOr<std::vector<const CompiledException*>> matched =
+        MatchExceptions(policy, inputs, base, allowances);
     if (!matched.ok()) {
-      if (!condition_error.has_value()) {
-        condition_error = absl::StrCat("match condition '", condition.name,
-                                       "' resulted in error: ", matched.status().message());
-      }
-      continue;
-    }
-    if (!*matched) {
-      result->outcome = Outcome::kSkip;
-      result->message = absl::StrCat("match condition '", condition.name, "' is false");
+      ConfigurationError(policy, std::string(matched.status().message()), result);
       return;
     }
+    if (!matched->empty() && allowances.images.empty() && allowances.values.empty()) {
+      bool report_pass = matched->front()->report_pass;
+      for (const CompiledException* exception : *matched) {
+        result->exceptions.push_back(exception->name);
+      }
+      result->outcome = report_pass ? Outcome::kPass : Outcome::kSkip;
+      result->message =
+          absl::StrCat("rule is ", report_pass ? "passed" : "skipped",
+                       " due to policy exception: ", absl::StrJoin(result->exceptions, ", "));
+      return;
+    }
+    for (const CompiledException* exception : *matched) {
+      result->exceptions.push_back(exception->name);
+    }
+    kyverno::BindVariables(inputs.external_data, allowances, base);
   }
-  if (condition_error.has_value()) {
-    ConfigurationError(policy, *std::move(condition_error), result);
+
+  // Match conditions: any false skips; otherwise an error counts under failurePolicy.
+  ConditionsOutcome conditions = CheckConditions(rule.match_conditions, base, "match condition");
+  if (!conditions.holds) {
+    result->outcome = Outcome::kSkip;
+    result->message = absl::StrCat("match condition '", conditions.false_condition, "' is false");
+    return;
+  }
+  if (conditions.error.has_value()) {
+    ConfigurationError(policy, *std::move(conditions.error), result);
     return;
   }
 

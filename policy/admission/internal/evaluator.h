@@ -4,10 +4,13 @@
 #ifndef BULWARK_POLICY_ADMISSION_INTERNAL_EVALUATOR_H_
 #define BULWARK_POLICY_ADMISSION_INTERNAL_EVALUATOR_H_
 
+#include <vector>
+
 #include "bulwark/core/value.h"
 #include "bulwark/policy/admission/internal/compiled_policy.h"
 #include "bulwark/policy/admission/request.h"
 #include "bulwark/policy/admission/result.h"
+#include "bulwark/policy/kyverno/external_data.h"
 
 namespace bulwark::policy::internal {
 
@@ -17,11 +20,16 @@ struct RuleInputs {
   const core::Value* request_document = nullptr;  // request->ToDocument()
   const core::Value* params = nullptr;
   const core::Value* namespace_object = nullptr;
+  // Kyverno policies: the data resource.Get/List, globalContext.Get and image.GetMetadata read
+  // (nullptr: none supplied), and the PolicyExceptions that reference the policy.
+  const kyverno::ExternalData* external_data = nullptr;
+  std::vector<const CompiledException*> exceptions;
 };
 
-// Evaluates `rule` of `policy` and sets result->outcome, failures, message and
-// audit_annotations. result->validation_actions must already be set (they decide between fail,
-// warn and audit). The match constraints are the caller's job.
+// Evaluates `rule` of `policy` and sets result->outcome, failures, message, audit_annotations
+// and, for Kyverno policies excepted by a PolicyException, exceptions. result->validation_actions
+// must already be set (they decide between fail, warn and audit). The match constraints are the
+// caller's job.
 void EvaluateRule(const CompiledPolicy& policy, const PolicyRule& rule, const RuleInputs& inputs,
                   Result* result);
 

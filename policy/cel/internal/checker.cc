@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "bulwark/policy/cel/function_library.h"
 #include "bulwark/policy/cel/internal/functions.h"
 #include "bulwark/policy/cel/internal/std_decls.h"
 
@@ -514,9 +515,14 @@ class Checker {
     return nullptr;
   }
 
+  // The functions the runtime implements for this Env.
+  const FunctionRegistry& Functions() const {
+    return env_.function_library != nullptr ? env_.function_library->registry() : FunctionRegistry::Default();
+  }
+
   bool FunctionExists(const std::string& name, size_t arity) const {
     if (FindDecl(name) != nullptr) return true;
-    return FunctionRegistry::Default().Find(name, false, arity) != nullptr;
+    return Functions().Find(name, false, arity) != nullptr;
   }
 
   Type CheckCall(const Expr& e) {
@@ -590,7 +596,7 @@ class Checker {
     if (overloads == nullptr) {
       // Implemented by the runtime but not declared for the checker: arguments are checked,
       // the result is dyn.
-      if (FunctionRegistry::Default().Find(name, member, args.size()) != nullptr ||
+      if (Functions().Find(name, member, args.size()) != nullptr ||
           env_.allow_undeclared) {
         return Type::Dyn();
       }

@@ -1,0 +1,7 @@
+#include "bulwark/policy/cel/function_library.h"
+
+namespace bulwark::cel {
+
+FunctionLibrary::FunctionLibrary() : registry_(internal::FunctionRegistry::Default()) {}
+
+}  // namespace bulwark::cel
