@@ -1,5 +1,6 @@
 #include "bulwark/policy/cel/internal/nodes.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -94,41 +95,98 @@ Value OptionalSelectFrom(const Value& operand, const std::string& field, EvalCon
   return Value::OptionalOf(std::move(v));
 }
 
+// Finds `key` in a document map. Field names are short, so comparing lengths first and then
+// the bytes inline beats a libc memcmp call per entry.
+const core::Value* FindDocumentKey(const core::Value& map, absl::string_view key) {
+  for (const core::MapEntry& entry : map.map_value()) {
+    if (entry.key.size() == key.size() && std::equal(key.begin(), key.end(), entry.key.begin())) {
+      return &entry.value;
+    }
+  }
+  return nullptr;
+}
+
+// One field of a selection path, with its Kubernetes-unescaped spelling when that differs.
+struct PathField {
+  std::string name;
+  std::string unescaped;
+};
+
+// `operand.f1.f2...fn` (and `has(operand.f1...fn)` with `test_only`) as one node: selections
+// through JSON/YAML documents walk core::Values directly, without a CEL Value per step.
 class SelectNode final : public Node {
  public:
-  SelectNode(NodePtr operand, std::string field, bool test_only)
-      : operand_(std::move(operand)), field_(std::move(field)), test_only_(test_only) {
-    if (field_.find("__") != std::string::npos) {
-      std::string unescaped = UnescapePropertyName(field_);
-      if (unescaped != field_) unescaped_ = std::move(unescaped);
+  SelectNode(NodePtr operand, std::vector<std::string> fields, bool test_only)
+      : operand_(std::move(operand)), test_only_(test_only) {
+    for (std::string& name : fields) {
+      PathField field{std::move(name), {}};
+      if (field.name.find("__") != std::string::npos) {
+        std::string unescaped = UnescapePropertyName(field.name);
+        if (unescaped != field.name) field.unescaped = std::move(unescaped);
+      }
+      fields_.push_back(std::move(field));
     }
   }
   Value Eval(EvalContext& ctx) const override {
-    if (!ctx.Charge(1)) return ctx.BudgetError();
+    if (!ctx.Charge(fields_.size())) return ctx.BudgetError();
     Value scratch;
     const Value& operand = operand_->EvalRef(ctx, scratch);
-    if (!unescaped_.empty() && operand.is_map()) {
+    size_t i = 0;
+    const core::Value* doc =
+        operand.is_document() && operand.is_map() ? operand.document() : nullptr;
+    for (; doc != nullptr && i < fields_.size() && fields_[i].unescaped.empty(); ++i) {
+      const bool last = i + 1 == fields_.size();
+      const core::Value* found = FindDocumentKey(*doc, fields_[i].name);
+      if (last && test_only_) return Value::Bool(found != nullptr);
+      if (found == nullptr) return NoSuchKey(fields_[i].name);
+      if (last) return Value::Document(found);
+      if (!found->is_map()) {
+        doc = found;
+        ++i;
+        break;
+      }
+      doc = found;
+    }
+    if (i == 0) return SelectSteps(operand, 0, ctx);
+    return SelectSteps(Value::Document(doc), i, ctx);
+  }
+
+ private:
+  static Value NoSuchKey(absl::string_view field) {
+    return ErrorValue(absl::StrCat("no such key: '", field, "'"));
+  }
+
+  // The general path: fields_[from..] selected one at a time from `operand`.
+  Value SelectSteps(const Value& operand, size_t from, EvalContext& ctx) const {
+    Value current = operand;
+    for (size_t i = from; i < fields_.size(); ++i) {
+      current = SelectStep(current, fields_[i], test_only_ && i + 1 == fields_.size(), ctx);
+    }
+    return current;
+  }
+
+  static Value SelectStep(const Value& operand, const PathField& field, bool test_only,
+                          EvalContext& ctx) {
+    if (!field.unescaped.empty() && operand.is_map()) {
       // Kubernetes property-name escaping: `a__dash__b` reads key "a-b" unless the map has the
       // escaped key itself.
-      Value present = SelectFrom(operand, field_, /*test_only=*/true, ctx);
+      Value present = SelectFrom(operand, field.name, /*test_only=*/true, ctx);
       if (present.is_bool() && !present.bool_value()) {
-        return SelectFrom(operand, unescaped_, test_only_, ctx);
+        return SelectFrom(operand, field.unescaped, test_only, ctx);
       }
     }
     if (operand.is_optional()) {
       // Selection on an optional is optional selection (chaining): absent fields give none.
-      if (!operand.optional_has_value()) return test_only_ ? Value::Bool(false) : operand;
-      if (test_only_) return SelectFrom(operand.optional_value(), field_, true, ctx);
-      return OptionalSelectFrom(operand.optional_value(), field_, ctx);
+      if (!operand.optional_has_value()) return test_only ? Value::Bool(false) : operand;
+      if (test_only) return SelectFrom(operand.optional_value(), field.name, true, ctx);
+      return OptionalSelectFrom(operand.optional_value(), field.name, ctx);
     }
-    return SelectFrom(operand, field_, test_only_, ctx);
+    return SelectFrom(operand, field.name, test_only, ctx);
   }
 
- private:
   NodePtr operand_;
-  std::string field_;
-  std::string unescaped_;  // the Kubernetes-unescaped field name when it differs
-  bool test_only_;
+  std::vector<PathField> fields_;
+  bool test_only_;  // applies to the last field
 };
 
 class OptionalSelectNode final : public Node {
@@ -693,8 +751,8 @@ NodePtr MakeConstant(Value v) { return std::make_unique<ConstantNode>(std::move(
 NodePtr MakeSlot(size_t slot) { return std::make_unique<SlotNode>(slot); }
 NodePtr MakeVariable(std::string name) { return std::make_unique<VariableNode>(std::move(name)); }
 NodePtr MakeError(std::string message) { return std::make_unique<ErrorNode>(std::move(message)); }
-NodePtr MakeSelect(NodePtr operand, std::string field, bool test_only) {
-  return std::make_unique<SelectNode>(std::move(operand), std::move(field), test_only);
+NodePtr MakeSelect(NodePtr operand, std::vector<std::string> fields, bool test_only) {
+  return std::make_unique<SelectNode>(std::move(operand), std::move(fields), test_only);
 }
 NodePtr MakeOptionalSelect(NodePtr operand, std::string field) {
   return std::make_unique<OptionalSelectNode>(std::move(operand), std::move(field));

@@ -35,7 +35,8 @@ NodePtr MakeSlot(size_t slot);
 // Looks `name` up in the activation; an error value when unbound.
 NodePtr MakeVariable(std::string name);
 NodePtr MakeError(std::string message);
-NodePtr MakeSelect(NodePtr operand, std::string field, bool test_only);
+// `operand.fields[0].fields[1]...`; with `test_only`, has() of the last field.
+NodePtr MakeSelect(NodePtr operand, std::vector<std::string> fields, bool test_only);
 NodePtr MakeOptionalSelect(NodePtr operand, std::string field);
 NodePtr MakeIndex(NodePtr operand, NodePtr index, bool optional);
 NodePtr MakeCall(const FunctionDef* function, std::vector<NodePtr> args);
