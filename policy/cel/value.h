@@ -228,6 +228,12 @@ class ListImpl {
   virtual Value Get(size_t index) const = 0;
 };
 
+// Inline: comprehensions call it once per element.
+inline Value Value::ListGet(size_t index) const {
+  if (heap_ == nullptr) return Document(&scalar_.doc->list_value()[index]);
+  return static_cast<const ListImpl*>(scalar_.ptr)->Get(index);
+}
+
 // A map backing. Immutable after construction.
 class MapImpl {
  public:

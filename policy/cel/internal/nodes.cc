@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "bulwark/policy/cel/activation.h"
@@ -25,6 +26,11 @@ class ConstantNode final : public Node {
   explicit ConstantNode(Value v) : value_(std::move(v)) {}
   Value Eval(EvalContext&) const override { return value_; }
   const Value& EvalRef(EvalContext&, Value&) const override { return value_; }
+  Truth EvalTruth(EvalContext&, Value& other) const override {
+    Truth truth = TruthOf(value_);
+    if (truth == Truth::kOther) other = value_;
+    return truth;
+  }
 
  private:
   Value value_;
@@ -35,6 +41,12 @@ class SlotNode final : public Node {
   explicit SlotNode(size_t slot) : slot_(slot) {}
   Value Eval(EvalContext& ctx) const override { return ctx.slot(slot_); }
   const Value& EvalRef(EvalContext& ctx, Value&) const override { return ctx.slot(slot_); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    const Value& value = ctx.slot(slot_);
+    Truth truth = TruthOf(value);
+    if (truth == Truth::kOther) other = value;
+    return truth;
+  }
 
  private:
   size_t slot_;
@@ -95,11 +107,27 @@ Value OptionalSelectFrom(const Value& operand, const std::string& field, EvalCon
   return Value::OptionalOf(std::move(v));
 }
 
+// Whether the `n` bytes at `a` and `b` are equal, compared inline eight at a time.
+bool SameBytes(const char* a, const char* b, size_t n) {
+  for (; n >= sizeof(uint64_t); n -= sizeof(uint64_t)) {
+    uint64_t x, y;
+    std::memcpy(&x, a, sizeof x);
+    std::memcpy(&y, b, sizeof y);
+    if (x != y) return false;
+    a += sizeof x;
+    b += sizeof y;
+  }
+  for (; n > 0; --n) {
+    if (*a++ != *b++) return false;
+  }
+  return true;
+}
+
 // Finds `key` in a document map. Field names are short, so comparing lengths first and then
 // the bytes inline beats a libc memcmp call per entry.
 const core::Value* FindDocumentKey(const core::Value& map, absl::string_view key) {
   for (const core::MapEntry& entry : map.map_value()) {
-    if (entry.key.size() == key.size() && std::equal(key.begin(), key.end(), entry.key.begin())) {
+    if (entry.key.size() == key.size() && SameBytes(entry.key.data(), key.data(), key.size())) {
       return &entry.value;
     }
   }
@@ -127,31 +155,65 @@ class SelectNode final : public Node {
       fields_.push_back(std::move(field));
     }
   }
-  Value Eval(EvalContext& ctx) const override {
-    if (!ctx.Charge(fields_.size())) return ctx.BudgetError();
-    Value scratch;
-    const Value& operand = operand_->EvalRef(ctx, scratch);
-    size_t i = 0;
-    const core::Value* doc =
-        operand.is_document() && operand.is_map() ? operand.document() : nullptr;
-    for (; doc != nullptr && i < fields_.size() && fields_[i].unescaped.empty(); ++i) {
-      const bool last = i + 1 == fields_.size();
-      const core::Value* found = FindDocumentKey(*doc, fields_[i].name);
-      if (last && test_only_) return Value::Bool(found != nullptr);
-      if (found == nullptr) return NoSuchKey(fields_[i].name);
-      if (last) return Value::Document(found);
-      if (!found->is_map()) {
-        doc = found;
-        ++i;
-        break;
-      }
-      doc = found;
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  const Value& EvalRef(EvalContext& ctx, Value& scratch) const override {
+    return EvalRefViaTruth(ctx, scratch);
+  }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    if (!ctx.Charge(fields_.size())) {
+      other = ctx.BudgetError();
+      return Truth::kOther;
     }
-    if (i == 0) return SelectSteps(operand, 0, ctx);
-    return SelectSteps(Value::Document(doc), i, ctx);
+    // `other` doubles as the operand's scratch: the operand is read before `other` is written.
+    const Value& operand = operand_->EvalRef(ctx, other);
+    DocumentWalk walk = WalkDocument(operand);
+    if (walk.doc == nullptr) {
+      other = SelectSteps(operand, 0, ctx);
+      return TruthOf(other);
+    }
+    const bool at_last = walk.consumed + 1 == fields_.size();
+    if (walk.missing) {
+      if (test_only_ && at_last) return Truth::kFalse;
+      other = NoSuchKey(fields_[walk.consumed].name);
+      return Truth::kOther;
+    }
+    if (walk.consumed == fields_.size()) {
+      if (test_only_) return Truth::kTrue;
+      if (walk.doc->is_bool()) return TruthOf(walk.doc->bool_value());
+      other = Value::Document(walk.doc);
+      return Truth::kOther;
+    }
+    other = SelectSteps(Value::Document(walk.doc), walk.consumed, ctx);
+    return TruthOf(other);
   }
 
  private:
+  // How far the path goes through document maps: `doc` is the value reached after `consumed`
+  // fields (null when the operand is not a document map); `missing` when fields_[consumed] is
+  // not a key of `doc`. The walk also stops before a field with an escaped spelling and at a
+  // value that is not a map.
+  struct DocumentWalk {
+    const core::Value* doc = nullptr;
+    size_t consumed = 0;
+    bool missing = false;
+  };
+  DocumentWalk WalkDocument(const Value& operand) const {
+    DocumentWalk walk;
+    if (!operand.is_document() || !operand.is_map()) return walk;
+    walk.doc = operand.document();
+    for (; walk.consumed < fields_.size(); ++walk.consumed) {
+      const PathField& field = fields_[walk.consumed];
+      if (!field.unescaped.empty() || !walk.doc->is_map()) break;
+      const core::Value* found = FindDocumentKey(*walk.doc, field.name);
+      if (found == nullptr) {
+        walk.missing = true;
+        break;
+      }
+      walk.doc = found;
+    }
+    return walk;
+  }
+
   static Value NoSuchKey(absl::string_view field) {
     return ErrorValue(absl::StrCat("no such key: '", field, "'"));
   }
@@ -312,63 +374,55 @@ class CallNode final : public Node {
   std::vector<NodePtr> args_;
 };
 
-class AndNode final : public Node {
+// The result of && or || when an operand is not a bool (null pointers stand for bool operands):
+// commutative absorption, unknowns beat errors, the first error is kept.
+Value AbsorbLogical(const Value* left, const Value* right, absl::string_view function) {
+  const bool left_unknown = left != nullptr && left->is_unknown();
+  const bool right_unknown = right != nullptr && right->is_unknown();
+  if (left_unknown && right_unknown) return MergeUnknowns(*left, *right);
+  if (left_unknown) return *left;
+  if (right_unknown) return *right;
+  if (left != nullptr && left->is_error()) return *left;
+  if (right != nullptr && right->is_error()) return *right;
+  return NoOverload(function);
+}
+
+// `left && right` (decisive == false) or `left || right` (decisive == true).
+class LogicalNode final : public Node {
  public:
-  AndNode(NodePtr l, NodePtr r) : left_(std::move(l)), right_(std::move(r)) {}
-  Value Eval(EvalContext& ctx) const override {
-    Value l = left_->Eval(ctx);
-    if (l.is_bool() && !l.bool_value()) return l;
-    Value r = right_->Eval(ctx);
-    if (r.is_bool()) {
-      if (!r.bool_value()) return r;
-      if (l.is_bool()) return l;  // both true
-    }
-    // Commutative absorption: unknowns beat errors, the first error is kept.
-    if (l.is_unknown() && r.is_unknown()) return MergeUnknowns(l, r);
-    if (l.is_unknown()) return l;
-    if (r.is_unknown()) return r;
-    if (l.is_error()) return l;
-    if (r.is_error()) return r;
-    return NoOverload("_&&_");
+  LogicalNode(NodePtr l, NodePtr r, bool decisive)
+      : left_(std::move(l)), right_(std::move(r)), decisive_(TruthOf(decisive)) {}
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    Value left;
+    Truth l = left_->EvalTruth(ctx, left);
+    if (l == decisive_) return l;
+    Value right;
+    Truth r = right_->EvalTruth(ctx, right);
+    if (r == decisive_) return r;
+    if (l != Truth::kOther && r != Truth::kOther) return l;  // both the other bool
+    other =
+        AbsorbLogical(l == Truth::kOther ? &left : nullptr, r == Truth::kOther ? &right : nullptr,
+                      decisive_ == Truth::kTrue ? "_||_" : "_&&_");
+    return Truth::kOther;
   }
 
  private:
   NodePtr left_;
   NodePtr right_;
-};
-
-class OrNode final : public Node {
- public:
-  OrNode(NodePtr l, NodePtr r) : left_(std::move(l)), right_(std::move(r)) {}
-  Value Eval(EvalContext& ctx) const override {
-    Value l = left_->Eval(ctx);
-    if (l.is_bool() && l.bool_value()) return l;
-    Value r = right_->Eval(ctx);
-    if (r.is_bool()) {
-      if (r.bool_value()) return r;
-      if (l.is_bool()) return l;  // both false
-    }
-    if (l.is_unknown() && r.is_unknown()) return MergeUnknowns(l, r);
-    if (l.is_unknown()) return l;
-    if (r.is_unknown()) return r;
-    if (l.is_error()) return l;
-    if (r.is_error()) return r;
-    return NoOverload("_||_");
-  }
-
- private:
-  NodePtr left_;
-  NodePtr right_;
+  Truth decisive_;  // the operand value that decides the result
 };
 
 class NotNode final : public Node {
  public:
   explicit NotNode(NodePtr operand) : operand_(std::move(operand)) {}
-  Value Eval(EvalContext& ctx) const override {
-    Value v = operand_->Eval(ctx);
-    if (v.is_bool()) return Value::Bool(!v.bool_value());
-    if (IsErrorOrUnknown(v)) return v;
-    return NoOverload("!_");
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    Truth truth = operand_->EvalTruth(ctx, other);
+    if (truth == Truth::kTrue) return Truth::kFalse;
+    if (truth == Truth::kFalse) return Truth::kTrue;
+    if (!IsErrorOrUnknown(other)) other = NoOverload("!_");
+    return Truth::kOther;
   }
 
  private:
@@ -379,16 +433,24 @@ class EqualsConstantNode final : public Node {
  public:
   EqualsConstantNode(NodePtr operand, Value constant, bool negate)
       : operand_(std::move(operand)), constant_(std::move(constant)), negate_(negate) {}
-  Value Eval(EvalContext& ctx) const override {
-    if (!ctx.Charge(1)) return ctx.BudgetError();
-    Value scratch;
-    const Value& v = operand_->EvalRef(ctx, scratch);
-    if (v.kind() == Kind::kBool && constant_.kind() == Kind::kBool) {
-      return Value::Bool((v.bool_value() == constant_.bool_value()) != negate_);
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    if (!ctx.Charge(1)) {
+      other = ctx.BudgetError();
+      return Truth::kOther;
     }
-    Value eq = Equals(v, constant_);
-    if (eq.is_bool() && negate_) return Value::Bool(!eq.bool_value());
-    return eq;
+    if (constant_.is_bool()) {
+      Truth truth = operand_->EvalTruth(ctx, other);
+      if (truth != Truth::kOther) {
+        return TruthOf(((truth == Truth::kTrue) == constant_.bool_value()) != negate_);
+      }
+      other = Equals(other, constant_);
+    } else {
+      Value scratch;
+      other = Equals(operand_->EvalRef(ctx, scratch), constant_);
+    }
+    if (!other.is_bool()) return Truth::kOther;
+    return TruthOf(other.bool_value() != negate_);
   }
 
  private:
@@ -400,9 +462,9 @@ class EqualsConstantNode final : public Node {
 class NotStrictlyFalseNode final : public Node {
  public:
   explicit NotStrictlyFalseNode(NodePtr operand) : operand_(std::move(operand)) {}
-  Value Eval(EvalContext& ctx) const override {
-    Value v = operand_->Eval(ctx);
-    return Value::Bool(!(v.is_bool() && !v.bool_value()));
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    return TruthOf(operand_->EvalTruth(ctx, other) != Truth::kFalse);
   }
 
  private:
@@ -414,8 +476,9 @@ class ConditionalNode final : public Node {
   ConditionalNode(NodePtr c, NodePtr y, NodePtr n)
       : condition_(std::move(c)), yes_(std::move(y)), no_(std::move(n)) {}
   Value Eval(EvalContext& ctx) const override {
-    Value c = condition_->Eval(ctx);
-    if (c.is_bool()) return c.bool_value() ? yes_->Eval(ctx) : no_->Eval(ctx);
+    Value c;
+    Truth truth = condition_->EvalTruth(ctx, c);
+    if (truth != Truth::kOther) return truth == Truth::kTrue ? yes_->Eval(ctx) : no_->Eval(ctx);
     if (IsErrorOrUnknown(c)) return c;
     return NoOverload("_?_:_");
   }
@@ -587,51 +650,65 @@ class QuantifierNode final : public Node {
  public:
   QuantifierNode(bool all, ComprehensionSlots slots, NodePtr range, NodePtr predicate)
       : all_(all), slots_(slots), range_(std::move(range)), predicate_(std::move(predicate)) {}
-  Value Eval(EvalContext& ctx) const override {
-    Value range = range_->Eval(ctx);
-    if (range.is_list() && !slots_.two_vars) return EvalList(range, ctx);
-    Value pending;  // first error or unknown seen
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    Value scratch;
+    const Value& range = range_->EvalRef(ctx, scratch);
+    if (range.is_list() && !slots_.two_vars) return EvalList(range, ctx, other);
+    bool pending = false;  // `other` holds the first error or unknown seen
     bool decided = false;
+    Value p;
     std::optional<Value> error =
         Iterate(range, slots_.two_vars, ctx, [&](Value first, Value second) {
           BindIteration(ctx, slots_, std::move(first), std::move(second));
-          Value p = predicate_->Eval(ctx);
-          if (p.is_bool()) {
-            if (p.bool_value() != all_) {
-              decided = true;
-              return false;
-            }
-          } else if (pending.is_null()) {
-            pending = IsErrorOrUnknown(p) ? p : NoOverload(all_ ? "all" : "exists");
+          if (!Visit(predicate_->EvalTruth(ctx, p), p, pending, other)) {
+            decided = true;
+            return false;
           }
           return !ctx.aborted();
         });
-    if (error) return *error;
-    if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
-    if (decided) return Value::Bool(!all_);
-    if (!pending.is_null()) return pending;
-    return Value::Bool(all_);
+    if (error) {
+      other = *std::move(error);
+      return Truth::kOther;
+    }
+    return Finish(decided, pending, ctx, other);
   }
 
  private:
   // The common case (a list, one variable) without the generic iteration callback.
-  Value EvalList(const Value& range, EvalContext& ctx) const {
-    Value pending;
-    size_t n = range.ListSize();
+  Truth EvalList(const Value& range, EvalContext& ctx, Value& other) const {
+    bool pending = false;
+    const size_t n = range.ListSize();
     Value& element = ctx.slot(slots_.iter);
+    Value p;
     for (size_t i = 0; i < n; ++i) {
-      if (!ctx.Charge(1)) return ctx.BudgetError();
+      if (!ctx.Charge(1)) break;
       element = range.ListGet(i);
-      const Value p = predicate_->Eval(ctx);
-      if (p.is_bool()) {
-        if (p.bool_value() != all_) return Value::Bool(!all_);
-      } else if (pending.is_null()) {
-        pending = IsErrorOrUnknown(p) ? p : NoOverload(all_ ? "all" : "exists");
-      }
-      if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
+      if (!Visit(predicate_->EvalTruth(ctx, p), p, pending, other)) return TruthOf(!all_);
+      if (ctx.aborted()) break;
     }
-    if (!pending.is_null()) return pending;
-    return Value::Bool(all_);
+    return Finish(false, pending, ctx, other);
+  }
+
+  // Takes one predicate outcome; false when it decides the result (false for all, true for
+  // exists). The first non-bool outcome is kept in `other` (`pending`).
+  bool Visit(Truth truth, Value& p, bool& pending, Value& other) const {
+    if (truth != Truth::kOther) return (truth == Truth::kTrue) == all_;
+    if (!pending) {
+      other = IsErrorOrUnknown(p) ? std::move(p) : NoOverload(all_ ? "all" : "exists");
+      pending = true;
+    }
+    return true;
+  }
+
+  Truth Finish(bool decided, bool pending, EvalContext& ctx, Value& other) const {
+    if (ctx.aborted()) {
+      other = ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
+      return Truth::kOther;
+    }
+    if (decided) return TruthOf(!all_);
+    if (pending) return Truth::kOther;
+    return TruthOf(all_);
   }
 
   bool all_;
@@ -764,10 +841,10 @@ NodePtr MakeCall(const FunctionDef* function, std::vector<NodePtr> args) {
   return std::make_unique<CallNode>(function, std::move(args));
 }
 NodePtr MakeAnd(NodePtr left, NodePtr right) {
-  return std::make_unique<AndNode>(std::move(left), std::move(right));
+  return std::make_unique<LogicalNode>(std::move(left), std::move(right), /*decisive=*/false);
 }
 NodePtr MakeOr(NodePtr left, NodePtr right) {
-  return std::make_unique<OrNode>(std::move(left), std::move(right));
+  return std::make_unique<LogicalNode>(std::move(left), std::move(right), /*decisive=*/true);
 }
 NodePtr MakeNot(NodePtr operand) { return std::make_unique<NotNode>(std::move(operand)); }
 NodePtr MakeEqualsConstant(NodePtr operand, Value constant, bool negate) {
