@@ -107,18 +107,28 @@ Value OptionalSelectFrom(const Value& operand, const std::string& field, EvalCon
   return Value::OptionalOf(std::move(v));
 }
 
-// Whether the `n` bytes at `a` and `b` are equal, compared inline eight at a time.
+template <typename Word>
+Word LoadWord(const char* p) {
+  Word w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+// Whether the `n` bytes at `a` and `b` are equal, compared inline a word at a time (the last
+// word may overlap the previous one).
 bool SameBytes(const char* a, const char* b, size_t n) {
-  for (; n >= sizeof(uint64_t); n -= sizeof(uint64_t)) {
-    uint64_t x, y;
-    std::memcpy(&x, a, sizeof x);
-    std::memcpy(&y, b, sizeof y);
-    if (x != y) return false;
-    a += sizeof x;
-    b += sizeof y;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (LoadWord<uint64_t>(a + i) != LoadWord<uint64_t>(b + i)) return false;
+    }
+    return LoadWord<uint64_t>(a + n - 8) == LoadWord<uint64_t>(b + n - 8);
   }
-  for (; n > 0; --n) {
-    if (*a++ != *b++) return false;
+  if (n >= 4) {
+    return LoadWord<uint32_t>(a) == LoadWord<uint32_t>(b) &&
+           LoadWord<uint32_t>(a + n - 4) == LoadWord<uint32_t>(b + n - 4);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
   }
   return true;
 }
@@ -675,15 +685,28 @@ class QuantifierNode final : public Node {
   }
 
  private:
-  // The common case (a list, one variable) without the generic iteration callback.
+  // The common case (a list, one variable) without the generic iteration callback; document
+  // lists are walked directly.
   Truth EvalList(const Value& range, EvalContext& ctx, Value& other) const {
+    if (range.is_document()) {
+      const core::ValueList& items = range.document()->list_value();
+      return EvalElements(
+          items.size(), [&](size_t i, Value& element) { element.AssignDocument(&items[i]); }, ctx,
+          other);
+    }
+    return EvalElements(
+        range.ListSize(), [&](size_t i, Value& element) { element = range.ListGet(i); }, ctx,
+        other);
+  }
+
+  template <typename BindElement>
+  Truth EvalElements(size_t n, BindElement bind_element, EvalContext& ctx, Value& other) const {
     bool pending = false;
-    const size_t n = range.ListSize();
     Value& element = ctx.slot(slots_.iter);
     Value p;
     for (size_t i = 0; i < n; ++i) {
       if (!ctx.Charge(1)) break;
-      element = range.ListGet(i);
+      bind_element(i, element);
       if (!Visit(predicate_->EvalTruth(ctx, p), p, pending, other)) return TruthOf(!all_);
       if (ctx.aborted()) break;
     }
