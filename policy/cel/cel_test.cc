@@ -1,8 +1,5 @@
 #include "bulwark/policy/cel/cel.h"
 
-#include <thread>
-#include <vector>
-
 #include "bulwark/core/document.h"
 #include "bulwark/core/status_matchers.h"
 #include "gmock/gmock.h"
@@ -225,32 +222,6 @@ TEST(TimeTest, TimeZonesFromTheSystemDatabase) {
   auto result = (*program)->Evaluate(Activation());
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_TRUE(result->bool_value());
-}
-
-// One program evaluated from 8 threads at once (run under --config=tsan to check for races).
-TEST_F(CelTest, OneProgramFromEightThreads) {
-  Env env;
-  env.DeclareVariable("object");
-  auto program = Compile(
-      "object.spec.containers.exists(c, c.image.startsWith('nginx')) && "
-      "object.spec.containers.map(c, c.name).join(',') == 'a,b,c' && "
-      "{'k': [1, 2u, 3.0]}.k.all(x, x > 0)",
-      env);
-  ASSERT_TRUE(program.ok()) << program.status();
-  std::vector<std::thread> threads;
-  std::vector<int> ok(8, 0);
-  for (int t = 0; t < 8; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < 500; ++i) {
-        Activation activation;
-        activation.BindDocument("object", pod_);
-        absl::StatusOr<Value> r = (*program)->Evaluate(activation);
-        if (r.ok() && r->is_bool() && r->bool_value()) ++ok[t];
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  for (int t = 0; t < 8; ++t) EXPECT_EQ(ok[t], 500) << "thread " << t;
 }
 
 }  // namespace
