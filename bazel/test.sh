@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test: all targets in the default
 # configuration (C++, Python, fuzz-corpus replays), then the C++ tests again under AddressSanitizer
-# (Python-loaded extensions are left out: the interpreter is not instrumented). Prints one closing
-# line "N passed, N failed, N skipped" counted over individual test cases of both runs.
+# (Python-loaded extensions are left out: the interpreter is not instrumented), and the CEL
+# concurrency test under ThreadSanitizer (docs/cel.md says why only that one). Prints one closing
+# line "N passed, N failed, N skipped" counted over individual test cases of all runs.
 # Exits non-zero when anything fails to build or any test fails.
 #   bazel/test.sh [EXTRA BAZEL FLAGS...]
 set -uo pipefail
@@ -32,6 +33,7 @@ run_tests() {
 
 run_tests "$@" -- //...
 run_tests --config=asan "$@" -- //... -//bindings/python/... -//examples/python/...
+run_tests --config=tsan "$@" -- //policy/cel:concurrency_test
 
 /usr/bin/python3 bazel/summarize_tests.py "${summary_args[@]}" || { ((status)) || status=1; }
 exit "$status"

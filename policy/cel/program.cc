@@ -136,47 +136,62 @@ class Planner {
     return std::nullopt;
   }
 
-  NodePtr ApplySelects(NodePtr node, const std::vector<std::string>& segments, size_t from) {
-    for (size_t i = from; i < segments.size(); ++i) {
-      node = internal::MakeSelect(std::move(node), segments[i], false);
-    }
-    return node;
+  // `node` followed by the selections segments[from..] (and `tested`, has()'s field, if any).
+  static NodePtr ApplySelects(NodePtr node, const std::vector<std::string>& segments, size_t from,
+                              const std::string* tested) {
+    std::vector<std::string> fields(segments.begin() + from, segments.end());
+    if (tested != nullptr) fields.push_back(*tested);
+    if (fields.empty()) return node;
+    return internal::MakeSelect(std::move(node), std::move(fields), tested != nullptr);
   }
 
   // Resolves a (qualified) name to a node; nullptr when nothing matches.
-  NodePtr ResolveName(const std::vector<std::string>& segments) {
+  NodePtr ResolveName(const std::vector<std::string>& segments, const std::string* tested) {
     if (std::optional<size_t> local = FindLocal(segments[0])) {
-      return ApplySelects(internal::MakeSlot(*local), segments, 1);
+      return ApplySelects(internal::MakeSlot(*local), segments, 1, tested);
     }
     for (size_t k = segments.size(); k >= 1; --k) {
       std::string prefix = absl::StrJoin(segments.begin(), segments.begin() + k, ".");
       for (const std::string& candidate : Candidates(prefix)) {
         if (env_.variables.contains(candidate)) {
-          return ApplySelects(internal::MakeVariable(candidate), segments, k);
+          return ApplySelects(internal::MakeVariable(candidate), segments, k, tested);
         }
         if (std::optional<Value> constant = ResolveConstant(candidate)) {
-          return ApplySelects(internal::MakeConstant(*constant), segments, k);
+          return ApplySelects(internal::MakeConstant(*constant), segments, k, tested);
         }
       }
     }
     return nullptr;
   }
 
+  // An identifier, or a chain of selections `base.f1.f2...` planned as one selection node (the
+  // last one may be has()'s test). When the base is an identifier, the longest prefix of the
+  // chain that names a variable or constant is resolved first (qualified names).
   NodePtr PlanName(const Expr& e) {
-    std::vector<std::string> segments;
-    if (e.kind == Expr::Kind::kSelect && (e.test_only || !QualifiedSegments(e, segments))) {
-      return internal::MakeSelect(Plan(*e.target), e.name, e.test_only);
+    const std::string* tested = nullptr;
+    const Expr* base = &e;
+    if (e.kind == Expr::Kind::kSelect && e.test_only) {
+      tested = &e.name;
+      base = e.target.get();
     }
-    if (e.kind == Expr::Kind::kIdent) segments = {e.name};
-    if (NodePtr node = ResolveName(segments)) return node;
+    std::vector<std::string> fields;
+    while (base->kind == Expr::Kind::kSelect && !base->test_only) {
+      fields.push_back(base->name);
+      base = base->target.get();
+    }
+    std::reverse(fields.begin(), fields.end());
+    if (base->kind != Expr::Kind::kIdent) {
+      return ApplySelects(Plan(*base), fields, 0, tested);
+    }
+    std::vector<std::string> segments = {base->name};
+    segments.insert(segments.end(), fields.begin(), fields.end());
+    if (NodePtr node = ResolveName(segments, tested)) return node;
     if (env_.allow_undeclared) {
       std::string root = segments[0];
       if (absl::StartsWith(root, ".")) root = root.substr(1);
-      return ApplySelects(internal::MakeVariable(root), segments, 1);
+      return ApplySelects(internal::MakeVariable(root), segments, 1, tested);
     }
-    const Expr* root = &e;
-    while (root->kind == Expr::Kind::kSelect) root = root->target.get();
-    return Fail(*root, absl::StrCat("undeclared reference to '", segments[0], "' (in container '",
+    return Fail(*base, absl::StrCat("undeclared reference to '", segments[0], "' (in container '",
                                     env_.container, "')"));
   }
 

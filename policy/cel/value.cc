@@ -324,10 +324,6 @@ size_t Value::ListSize() const {
   if (heap_ == nullptr) return scalar_.doc->list_value().size();
   return static_cast<const ListImpl*>(scalar_.ptr)->size();
 }
-Value Value::ListGet(size_t index) const {
-  if (heap_ == nullptr) return DocumentScalar(&scalar_.doc->list_value()[index]);
-  return static_cast<const ListImpl*>(scalar_.ptr)->Get(index);
-}
 size_t Value::MapSize() const {
   if (heap_ == nullptr) return scalar_.doc->map_value().size();
   return static_cast<const MapImpl*>(scalar_.ptr)->size();

@@ -131,6 +131,17 @@ class Value {
     v.scalar_.doc = doc;
     return v;
   }
+  // Makes this value Document(doc) in place. Comprehensions over documents rebind their
+  // iteration variable this way: assigning a temporary costs a store-forwarding stall per element.
+  void AssignDocument(const core::Value* doc) {
+    if (!doc->is_list() && !doc->is_map()) {
+      *this = DocumentScalarValue(doc);
+      return;
+    }
+    heap_.reset();
+    kind_ = doc->is_list() ? Kind::kList : Kind::kMap;
+    scalar_.doc = doc;
+  }
   // Converts a core::Value to an owning CEL value (deep copy).
   static Value FromCore(const core::Value& doc);
 
@@ -227,6 +238,12 @@ class ListImpl {
   virtual size_t size() const = 0;
   virtual Value Get(size_t index) const = 0;
 };
+
+// Inline: comprehensions call it once per element.
+inline Value Value::ListGet(size_t index) const {
+  if (heap_ == nullptr) return Document(&scalar_.doc->list_value()[index]);
+  return static_cast<const ListImpl*>(scalar_.ptr)->Get(index);
+}
 
 // A map backing. Immutable after construction.
 class MapImpl {

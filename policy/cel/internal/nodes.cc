@@ -1,6 +1,8 @@
 #include "bulwark/policy/cel/internal/nodes.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "bulwark/policy/cel/activation.h"
@@ -24,6 +26,11 @@ class ConstantNode final : public Node {
   explicit ConstantNode(Value v) : value_(std::move(v)) {}
   Value Eval(EvalContext&) const override { return value_; }
   const Value& EvalRef(EvalContext&, Value&) const override { return value_; }
+  Truth EvalTruth(EvalContext&, Value& other) const override {
+    Truth truth = TruthOf(value_);
+    if (truth == Truth::kOther) other = value_;
+    return truth;
+  }
 
  private:
   Value value_;
@@ -34,6 +41,12 @@ class SlotNode final : public Node {
   explicit SlotNode(size_t slot) : slot_(slot) {}
   Value Eval(EvalContext& ctx) const override { return ctx.slot(slot_); }
   const Value& EvalRef(EvalContext& ctx, Value&) const override { return ctx.slot(slot_); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    const Value& value = ctx.slot(slot_);
+    Truth truth = TruthOf(value);
+    if (truth == Truth::kOther) other = value;
+    return truth;
+  }
 
  private:
   size_t slot_;
@@ -94,41 +107,158 @@ Value OptionalSelectFrom(const Value& operand, const std::string& field, EvalCon
   return Value::OptionalOf(std::move(v));
 }
 
-class SelectNode final : public Node {
- public:
-  SelectNode(NodePtr operand, std::string field, bool test_only)
-      : operand_(std::move(operand)), field_(std::move(field)), test_only_(test_only) {
-    if (field_.find("__") != std::string::npos) {
-      std::string unescaped = UnescapePropertyName(field_);
-      if (unescaped != field_) unescaped_ = std::move(unescaped);
+template <typename Word>
+Word LoadWord(const char* p) {
+  Word w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+// Whether the `n` bytes at `a` and `b` are equal, compared inline a word at a time (the last
+// word may overlap the previous one).
+bool SameBytes(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (LoadWord<uint64_t>(a + i) != LoadWord<uint64_t>(b + i)) return false;
+    }
+    return LoadWord<uint64_t>(a + n - 8) == LoadWord<uint64_t>(b + n - 8);
+  }
+  if (n >= 4) {
+    return LoadWord<uint32_t>(a) == LoadWord<uint32_t>(b) &&
+           LoadWord<uint32_t>(a + n - 4) == LoadWord<uint32_t>(b + n - 4);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// Finds `key` in a document map. Field names are short, so comparing lengths first and then
+// the bytes inline beats a libc memcmp call per entry.
+const core::Value* FindDocumentKey(const core::Value& map, absl::string_view key) {
+  for (const core::MapEntry& entry : map.map_value()) {
+    if (entry.key.size() == key.size() && SameBytes(entry.key.data(), key.data(), key.size())) {
+      return &entry.value;
     }
   }
-  Value Eval(EvalContext& ctx) const override {
-    if (!ctx.Charge(1)) return ctx.BudgetError();
-    Value scratch;
-    const Value& operand = operand_->EvalRef(ctx, scratch);
-    if (!unescaped_.empty() && operand.is_map()) {
+  return nullptr;
+}
+
+// One field of a selection path, with its Kubernetes-unescaped spelling when that differs.
+struct PathField {
+  std::string name;
+  std::string unescaped;
+};
+
+// `operand.f1.f2...fn` (and `has(operand.f1...fn)` with `test_only`) as one node: selections
+// through JSON/YAML documents walk core::Values directly, without a CEL Value per step.
+class SelectNode final : public Node {
+ public:
+  SelectNode(NodePtr operand, std::vector<std::string> fields, bool test_only)
+      : operand_(std::move(operand)), test_only_(test_only) {
+    for (std::string& name : fields) {
+      PathField field{std::move(name), {}};
+      if (field.name.find("__") != std::string::npos) {
+        std::string unescaped = UnescapePropertyName(field.name);
+        if (unescaped != field.name) field.unescaped = std::move(unescaped);
+      }
+      fields_.push_back(std::move(field));
+    }
+  }
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  const Value& EvalRef(EvalContext& ctx, Value& scratch) const override {
+    return EvalRefViaTruth(ctx, scratch);
+  }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    if (!ctx.Charge(fields_.size())) {
+      other = ctx.BudgetError();
+      return Truth::kOther;
+    }
+    // `other` doubles as the operand's scratch: the operand is read before `other` is written.
+    const Value& operand = operand_->EvalRef(ctx, other);
+    DocumentWalk walk = WalkDocument(operand);
+    if (walk.doc == nullptr) {
+      other = SelectSteps(operand, 0, ctx);
+      return TruthOf(other);
+    }
+    const bool at_last = walk.consumed + 1 == fields_.size();
+    if (walk.missing) {
+      if (test_only_ && at_last) return Truth::kFalse;
+      other = NoSuchKey(fields_[walk.consumed].name);
+      return Truth::kOther;
+    }
+    if (walk.consumed == fields_.size()) {
+      if (test_only_) return Truth::kTrue;
+      if (walk.doc->is_bool()) return TruthOf(walk.doc->bool_value());
+      other = Value::Document(walk.doc);
+      return Truth::kOther;
+    }
+    other = SelectSteps(Value::Document(walk.doc), walk.consumed, ctx);
+    return TruthOf(other);
+  }
+
+ private:
+  // How far the path goes through document maps: `doc` is the value reached after `consumed`
+  // fields (null when the operand is not a document map); `missing` when fields_[consumed] is
+  // not a key of `doc`. The walk also stops before a field with an escaped spelling and at a
+  // value that is not a map.
+  struct DocumentWalk {
+    const core::Value* doc = nullptr;
+    size_t consumed = 0;
+    bool missing = false;
+  };
+  DocumentWalk WalkDocument(const Value& operand) const {
+    DocumentWalk walk;
+    if (!operand.is_document() || !operand.is_map()) return walk;
+    walk.doc = operand.document();
+    for (; walk.consumed < fields_.size(); ++walk.consumed) {
+      const PathField& field = fields_[walk.consumed];
+      if (!field.unescaped.empty() || !walk.doc->is_map()) break;
+      const core::Value* found = FindDocumentKey(*walk.doc, field.name);
+      if (found == nullptr) {
+        walk.missing = true;
+        break;
+      }
+      walk.doc = found;
+    }
+    return walk;
+  }
+
+  static Value NoSuchKey(absl::string_view field) {
+    return ErrorValue(absl::StrCat("no such key: '", field, "'"));
+  }
+
+  // The general path: fields_[from..] selected one at a time from `operand`.
+  Value SelectSteps(const Value& operand, size_t from, EvalContext& ctx) const {
+    Value current = operand;
+    for (size_t i = from; i < fields_.size(); ++i) {
+      current = SelectStep(current, fields_[i], test_only_ && i + 1 == fields_.size(), ctx);
+    }
+    return current;
+  }
+
+  static Value SelectStep(const Value& operand, const PathField& field, bool test_only,
+                          EvalContext& ctx) {
+    if (!field.unescaped.empty() && operand.is_map()) {
       // Kubernetes property-name escaping: `a__dash__b` reads key "a-b" unless the map has the
       // escaped key itself.
-      Value present = SelectFrom(operand, field_, /*test_only=*/true, ctx);
+      Value present = SelectFrom(operand, field.name, /*test_only=*/true, ctx);
       if (present.is_bool() && !present.bool_value()) {
-        return SelectFrom(operand, unescaped_, test_only_, ctx);
+        return SelectFrom(operand, field.unescaped, test_only, ctx);
       }
     }
     if (operand.is_optional()) {
       // Selection on an optional is optional selection (chaining): absent fields give none.
-      if (!operand.optional_has_value()) return test_only_ ? Value::Bool(false) : operand;
-      if (test_only_) return SelectFrom(operand.optional_value(), field_, true, ctx);
-      return OptionalSelectFrom(operand.optional_value(), field_, ctx);
+      if (!operand.optional_has_value()) return test_only ? Value::Bool(false) : operand;
+      if (test_only) return SelectFrom(operand.optional_value(), field.name, true, ctx);
+      return OptionalSelectFrom(operand.optional_value(), field.name, ctx);
     }
-    return SelectFrom(operand, field_, test_only_, ctx);
+    return SelectFrom(operand, field.name, test_only, ctx);
   }
 
- private:
   NodePtr operand_;
-  std::string field_;
-  std::string unescaped_;  // the Kubernetes-unescaped field name when it differs
-  bool test_only_;
+  std::vector<PathField> fields_;
+  bool test_only_;  // applies to the last field
 };
 
 class OptionalSelectNode final : public Node {
@@ -254,63 +384,55 @@ class CallNode final : public Node {
   std::vector<NodePtr> args_;
 };
 
-class AndNode final : public Node {
+// The result of && or || when an operand is not a bool (null pointers stand for bool operands):
+// commutative absorption, unknowns beat errors, the first error is kept.
+Value AbsorbLogical(const Value* left, const Value* right, absl::string_view function) {
+  const bool left_unknown = left != nullptr && left->is_unknown();
+  const bool right_unknown = right != nullptr && right->is_unknown();
+  if (left_unknown && right_unknown) return MergeUnknowns(*left, *right);
+  if (left_unknown) return *left;
+  if (right_unknown) return *right;
+  if (left != nullptr && left->is_error()) return *left;
+  if (right != nullptr && right->is_error()) return *right;
+  return NoOverload(function);
+}
+
+// `left && right` (decisive == false) or `left || right` (decisive == true).
+class LogicalNode final : public Node {
  public:
-  AndNode(NodePtr l, NodePtr r) : left_(std::move(l)), right_(std::move(r)) {}
-  Value Eval(EvalContext& ctx) const override {
-    Value l = left_->Eval(ctx);
-    if (l.is_bool() && !l.bool_value()) return l;
-    Value r = right_->Eval(ctx);
-    if (r.is_bool()) {
-      if (!r.bool_value()) return r;
-      if (l.is_bool()) return l;  // both true
-    }
-    // Commutative absorption: unknowns beat errors, the first error is kept.
-    if (l.is_unknown() && r.is_unknown()) return MergeUnknowns(l, r);
-    if (l.is_unknown()) return l;
-    if (r.is_unknown()) return r;
-    if (l.is_error()) return l;
-    if (r.is_error()) return r;
-    return NoOverload("_&&_");
+  LogicalNode(NodePtr l, NodePtr r, bool decisive)
+      : left_(std::move(l)), right_(std::move(r)), decisive_(TruthOf(decisive)) {}
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    Value left;
+    Truth l = left_->EvalTruth(ctx, left);
+    if (l == decisive_) return l;
+    Value right;
+    Truth r = right_->EvalTruth(ctx, right);
+    if (r == decisive_) return r;
+    if (l != Truth::kOther && r != Truth::kOther) return l;  // both the other bool
+    other =
+        AbsorbLogical(l == Truth::kOther ? &left : nullptr, r == Truth::kOther ? &right : nullptr,
+                      decisive_ == Truth::kTrue ? "_||_" : "_&&_");
+    return Truth::kOther;
   }
 
  private:
   NodePtr left_;
   NodePtr right_;
-};
-
-class OrNode final : public Node {
- public:
-  OrNode(NodePtr l, NodePtr r) : left_(std::move(l)), right_(std::move(r)) {}
-  Value Eval(EvalContext& ctx) const override {
-    Value l = left_->Eval(ctx);
-    if (l.is_bool() && l.bool_value()) return l;
-    Value r = right_->Eval(ctx);
-    if (r.is_bool()) {
-      if (r.bool_value()) return r;
-      if (l.is_bool()) return l;  // both false
-    }
-    if (l.is_unknown() && r.is_unknown()) return MergeUnknowns(l, r);
-    if (l.is_unknown()) return l;
-    if (r.is_unknown()) return r;
-    if (l.is_error()) return l;
-    if (r.is_error()) return r;
-    return NoOverload("_||_");
-  }
-
- private:
-  NodePtr left_;
-  NodePtr right_;
+  Truth decisive_;  // the operand value that decides the result
 };
 
 class NotNode final : public Node {
  public:
   explicit NotNode(NodePtr operand) : operand_(std::move(operand)) {}
-  Value Eval(EvalContext& ctx) const override {
-    Value v = operand_->Eval(ctx);
-    if (v.is_bool()) return Value::Bool(!v.bool_value());
-    if (IsErrorOrUnknown(v)) return v;
-    return NoOverload("!_");
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    Truth truth = operand_->EvalTruth(ctx, other);
+    if (truth == Truth::kTrue) return Truth::kFalse;
+    if (truth == Truth::kFalse) return Truth::kTrue;
+    if (!IsErrorOrUnknown(other)) other = NoOverload("!_");
+    return Truth::kOther;
   }
 
  private:
@@ -321,16 +443,24 @@ class EqualsConstantNode final : public Node {
  public:
   EqualsConstantNode(NodePtr operand, Value constant, bool negate)
       : operand_(std::move(operand)), constant_(std::move(constant)), negate_(negate) {}
-  Value Eval(EvalContext& ctx) const override {
-    if (!ctx.Charge(1)) return ctx.BudgetError();
-    Value scratch;
-    const Value& v = operand_->EvalRef(ctx, scratch);
-    if (v.kind() == Kind::kBool && constant_.kind() == Kind::kBool) {
-      return Value::Bool((v.bool_value() == constant_.bool_value()) != negate_);
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    if (!ctx.Charge(1)) {
+      other = ctx.BudgetError();
+      return Truth::kOther;
     }
-    Value eq = Equals(v, constant_);
-    if (eq.is_bool() && negate_) return Value::Bool(!eq.bool_value());
-    return eq;
+    if (constant_.is_bool()) {
+      Truth truth = operand_->EvalTruth(ctx, other);
+      if (truth != Truth::kOther) {
+        return TruthOf(((truth == Truth::kTrue) == constant_.bool_value()) != negate_);
+      }
+      other = Equals(other, constant_);
+    } else {
+      Value scratch;
+      other = Equals(operand_->EvalRef(ctx, scratch), constant_);
+    }
+    if (!other.is_bool()) return Truth::kOther;
+    return TruthOf(other.bool_value() != negate_);
   }
 
  private:
@@ -342,9 +472,9 @@ class EqualsConstantNode final : public Node {
 class NotStrictlyFalseNode final : public Node {
  public:
   explicit NotStrictlyFalseNode(NodePtr operand) : operand_(std::move(operand)) {}
-  Value Eval(EvalContext& ctx) const override {
-    Value v = operand_->Eval(ctx);
-    return Value::Bool(!(v.is_bool() && !v.bool_value()));
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    return TruthOf(operand_->EvalTruth(ctx, other) != Truth::kFalse);
   }
 
  private:
@@ -356,8 +486,9 @@ class ConditionalNode final : public Node {
   ConditionalNode(NodePtr c, NodePtr y, NodePtr n)
       : condition_(std::move(c)), yes_(std::move(y)), no_(std::move(n)) {}
   Value Eval(EvalContext& ctx) const override {
-    Value c = condition_->Eval(ctx);
-    if (c.is_bool()) return c.bool_value() ? yes_->Eval(ctx) : no_->Eval(ctx);
+    Value c;
+    Truth truth = condition_->EvalTruth(ctx, c);
+    if (truth != Truth::kOther) return truth == Truth::kTrue ? yes_->Eval(ctx) : no_->Eval(ctx);
     if (IsErrorOrUnknown(c)) return c;
     return NoOverload("_?_:_");
   }
@@ -529,51 +660,78 @@ class QuantifierNode final : public Node {
  public:
   QuantifierNode(bool all, ComprehensionSlots slots, NodePtr range, NodePtr predicate)
       : all_(all), slots_(slots), range_(std::move(range)), predicate_(std::move(predicate)) {}
-  Value Eval(EvalContext& ctx) const override {
-    Value range = range_->Eval(ctx);
-    if (range.is_list() && !slots_.two_vars) return EvalList(range, ctx);
-    Value pending;  // first error or unknown seen
+  Value Eval(EvalContext& ctx) const override { return EvalViaTruth(ctx); }
+  Truth EvalTruth(EvalContext& ctx, Value& other) const override {
+    Value scratch;
+    const Value& range = range_->EvalRef(ctx, scratch);
+    if (range.is_list() && !slots_.two_vars) return EvalList(range, ctx, other);
+    bool pending = false;  // `other` holds the first error or unknown seen
     bool decided = false;
+    Value p;
     std::optional<Value> error =
         Iterate(range, slots_.two_vars, ctx, [&](Value first, Value second) {
           BindIteration(ctx, slots_, std::move(first), std::move(second));
-          Value p = predicate_->Eval(ctx);
-          if (p.is_bool()) {
-            if (p.bool_value() != all_) {
-              decided = true;
-              return false;
-            }
-          } else if (pending.is_null()) {
-            pending = IsErrorOrUnknown(p) ? p : NoOverload(all_ ? "all" : "exists");
+          if (!Visit(predicate_->EvalTruth(ctx, p), p, pending, other)) {
+            decided = true;
+            return false;
           }
           return !ctx.aborted();
         });
-    if (error) return *error;
-    if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
-    if (decided) return Value::Bool(!all_);
-    if (!pending.is_null()) return pending;
-    return Value::Bool(all_);
+    if (error) {
+      other = *std::move(error);
+      return Truth::kOther;
+    }
+    return Finish(decided, pending, ctx, other);
   }
 
  private:
-  // The common case (a list, one variable) without the generic iteration callback.
-  Value EvalList(const Value& range, EvalContext& ctx) const {
-    Value pending;
-    size_t n = range.ListSize();
-    Value& element = ctx.slot(slots_.iter);
-    for (size_t i = 0; i < n; ++i) {
-      if (!ctx.Charge(1)) return ctx.BudgetError();
-      element = range.ListGet(i);
-      const Value p = predicate_->Eval(ctx);
-      if (p.is_bool()) {
-        if (p.bool_value() != all_) return Value::Bool(!all_);
-      } else if (pending.is_null()) {
-        pending = IsErrorOrUnknown(p) ? p : NoOverload(all_ ? "all" : "exists");
-      }
-      if (ctx.aborted()) return ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
+  // The common case (a list, one variable) without the generic iteration callback; document
+  // lists are walked directly.
+  Truth EvalList(const Value& range, EvalContext& ctx, Value& other) const {
+    if (range.is_document()) {
+      const core::ValueList& items = range.document()->list_value();
+      return EvalElements(
+          items.size(), [&](size_t i, Value& element) { element.AssignDocument(&items[i]); }, ctx,
+          other);
     }
-    if (!pending.is_null()) return pending;
-    return Value::Bool(all_);
+    return EvalElements(
+        range.ListSize(), [&](size_t i, Value& element) { element = range.ListGet(i); }, ctx,
+        other);
+  }
+
+  template <typename BindElement>
+  Truth EvalElements(size_t n, BindElement bind_element, EvalContext& ctx, Value& other) const {
+    bool pending = false;
+    Value& element = ctx.slot(slots_.iter);
+    Value p;
+    for (size_t i = 0; i < n; ++i) {
+      if (!ctx.Charge(1)) break;
+      bind_element(i, element);
+      if (!Visit(predicate_->EvalTruth(ctx, p), p, pending, other)) return TruthOf(!all_);
+      if (ctx.aborted()) break;
+    }
+    return Finish(false, pending, ctx, other);
+  }
+
+  // Takes one predicate outcome; false when it decides the result (false for all, true for
+  // exists). The first non-bool outcome is kept in `other` (`pending`).
+  bool Visit(Truth truth, Value& p, bool& pending, Value& other) const {
+    if (truth != Truth::kOther) return (truth == Truth::kTrue) == all_;
+    if (!pending) {
+      other = IsErrorOrUnknown(p) ? std::move(p) : NoOverload(all_ ? "all" : "exists");
+      pending = true;
+    }
+    return true;
+  }
+
+  Truth Finish(bool decided, bool pending, EvalContext& ctx, Value& other) const {
+    if (ctx.aborted()) {
+      other = ctx.size_error() ? ctx.SizeError() : ctx.BudgetError();
+      return Truth::kOther;
+    }
+    if (decided) return TruthOf(!all_);
+    if (pending) return Truth::kOther;
+    return TruthOf(all_);
   }
 
   bool all_;
@@ -693,8 +851,8 @@ NodePtr MakeConstant(Value v) { return std::make_unique<ConstantNode>(std::move(
 NodePtr MakeSlot(size_t slot) { return std::make_unique<SlotNode>(slot); }
 NodePtr MakeVariable(std::string name) { return std::make_unique<VariableNode>(std::move(name)); }
 NodePtr MakeError(std::string message) { return std::make_unique<ErrorNode>(std::move(message)); }
-NodePtr MakeSelect(NodePtr operand, std::string field, bool test_only) {
-  return std::make_unique<SelectNode>(std::move(operand), std::move(field), test_only);
+NodePtr MakeSelect(NodePtr operand, std::vector<std::string> fields, bool test_only) {
+  return std::make_unique<SelectNode>(std::move(operand), std::move(fields), test_only);
 }
 NodePtr MakeOptionalSelect(NodePtr operand, std::string field) {
   return std::make_unique<OptionalSelectNode>(std::move(operand), std::move(field));
@@ -706,10 +864,10 @@ NodePtr MakeCall(const FunctionDef* function, std::vector<NodePtr> args) {
   return std::make_unique<CallNode>(function, std::move(args));
 }
 NodePtr MakeAnd(NodePtr left, NodePtr right) {
-  return std::make_unique<AndNode>(std::move(left), std::move(right));
+  return std::make_unique<LogicalNode>(std::move(left), std::move(right), /*decisive=*/false);
 }
 NodePtr MakeOr(NodePtr left, NodePtr right) {
-  return std::make_unique<OrNode>(std::move(left), std::move(right));
+  return std::make_unique<LogicalNode>(std::move(left), std::move(right), /*decisive=*/true);
 }
 NodePtr MakeNot(NodePtr operand) { return std::make_unique<NotNode>(std::move(operand)); }
 NodePtr MakeEqualsConstant(NodePtr operand, Value constant, bool negate) {

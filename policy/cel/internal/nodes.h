@@ -16,6 +16,9 @@
 
 namespace bulwark::cel::internal {
 
+// The outcome of evaluating a node for a boolean consumer.
+enum class Truth : uint8_t { kFalse, kTrue, kOther };
+
 class Node {
  public:
   virtual ~Node() = default;
@@ -24,6 +27,32 @@ class Node {
   // holds (constants, variable slots) without copying.
   virtual const Value& EvalRef(EvalContext& ctx, Value& scratch) const {
     scratch = Eval(ctx);
+    return scratch;
+  }
+  // Evaluates for a boolean consumer (&&, ||, !, == with a bool constant, all/exists): kTrue or
+  // kFalse for a bool result, which logical nodes and document selections produce without
+  // building a Value; otherwise kOther with the result (error, unknown, non-bool) in `other`.
+  virtual Truth EvalTruth(EvalContext& ctx, Value& other) const {
+    other = Eval(ctx);
+    return TruthOf(other);
+  }
+
+ protected:
+  static Truth TruthOf(const Value& v) {
+    if (!v.is_bool()) return Truth::kOther;
+    return v.bool_value() ? Truth::kTrue : Truth::kFalse;
+  }
+  static Truth TruthOf(bool b) { return b ? Truth::kTrue : Truth::kFalse; }
+  // Eval() and EvalRef() for nodes that implement EvalTruth().
+  Value EvalViaTruth(EvalContext& ctx) const {
+    Value other;
+    Truth truth = EvalTruth(ctx, other);
+    if (truth == Truth::kOther) return other;
+    return Value::Bool(truth == Truth::kTrue);
+  }
+  const Value& EvalRefViaTruth(EvalContext& ctx, Value& scratch) const {
+    Truth truth = EvalTruth(ctx, scratch);
+    if (truth != Truth::kOther) scratch = Value::Bool(truth == Truth::kTrue);
     return scratch;
   }
 };
@@ -35,7 +64,8 @@ NodePtr MakeSlot(size_t slot);
 // Looks `name` up in the activation; an error value when unbound.
 NodePtr MakeVariable(std::string name);
 NodePtr MakeError(std::string message);
-NodePtr MakeSelect(NodePtr operand, std::string field, bool test_only);
+// `operand.fields[0].fields[1]...`; with `test_only`, has() of the last field.
+NodePtr MakeSelect(NodePtr operand, std::vector<std::string> fields, bool test_only);
 NodePtr MakeOptionalSelect(NodePtr operand, std::string field);
 NodePtr MakeIndex(NodePtr operand, NodePtr index, bool optional);
 NodePtr MakeCall(const FunctionDef* function, std::vector<NodePtr> args);
