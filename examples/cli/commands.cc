@@ -289,7 +289,8 @@ Flags:
       {
           .name = "policy apply",
           .summary = "Evaluate admission policies (Kubernetes VAP, Kyverno CEL) against resources",
-          .usage = R"(usage: bulwark policy apply --policy FILE_OR_DIR[,...] --resource FILE_OR_DIR[,...]
+          .usage =
+              R"(usage: bulwark policy apply --policy FILE_OR_DIR[,...] --resource FILE_OR_DIR[,...]
                            [--param FILE_OR_DIR[,...]] [--exception FILE_OR_DIR[,...]]
                            [--context FILE] [--values FILE] [--userinfo FILE]
                            [--format table|json]
