@@ -1,4 +1,4 @@
-// Python bindings of bulwark::sbom (module `bulwark._bulwark.sbom`, used by `bulwark.image.sbom`
+// Python bindings of bulwark::sbom (module `bulwark._bulwark.sbom`, used by `bulwark.image.sbom`):
 // one function that opens an image, catalogs it and returns the SBOM as text in a format.
 //   py::module_ sbom = module.def_submodule("sbom");
 //   DefineSbomBindings(sbom);
