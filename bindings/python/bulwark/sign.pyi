@@ -79,7 +79,7 @@ def pae(payload_type: str, payload: bytes) -> bytes:
     """DSSE pre-authentication encoding."""
 
 def verify_gcb_provenance(
-    provenance_json: str, digest: str, *, keys: dict[str, str] = ..., builder_id: str = ""
+    provenance_json: str, digest: str, *, keys: dict[str, str] = {}, builder_id: str = ""
 ) -> list[dict[str, Any]]:
     """[{key_id, region, builder_id, build_type, source_uri, source_digest, entry_point}]."""
 
