@@ -3,13 +3,12 @@
 // Formats: dns1123Label, dns1123Subdomain, dns1035Label, qualifiedName, dns1123LabelPrefix,
 // dns1123SubdomainPrefix, dns1035LabelPrefix, labelValue, uuid, byte, date, datetime; the
 // messages are those of Kubernetes' apimachinery validation. Patterns run on RE2.
-#include <map>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "bulwark/policy/cel/internal/functions.h"
 #include "re2/re2.h"
@@ -29,17 +28,21 @@ constexpr char kUuidPattern[] =
     "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}";
 
 bool FullMatch(absl::string_view text, const char* pattern) {
-  // Patterns are constants of this file; RE2 objects are built once each.
-  static absl::Mutex mu(absl::kConstInit);
-  static auto* cache = new std::map<const char*, std::unique_ptr<RE2>>();
-  const RE2* re;
-  {
-    absl::MutexLock lock(&mu);
-    std::unique_ptr<RE2>& slot = (*cache)[pattern];
-    if (slot == nullptr) slot = std::make_unique<RE2>(pattern);
-    re = slot.get();
+  // Every pattern is compiled in one function-local static initialisation, which C++ makes
+  // thread-safe; lookups afterwards only read, so evaluations share it without a lock.
+  using Compiled = std::pair<const char*, std::unique_ptr<RE2>>;
+  static const auto* compiled = [] {
+    auto* table = new std::vector<Compiled>();
+    for (const char* p : {kLabelPattern, kSubdomainPattern, kDns1035Pattern,
+                          kQualifiedNamePattern, kLabelValuePattern, kUuidPattern}) {
+      table->emplace_back(p, std::make_unique<RE2>(p));
+    }
+    return table;
+  }();
+  for (const auto& [key, re] : *compiled) {
+    if (key == pattern) return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *re);
   }
-  return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *re);
+  return false;
 }
 
 // apimachinery's RegexError text.
