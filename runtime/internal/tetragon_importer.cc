@@ -174,9 +174,11 @@ void ConvertKprobeArgs(const core::Value* args, v1::Event& event) {
     if (!arg.is_map()) continue;
     for (absl::string_view key : {"file_arg", "path_arg"}) {
       if (const core::Value* f = MapAt(arg, key); f != nullptr && path.empty()) {
-        path = StringAt(*f, "path").value_or("");
-        // Some Tetragon versions print d_path results without the leading slash.
-        if (!path.empty() && path[0] != '/') path.insert(0, "/");
+        std::string printed = StringAt(*f, "path").value_or("");
+        // Some Tetragon versions print d_path results without the leading slash. (Built as a
+        // new string: GCC 12 -O2 reports a false -Wrestrict on std::string::insert at 0.)
+        path =
+            printed.empty() || printed[0] == '/' ? std::move(printed) : absl::StrCat("/", printed);
         if (auto flags = StringAt(*f, "flags")) file.set_flags(ParseOpenFlags(*flags).value_or(0));
       }
     }
