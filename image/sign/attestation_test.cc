@@ -14,6 +14,7 @@
 #include "bulwark/core/status_matchers.h"
 #include "bulwark/core/testing/shared_testdata.h"
 #include "bulwark/image/sign/dsse.h"
+#include "bulwark/image/sign/testing/layout_copy_test_base.h"
 #include "gtest/gtest.h"
 
 namespace bulwark::sign {
@@ -37,15 +38,11 @@ constexpr char kSlsaV1Predicate[] = R"({
       "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v2.0.0"}}
 })";
 
-class AttestationLayoutTest : public ::testing::Test {
+class AttestationLayoutTest : public testing::LayoutCopyTestBase {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::string> source =
-        core::testing::SharedDataPath("conformance/oci/trivy/pkg/fanal/test/testdata/test.oci");
-    if (!source.ok()) GTEST_SKIP() << source.status();
-    layout_ = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", test_info_->name());
-    std::filesystem::remove_all(layout_);
-    std::filesystem::copy(*source, layout_, std::filesystem::copy_options::recursive);
+    testing::LayoutCopyTestBase::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     absl::StatusOr<core::Digest> image = ResolveLayoutImage(layout_, "");
     ASSERT_THAT(image, IsOk());
     image_ = *image;
@@ -63,8 +60,6 @@ class AttestationLayoutTest : public ::testing::Test {
     ASSERT_THAT(WriteOciLayoutAttachment(layout_, image_, "att", *layer), IsOk());
   }
 
-  const ::testing::TestInfo* test_info_ = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string layout_;
   core::Digest image_ = core::DigestBytes(core::DigestAlgorithm::kSha256, "");
   std::optional<PrivateKey> key_;
 };

@@ -12,6 +12,7 @@
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_matchers.h"
 #include "bulwark/core/testing/shared_testdata.h"
+#include "bulwark/image/sign/testing/layout_copy_test_base.h"
 #include "gtest/gtest.h"
 
 namespace bulwark::sign {
@@ -186,19 +187,7 @@ TEST(CosignTest, PayloadMatchesCosignBytes) {
             valid->signatures[0].payload);
 }
 
-class OciLayoutTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    absl::StatusOr<std::string> source =
-        core::testing::SharedDataPath("conformance/oci/trivy/pkg/fanal/test/testdata/test.oci");
-    if (!source.ok()) GTEST_SKIP() << source.status();
-    layout_ = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", test_info_->name());
-    std::filesystem::remove_all(layout_);
-    std::filesystem::copy(*source, layout_, std::filesystem::copy_options::recursive);
-  }
-  const ::testing::TestInfo* test_info_ = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string layout_;
-};
+class OciLayoutTest : public testing::LayoutCopyTestBase {};
 
 TEST_F(OciLayoutTest, SignThenVerifyWithTheTagConvention) {
   absl::StatusOr<core::Digest> image = ResolveLayoutImage(layout_, "");

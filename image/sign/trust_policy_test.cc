@@ -11,6 +11,7 @@
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_matchers.h"
 #include "bulwark/core/testing/shared_testdata.h"
+#include "bulwark/image/sign/testing/layout_copy_test_base.h"
 #include "gtest/gtest.h"
 
 namespace bulwark::sign {
@@ -26,15 +27,11 @@ std::string Indented(const std::string& pem, int spaces) {
   return absl::StrReplaceAll(pem, {{"\n", "\n" + std::string(spaces, ' ')}});
 }
 
-class TrustPolicyLayoutTest : public ::testing::Test {
+class TrustPolicyLayoutTest : public testing::LayoutCopyTestBase {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::string> source =
-        core::testing::SharedDataPath("conformance/oci/trivy/pkg/fanal/test/testdata/test.oci");
-    if (!source.ok()) GTEST_SKIP() << source.status();
-    layout_ = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", test_info_->name());
-    std::filesystem::remove_all(layout_);
-    std::filesystem::copy(*source, layout_, std::filesystem::copy_options::recursive);
+    testing::LayoutCopyTestBase::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     image_ = *ResolveLayoutImage(layout_, "");
     release_ = *PrivateKey::Generate(KeyAlgorithm::kEcdsaP256);
     builder_ = *PrivateKey::Generate(KeyAlgorithm::kEd25519);
@@ -88,8 +85,6 @@ scopes:
     ASSERT_THAT(WriteOciLayoutAttachment(layout_, image_, "att", *attestation), IsOk());
   }
 
-  const ::testing::TestInfo* test_info_ = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string layout_;
   core::Digest image_ = core::DigestBytes(core::DigestAlgorithm::kSha256, "");
   std::optional<PrivateKey> release_;
   std::optional<PrivateKey> builder_;
