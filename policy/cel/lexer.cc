@@ -2,7 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "bulwark/policy/cel/internal/utf8.h"
+#include "bulwark/core/utf8.h"
 
 namespace bulwark::cel {
 namespace {
@@ -23,16 +23,16 @@ struct Keyword {
 };
 
 constexpr Keyword kKeywords[] = {
-    {"true", TokenKind::kTrue},         {"false", TokenKind::kFalse},
-    {"null", TokenKind::kNull},         {"in", TokenKind::kIn},
-    {"as", TokenKind::kReserved},       {"break", TokenKind::kReserved},
-    {"const", TokenKind::kReserved},    {"continue", TokenKind::kReserved},
-    {"else", TokenKind::kReserved},     {"for", TokenKind::kReserved},
-    {"function", TokenKind::kReserved}, {"if", TokenKind::kReserved},
-    {"import", TokenKind::kReserved},   {"let", TokenKind::kReserved},
-    {"loop", TokenKind::kReserved},     {"package", TokenKind::kReserved},
+    {"true", TokenKind::kTrue},          {"false", TokenKind::kFalse},
+    {"null", TokenKind::kNull},          {"in", TokenKind::kIn},
+    {"as", TokenKind::kReserved},        {"break", TokenKind::kReserved},
+    {"const", TokenKind::kReserved},     {"continue", TokenKind::kReserved},
+    {"else", TokenKind::kReserved},      {"for", TokenKind::kReserved},
+    {"function", TokenKind::kReserved},  {"if", TokenKind::kReserved},
+    {"import", TokenKind::kReserved},    {"let", TokenKind::kReserved},
+    {"loop", TokenKind::kReserved},      {"package", TokenKind::kReserved},
     {"namespace", TokenKind::kReserved}, {"return", TokenKind::kReserved},
-    {"var", TokenKind::kReserved},      {"void", TokenKind::kReserved},
+    {"var", TokenKind::kReserved},       {"void", TokenKind::kReserved},
     {"while", TokenKind::kReserved},
 };
 
@@ -43,14 +43,14 @@ struct Punctuation {
 
 // Longest first, so that "<=" wins over "<".
 constexpr Punctuation kPunctuation[] = {
-    {"<=", TokenKind::kLessEq}, {">=", TokenKind::kGreaterEq}, {"==", TokenKind::kEq},
-    {"!=", TokenKind::kNotEq},  {"&&", TokenKind::kAnd},       {"||", TokenKind::kOr},
-    {".", TokenKind::kDot},     {",", TokenKind::kComma},      {":", TokenKind::kColon},
-    {"?", TokenKind::kQuestion}, {"(", TokenKind::kLParen},    {")", TokenKind::kRParen},
-    {"[", TokenKind::kLBracket}, {"]", TokenKind::kRBracket},  {"{", TokenKind::kLBrace},
-    {"}", TokenKind::kRBrace},  {"+", TokenKind::kPlus},       {"-", TokenKind::kMinus},
-    {"*", TokenKind::kStar},    {"/", TokenKind::kSlash},      {"%", TokenKind::kPercent},
-    {"!", TokenKind::kNot},     {"<", TokenKind::kLess},       {">", TokenKind::kGreater},
+    {"<=", TokenKind::kLessEq},  {">=", TokenKind::kGreaterEq}, {"==", TokenKind::kEq},
+    {"!=", TokenKind::kNotEq},   {"&&", TokenKind::kAnd},       {"||", TokenKind::kOr},
+    {".", TokenKind::kDot},      {",", TokenKind::kComma},      {":", TokenKind::kColon},
+    {"?", TokenKind::kQuestion}, {"(", TokenKind::kLParen},     {")", TokenKind::kRParen},
+    {"[", TokenKind::kLBracket}, {"]", TokenKind::kRBracket},   {"{", TokenKind::kLBrace},
+    {"}", TokenKind::kRBrace},   {"+", TokenKind::kPlus},       {"-", TokenKind::kMinus},
+    {"*", TokenKind::kStar},     {"/", TokenKind::kSlash},      {"%", TokenKind::kPercent},
+    {"!", TokenKind::kNot},      {"<", TokenKind::kLess},       {">", TokenKind::kGreater},
 };
 
 }  // namespace
@@ -235,18 +235,42 @@ Token Lexer::LexString(size_t prefix_length, bool raw, bool bytes) {
     char e = source_[pos_ + 1];
     pos_ += 2;
     switch (e) {
-      case 'a': out.push_back('\a'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
-      case 'v': out.push_back('\v'); break;
-      case '\\': out.push_back('\\'); break;
-      case '\'': out.push_back('\''); break;
-      case '"': out.push_back('"'); break;
-      case '`': out.push_back('`'); break;
-      case '?': out.push_back('?'); break;
+      case 'a':
+        out.push_back('\a');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'v':
+        out.push_back('\v');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      case '\'':
+        out.push_back('\'');
+        break;
+      case '"':
+        out.push_back('"');
+        break;
+      case '`':
+        out.push_back('`');
+        break;
+      case '?':
+        out.push_back('?');
+        break;
       case 'x':
       case 'X':
       case 'u':
@@ -266,7 +290,7 @@ Token Lexer::LexString(size_t prefix_length, bool raw, bool bytes) {
           if (value > 0x10FFFF || (value >= 0xD800 && value < 0xE000)) {
             return fail("invalid unicode code point in escape sequence");
           }
-          internal::AppendUtf8(value, out);
+          core::AppendUtf8(value, out);
         }
         break;
       }
@@ -282,7 +306,7 @@ Token Lexer::LexString(size_t prefix_length, bool raw, bool bytes) {
           if (bytes) {
             out.push_back(static_cast<char>(value));
           } else {
-            internal::AppendUtf8(value, out);
+            core::AppendUtf8(value, out);
           }
           break;
         }

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/vuln/internal/numeric.h"
 
 namespace bulwark::vuln::internal {
@@ -32,51 +33,19 @@ uint32_t ToLower(uint32_t c) {
   return c;
 }
 
-void AppendUtf8(uint32_t c, std::string& out) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
 // Lower-cases UTF-8 `text`; errors on invalid UTF-8, whitespace and control characters.
 absl::StatusOr<std::string> LowerCase(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char b0 = byte(i);
-    size_t n = b0 < 0x80           ? 1
-               : (b0 >> 5) == 0x6  ? 2
-               : (b0 >> 4) == 0xE  ? 3
-               : (b0 >> 3) == 0x1E ? 4
-                                   : 0;
-    if (n == 0 || i + n > text.size()) {
-      return absl::InvalidArgumentError(absl::StrCat("invalid UTF-8 at offset ", i));
-    }
-    uint32_t c = n == 1 ? b0 : b0 & (0x7F >> n);
-    for (size_t k = 1; k < n; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) {
-        return absl::InvalidArgumentError(absl::StrCat("invalid UTF-8 at offset ", i));
-      }
-      c = (c << 6) | (byte(i + k) & 0x3F);
-    }
+    char32_t c;
+    size_t n = core::DecodeUtf8CodePoint(text, i, c);
+    if (n == 0) return absl::InvalidArgumentError(absl::StrCat("invalid UTF-8 at offset ", i));
     if (c <= 0x20 || c == 0x7F || (c >= 0x80 && c <= 0xA0)) {
       return absl::InvalidArgumentError(
           absl::StrCat("whitespace or control character at offset ", i));
     }
-    AppendUtf8(ToLower(c), out);
+    core::AppendUtf8(ToLower(c), out);
     i += n;
   }
   return out;

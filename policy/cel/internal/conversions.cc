@@ -7,10 +7,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/policy/cel/internal/format_double.h"
 #include "bulwark/policy/cel/internal/functions.h"
 #include "bulwark/policy/cel/internal/time_util.h"
-#include "bulwark/policy/cel/internal/utf8.h"
 
 namespace bulwark::cel::internal {
 namespace {
@@ -107,7 +107,8 @@ Value ToString(absl::Span<const Value> a, EvalContext&) {
     case Kind::kBool:
       return Value::String(x.bool_value() ? "true" : "false");
     case Kind::kBytes:
-      if (!IsValidUtf8(x.bytes_value())) return ErrorValue("invalid UTF-8 in bytes to string");
+      if (!core::IsValidUtf8(x.bytes_value()))
+        return ErrorValue("invalid UTF-8 in bytes to string");
       return Value::String(std::string(x.bytes_value()));
     case Kind::kTimestamp:
       return Value::String(internal::FormatTimestamp(x.timestamp_value()));

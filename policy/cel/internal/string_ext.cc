@@ -9,30 +9,30 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/policy/cel/internal/functions.h"
 #include "bulwark/policy/cel/internal/string_format.h"
-#include "bulwark/policy/cel/internal/utf8.h"
 
 namespace bulwark::cel::internal {
 namespace {
 
 Value CharAt(absl::Span<const Value> a, EvalContext&) {
   if (!a[0].is_string() || !a[1].is_int()) return NoOverload("charAt");
-  std::u32string s = DecodeUtf8(a[0].string_value());
+  std::u32string s = core::DecodeUtf8(a[0].string_value());
   int64_t i = a[1].int_value();
   if (i < 0 || static_cast<size_t>(i) > s.size()) {
     return ErrorValue(absl::StrCat("index out of range: ", i));
   }
   if (static_cast<size_t>(i) == s.size()) return Value::String("");
-  return Value::String(EncodeUtf8(s.substr(static_cast<size_t>(i), 1)));
+  return Value::String(core::EncodeUtf8(s.substr(static_cast<size_t>(i), 1)));
 }
 
 Value IndexOf(absl::Span<const Value> a, EvalContext&) {
   if (!a[0].is_string() || !a[1].is_string() || (a.size() == 3 && !a[2].is_int())) {
     return NoOverload("indexOf");
   }
-  std::u32string s = DecodeUtf8(a[0].string_value());
-  std::u32string t = DecodeUtf8(a[1].string_value());
+  std::u32string s = core::DecodeUtf8(a[0].string_value());
+  std::u32string t = core::DecodeUtf8(a[1].string_value());
   int64_t start = a.size() == 3 ? a[2].int_value() : 0;
   if (start < 0 || static_cast<size_t>(start) > s.size()) {
     return ErrorValue(absl::StrCat("index out of range: ", start));
@@ -45,8 +45,8 @@ Value LastIndexOf(absl::Span<const Value> a, EvalContext&) {
   if (!a[0].is_string() || !a[1].is_string() || (a.size() == 3 && !a[2].is_int())) {
     return NoOverload("lastIndexOf");
   }
-  std::u32string s = DecodeUtf8(a[0].string_value());
-  std::u32string t = DecodeUtf8(a[1].string_value());
+  std::u32string s = core::DecodeUtf8(a[0].string_value());
+  std::u32string t = core::DecodeUtf8(a[1].string_value());
   int64_t start = a.size() == 3 ? a[2].int_value() : static_cast<int64_t>(s.size());
   if (start < 0 || static_cast<size_t>(start) > s.size()) {
     return ErrorValue(absl::StrCat("index out of range: ", start));
@@ -112,13 +112,13 @@ Value Split(absl::Span<const Value> a, EvalContext& ctx) {
   std::vector<Value> parts;
   if (limit == 0) return Value::List({});
   if (sep.empty()) {
-    std::u32string chars = DecodeUtf8(s);
+    std::u32string chars = core::DecodeUtf8(s);
     for (size_t i = 0; i < chars.size(); ++i) {
       if (limit > 0 && static_cast<int64_t>(parts.size()) == limit - 1) {
-        parts.push_back(Value::String(EncodeUtf8(chars.substr(i))));
+        parts.push_back(Value::String(core::EncodeUtf8(chars.substr(i))));
         break;
       }
-      parts.push_back(Value::String(EncodeUtf8(chars.substr(i, 1))));
+      parts.push_back(Value::String(core::EncodeUtf8(chars.substr(i, 1))));
     }
   } else {
     size_t pos = 0;
@@ -144,7 +144,7 @@ Value Substring(absl::Span<const Value> a, EvalContext&) {
   if (!a[0].is_string() || !a[1].is_int() || (a.size() == 3 && !a[2].is_int())) {
     return NoOverload("substring");
   }
-  std::u32string s = DecodeUtf8(a[0].string_value());
+  std::u32string s = core::DecodeUtf8(a[0].string_value());
   int64_t start = a[1].int_value();
   int64_t end = a.size() == 3 ? a[2].int_value() : static_cast<int64_t>(s.size());
   auto size = static_cast<int64_t>(s.size());
@@ -153,24 +153,24 @@ Value Substring(absl::Span<const Value> a, EvalContext&) {
   if (end < start) {
     return ErrorValue(absl::StrCat("invalid substring range. start: ", start, ", end: ", end));
   }
-  return Value::String(EncodeUtf8(s.substr(static_cast<size_t>(start),
-                                           static_cast<size_t>(end - start))));
+  return Value::String(
+      core::EncodeUtf8(s.substr(static_cast<size_t>(start), static_cast<size_t>(end - start))));
 }
 
 bool IsUnicodeSpace(char32_t c) {
   return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
 
 Value Trim(absl::Span<const Value> a, EvalContext&) {
   if (!a[0].is_string()) return NoOverload("trim");
-  std::u32string s = DecodeUtf8(a[0].string_value());
+  std::u32string s = core::DecodeUtf8(a[0].string_value());
   size_t begin = 0;
   size_t end = s.size();
   while (begin < end && IsUnicodeSpace(s[begin])) ++begin;
   while (end > begin && IsUnicodeSpace(s[end - 1])) --end;
-  return Value::String(EncodeUtf8(s.substr(begin, end - begin)));
+  return Value::String(core::EncodeUtf8(s.substr(begin, end - begin)));
 }
 
 Value Join(absl::Span<const Value> a, EvalContext& ctx) {
@@ -189,8 +189,8 @@ Value Join(absl::Span<const Value> a, EvalContext& ctx) {
 
 Value Reverse(absl::Span<const Value> a, EvalContext&) {
   if (a[0].is_string()) {
-    std::u32string s = DecodeUtf8(a[0].string_value());
-    return Value::String(EncodeUtf8(std::u32string(s.rbegin(), s.rend())));
+    std::u32string s = core::DecodeUtf8(a[0].string_value());
+    return Value::String(core::EncodeUtf8(std::u32string(s.rbegin(), s.rend())));
   }
   if (a[0].is_list()) {
     std::vector<Value> out;

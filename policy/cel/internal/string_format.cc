@@ -8,11 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/message.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/policy/cel/internal/format_double.h"
 #include "bulwark/policy/cel/internal/functions.h"
 #include "bulwark/policy/cel/internal/time_util.h"
-#include "bulwark/policy/cel/internal/utf8.h"
+#include "google/protobuf/message.h"
 
 namespace bulwark::cel::internal {
 namespace {
@@ -113,8 +113,8 @@ Value FormatClause(char verb, int precision, const Value& v) {
       if (v.is_double() && NonFinite(v.double_value())) {
         return Value::String(*NonFinite(v.double_value()));
       }
-      return FormatError(absl::StrCat(
-          "decimal clause can only be used on integers, was given ", TypeName(v)));
+      return FormatError(
+          absl::StrCat("decimal clause can only be used on integers, was given ", TypeName(v)));
     case 'f':
     case 'e': {
       double d;
@@ -151,14 +151,15 @@ Value FormatClause(char verb, int precision, const Value& v) {
                                    : absl::StrFormat("%o", i));
       }
       if (v.is_uint()) return Value::String(absl::StrFormat("%o", v.uint_value()));
-      return FormatError(absl::StrCat(
-          "octal clause can only be used on integers, was given ", TypeName(v)));
+      return FormatError(
+          absl::StrCat("octal clause can only be used on integers, was given ", TypeName(v)));
     case 'x':
     case 'X': {
       std::string out;
       if (v.is_int()) {
         int64_t i = v.int_value();
-        out = i < 0 ? absl::StrFormat("-%x", 0 - static_cast<uint64_t>(i)) : absl::StrFormat("%x", i);
+        out =
+            i < 0 ? absl::StrFormat("-%x", 0 - static_cast<uint64_t>(i)) : absl::StrFormat("%x", i);
       } else if (v.is_uint()) {
         out = absl::StrFormat("%x", v.uint_value());
       } else if (v.is_string() || v.is_bytes()) {
@@ -172,9 +173,9 @@ Value FormatClause(char verb, int precision, const Value& v) {
       return Value::String(std::move(out));
     }
     default:
-      return ErrorValue(absl::StrCat(
-          "could not parse formatting clause: unrecognized formatting clause \"",
-          std::string(1, verb), "\""));
+      return ErrorValue(
+          absl::StrCat("could not parse formatting clause: unrecognized formatting clause \"",
+                       std::string(1, verb), "\""));
   }
 }
 
@@ -226,19 +227,37 @@ Value FormatString(absl::string_view format, const Value& args, EvalContext& ctx
 
 std::string QuoteString(absl::string_view text) {
   std::string out = "\"";
-  for (char32_t cp : DecodeUtf8(text)) {
+  for (char32_t cp : core::DecodeUtf8(text)) {
     switch (cp) {
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\v': out += "\\v"; break;
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
       default:
-        AppendUtf8(cp, out);
+        core::AppendUtf8(cp, out);
     }
   }
   out += "\"";

@@ -1,10 +1,7 @@
-#include "bulwark/policy/cel/internal/utf8.h"
+#include "bulwark/core/utf8.h"
 
-namespace bulwark::cel::internal {
-namespace {
-
-// Decodes one code point at `i`; returns its length, or 0 when malformed.
-size_t DecodeOne(absl::string_view s, size_t i, char32_t& cp) {
+namespace bulwark::core {
+size_t DecodeUtf8CodePoint(absl::string_view s, size_t i, char32_t& cp) {
   auto c = static_cast<unsigned char>(s[i]);
   size_t n;
   if (c < 0x80) {
@@ -35,15 +32,13 @@ size_t DecodeOne(absl::string_view s, size_t i, char32_t& cp) {
   return n;
 }
 
-}  // namespace
-
 std::u32string DecodeUtf8(absl::string_view text) {
   std::u32string out;
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
     char32_t cp;
-    size_t n = DecodeOne(text, i, cp);
+    size_t n = DecodeUtf8CodePoint(text, i, cp);
     if (n == 0) {
       out.push_back(0xFFFD);
       ++i;
@@ -84,11 +79,11 @@ bool IsValidUtf8(absl::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     char32_t cp;
-    size_t n = DecodeOne(text, i, cp);
+    size_t n = DecodeUtf8CodePoint(text, i, cp);
     if (n == 0) return false;
     i += n;
   }
   return true;
 }
 
-}  // namespace bulwark::cel::internal
+}  // namespace bulwark::core
