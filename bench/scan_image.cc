@@ -1,23 +1,26 @@
 // Opens an image and runs `bulwark scan`'s ScanImage over it with every registered analyzer,
 // then prints one TSV line for bench/secret_scan:
-//   scan_image IMAGE [REFERENCE] [--db PATH]...
+//   scan_image IMAGE [REFERENCE] [--db PATH]... [--report FILE]
 //   <wall seconds> <findings> <secret bytes scanned> <peak RSS KiB> <CPU seconds>
 //   <vulnerability findings>
 // --db loads OSV sources (vuln::Database::LoadSources; several --db add up) for the "vuln"
 // analyzer before the clock starts, as `bulwark scan --db` does before the scan. The wall time
 // and the CPU time (getrusage's user + system time) cover Image::Open and ScanImage; the peak RSS
-// is the whole process's ru_maxrss (the loaded database included). Exit status 1 with the error
-// on stderr.
+// is the whole process's ru_maxrss (the loaded database included). --report writes the report as
+// JSON (after the clock stops), to compare findings before and after a change. Exit status 1 with
+// the error on stderr.
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "bulwark/core/report_writer.h"
 #include "bulwark/image/image.h"
 #include "bulwark/image/risk/scanner.h"
 #include "bulwark/image/vuln/database.h"
@@ -33,15 +36,18 @@ double CpuSeconds() {
 int main(int argc, char** argv) {
   std::vector<std::string> positional;
   std::vector<std::string> db_paths;
+  std::string report_path;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
       db_paths.push_back(argv[++i]);
+    } else if (std::strcmp(argv[i], "--report") == 0 && i + 1 < argc) {
+      report_path = argv[++i];
     } else {
       positional.push_back(argv[i]);
     }
   }
   if (positional.empty() || positional.size() > 2) {
-    std::fprintf(stderr, "usage: scan_image IMAGE [REFERENCE] [--db PATH]...\n");
+    std::fprintf(stderr, "usage: scan_image IMAGE [REFERENCE] [--db PATH]... [--report FILE]\n");
     return 2;
   }
   bulwark::image::ScanOptions scan_options;
@@ -68,6 +74,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   const double cpu = CpuSeconds() - cpu_before;
+  if (!report_path.empty()) {
+    absl::StatusOr<std::string> json = bulwark::core::ReportToJson(*report);
+    std::ofstream out(report_path, std::ios::binary);
+    if (!json.ok() || !(out << *json) || !out.flush()) {
+      std::fprintf(stderr, "scan_image: --report %s: cannot write the report\n",
+                   report_path.c_str());
+      return 1;
+    }
+  }
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   const auto& metadata = report->metadata();
