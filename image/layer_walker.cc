@@ -2,6 +2,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <optional>
@@ -113,11 +115,53 @@ uint32_t ClampId(la_int64_t id) {
   return static_cast<uint32_t>(std::clamp<la_int64_t>(id, 0, UINT32_MAX));
 }
 
+// One buffer per layer walk for content read whole (ReadAllView, or a copy shared by several
+// visitors): it grows to the largest such file (at most Limits::max_file_bytes) once and is
+// reused, so reading a file never doubles a string or allocates per entry. It is mapped
+// directly rather than taken from malloc: a buffer of tens of MiB freed into malloc's heap would
+// raise glibc's dynamic mmap threshold and stay resident as free heap for the rest of the scan,
+// while an unmapped one goes back to the system, and only the pages a file fills are resident.
+class ContentBuffer {
+ public:
+  ContentBuffer() = default;
+  ContentBuffer(const ContentBuffer&) = delete;
+  ContentBuffer& operator=(const ContentBuffer&) = delete;
+  ~ContentBuffer() { Release(); }
+
+  // Room for `size` bytes, contents unspecified; valid until the next call. Errors:
+  // ResourceExhausted when the system refuses the mapping.
+  absl::StatusOr<char*> Reserve(size_t size) {
+    if (size <= capacity_) return data_;
+    Release();  // The old mapping goes before the new one: never two at once.
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t length = (size + page - 1) / page * page;
+    void* mapped =
+        mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapped == MAP_FAILED) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("cannot map a ", length, "-byte buffer for file content"));
+    }
+    data_ = static_cast<char*>(mapped);
+    capacity_ = length;
+    return data_;
+  }
+
+ private:
+  void Release() {
+    if (data_ != nullptr) munmap(data_, capacity_);
+    data_ = nullptr;
+    capacity_ = 0;
+  }
+
+  char* data_ = nullptr;
+  size_t capacity_ = 0;
+};
+
 // The current entry's data, read straight from the stream and capped at `cap` bytes.
 class StreamContentReader : public ContentReader {
  public:
-  StreamContentReader(TarStream& stream, int64_t size, uint64_t cap)
-      : stream_(stream), size_(size), cap_(cap) {}
+  StreamContentReader(TarStream& stream, int64_t size, uint64_t cap, ContentBuffer& buffer)
+      : stream_(stream), size_(size), cap_(cap), buffer_(buffer) {}
 
   absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
     size = static_cast<size_t>(std::min<uint64_t>(size, cap_ - delivered_));
@@ -125,6 +169,21 @@ class StreamContentReader : public ContentReader {
     BULWARK_ASSIGN_OR_RETURN(size_t n, stream_.ReadData(buffer, size));
     delivered_ += n;
     return n;
+  }
+  // Reads the rest into the walk's buffer, sized from the header (the tar reader never delivers
+  // more than the header's size).
+  absl::StatusOr<absl::string_view> ReadAllView() override {
+    const size_t room = static_cast<size_t>(
+        std::min<uint64_t>(static_cast<uint64_t>(std::max<int64_t>(size_, 0)), cap_) -
+        std::min<uint64_t>(delivered_, cap_));
+    BULWARK_ASSIGN_OR_RETURN(char* data, buffer_.Reserve(room));
+    size_t filled = 0;
+    while (filled < room) {
+      BULWARK_ASSIGN_OR_RETURN(size_t n, Read(data + filled, room - filled));
+      if (n == 0) break;
+      filled += n;
+    }
+    return absl::string_view(data, filled);
   }
   bool truncated() const override {
     return delivered_ == cap_ && static_cast<uint64_t>(size_) > cap_;
@@ -134,6 +193,7 @@ class StreamContentReader : public ContentReader {
   TarStream& stream_;
   const int64_t size_;
   const uint64_t cap_;
+  ContentBuffer& buffer_;
   uint64_t delivered_ = 0;
 };
 
@@ -265,26 +325,15 @@ class LayerWalk {
       }
     }
     if (wanting <= 1) {
-      StreamContentReader reader(stream_, entry.size, limits_.max_file_bytes);
+      StreamContentReader reader(stream_, entry.size, limits_.max_file_bytes, buffer_);
       for (size_t i = 0; i < visitors_.size(); ++i) {
         BULWARK_RETURN_IF_ERROR(visitors_[i]->OnEntry(layer_, entry, wants[i] ? &reader : nullptr));
       }
       return absl::OkStatus();
     }
-    // Read straight into a buffer of the entry's size (capped), with no reallocation.
-    StreamContentReader reader(stream_, entry.size, limits_.max_file_bytes);
-    std::string content(
-        static_cast<size_t>(std::min<uint64_t>(
-            static_cast<uint64_t>(std::max<int64_t>(entry.size, 0)), limits_.max_file_bytes)),
-        '\0');
-    size_t filled = 0;
-    while (filled < content.size()) {
-      BULWARK_ASSIGN_OR_RETURN(size_t n,
-                               reader.Read(content.data() + filled, content.size() - filled));
-      if (n == 0) break;
-      filled += n;
-    }
-    content.resize(filled);
+    // Read straight into the walk's buffer, sized from the header (capped).
+    StreamContentReader reader(stream_, entry.size, limits_.max_file_bytes, buffer_);
+    BULWARK_ASSIGN_OR_RETURN(absl::string_view content, reader.ReadAllView());
     for (size_t i = 0; i < visitors_.size(); ++i) {
       std::optional<BufferContentReader> copy;
       if (wants[i]) copy.emplace(content, reader.truncated());
@@ -300,6 +349,7 @@ class LayerWalk {
   const core::Limits& limits_;
   LayerWalkResult& result_;
   const std::string where_;
+  ContentBuffer buffer_;
 };
 
 // Compares what was read with what the manifest and config promised: DataLoss under kEnforce,

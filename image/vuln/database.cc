@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <numeric>
 #include <optional>
 
@@ -13,6 +14,7 @@
 #include "bulwark/core/digest.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/image/vuln/internal/compiled_bytes.h"
 #include "bulwark/image/vuln/internal/parsed_version.h"
 #include "bulwark/image/vuln/package_name.h"
 #include "bulwark/image/vuln/version.h"
@@ -50,6 +52,7 @@ struct PreparedKey {
 
 namespace {
 
+using internal::CompiledBytes;
 using internal::PreparedEntry;
 using internal::PreparedKey;
 using internal::PreparedRange;
@@ -231,62 +234,44 @@ uint64_t ReadUint(absl::string_view bytes, size_t at, int size) {
   return value;
 }
 
-// Appends `message` to `blocks` and returns its span.
-v1::Span AppendBlock(const google::protobuf::MessageLite& message, std::string& blocks) {
+// The span of `bytes` placed at `offset` of the block area.
+v1::Span SpanOf(uint64_t offset, absl::string_view bytes) {
   v1::Span span;
-  span.set_offset(blocks.size());
-  std::string bytes = message.SerializeAsString();
+  span.set_offset(offset);
   span.set_size(bytes.size());
   span.set_sha256(core::DigestBytes(core::DigestAlgorithm::kSha256, bytes).bytes());
-  blocks += bytes;
   return span;
 }
 
-std::string Compile(const std::vector<v1::Record>& records, v1::LoadStats stats) {
-  v1::CompiledIndex index;
-  std::string blocks;
-  absl::btree_map<std::string, v1::KeyBlock> keys;
-  for (size_t r = 0; r < records.size(); ++r) {
-    const v1::Record& record = records[r];
-    if (!record.withdrawn().empty()) continue;
-    for (int a = 0; a < record.affected_size(); ++a) {
-      const v1::Affected& affected = record.affected(a);
-      v1::KeyBlock::Entry* entry =
-          keys[IndexKey(affected.ecosystem(), affected.name())].add_entries();
-      entry->set_record(static_cast<uint32_t>(r));
-      entry->set_affected_index(static_cast<uint32_t>(a));
-      *entry->mutable_affected() = affected;
+// Bytes appended in chunks of at least kChunkSize: growing never copies what is already there
+// (a doubling string holds the old and the new copy at once), and MoveTo frees each chunk as it
+// copies it, so the final buffer costs one chunk of headroom rather than a second copy.
+class ChunkedBytes {
+ public:
+  void Append(absl::string_view bytes) {
+    if (chunks_.empty() || chunks_.back().capacity() - chunks_.back().size() < bytes.size()) {
+      chunks_.emplace_back().reserve(std::max(kChunkSize, bytes.size()));
     }
+    chunks_.back().append(bytes.data(), bytes.size());
+    size_ += bytes.size();
   }
-  for (const auto& [key, block] : keys) {
-    index.add_keys(key);
-    *index.add_key_blocks() = AppendBlock(block, blocks);
+  uint64_t size() const { return size_; }
+  // Copies the bytes to `out`, frees them, and returns the end of the copy.
+  char* MoveTo(char* out) {
+    for (std::string& chunk : chunks_) {
+      out = std::copy(chunk.begin(), chunk.end(), out);
+      std::string().swap(chunk);
+    }
+    chunks_.clear();
+    size_ = 0;
+    return out;
   }
-  for (const v1::Record& record : records) *index.add_records() = AppendBlock(record, blocks);
-  *index.mutable_stats() = std::move(stats);
-  std::string serialized_index = index.SerializeAsString();
-  std::string out(kMagic);
-  AppendUint(out, kCompiledFormatVersion, 4);
-  AppendUint(out, serialized_index.size(), 8);
-  out += core::DigestBytes(core::DigestAlgorithm::kSha256, serialized_index).bytes();
-  out += serialized_index;
-  out += blocks;
-  return out;
-}
 
-// The bytes of `span` after checking its bounds and checksum.
-absl::StatusOr<absl::string_view> SpanBytes(absl::string_view blocks, const v1::Span& span,
-                                            absl::string_view what) {
-  if (span.offset() > blocks.size() || span.size() > blocks.size() - span.offset()) {
-    return absl::DataLossError(absl::StrCat("compiled database: ", what, " lies outside the file"));
-  }
-  absl::string_view bytes = blocks.substr(span.offset(), span.size());
-  if (core::DigestBytes(core::DigestAlgorithm::kSha256, bytes).bytes() != span.sha256()) {
-    return absl::DataLossError(
-        absl::StrCat("compiled database is corrupt: SHA-256 of ", what, " differs"));
-  }
-  return bytes;
-}
+ private:
+  static constexpr size_t kChunkSize = size_t{1} << 20;
+  std::vector<std::string> chunks_;
+  uint64_t size_ = 0;
+};
 
 // Parses a key block and its events; entries or ranges that do not parse (only a crafted file
 // has them: compiling validated every version) are left out.
@@ -318,7 +303,8 @@ absl::StatusOr<std::unique_ptr<PreparedKey>> PrepareKey(absl::string_view bytes,
 
 }  // namespace
 
-Database::Database(std::string bytes, v1::CompiledIndex index, size_t blocks_offset)
+Database::Database(std::unique_ptr<const CompiledBytes> bytes, v1::CompiledIndex index,
+                   uint64_t blocks_offset)
     : bytes_(std::move(bytes)),
       index_(std::move(index)),
       blocks_offset_(blocks_offset),
@@ -330,17 +316,102 @@ Database::Database(std::string bytes, v1::CompiledIndex index, size_t blocks_off
 
 Database::~Database() = default;
 
+struct Database::Builder::State {
+  size_t max_warnings;
+  v1::LoadStats stats;
+  // Serialized records, in order; index.records() holds their spans, counted from 0 until
+  // Finish places the records after the key blocks.
+  ChunkedBytes records;
+  v1::CompiledIndex index;
+  // Per index key, its KeyBlock serialized one entry at a time: serialized messages concatenate
+  // into one message whose repeated fields hold every part's elements, in order.
+  absl::btree_map<std::string, std::string> key_blocks;
+};
+
+Database::Builder::Builder(size_t max_warnings) : state_(std::make_unique<State>()) {
+  state_->max_warnings = max_warnings;
+}
+
+Database::Builder::~Builder() = default;
+
+v1::LoadStats& Database::Builder::stats() { return state_->stats; }
+
+void Database::Builder::Add(v1::Record record) {
+  State& state = *state_;
+  PrepareRecord(record, state.stats, state.max_warnings);
+  const auto number = static_cast<uint32_t>(state.index.records_size());
+  const std::string bytes = record.SerializeAsString();
+  *state.index.add_records() = SpanOf(state.records.size(), bytes);
+  state.records.Append(bytes);
+  if (!record.withdrawn().empty()) {
+    state.stats.set_withdrawn_records(state.stats.withdrawn_records() + 1);
+    return;
+  }
+  for (int a = 0; a < record.affected_size(); ++a) {
+    v1::Affected& affected = *record.mutable_affected(a);
+    v1::KeyBlock part;
+    v1::KeyBlock::Entry* entry = part.add_entries();
+    entry->set_record(number);
+    entry->set_affected_index(static_cast<uint32_t>(a));
+    std::string& block = state.key_blocks[IndexKey(affected.ecosystem(), affected.name())];
+    entry->mutable_affected()->Swap(&affected);  // The record is serialized already.
+    block += part.SerializeAsString();
+  }
+}
+
+std::unique_ptr<const Database> Database::Builder::Finish() && {
+  State& state = *state_;
+  state.stats.set_records(static_cast<uint64_t>(state.index.records_size()));
+  // The block area: the key blocks in key order, then the records (whose spans were counted
+  // from 0 as they were added).
+  uint64_t offset = 0;
+  for (const auto& [key, block] : state.key_blocks) {
+    state.index.add_keys(key);
+    *state.index.add_key_blocks() = SpanOf(offset, block);
+    offset += block.size();
+  }
+  for (v1::Span& span : *state.index.mutable_records()) span.set_offset(span.offset() + offset);
+  offset += state.records.size();
+  *state.index.mutable_stats() = std::move(state.stats);
+  const std::string index = state.index.SerializeAsString();
+  std::string header(kMagic);
+  AppendUint(header, kCompiledFormatVersion, 4);
+  AppendUint(header, index.size(), 8);
+  header += core::DigestBytes(core::DigestAlgorithm::kSha256, index).bytes();
+  const uint64_t size = header.size() + index.size() + offset;
+  // Written once, front to back, while the pieces are freed: the pages of the buffer become
+  // resident as the chunks they replace are released.
+  auto bytes = std::make_unique_for_overwrite<char[]>(size);
+  char* out = std::copy(header.begin(), header.end(), bytes.get());
+  out = std::copy(index.begin(), index.end(), out);
+  for (auto it = state.key_blocks.begin(); it != state.key_blocks.end();) {
+    out = std::copy(it->second.begin(), it->second.end(), out);
+    it = state.key_blocks.erase(it);
+  }
+  state.records.MoveTo(out);
+  return std::unique_ptr<const Database>(new Database(internal::InMemory(std::move(bytes), size),
+                                                      std::move(state.index),
+                                                      header.size() + index.size()));
+}
+
 std::unique_ptr<const Database> Database::FromRecords(std::vector<v1::Record> records,
                                                       v1::LoadStats stats, size_t max_warnings) {
-  for (v1::Record& record : records) {
-    PrepareRecord(record, stats, max_warnings);
-    if (!record.withdrawn().empty()) stats.set_withdrawn_records(stats.withdrawn_records() + 1);
+  Builder builder(max_warnings);
+  builder.stats() = std::move(stats);
+  for (v1::Record& record : records) builder.Add(std::move(record));
+  return std::move(builder).Finish();
+}
+
+absl::StatusOr<absl::string_view> Database::BlockBytes(const v1::Span& span, absl::string_view what,
+                                                       std::string& scratch) const {
+  // FromCompiledBytes checked that every span lies inside the file.
+  BULWARK_ASSIGN_OR_RETURN(absl::string_view bytes,
+                           bytes_->Read(blocks_offset_ + span.offset(), span.size(), scratch));
+  if (core::DigestBytes(core::DigestAlgorithm::kSha256, bytes).bytes() != span.sha256()) {
+    return absl::DataLossError(
+        absl::StrCat("compiled database is corrupt: SHA-256 of ", what, " differs"));
   }
-  stats.set_records(static_cast<uint64_t>(records.size()));
-  absl::StatusOr<std::unique_ptr<const Database>> db =
-      ParseCompiled(Compile(records, std::move(stats)));
-  // Compile's own output always parses.
-  return *std::move(db);
+  return bytes;
 }
 
 absl::StatusOr<const PreparedKey*> Database::Key(absl::string_view key) const {
@@ -349,8 +420,9 @@ absl::StatusOr<const PreparedKey*> Database::Key(absl::string_view key) const {
   Lazy<PreparedKey>& slot = keys_[static_cast<size_t>(it->second)];
   absl::call_once(slot.once, [&] {
     std::string what = absl::StrCat("the block of key ", it->second);
-    absl::StatusOr<absl::string_view> bytes = SpanBytes(
-        absl::string_view(bytes_).substr(blocks_offset_), index_.key_blocks(it->second), what);
+    std::string scratch;
+    absl::StatusOr<absl::string_view> bytes =
+        BlockBytes(index_.key_blocks(it->second), what, scratch);
     slot.value = bytes.ok() ? PrepareKey(*bytes, what) : bytes.status();
   });
   if (!slot.value.ok()) return slot.value.status();
@@ -365,9 +437,9 @@ absl::StatusOr<const v1::Record*> Database::record(size_t i) const {
   Lazy<v1::Record>& slot = records_[i];
   absl::call_once(slot.once, [&] {
     std::string what = absl::StrCat("record ", i);
+    std::string scratch;
     absl::StatusOr<absl::string_view> bytes =
-        SpanBytes(absl::string_view(bytes_).substr(blocks_offset_),
-                  index_.records(static_cast<int>(i)), what);
+        BlockBytes(index_.records(static_cast<int>(i)), what, scratch);
     if (!bytes.ok()) {
       slot.value = bytes.status();
       return;
@@ -443,35 +515,59 @@ absl::StatusOr<std::vector<Database::Match>> Database::Affected(absl::string_vie
   return matches;
 }
 
+absl::StatusOr<std::string> Database::SerializeCompiled() const {
+  std::string scratch;
+  BULWARK_ASSIGN_OR_RETURN(absl::string_view bytes, bytes_->Read(0, bytes_->size(), scratch));
+  return std::string(bytes);
+}
+
 absl::Status Database::SaveCompiled(const std::string& path) const {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return core::ErrnoToStatus(errno, path);
-  out.write(bytes_.data(), static_cast<std::streamsize>(bytes_.size()));
+  // In pieces: a database read from a file is copied without loading it whole.
+  constexpr uint64_t kPiece = uint64_t{1} << 20;
+  std::string scratch;
+  for (uint64_t at = 0; at < bytes_->size(); at += kPiece) {
+    BULWARK_ASSIGN_OR_RETURN(absl::string_view piece,
+                             bytes_->Read(at, std::min(kPiece, bytes_->size() - at), scratch));
+    out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+  }
   out.close();
   if (!out) return core::ErrnoToStatus(errno, path);
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<const Database>> Database::ParseCompiled(std::string bytes) {
-  if (bytes.size() < kHeaderSize || absl::string_view(bytes).substr(0, kMagic.size()) != kMagic) {
+absl::StatusOr<std::unique_ptr<const Database>> Database::FromCompiledBytes(
+    std::unique_ptr<const CompiledBytes> bytes, uint64_t max_index_bytes) {
+  const uint64_t size = bytes->size();
+  std::string scratch;
+  absl::string_view header;
+  if (size >= kHeaderSize) {
+    BULWARK_ASSIGN_OR_RETURN(header, bytes->Read(0, kHeaderSize, scratch));
+  }
+  if (size < kHeaderSize || header.substr(0, kMagic.size()) != kMagic) {
     return absl::InvalidArgumentError(
         "not a Bulwark compiled vulnerability database (missing \"BULWARKOSV\" header)");
   }
-  uint64_t version = ReadUint(bytes, 10, 4);
+  uint64_t version = ReadUint(header, 10, 4);
   if (version != kCompiledFormatVersion) {
     return absl::FailedPreconditionError(
         absl::StrCat("compiled database has format version ", version, "; this Bulwark reads ",
                      kCompiledFormatVersion, " (rebuild it from the OSV sources)"));
   }
-  uint64_t index_size = ReadUint(bytes, 14, 8);
-  if (index_size > bytes.size() - kHeaderSize) {
+  uint64_t index_size = ReadUint(header, 14, 8);
+  const std::string index_sha256(header.substr(22, 32));
+  if (index_size > size - kHeaderSize) {
     return absl::DataLossError(absl::StrCat("compiled database is truncated: header says ",
                                             index_size, " index bytes, file has ",
-                                            bytes.size() - kHeaderSize));
+                                            size - kHeaderSize));
   }
-  absl::string_view index_bytes = absl::string_view(bytes).substr(kHeaderSize, index_size);
-  if (core::DigestBytes(core::DigestAlgorithm::kSha256, index_bytes).bytes() !=
-      absl::string_view(bytes).substr(22, 32)) {
+  if (index_size > max_index_bytes) {
+    return core::LimitExceeded("max_file_bytes", max_index_bytes, "compiled database index");
+  }
+  BULWARK_ASSIGN_OR_RETURN(absl::string_view index_bytes,
+                           bytes->Read(kHeaderSize, index_size, scratch));
+  if (core::DigestBytes(core::DigestAlgorithm::kSha256, index_bytes).bytes() != index_sha256) {
     return absl::DataLossError("compiled database is corrupt: SHA-256 of the index differs");
   }
   v1::CompiledIndex index;
@@ -482,10 +578,10 @@ absl::StatusOr<std::unique_ptr<const Database>> Database::ParseCompiled(std::str
     return absl::DataLossError(absl::StrCat("compiled database index has ", index.keys_size(),
                                             " keys but ", index.key_blocks_size(), " key blocks"));
   }
-  size_t blocks_offset = kHeaderSize + index_size;
+  const uint64_t blocks_offset = kHeaderSize + index_size;
   // Spans are checked against the file now (a truncated file fails here) and their checksums
   // when first read.
-  uint64_t blocks_size = bytes.size() - blocks_offset;
+  const uint64_t blocks_size = size - blocks_offset;
   auto outside = [blocks_size](const v1::Span& span) {
     return span.offset() > blocks_size || span.size() > blocks_size - span.offset();
   };
@@ -498,10 +594,16 @@ absl::StatusOr<std::unique_ptr<const Database>> Database::ParseCompiled(std::str
       new Database(std::move(bytes), std::move(index), blocks_offset));
 }
 
+absl::StatusOr<std::unique_ptr<const Database>> Database::ParseCompiled(std::string bytes) {
+  const uint64_t size = bytes.size();
+  return FromCompiledBytes(internal::InMemory(std::move(bytes)), size);
+}
+
 absl::StatusOr<std::unique_ptr<const Database>> Database::LoadCompiled(const std::string& path,
                                                                        const core::Limits& limits) {
-  BULWARK_ASSIGN_OR_RETURN(std::string bytes, core::ReadFileToString(path, limits.max_file_bytes));
-  absl::StatusOr<std::unique_ptr<const Database>> db = ParseCompiled(std::move(bytes));
+  BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<CompiledBytes> bytes, internal::OpenCompiledFile(path));
+  absl::StatusOr<std::unique_ptr<const Database>> db =
+      FromCompiledBytes(std::move(bytes), limits.max_file_bytes);
   if (!db.ok())
     return absl::Status(db.status().code(), absl::StrCat(path, ": ", db.status().message()));
   return db;

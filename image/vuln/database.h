@@ -11,7 +11,9 @@
 // Representation: whatever the origin, a Database is its compiled form (see SerializeCompiled):
 // loading reads only the index of keys; the affected entries of a key (with their range events
 // parsed in the ecosystem's scheme) and each record are parsed and checksum-verified the first
-// time a query needs them.
+// time a query needs them. A compiled file stays on disk (LoadCompiled reads its index, then each
+// block when first needed); sources are compiled record by record (Builder), so neither the
+// parsed documents nor the parsed records are held, only the compiled bytes.
 // Thread safety: a Database is logically immutable; share it across threads (the first-use
 // parsing is synchronised).
 #ifndef BULWARK_IMAGE_VULN_DATABASE_H_
@@ -44,6 +46,7 @@ struct LoadOptions {
 inline constexpr uint32_t kCompiledFormatVersion = 2;
 
 namespace internal {
+class CompiledBytes;
 struct PreparedKey;
 }  // namespace internal
 
@@ -73,15 +76,45 @@ class Database {
                                                      v1::LoadStats stats,
                                                      size_t max_warnings = 1000);
 
+  // Compiles records one at a time (as FromRecords does), keeping only their compiled bytes:
+  // each record is serialized when added and its affected entries appended to their keys'
+  // blocks, so the caller can free every parsed document and record as it goes. Not
+  // thread-safe; Finish consumes the builder.
+  class Builder {
+   public:
+    explicit Builder(size_t max_warnings = 1000);
+    ~Builder();
+    Builder(const Builder&) = delete;
+    Builder& operator=(const Builder&) = delete;
+
+    // The statistics so far; the caller adds what it counts (files, malformed records, ...).
+    v1::LoadStats& stats();
+    // Prepares `record` (invalid ranges and ecosystems Bulwark does not order dropped with a
+    // warning) and appends it.
+    void Add(v1::Record record);
+    // The database of every record added, in order.
+    std::unique_ptr<const Database> Finish() &&;
+
+   private:
+    struct State;
+    std::unique_ptr<State> state_;
+  };
+
   // The compiled form: a header ("BULWARKOSV", uint32 format version, uint64 index size, SHA-256
   // of the index), a serialized v1::CompiledIndex, then the key blocks and records it points
-  // to, each with its own SHA-256 in the index.
-  const std::string& SerializeCompiled() const { return bytes_; }
+  // to, each with its own SHA-256 in the index. Errors: those of reading a compiled file that
+  // changed since it was loaded (DataLoss, the read's errno).
+  absl::StatusOr<std::string> SerializeCompiled() const;
   absl::Status SaveCompiled(const std::string& path) const;
   // Checks the header and the index checksum and reads the index; blocks are checked when first
   // used. Errors: InvalidArgument (not a compiled database), FailedPrecondition (another format
   // version), DataLoss (truncated or corrupt), NotFound / PermissionDenied, ResourceExhausted.
   static absl::StatusOr<std::unique_ptr<const Database>> ParseCompiled(std::string bytes);
+  // As ParseCompiled, but the file stays open and only its index is read now (an index larger
+  // than limits.max_file_bytes is ResourceExhausted); each block is read (and checked) from the
+  // file when first needed. The file must not change while the Database lives: a block that
+  // changed fails its checksum, and a file that became shorter gives DataLoss, from the query
+  // that reads it.
   static absl::StatusOr<std::unique_ptr<const Database>> LoadCompiled(
       const std::string& path, const core::Limits& limits = {});
   // LoadCompiled for a compiled file, LoadSources for anything else (a directory, OSV files).
@@ -105,12 +138,19 @@ class Database {
   ~Database();
 
  private:
-  Database(std::string bytes, v1::CompiledIndex index, size_t blocks_offset);
+  Database(std::unique_ptr<const internal::CompiledBytes> bytes, v1::CompiledIndex index,
+           uint64_t blocks_offset);
+  // Checks the header and reads the index of `bytes` (ParseCompiled, LoadCompiled).
+  static absl::StatusOr<std::unique_ptr<const Database>> FromCompiledBytes(
+      std::unique_ptr<const internal::CompiledBytes> bytes, uint64_t max_index_bytes);
+  // The bytes of a block after checking its bounds and checksum; `scratch` may hold them.
+  absl::StatusOr<absl::string_view> BlockBytes(const v1::Span& span, absl::string_view what,
+                                               std::string& scratch) const;
   absl::StatusOr<const internal::PreparedKey*> Key(absl::string_view key) const;
 
-  std::string bytes_;  // The compiled form.
+  std::unique_ptr<const internal::CompiledBytes> bytes_;  // The compiled form.
   v1::CompiledIndex index_;
-  size_t blocks_offset_;                                     // Where the spans' offsets count from.
+  uint64_t blocks_offset_;                                   // Where the spans' offsets count from.
   absl::flat_hash_map<absl::string_view, int> key_numbers_;  // Views into index_.keys().
 
   // Parsed on first use; each slot's once_flag guards it.

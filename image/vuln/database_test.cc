@@ -27,6 +27,7 @@ namespace {
 
 using ::bulwark::core::testing::IsOk;
 using ::bulwark::core::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 std::vector<std::string> MatchedIds(const Database& db, absl::string_view ecosystem,
@@ -38,6 +39,12 @@ std::vector<std::string> MatchedIds(const Database& db, absl::string_view ecosys
     for (const Database::Match& m : *matches) ids.push_back(m.record->id());
   }
   return ids;
+}
+
+std::string Serialized(const Database& db) {
+  absl::StatusOr<std::string> bytes = db.SerializeCompiled();
+  EXPECT_THAT(bytes, IsOk());
+  return bytes.ok() ? *std::move(bytes) : "";
 }
 
 void PrintStats(absl::string_view name, const v1::LoadStats& stats) {
@@ -282,7 +289,9 @@ TEST(Database, CompiledFileRoundTripsAndRejectsDamage) {
   EXPECT_EQ((*loaded)->stats().SerializeAsString(), (*db)->stats().SerializeAsString());
   EXPECT_THAT(MatchedIds(**loaded, "npm", "left-pad", "1.0.0"), ::testing::ElementsAre("TEST-1"));
 
-  std::string bytes = (*db)->SerializeCompiled();
+  absl::StatusOr<std::string> serialized = (*db)->SerializeCompiled();
+  ASSERT_THAT(serialized, IsOk());
+  const std::string& bytes = *serialized;
   std::string flipped = bytes;
   flipped.back() ^= 1;
   // The last byte belongs to the last record's block: the index loads, and the damage is found
@@ -306,6 +315,70 @@ TEST(Database, CompiledFileRoundTripsAndRejectsDamage) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a Bulwark compiled")));
   EXPECT_THAT(Database::LoadCompiled(dir.Write("empty.db", "")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("empty.db")));
+}
+
+// LoadCompiled keeps the file open and reads a block only when a query first needs it: damage
+// done to the file after loading is found by that query, and a file cut short after loading
+// gives DataLoss naming it, not a crash.
+TEST(Database, CompiledFileIsReadWhenBlocksAreFirstNeeded) {
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<const Database>> db =
+      Database::LoadSources({dir.Write("r.json", kRecord)});
+  ASSERT_THAT(db, IsOk());
+  absl::StatusOr<std::string> bytes = (*db)->SerializeCompiled();
+  ASSERT_THAT(bytes, IsOk());
+  const std::string path = dir.Write("osv.bulwarkdb", *bytes);
+
+  absl::StatusOr<std::unique_ptr<const Database>> loaded = Database::LoadCompiled(path);
+  ASSERT_THAT(loaded, IsOk());
+  // A file-backed database saves (and serializes) the file's bytes.
+  const std::string copy = dir.path() + "/copy.bulwarkdb";
+  ASSERT_THAT((*loaded)->SaveCompiled(copy), IsOk());
+  absl::StatusOr<std::unique_ptr<const Database>> reloaded = Database::LoadCompiled(copy);
+  ASSERT_THAT(reloaded, IsOk());
+  EXPECT_EQ(Serialized(**reloaded), *bytes);
+
+  std::string damaged = *bytes;
+  damaged.back() ^= 1;  // The last record's block.
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << damaged;
+  EXPECT_THAT((*loaded)->record(0), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("SHA-256")));
+
+  std::filesystem::resize_file(copy, bytes->size() - 10);
+  EXPECT_THAT((*reloaded)->Affected("npm", "left-pad", "1.0.0"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("became shorter")));
+
+  std::string other_version = *bytes;
+  other_version[10] = 1;
+  EXPECT_THAT(Database::LoadCompiled(dir.Write("v1.bulwarkdb", other_version)),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr("v1.bulwarkdb"), HasSubstr("format version 1"))));
+  EXPECT_THAT(Database::LoadCompiled(dir.path()),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a regular file")));
+  core::Limits small_index;
+  small_index.max_file_bytes = 8;
+  EXPECT_THAT(Database::LoadCompiled(path, small_index),
+              StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("max_file_bytes")));
+}
+
+// The builder compiles the same database whether records come one by one or all at once.
+TEST(Database, BuilderMatchesFromRecords) {
+  absl::StatusOr<std::unique_ptr<const Database>> db =
+      Database::LoadSources({TempDir().Write("r.json", kRecord)});
+  ASSERT_THAT(db, IsOk());
+  std::vector<v1::Record> records;
+  for (size_t i = 0; i < (*db)->record_count(); ++i) {
+    absl::StatusOr<const v1::Record*> record = (*db)->record(i);
+    ASSERT_THAT(record, IsOk());
+    records.push_back(**record);
+  }
+  Database::Builder builder;
+  builder.stats() = (*db)->stats();
+  for (const v1::Record& record : records) builder.Add(record);
+  std::unique_ptr<const Database> built = std::move(builder).Finish();
+  std::unique_ptr<const Database> from_records =
+      Database::FromRecords(records, (*db)->stats(), 1000);
+  EXPECT_EQ(Serialized(*built), Serialized(**db));
+  EXPECT_EQ(Serialized(*from_records), Serialized(**db));
 }
 
 }  // namespace
