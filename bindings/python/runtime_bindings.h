@@ -1,6 +1,8 @@
-// Python bindings of bulwark::runtime (module `bulwark.runtime`): RuleSet (Falco rule files) and
-// Engine, whose process() takes events as JSON texts of bulwark.runtime.v1.Event and returns
-// alerts as JSON texts of bulwark.runtime.v1.Alert (the Python facade converts dicts).
+// Python bindings of bulwark::runtime (module `bulwark.runtime`): RuleSet (Falco rule files),
+// Engine (with an optional container metadata provider), the live collector, the metadata
+// providers and the response interface (Responder, SignalEnforcer, ProcessKiller). Events,
+// alerts and containers cross as JSON texts of their bulwark.runtime.v1 messages (the Python
+// facade converts dicts).
 //   py::module_ runtime = module.def_submodule("runtime");
 //   DefineRuntimeBindings(runtime);
 // Thread safety: loading and process() release the GIL; a RuleSet may be shared by threads, an
@@ -12,8 +14,14 @@
 
 namespace bulwark::python {
 
-// Adds RuleSet, Engine and load functions to `runtime`.
+// Adds RuleSet, Engine and load functions to `runtime`, and the two groups below.
 void DefineRuntimeBindings(pybind11::module_& runtime);
+
+// Container metadata providers (runtime_metadata_bindings.cc).
+void DefineRuntimeMetadataBindings(pybind11::module_& runtime);
+
+// Responder and enforcers (runtime_response_bindings.cc).
+void DefineRuntimeResponseBindings(pybind11::module_& runtime);
 
 }  // namespace bulwark::python
 
