@@ -24,11 +24,6 @@ namespace {
 namespace py = pybind11;
 using runtime::RuleSet;
 
-// The Python RuleSet; engines keep the compiled rules alive through the shared pointer.
-struct PyRuleSet {
-  std::shared_ptr<const RuleSet> rules;
-};
-
 PyRuleSet LoadOrThrow(absl::StatusOr<std::unique_ptr<const RuleSet>> result) {
   return PyRuleSet{std::shared_ptr<const RuleSet>(ValueOrThrow(std::move(result)))};
 }

@@ -10,9 +10,17 @@
 #ifndef BULWARK_BINDINGS_PYTHON_RUNTIME_BINDINGS_H_
 #define BULWARK_BINDINGS_PYTHON_RUNTIME_BINDINGS_H_
 
+#include <memory>
+
+#include "bulwark/runtime/rule_set.h"
 #include "pybind11/pybind11.h"
 
 namespace bulwark::python {
+
+// The Python RuleSet; engines and guards keep the compiled rules alive through the pointer.
+struct PyRuleSet {
+  std::shared_ptr<const runtime::RuleSet> rules;
+};
 
 // Adds RuleSet, Engine and load functions to `runtime`, and the two groups below.
 void DefineRuntimeBindings(pybind11::module_& runtime);
@@ -20,7 +28,7 @@ void DefineRuntimeBindings(pybind11::module_& runtime);
 // Container metadata providers (runtime_metadata_bindings.cc).
 void DefineRuntimeMetadataBindings(pybind11::module_& runtime);
 
-// Responder and enforcers (runtime_response_bindings.cc).
+// Responder, enforcers and the fanotify guard (runtime_response_bindings.cc).
 void DefineRuntimeResponseBindings(pybind11::module_& runtime);
 
 }  // namespace bulwark::python

@@ -1,11 +1,13 @@
 // bulwark.runtime response interface: Responder decisions for alerts (as JSON texts of
-// bulwark.runtime.v1.Alert) and the C++ enforcers (SignalEnforcer, ProcessKiller). Decisions
+// bulwark.runtime.v1.Alert), the C++ enforcers (SignalEnforcer, ProcessKiller) and the
+// fanotify guard (deny before the operation). Decisions
 // cross the boundary as (action, pid, container_id, rule, start_time_ns) tuples; the Python
 // facade turns them into ResponseDecision dataclasses.
 #include <signal.h>
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -20,6 +22,7 @@
 #include "bulwark/bindings/python/runtime_bindings.h"
 #include "bulwark/bindings/python/status_exceptions.h"
 #include "bulwark/runtime/alert.pb.h"
+#include "bulwark/runtime/fanotify_guard.h"
 #include "bulwark/runtime/response.h"
 #include "google/protobuf/util/json_util.h"
 #include "pybind11/functional.h"
@@ -115,6 +118,38 @@ void EnforceOrThrow(runtime::Enforcer& enforcer, const DecisionTuple& decision) 
   ThrowIfError(status);
 }
 
+runtime::ResponsePolicy PolicyFromPython(bool enabled, const std::vector<RuleTuple>& rules) {
+  runtime::ResponsePolicy policy;
+  policy.enabled = enabled;
+  for (const auto& [rule, tag, minimum_priority, only_in_containers, action] : rules) {
+    policy.rules.push_back(
+        {rule, tag, ParsePriority(minimum_priority), only_in_containers, ParseAction(action)});
+  }
+  return policy;
+}
+
+// A guard and the rules it borrows. Verdicts are collected here rather than handed to Python
+// from the guard's threads: they never wait for the GIL, so closing the guard cannot deadlock.
+struct PyFanotifyGuard {
+  std::shared_ptr<const runtime::RuleSet> rules;
+  std::mutex mutex;
+  std::vector<runtime::GuardVerdict> verdicts;  // At most max_pending; the rest are counted.
+  uint64_t dropped_verdicts = 0;
+  std::unique_ptr<runtime::FanotifyGuard> guard;
+};
+
+py::dict VerdictToPython(const runtime::GuardVerdict& verdict) {
+  std::string event;
+  (void)google::protobuf::util::MessageToJsonString(verdict.event, &event);
+  py::dict result;
+  result["event"] = py::module_::import("json").attr("loads")(event);
+  result["rule"] = verdict.rule;
+  result["deny"] = verdict.deny;
+  result["denied"] = verdict.denied;
+  result["timed_out"] = verdict.timed_out;
+  return result;
+}
+
 }  // namespace
 
 void DefineRuntimeResponseBindings(py::module_& runtime_module) {
@@ -173,13 +208,7 @@ void DefineRuntimeResponseBindings(py::module_& runtime_module) {
 
   py::class_<runtime::Responder>(runtime_module, "_Responder")
       .def(py::init([](bool enabled, const std::vector<RuleTuple>& rules) {
-             runtime::ResponsePolicy policy;
-             policy.enabled = enabled;
-             for (const auto& [rule, tag, minimum_priority, only_in_containers, action] : rules) {
-               policy.rules.push_back({rule, tag, ParsePriority(minimum_priority),
-                                       only_in_containers, ParseAction(action)});
-             }
-             return std::make_unique<runtime::Responder>(std::move(policy), nullptr);
+             return std::make_unique<runtime::Responder>(PolicyFromPython(enabled, rules), nullptr);
            }),
            py::arg("enabled"), py::arg("rules"))
       .def(
@@ -196,6 +225,81 @@ void DefineRuntimeResponseBindings(py::module_& runtime_module) {
                                         : std::nullopt;
           },
           py::arg("alert_json"));
+
+  py::class_<PyFanotifyGuard>(runtime_module, "_FanotifyGuard")
+      .def(py::init([](const PyRuleSet& rules, bool policy_enabled,
+                       const std::vector<RuleTuple>& policy_rules, std::vector<std::string> mounts,
+                       bool opens, bool execs, bool enabled, double response_timeout,
+                       size_t max_pending) {
+             auto result = std::make_unique<PyFanotifyGuard>();
+             result->rules = rules.rules;
+             runtime::FanotifyGuardOptions options{
+                 .mounts = std::move(mounts),
+                 .opens = opens,
+                 .execs = execs,
+                 .enabled = enabled,
+                 .response_timeout = absl::Seconds(response_timeout),
+                 .max_pending = max_pending,
+             };
+             PyFanotifyGuard* self = result.get();
+             options.audit = [self, max_pending](const runtime::GuardVerdict& verdict) {
+               std::lock_guard<std::mutex> lock(self->mutex);
+               if (self->verdicts.size() >= max_pending) {
+                 ++self->dropped_verdicts;
+               } else {
+                 self->verdicts.push_back(verdict);
+               }
+             };
+             runtime::ResponsePolicy policy = PolicyFromPython(policy_enabled, policy_rules);
+             absl::StatusOr<std::unique_ptr<runtime::FanotifyGuard>> guard;
+             {
+               py::gil_scoped_release nogil;
+               guard = runtime::FanotifyGuard::Start(*result->rules, std::move(policy),
+                                                     std::move(options));
+             }
+             result->guard = ValueOrThrow(std::move(guard));
+             return result;
+           }),
+           py::arg("rules"), py::arg("policy_enabled"), py::arg("policy_rules"), py::arg("mounts"),
+           py::arg("opens"), py::arg("execs"), py::arg("enabled"), py::arg("response_timeout"),
+           py::arg("max_pending"))
+      .def("take_verdicts",
+           [](PyFanotifyGuard& self) {
+             std::vector<runtime::GuardVerdict> taken;
+             {
+               std::lock_guard<std::mutex> lock(self.mutex);
+               taken.swap(self.verdicts);
+             }
+             py::list result;
+             for (const runtime::GuardVerdict& verdict : taken) {
+               result.append(VerdictToPython(verdict));
+             }
+             return result;
+           })
+      .def("close",
+           [](PyFanotifyGuard& self) {
+             py::gil_scoped_release nogil;
+             self.guard.reset();
+           })
+      .def("counts", [](PyFanotifyGuard& self) {
+        std::lock_guard<std::mutex> lock(self.mutex);
+        py::dict counts;
+        counts["allowed"] = self.guard ? self.guard->allowed() : 0;
+        counts["denied"] = self.guard ? self.guard->denied() : 0;
+        counts["timed_out"] = self.guard ? self.guard->timed_out() : 0;
+        counts["dropped_verdicts"] = self.dropped_verdicts;
+        return counts;
+      });
+  runtime_module.def("_fanotify_guard_defaults", [] {
+    const runtime::FanotifyGuardOptions defaults;
+    py::dict result;
+    result["opens"] = defaults.opens;
+    result["execs"] = defaults.execs;
+    result["enabled"] = defaults.enabled;
+    result["response_timeout"] = absl::ToDoubleSeconds(defaults.response_timeout);
+    result["max_pending"] = defaults.max_pending;
+    return result;
+  });
 }
 
 }  // namespace bulwark::python

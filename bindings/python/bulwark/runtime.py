@@ -276,12 +276,61 @@ class Responder:
         return decision
 
 
+_GUARD_DEFAULTS = _bulwark.runtime._fanotify_guard_defaults()
+
+
+class FanotifyGuard:
+    """Deny before the operation (needs root): the kernel holds every open and exec of a file on
+    `mounts` until the guard has evaluated `rules`; an alert whose `policy` decision is "deny"
+    makes the call fail with EPERM. Off by default (`enabled=False`: everything is allowed and
+    only recorded); fails open after `response_timeout` seconds. Runs on its own threads until
+    close() (or the end of a `with` block). Raises PermissionError when not root."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        policy: ResponsePolicy,
+        mounts: Sequence[str],
+        *,
+        opens: bool = _GUARD_DEFAULTS["opens"],
+        execs: bool = _GUARD_DEFAULTS["execs"],
+        enabled: bool = _GUARD_DEFAULTS["enabled"],
+        response_timeout: float = _GUARD_DEFAULTS["response_timeout"],
+        max_pending: int = _GUARD_DEFAULTS["max_pending"],
+    ) -> None:
+        policy_rules = [(r.rule, r.tag, r.minimum_priority, r.only_in_containers, r.action)
+                        for r in policy.rules]
+        self._native = _bulwark.runtime._FanotifyGuard(
+            rules, policy.enabled, policy_rules, [str(m) for m in mounts], opens, execs, enabled,
+            float(response_timeout), int(max_pending))
+
+    def verdicts(self) -> List[dict]:
+        """The accesses answered since the last call: {"event": bulwark.runtime.v1.Event dict,
+        "rule": the denying rule or "", "deny", "denied" (EPERM was returned), "timed_out"}."""
+        return self._native.take_verdicts()
+
+    def counts(self) -> dict:
+        """{"allowed", "denied", "timed_out", "dropped_verdicts"} so far."""
+        return self._native.counts()
+
+    def close(self) -> None:
+        """Stops the guard; accesses still held are allowed."""
+        self._native.close()
+
+    def __enter__(self) -> "FanotifyGuard":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
 __all__ = [
     "ChainedProvider",
     "ContainerMetadataProvider",
     "DockerStateProvider",
     "Enforcer",
     "Engine",
+    "FanotifyGuard",
     "OciBundleProvider",
     "PodListProvider",
     "ProcessKiller",

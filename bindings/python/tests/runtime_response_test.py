@@ -4,9 +4,11 @@ Responder and carried out (or not) by SignalEnforcer and ProcessKiller."""
 import ast
 import dataclasses
 import inspect
+import json
 import os
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -76,10 +78,14 @@ def test_stub_defaults_are_the_runtime_defaults():
     with open(os.path.splitext(runtime.__file__)[0] + ".pyi", encoding="utf-8") as file:
         tree = ast.parse(file.read())
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    init = next(f for f in classes["SignalEnforcer"].body if f.name == "__init__")
-    stub = {a.arg: ast.literal_eval(d) for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults)}
-    actual = {name: p.default for name, p in inspect.signature(runtime.SignalEnforcer).parameters.items()}
-    assert stub == actual
+    for name in ("SignalEnforcer", "FanotifyGuard"):
+        init = next(f for f in classes[name].body if f.name == "__init__")
+        stub = {a.arg: ast.literal_eval(d)
+                for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults)}
+        actual = {n: p.default
+                  for n, p in inspect.signature(getattr(runtime, name)).parameters.items()
+                  if p.kind == p.KEYWORD_ONLY}
+        assert stub == actual, name
     for name in ("ResponseRule", "ResponsePolicy", "ResponseDecision"):
         stub = {f.target.id: ast.literal_eval(f.value) for f in classes[name].body
                 if isinstance(f, ast.AnnAssign) and f.value is not None}
@@ -184,3 +190,78 @@ def test_process_killer_and_a_python_enforcer(child):
     assert recorder.decisions == [decision] and decision.action == "deny"
     runtime.ProcessKiller().enforce(dataclasses.replace(decision, action="kill_process"))
     assert child.wait(timeout=10) == -signal.SIGKILL
+
+
+GUARDED_RUN = r"""
+import ctypes, json, os, subprocess, sys
+from bulwark import runtime
+
+root = sys.argv[1]
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.mount(b"tmpfs", root.encode(), b"tmpfs", 0, b"size=4m") != 0:
+    print("mount tmpfs: " + os.strerror(ctypes.get_errno()))
+    sys.exit(77)
+for name in ("secret.txt", "public.txt"):
+    with open(os.path.join(root, name), "w") as f:
+        f.write(name)
+rules = runtime.rules_from_string("\n".join([
+    "- rule: Secret read",
+    "  desc: t",
+    "  condition: evt.type = openat and fd.name endswith /secret.txt",
+    "  output: '%proc.name opened %fd.name'",
+    "  priority: WARNING",
+]))
+policy = runtime.ResponsePolicy(enabled=True, rules=[runtime.ResponseRule(
+    rule="Secret read", only_in_containers=False, action="deny")])
+outcome = {}
+for enabled in (True, False):
+    try:
+        guard = runtime.FanotifyGuard(rules, policy, [root], enabled=enabled)
+    except OSError as error:
+        print("fanotify: %s" % error)
+        sys.exit(77)
+    with guard:
+        runs = {name: subprocess.run(["/bin/cat", os.path.join(root, name)],
+                                     capture_output=True, text=True)
+                for name in ("secret.txt", "public.txt")}
+    outcome[str(enabled)] = {
+        "cat": {name: [r.returncode, r.stdout, r.stderr] for name, r in runs.items()},
+        "verdicts": guard.verdicts(),
+        "counts": guard.counts(),
+    }
+print(json.dumps(outcome))
+"""
+
+
+def test_fanotify_guard_denies_before_the_open(tmp_path):
+    """A tmpfs in a private mount namespace (unshare), guarded from a child interpreter: `cat`
+    of the file a deny rule names fails with EPERM before it reads; the other file reads; with
+    the guard off both read and the verdicts say what would have been denied."""
+    if os.geteuid() != 0:
+        with pytest.raises(PermissionError):
+            runtime.FanotifyGuard(runtime.rules_from_string(RULES), runtime.ResponsePolicy(),
+                                  [str(tmp_path)])
+        return
+    root = tmp_path / "guarded"
+    root.mkdir()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    result = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", sys.executable, "-c", GUARDED_RUN,
+         str(root)], capture_output=True, text=True, env=env, timeout=60)
+    if result.returncode == 77:
+        pytest.skip(result.stdout.strip())
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    on, off = outcome["True"], outcome["False"]
+    secret, public = str(root / "secret.txt"), str(root / "public.txt")
+    assert on["cat"]["secret.txt"][0] == 1
+    assert "Operation not permitted" in on["cat"]["secret.txt"][2]
+    assert on["cat"]["public.txt"] == [0, "public.txt", ""]
+    denied = [v for v in on["verdicts"] if v["denied"]]
+    assert [(v["rule"], v["event"]["fd"]["name"]) for v in denied] == [("Secret read", secret)]
+    assert denied[0]["event"]["process"]["name"] == "cat"
+    assert on["counts"]["denied"] == 1 and on["counts"]["timed_out"] == 0
+    assert public in [v["event"]["fd"]["name"] for v in on["verdicts"] if not v["deny"]]
+    assert off["cat"]["secret.txt"] == [0, "secret.txt", ""]
+    assert [v["rule"] for v in off["verdicts"] if v["deny"] and not v["denied"]] == ["Secret read"]
+    assert off["counts"]["denied"] == 0
