@@ -138,8 +138,11 @@ absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(Decide decid
   return guard;
 }
 
-FanotifyGuard::~FanotifyGuard() {
-  if (shared_ == nullptr) return;
+FanotifyGuard::~FanotifyGuard() { Stop(); }
+
+void FanotifyGuard::Stop() {
+  if (shared_ == nullptr || stopped_) return;
+  stopped_ = true;
   {
     std::lock_guard<std::mutex> lock(shared_->mutex);
     shared_->stopping = true;
@@ -152,6 +155,9 @@ FanotifyGuard::~FanotifyGuard() {
   for (const std::shared_ptr<Pending>& pending : shared_->waiting) {
     if (!pending->answered) Respond(shared_->fanotify_fd, *pending, /*allow=*/true);
   }
+  shared_->waiting.clear();
+  close(shared_->fanotify_fd);  // Removes the marks: nothing is held any more.
+  shared_->fanotify_fd = -1;
 }
 
 void FanotifyGuard::DecideLoop() {

@@ -84,7 +84,10 @@ class FanotifyGuard {
   // Any decision function (it may block; the access is allowed after response_timeout).
   static absl::StatusOr<std::unique_ptr<FanotifyGuard>> Start(Decide decide,
                                                               FanotifyGuardOptions options);
-  // Stops both threads; the kernel allows the accesses still pending.
+  // Stops both threads and allows the accesses still held; nothing is checked afterwards and the
+  // counters are final. Idempotent.
+  void Stop();
+  // Stop()s.
   ~FanotifyGuard();
 
   uint64_t allowed() const { return allowed_.load(); }
@@ -100,6 +103,7 @@ class FanotifyGuard {
   std::unique_ptr<Shared> shared_;
   std::thread reader_;
   std::thread decider_;
+  bool stopped_ = false;
   std::atomic<uint64_t> allowed_{0};
   std::atomic<uint64_t> denied_{0};
   std::atomic<uint64_t> timed_out_{0};

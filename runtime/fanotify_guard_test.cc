@@ -121,7 +121,10 @@ TEST_F(FanotifyGuardTest, DeniesOpensAndExecsThatADenyRuleMatches) {
   EXPECT_EQ(RunChild({"/bin/cat", Cat("public.txt")}), 0);
   EXPECT_EQ(RunChild({Cat("miner")}), 200 + EPERM);
   EXPECT_EQ(RunChild({"/bin/sh", "-c", absl::StrCat("exec 3<", Cat("public.txt"))}), 0);
-  guard->reset();
+  (*guard)->Stop();
+  EXPECT_EQ((*guard)->denied(), 2u);
+  EXPECT_EQ((*guard)->timed_out(), 0u);
+  EXPECT_EQ(RunChild({"/bin/cat", Cat("secret.txt")}), 0);  // Stopped: nothing is held.
 
   std::vector<std::string> denied, allowed;
   for (const GuardVerdict& v : Verdicts()) {

@@ -279,14 +279,14 @@ void DefineRuntimeResponseBindings(py::module_& runtime_module) {
       .def("close",
            [](PyFanotifyGuard& self) {
              py::gil_scoped_release nogil;
-             self.guard.reset();
+             self.guard->Stop();
            })
       .def("counts", [](PyFanotifyGuard& self) {
         std::lock_guard<std::mutex> lock(self.mutex);
         py::dict counts;
-        counts["allowed"] = self.guard ? self.guard->allowed() : 0;
-        counts["denied"] = self.guard ? self.guard->denied() : 0;
-        counts["timed_out"] = self.guard ? self.guard->timed_out() : 0;
+        counts["allowed"] = self.guard->allowed();
+        counts["denied"] = self.guard->denied();
+        counts["timed_out"] = self.guard->timed_out();
         counts["dropped_verdicts"] = self.dropped_verdicts;
         return counts;
       });
