@@ -17,6 +17,7 @@
 #include "bulwark/runtime/internal/proc_fds.h"
 #include "bulwark/runtime/internal/proc_reader.h"
 #include "bulwark/runtime/internal/sock_diag.h"
+#include "bulwark/runtime/internal/sock_diag_netns.h"
 #include "bulwark/runtime/internal/socket_table.h"
 
 namespace bulwark::runtime {
@@ -82,6 +83,13 @@ std::optional<v1::Event> ToEvent(const ProcNotification& n) {
   }
 }
 
+// One socket dump: the collector's network namespace, and the others when asked.
+absl::StatusOr<std::vector<internal::SocketInfo>> DumpSockets(internal::NamespacedSockDiag& diag,
+                                                              const CollectorOptions& options) {
+  return options.all_network_namespaces ? diag.Dump(options.limits.max_entries)
+                                        : diag.DumpOwn(options.limits.max_entries);
+}
+
 v1::Event ToEvent(FileNotification&& n) {
   v1::Event event;
   timespec now{};
@@ -123,9 +131,9 @@ absl::StatusOr<std::unique_ptr<Collector>> Collector::Start(const CollectorOptio
   }
   if (options.connections || options.descriptors) {
     // The first dump is the baseline: sockets open before Start are state, not events.
-    BULWARK_ASSIGN_OR_RETURN(collector->sock_diag_, internal::SockDiag::Open());
+    BULWARK_ASSIGN_OR_RETURN(collector->sock_diag_, internal::NamespacedSockDiag::Open());
     BULWARK_ASSIGN_OR_RETURN(std::vector<internal::SocketInfo> dump,
-                             collector->sock_diag_->Dump(options.limits.max_entries));
+                             DumpSockets(*collector->sock_diag_, options));
     collector->sockets_->Update(std::move(dump));
     collector->next_dump_ = absl::Now() + options.connection_interval;
   }
@@ -157,7 +165,7 @@ absl::Status Collector::PollConnections(const std::function<void(v1::Event&&)>& 
   if (!options_.connections || absl::Now() < next_dump_) return absl::OkStatus();
   next_dump_ = absl::Now() + options_.connection_interval;
   BULWARK_ASSIGN_OR_RETURN(std::vector<internal::SocketInfo> dump,
-                           sock_diag_->Dump(options_.limits.max_entries));
+                           DumpSockets(*sock_diag_, options_));
   std::vector<const internal::SocketInfo*> fresh = sockets_->Update(std::move(dump));
   if (fresh.empty()) return absl::OkStatus();
   // Owners of the new sockets: one scan of every process's descriptors per dump.
@@ -179,6 +187,10 @@ absl::Status Collector::PollConnections(const std::function<void(v1::Event&&)>& 
 }
 
 uint64_t Collector::lost_notifications() const { return connector_->overflows(); }
+
+uint64_t Collector::failed_network_namespaces() const {
+  return sock_diag_ != nullptr ? sock_diag_->failed_namespaces() : 0;
+}
 
 void Collector::TakeSnapshot() {
   for (int64_t pid : internal::ListProcPids()) {

@@ -13,7 +13,8 @@
 // FAN_OPEN; the open flags are not known), write (FAN_MODIFY) and close (FAN_CLOSE_WRITE), and
 // from the socket dumps listen, accept, connect and bind (new sockets since the previous dump,
 // with their owner's pid and descriptor). Snapshot and exec events list the process's open
-// descriptors in Event.open_fds (sockets with their address tuples).
+// descriptors in Event.open_fds (sockets with their address tuples). Sockets of containers with
+// their own network namespace are dumped inside that namespace (all_network_namespaces).
 // Errors: PermissionDenied when not root; the errno of the failing socket/fanotify call.
 // Thread safety: not thread-safe; Poll from one thread.
 #ifndef BULWARK_RUNTIME_COLLECTOR_H_
@@ -34,7 +35,7 @@ namespace bulwark::runtime {
 namespace internal {
 class ProcConnector;
 class FanotifyWatch;
-class SockDiag;
+class NamespacedSockDiag;
 class SocketTable;
 }  // namespace internal
 
@@ -45,6 +46,9 @@ struct CollectorOptions {
   std::vector<std::string> file_mounts;
   // Report new TCP/UDP sockets (sock_diag dumps). Default: true.
   bool connections = true;
+  // Also dump the sockets of every other network namespace a process is in (containers with
+  // their own network), entering each with setns on a short-lived thread. Default: true.
+  bool all_network_namespaces = true;
   // How often sockets are dumped; a connection opened and closed between two dumps is not
   // seen. Default: 250 ms.
   absl::Duration connection_interval = absl::Milliseconds(250);
@@ -70,6 +74,9 @@ class Collector {
   uint64_t lost_notifications() const;
   // New sockets whose owning process was not found (it exited, or the socket was passed on).
   uint64_t unowned_sockets() const { return unowned_sockets_; }
+  // Times another network namespace could not be entered or dumped (its sockets are missing
+  // from that dump).
+  uint64_t failed_network_namespaces() const;
 
  private:
   Collector();
@@ -82,7 +89,7 @@ class Collector {
   CollectorOptions options_;
   std::unique_ptr<internal::ProcConnector> connector_;
   std::unique_ptr<internal::FanotifyWatch> files_;
-  std::unique_ptr<internal::SockDiag> sock_diag_;
+  std::unique_ptr<internal::NamespacedSockDiag> sock_diag_;
   std::unique_ptr<internal::SocketTable> sockets_;
   absl::Time next_dump_;
   uint64_t unowned_sockets_ = 0;

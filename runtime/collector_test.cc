@@ -6,11 +6,13 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -333,6 +335,106 @@ TEST(CollectorTest, ReportsConnectionsWithTheOwningDescriptor) {
   EXPECT_EQ(inherited->type(), v1::FD_TYPE_IPV4);
   EXPECT_EQ(inherited->server_port(), static_cast<uint32_t>(port));
   EXPECT_EQ(inherited->client_port(), connect->fd().client_port());
+}
+
+// Standard output of a shell command.
+std::string CommandOutput(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return output;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output.append(buffer, n);
+  pclose(pipe);
+  return output;
+}
+
+// A TCP listener inside a new network namespace (`unshare --net`) in a docker-named cgroup: the
+// collector dumps that namespace's sockets too and reports a listen by the right process, with
+// the descriptor and port `nsenter --net=... ss -tlnp` shows, and a rule sees its container id.
+// A collector limited to its own namespace does not see it.
+TEST(CollectorTest, ReportsListenersInsideOtherNetworkNamespaces) {
+  if (geteuid() != 0) GTEST_SKIP() << "the live collector and unshare --net need root";
+  const std::string scope = DockerScope();
+  if (scope.empty()) GTEST_SKIP() << "no writable cgroup hierarchy";
+  if (access("/usr/bin/python3", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/python3 to listen";
+  constexpr int kPort = 47913;
+
+  absl::StatusOr<std::unique_ptr<Collector>> collector = Collector::Start(
+      {.snapshot = false, .connection_interval = absl::Milliseconds(50), .descriptors = false});
+  ASSERT_THAT(collector, IsOk());
+  absl::StatusOr<std::unique_ptr<Collector>> own_namespace_only =
+      Collector::Start({.snapshot = false,
+                        .all_network_namespaces = false,
+                        .connection_interval = absl::Milliseconds(50),
+                        .descriptors = false});
+  ASSERT_THAT(own_namespace_only, IsOk());
+  absl::StatusOr<std::unique_ptr<const RuleSet>> rules =
+      RuleSet::LoadContents({{"l.yaml", absl::StrCat(R"(
+- rule: Listener in container
+  desc: t
+  condition: evt.type = listen and container.id != host and fd.sport = )",
+                                                     kPort, R"(
+  output: "%proc.name %container.id fd=%fd.num port=%fd.sport"
+  priority: NOTICE
+)")}});
+  ASSERT_THAT(rules, IsOk());
+  Engine engine(**rules);
+
+  // unshare execs sh, which joins the container's cgroup and execs python: one pid throughout.
+  const std::string script = absl::StrCat(
+      "echo 0 > ", scope, "/cgroup.procs && exec /usr/bin/python3 -c \"import socket, time; ",
+      "s = socket.socket(); s.bind(('0.0.0.0', ", kPort, ")); s.listen(); time.sleep(6)\"");
+  const pid_t listener = Spawn({"/usr/bin/unshare", "--net", "/bin/sh", "-c", script});
+
+  std::vector<v1::Event> listens;
+  std::vector<v1::Alert> alerts;
+  bool own_only_saw_it = false;
+  std::string ss;
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (absl::Now() < deadline && alerts.empty()) {
+    ASSERT_THAT((*collector)
+                    ->Poll(absl::Milliseconds(50),
+                           [&](v1::Event&& event) {
+                             if (event.type() == v1::EVENT_TYPE_LISTEN && event.pid() == listener) {
+                               listens.push_back(event);
+                             }
+                             for (v1::Alert& alert : engine.Process(event))
+                               alerts.push_back(std::move(alert));
+                           }),
+                IsOk());
+    ASSERT_THAT((*own_namespace_only)
+                    ->Poll(absl::ZeroDuration(),
+                           [&](v1::Event&& event) {
+                             own_only_saw_it |=
+                                 event.type() == v1::EVENT_TYPE_LISTEN && event.pid() == listener;
+                           }),
+                IsOk());
+  }
+  if (!listens.empty()) {
+    ss = CommandOutput(
+        absl::StrCat("/usr/bin/nsenter --net=/proc/", listener, "/ns/net /usr/bin/ss -tlnpH"));
+  }
+  kill(listener, SIGKILL);
+  int status = 0;
+  waitpid(listener, &status, 0);
+  rmdir(scope.c_str());
+
+  ASSERT_EQ(listens.size(), 1u) << "failed namespaces: "
+                                << (*collector)->failed_network_namespaces();
+  EXPECT_FALSE(own_only_saw_it);
+  const v1::FileDescriptor& fd = listens[0].fd();
+  EXPECT_EQ(fd.server_port(), static_cast<uint32_t>(kPort));
+  EXPECT_EQ(fd.l4proto(), "tcp");
+  // ss, run inside the namespace, names the same process, descriptor and port:
+  // LISTEN 0 128 0.0.0.0:47913 0.0.0.0:* users:(("python3",pid=123,fd=3))
+  std::cout << "ss: " << ss;
+  EXPECT_THAT(ss, ::testing::HasSubstr(absl::StrCat("0.0.0.0:", kPort, " ")));
+  EXPECT_THAT(
+      ss, ::testing::HasSubstr(absl::StrCat("(\"python3\",pid=", listener, ",fd=", fd.num(), ")")));
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].output(), absl::StrCat("python3 ", std::string(kContainerId, 12),
+                                             " fd=", fd.num(), " port=", kPort));
 }
 
 }  // namespace

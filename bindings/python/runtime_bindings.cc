@@ -13,6 +13,7 @@
 #include "bulwark/runtime/engine.h"
 #include "bulwark/runtime/event_source.h"
 #include "bulwark/runtime/importer.h"
+#include "bulwark/runtime/metadata_providers.h"
 #include "bulwark/runtime/rule_set.h"
 #include "google/protobuf/util/json_util.h"
 #include "pybind11/stl.h"
@@ -23,17 +24,13 @@ namespace {
 namespace py = pybind11;
 using runtime::RuleSet;
 
-// The Python RuleSet; engines keep the compiled rules alive through the shared pointer.
-struct PyRuleSet {
-  std::shared_ptr<const RuleSet> rules;
-};
-
 PyRuleSet LoadOrThrow(absl::StatusOr<std::unique_ptr<const RuleSet>> result) {
   return PyRuleSet{std::shared_ptr<const RuleSet>(ValueOrThrow(std::move(result)))};
 }
 
 struct PyEngine {
   std::shared_ptr<const RuleSet> rules;
+  std::shared_ptr<runtime::ContainerMetadataProvider> metadata;  // May be null.
   std::unique_ptr<runtime::Engine> engine;
 };
 
@@ -46,6 +43,8 @@ std::string AlertJson(const runtime::v1::Alert& alert) {
 }  // namespace
 
 void DefineRuntimeBindings(py::module_& runtime_module) {
+  DefineRuntimeMetadataBindings(runtime_module);
+  DefineRuntimeResponseBindings(runtime_module);
   py::class_<PyRuleSet> rule_set(runtime_module, "RuleSet",
                                  "Falco rule files, compiled (immutable).");
   rule_set.attr("__module__") = "bulwark.runtime";
@@ -99,15 +98,18 @@ void DefineRuntimeBindings(py::module_& runtime_module) {
       py::arg("yaml"), py::arg("name"));
 
   py::class_<PyEngine> engine(runtime_module, "_Engine");
-  engine.def(py::init([](const PyRuleSet& rules, bool all_matches) {
+  engine.def(py::init([](const PyRuleSet& rules, bool all_matches,
+                         std::shared_ptr<runtime::ContainerMetadataProvider> metadata) {
                runtime::EngineOptions options;
                if (all_matches) options.matching = runtime::EngineOptions::Matching::kAll;
+               options.state.metadata_provider = metadata.get();
                auto result = std::make_unique<PyEngine>();
                result->rules = rules.rules;
+               result->metadata = std::move(metadata);
                result->engine = std::make_unique<runtime::Engine>(*result->rules, options);
                return result;
              }),
-             py::arg("rules"), py::arg("all_matches"));
+             py::arg("rules"), py::arg("all_matches"), py::arg("metadata"));
   engine.def(
       "process_json",
       [](PyEngine& self, std::vector<std::string> events) {

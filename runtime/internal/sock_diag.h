@@ -1,7 +1,8 @@
 // Socket diagnostics over NETLINK_SOCK_DIAG: a snapshot of the host's TCP and UDP sockets
 // (inet_diag, IPv4 and IPv6) and Unix sockets (unix_diag) with their inode numbers, which
 // /proc/<pid>/fd links ("socket:[inode]") tie to processes. No root needed for the dump itself;
-// sockets of other network namespaces are not listed. Thread safety: one thread per SockDiag;
+// a SockDiag lists the sockets of the network namespace it was opened in (sock_diag_netns.h
+// covers the others). Thread safety: one thread per SockDiag;
 // the parsers are pure functions.
 #ifndef BULWARK_RUNTIME_INTERNAL_SOCK_DIAG_H_
 #define BULWARK_RUNTIME_INTERNAL_SOCK_DIAG_H_
@@ -28,7 +29,8 @@ struct SocketInfo {
   std::string remote_ip;
   uint16_t remote_port = 0;
   uint32_t uid = 0;
-  std::string path;  // Unix sockets: the bound path ("@name" for the abstract namespace).
+  std::string path;    // Unix sockets: the bound path ("@name" for the abstract namespace).
+  uint64_t netns = 0;  // Network namespace id (NamespacedSockDiag sets it); 0 when unknown.
 };
 
 // Parses one datagram of a SOCK_DIAG_BY_FAMILY dump reply (a stream of nlmsghdr) for

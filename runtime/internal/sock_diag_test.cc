@@ -9,10 +9,13 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -24,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/status_matchers.h"
 #include "bulwark/runtime/internal/proc_fds.h"
+#include "bulwark/runtime/internal/sock_diag_netns.h"
 #include "bulwark/runtime/internal/socket_table.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -151,6 +155,137 @@ TEST(SockDiagTest, DumpAgreesWithSs) {
   close(udp);
   EXPECT_THAT((*diag)->Dump(1), StatusIs(absl::StatusCode::kResourceExhausted));
   EXPECT_THAT((*diag)->Dump(1'000'000), IsOk());  // The abandoned dump was discarded.
+}
+
+// A child process in a new network namespace listening on TCP `port` (0.0.0.0, lo is down);
+// reports the socket's inode through a pipe and waits to be killed.
+struct NamespacedListener {
+  pid_t pid = -1;
+  uint64_t inode = 0;
+  explicit NamespacedListener(uint16_t port) {
+    int pipe_fds[2];
+    if (pipe(pipe_fds) != 0) return;
+    pid = fork();
+    if (pid == 0) {
+      close(pipe_fds[0]);
+      uint64_t reported = 0;
+      if (unshare(CLONE_NEWNET) == 0) {
+        const int listener = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+            listen(listener, 4) == 0) {
+          reported = InodeOf(listener);
+        }
+      }
+      (void)!write(pipe_fds[1], &reported, sizeof(reported));
+      pause();
+      _exit(0);
+    }
+    close(pipe_fds[1]);
+    if (read(pipe_fds[0], &inode, sizeof(inode)) != sizeof(inode)) inode = 0;
+    close(pipe_fds[0]);
+  }
+  ~NamespacedListener() {
+    if (pid <= 0) return;
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+};
+
+uint64_t NetnsOf(const std::string& pid) {
+  struct stat info {};
+  return stat(absl::StrCat("/proc/", pid, "/ns/net").c_str(), &info) == 0 ? info.st_ino : 0;
+}
+
+// A listener in another network namespace on the same port as one in ours: the namespaced dump
+// has both, each with its namespace id, as `nsenter --net=... ss` shows; a plain SockDiag (and
+// DumpOwn) only ours; and a connection to that port in our namespace is not taken for an accepted
+// one of the other namespace's listener.
+TEST(SockDiagNetnsTest, DumpsOtherNamespacesWithTheirIds) {
+  if (geteuid() != 0) GTEST_SKIP() << "entering another network namespace needs root";
+  Loopback loop;
+  ASSERT_GE(loop.accepted, 0);
+  NamespacedListener other(loop.port);
+  ASSERT_GT(other.inode, 0u) << "unshare(CLONE_NEWNET) failed";
+  const uint64_t own_id = NetnsOf("self");
+  const uint64_t other_id = NetnsOf(std::to_string(other.pid));
+  ASSERT_NE(own_id, other_id);
+
+  absl::StatusOr<std::unique_ptr<NamespacedSockDiag>> diag = NamespacedSockDiag::Open();
+  ASSERT_THAT(diag, IsOk());
+  EXPECT_EQ((*diag)->own_namespace(), own_id);
+  absl::StatusOr<std::vector<SocketInfo>> dump = (*diag)->Dump(1'000'000);
+  ASSERT_THAT(dump, IsOk());
+  EXPECT_GE((*diag)->other_namespaces(), 1u);
+  SocketTable table;
+  table.Update(*dump);
+  const SocketInfo* theirs = table.Find(other.inode);
+  ASSERT_NE(theirs, nullptr);
+  EXPECT_EQ(theirs->netns, other_id);
+  EXPECT_EQ(theirs->state, TCP_LISTEN);
+  EXPECT_EQ(theirs->local_port, loop.port);
+  EXPECT_EQ(theirs->local_ip, "0.0.0.0");
+  const SocketInfo* client = table.Find(InodeOf(loop.client));
+  ASSERT_NE(client, nullptr);
+  EXPECT_EQ(client->netns, own_id);
+  EXPECT_FALSE(table.LocalIsServer(*client));
+  EXPECT_TRUE(table.LocalIsServer(*table.Find(InodeOf(loop.accepted))));
+  const std::string ss = RunCommand(
+      absl::StrCat("nsenter --net=/proc/", other.pid, "/ns/net ss -Htlne sport = :", loop.port));
+  EXPECT_THAT(ss, ::testing::HasSubstr(absl::StrCat("ino:", other.inode, " "))) << ss;
+
+  absl::StatusOr<std::vector<SocketInfo>> own = (*diag)->DumpOwn(1'000'000);
+  ASSERT_THAT(own, IsOk());
+  for (const SocketInfo& s : *own) EXPECT_NE(s.inode, other.inode);
+  absl::StatusOr<std::unique_ptr<SockDiag>> plain = SockDiag::Open();
+  ASSERT_THAT(plain, IsOk());
+  absl::StatusOr<std::vector<SocketInfo>> plain_dump = (*plain)->Dump(1'000'000);
+  ASSERT_THAT(plain_dump, IsOk());
+  for (const SocketInfo& s : *plain_dump) EXPECT_NE(s.inode, other.inode);
+
+  // The namespace's socket is dropped once no process lives there.
+  const pid_t gone = other.pid;
+  kill(gone, SIGKILL);
+  waitpid(gone, nullptr, 0);
+  other.pid = -1;
+  ASSERT_THAT((*diag)->Dump(1'000'000), IsOk());
+  absl::StatusOr<std::vector<SocketInfo>> after = (*diag)->Dump(1'000'000);
+  ASSERT_THAT(after, IsOk());
+  for (const SocketInfo& s : *after) EXPECT_NE(s.netns, other_id);
+}
+
+TEST(SockDiagNetnsTest, OpeningAnotherNamespaceChecksItsId) {
+  EXPECT_THAT(OpenSockDiagInNamespace("/proc/self/ns/net", 1),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(OpenSockDiagInNamespace("/nonexistent/ns/net", 0),
+              StatusIs(absl::StatusCode::kNotFound));
+  if (geteuid() == 0) {
+    EXPECT_THAT(OpenSockDiagInNamespace("/proc/self/ns/net", NetnsOf("self")), IsOk());
+  }
+}
+
+TEST(SocketTableTest, ListeningPortsArePerNamespace) {
+  SocketInfo listener{.inode = 1,
+                      .family = AF_INET,
+                      .protocol = IPPROTO_TCP,
+                      .state = TCP_LISTEN,
+                      .local_port = 80,
+                      .netns = 100};
+  SocketInfo elsewhere{.inode = 2,
+                       .family = AF_INET,
+                       .protocol = IPPROTO_TCP,
+                       .state = TCP_ESTABLISHED,
+                       .local_port = 80,
+                       .netns = 200};
+  SocketInfo same_namespace = elsewhere;
+  same_namespace.inode = 3;
+  same_namespace.netns = 100;
+  SocketTable table;
+  table.Update({listener, elsewhere, same_namespace});
+  EXPECT_FALSE(table.LocalIsServer(elsewhere));
+  EXPECT_TRUE(table.LocalIsServer(same_namespace));
 }
 
 TEST(ProcFdsTest, DescriptorsOfThisProcess) {

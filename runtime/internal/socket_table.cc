@@ -20,7 +20,7 @@ std::vector<const SocketInfo*> SocketTable::Update(std::vector<SocketInfo> dump)
   for (size_t i = 0; i < sockets_.size(); ++i) {
     const SocketInfo& socket = sockets_[i];
     if (socket.state == TCP_LISTEN && socket.protocol == IPPROTO_TCP) {
-      listening_.emplace(socket.family, socket.protocol, socket.local_port);
+      listening_.emplace(socket.netns, socket.family, socket.protocol, socket.local_port);
     }
     if (socket.inode == 0) continue;  // TIME_WAIT and orphans belong to nobody.
     by_inode_.emplace(socket.inode, i);
@@ -37,7 +37,8 @@ const SocketInfo* SocketTable::Find(uint64_t inode) const {
 bool SocketTable::LocalIsServer(const SocketInfo& socket) const {
   if (socket.state == TCP_LISTEN) return true;
   return socket.protocol == IPPROTO_TCP &&
-         listening_.contains(std::make_tuple(socket.family, socket.protocol, socket.local_port));
+         listening_.contains(
+             std::make_tuple(socket.netns, socket.family, socket.protocol, socket.local_port));
 }
 
 std::optional<v1::Event> SocketEvent(const SocketInfo& socket, const SocketTable& table,

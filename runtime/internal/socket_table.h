@@ -26,14 +26,15 @@ class SocketTable {
   // The socket with `inode` in the last dump, or nullptr.
   const SocketInfo* Find(uint64_t inode) const;
   // Whether the local end of `socket` is a server: it listens, or a listening socket of the same
-  // family and protocol has its local port (an accepted connection).
+  // network namespace, family and protocol has its local port (an accepted connection).
   bool LocalIsServer(const SocketInfo& socket) const;
   size_t size() const { return sockets_.size(); }
 
  private:
   std::vector<SocketInfo> sockets_;
   absl::flat_hash_map<uint64_t, size_t> by_inode_;
-  absl::flat_hash_set<std::tuple<int, int, uint16_t>> listening_;  // family, protocol, port
+  // netns, family, protocol, port: a port listens in one network namespace only.
+  absl::flat_hash_set<std::tuple<uint64_t, int, int, uint16_t>> listening_;
 };
 
 // The event a newly seen inet socket stands for, owned by descriptor `fd` of `pid`: listen (TCP

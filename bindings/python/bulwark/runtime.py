@@ -1,17 +1,26 @@
 """Runtime events and Falco-compatible rules (bulwark::runtime).
 
     rules = bulwark.runtime.RuleSet.load(["falco_rules.yaml", "bulwark_rules.yaml"])
-    engine = bulwark.runtime.Engine(rules)
+    pods = bulwark.runtime.PodListProvider.from_file("pods.json")   # optional metadata
+    engine = bulwark.runtime.Engine(rules, metadata_provider=pods)
+    responder = bulwark.runtime.Responder(
+        bulwark.runtime.ResponsePolicy(enabled=True, rules=[bulwark.runtime.ResponseRule(
+            rule="Container Runtime Binary Overwrite")]),
+        bulwark.runtime.SignalEnforcer(enabled=True))
     for alert in engine.process(events):     # events: dicts (or JSON texts) of
         print(alert["rule"], alert["output"])  # bulwark.runtime.v1.Event, protobuf JSON mapping
+        responder.handle(alert)
 
 process() keeps the engine's process and container tables across calls and releases the GIL
 while it evaluates. A RuleSet may be shared by engines on several threads; an Engine may not.
+Metadata providers and enforcers are safe to share; their file reads and signals release the GIL.
+Containers, events and alerts are dicts in protobuf's JSON mapping of bulwark.runtime.v1.
 """
 
+import dataclasses
 import json
 import time
-from typing import Iterable, Iterator, List, Optional, Sequence, Union
+from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Union
 
 from bulwark import _bulwark
 
@@ -32,11 +41,98 @@ RuleSet.load = staticmethod(load_rules)
 RuleSet.from_string = staticmethod(rules_from_string)
 
 
-class Engine:
-    """Evaluates a RuleSet over events; keeps process and container state between calls."""
+class ContainerMetadataProvider:
+    """Container metadata (name, image, labels, Kubernetes pod) by container id, asked by an
+    Engine once per new container id. Base of the providers below."""
 
-    def __init__(self, rules: RuleSet, *, all_matches: bool = False) -> None:
-        self._engine = _bulwark.runtime._Engine(rules, all_matches)
+    _native = None
+
+    def lookup(self, container_id: str) -> Optional[dict]:
+        """The container (bulwark.runtime.v1.Container as a dict) for a 12-digit id, or None
+        when unknown or unreadable."""
+        text = self._native.lookup_json(container_id)
+        return None if text is None else json.loads(text)
+
+
+class DockerStateProvider(ContainerMetadataProvider):
+    """Docker's state directory: containers/<id>/config.v2.json and hostconfig.json (name,
+    image, image id, labels, start time, mounts, privileged; Kubernetes pod labels of
+    dockershim/cri-dockerd)."""
+
+    def __init__(self, root: str = "/var/lib/docker") -> None:
+        self._native = _bulwark.runtime._DockerStateProvider(str(root))
+
+    def read(self, container_id: str) -> dict:
+        """The container whose id starts with `container_id` (12 or 64 hex digits). Raises
+        NotFoundError when no container directory matches, InvalidArgumentError for bad files."""
+        return json.loads(self._native.read_json(container_id))
+
+
+class OciBundleProvider(ContainerMetadataProvider):
+    """OCI bundles of running containers (config.json annotations of containerd's CRI plugin and
+    CRI-O). `directories` default to default_directories()."""
+
+    def __init__(self, directories: Optional[Sequence[str]] = None) -> None:
+        if directories is None:
+            directories = OciBundleProvider.default_directories()
+        self._native = _bulwark.runtime._OciBundleProvider([str(d) for d in directories])
+
+    @staticmethod
+    def default_directories() -> List[str]:
+        """containerd's k8s.io and moby task directories and CRI-O's overlay-containers."""
+        return _bulwark.runtime._oci_bundle_default_directories()
+
+    def read(self, container_id: str) -> dict:
+        """The container whose bundle is named by `container_id`; raises like
+        DockerStateProvider.read."""
+        return json.loads(self._native.read_json(container_id))
+
+
+class PodListProvider(ContainerMetadataProvider):
+    """`kubectl get pods -A -o json` output (a PodList or one Pod): every container status with a
+    containerID. Build with from_file or from_json."""
+
+    def __init__(self, native) -> None:
+        self._native = native
+
+    @staticmethod
+    def from_file(path: str) -> "PodListProvider":
+        """Raises NotFoundError, or InvalidArgumentError with file:line:column and JSON path."""
+        return PodListProvider(_bulwark.runtime._pod_list_from_file(str(path)))
+
+    @staticmethod
+    def from_json(text: Union[str, dict], source_name: str = "<pods>") -> "PodListProvider":
+        """From JSON text (or an already parsed dict); `source_name` prefixes error positions."""
+        if not isinstance(text, str):
+            text = json.dumps(text)
+        return PodListProvider(_bulwark.runtime._pod_list_from_json(text, source_name))
+
+    @property
+    def container_count(self) -> int:
+        return self._native.container_count
+
+
+class ChainedProvider(ContainerMetadataProvider):
+    """Asks each provider in order; for every field the first that knows it wins."""
+
+    def __init__(self, providers: Sequence[ContainerMetadataProvider]) -> None:
+        self._providers = list(providers)
+        self._native = _bulwark.runtime._ChainedProvider([p._native for p in self._providers])
+
+
+class Engine:
+    """Evaluates a RuleSet over events; keeps process and container state between calls.
+    `metadata_provider` fills container fields (container.name, k8s.*) for new container ids."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        *,
+        all_matches: bool = False,
+        metadata_provider: Optional[ContainerMetadataProvider] = None,
+    ) -> None:
+        native = None if metadata_provider is None else metadata_provider._native
+        self._engine = _bulwark.runtime._Engine(rules, all_matches, native)
 
     def process(self, events: Iterable[Union[dict, str]]) -> List[dict]:
         """Alerts (protobuf JSON mapping of bulwark.runtime.v1.Alert) for `events`, in order."""
@@ -71,4 +167,181 @@ def watch(
             yield json.loads(event)
 
 
-__all__ = ["Engine", "RuleSet", "import_events", "load_rules", "rules_from_string", "watch"]
+_RULE_DEFAULTS = _bulwark.runtime._response_rule_defaults()
+_ENFORCER_DEFAULTS = _bulwark.runtime._signal_enforcer_defaults()
+
+
+@dataclasses.dataclass(frozen=True)
+class ResponseRule:
+    """Which alerts get which action; every criterion given must hold. `rule` is an exact rule
+    name, `tag` one of the rule's tags, `minimum_priority` a Falco priority ("WARNING" or
+    "PRIORITY_WARNING"), `action` "kill_process" or "deny"."""
+
+    rule: str = ""
+    tag: str = ""
+    minimum_priority: str = _RULE_DEFAULTS["minimum_priority"]
+    only_in_containers: bool = _RULE_DEFAULTS["only_in_containers"]
+    action: str = _RULE_DEFAULTS["action"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ResponsePolicy:
+    """Off by default. The first matching rule decides."""
+
+    enabled: bool = _RULE_DEFAULTS["enabled"]
+    rules: Sequence[ResponseRule] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class ResponseDecision:
+    """What to do about one alert: `action` ("kill_process" or "deny"), the acting `pid`, its
+    `container_id` ("host" or 12 hex digits), the alert's `rule`, and the process's start time
+    (epoch ns, 0 = unknown) that lets an enforcer rule out PID reuse."""
+
+    action: str
+    pid: int
+    container_id: str
+    rule: str
+    start_time_ns: int = 0
+
+
+class Enforcer:
+    """Carries out decisions. Subclass and override enforce() for an enforcer of your own."""
+
+    def enforce(self, decision: ResponseDecision) -> None:
+        """Carries out `decision`; raises when it could not."""
+        self._native.enforce(dataclasses.astuple(decision))
+
+
+class SignalEnforcer(Enforcer):
+    """Kills (or, for "deny", stops) the decision's process with pidfd_open + pidfd_send_signal,
+    after checking that its start time still matches the decision's (PID reuse). Off by default:
+    unless `enabled`, and always with `dry_run`, decisions are checked and audited and no signal
+    is sent. `audit(decision, error or None, signalled)` sees every decision. Raises
+    InvalidArgumentError (pid <= 1 or this process), bulwark.Error with code
+    FAILED_PRECONDITION (start time missing or different), NotFoundError (gone),
+    PermissionDeniedError."""
+
+    def __init__(
+        self,
+        *,
+        enabled: bool = _ENFORCER_DEFAULTS["enabled"],
+        dry_run: bool = _ENFORCER_DEFAULTS["dry_run"],
+        kill_signal: int = _ENFORCER_DEFAULTS["kill_signal"],
+        deny_signal: int = _ENFORCER_DEFAULTS["deny_signal"],
+        require_start_time: bool = _ENFORCER_DEFAULTS["require_start_time"],
+        start_time_tolerance: float = _ENFORCER_DEFAULTS["start_time_tolerance"],
+        audit: Optional[Callable[[ResponseDecision, Optional[Exception], bool], None]] = None,
+    ) -> None:
+        native_audit = None
+        if audit is not None:
+            def native_audit(decision, error, signalled):
+                audit(ResponseDecision(*decision), error, signalled)
+        self._native = _bulwark.runtime._SignalEnforcer(
+            enabled, dry_run, int(kill_signal), int(deny_signal), require_start_time,
+            float(start_time_tolerance), native_audit)
+
+
+class ProcessKiller(Enforcer):
+    """kill(pid, SIGKILL) for "kill_process" without a PID-reuse check; "deny" raises
+    FAILED_PRECONDITION."""
+
+    def __init__(self) -> None:
+        self._native = _bulwark.runtime._ProcessKiller()
+
+
+class Responder:
+    """Turns alerts (dicts of bulwark.runtime.v1.Alert) into decisions under a policy and hands
+    them to `enforcer` (none: decisions are only computed)."""
+
+    def __init__(self, policy: ResponsePolicy, enforcer: Optional[Enforcer] = None) -> None:
+        rules = [(r.rule, r.tag, r.minimum_priority, r.only_in_containers, r.action)
+                 for r in policy.rules]
+        self._native = _bulwark.runtime._Responder(policy.enabled, rules)
+        self._enforcer = enforcer
+
+    def decide(self, alert: Union[dict, str]) -> Optional[ResponseDecision]:
+        """The decision for `alert`, or None (policy off, no rule matches, no pid, or a host
+        process where only_in_containers)."""
+        text = alert if isinstance(alert, str) else json.dumps(alert)
+        decision = self._native.decide_json(text)
+        return None if decision is None else ResponseDecision(*decision)
+
+    def handle(self, alert: Union[dict, str]) -> Optional[ResponseDecision]:
+        """decide(), then the enforcer's enforce() when there is a decision; returns the decision
+        and raises the enforcer's error."""
+        decision = self.decide(alert)
+        if decision is not None and self._enforcer is not None:
+            self._enforcer.enforce(decision)
+        return decision
+
+
+_GUARD_DEFAULTS = _bulwark.runtime._fanotify_guard_defaults()
+
+
+class FanotifyGuard:
+    """Deny before the operation (needs root): the kernel holds every open and exec of a file on
+    `mounts` until the guard has evaluated `rules`; an alert whose `policy` decision is "deny"
+    makes the call fail with EPERM. Off by default (`enabled=False`: everything is allowed and
+    only recorded); fails open after `response_timeout` seconds. Runs on its own threads until
+    close() (or the end of a `with` block). Raises PermissionError when not root."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        policy: ResponsePolicy,
+        mounts: Sequence[str],
+        *,
+        opens: bool = _GUARD_DEFAULTS["opens"],
+        execs: bool = _GUARD_DEFAULTS["execs"],
+        enabled: bool = _GUARD_DEFAULTS["enabled"],
+        response_timeout: float = _GUARD_DEFAULTS["response_timeout"],
+        max_pending: int = _GUARD_DEFAULTS["max_pending"],
+    ) -> None:
+        policy_rules = [(r.rule, r.tag, r.minimum_priority, r.only_in_containers, r.action)
+                        for r in policy.rules]
+        self._native = _bulwark.runtime._FanotifyGuard(
+            rules, policy.enabled, policy_rules, [str(m) for m in mounts], opens, execs, enabled,
+            float(response_timeout), int(max_pending))
+
+    def verdicts(self) -> List[dict]:
+        """The accesses answered since the last call: {"event": bulwark.runtime.v1.Event dict,
+        "rule": the denying rule or "", "deny", "denied" (EPERM was returned), "timed_out"}."""
+        return self._native.take_verdicts()
+
+    def counts(self) -> dict:
+        """{"allowed", "denied", "timed_out", "dropped_verdicts"} so far."""
+        return self._native.counts()
+
+    def close(self) -> None:
+        """Stops the guard; accesses still held are allowed."""
+        self._native.close()
+
+    def __enter__(self) -> "FanotifyGuard":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+__all__ = [
+    "ChainedProvider",
+    "ContainerMetadataProvider",
+    "DockerStateProvider",
+    "Enforcer",
+    "Engine",
+    "FanotifyGuard",
+    "OciBundleProvider",
+    "PodListProvider",
+    "ProcessKiller",
+    "Responder",
+    "ResponseDecision",
+    "ResponsePolicy",
+    "ResponseRule",
+    "RuleSet",
+    "SignalEnforcer",
+    "import_events",
+    "load_rules",
+    "rules_from_string",
+    "watch",
+]

@@ -1,0 +1,196 @@
+// The fanotify guard on a tmpfs mounted by the test (in a private mount namespace): opens and
+// execs of files there by child processes are refused with EPERM when a rule with a deny
+// response matches, allowed otherwise, only audited when the guard is off, and allowed when no
+// decision comes in time. Needs root; skipped otherwise.
+#include "bulwark/runtime/fanotify_guard.h"
+
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "bulwark/core/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace bulwark::runtime {
+namespace {
+
+using ::bulwark::core::testing::IsOk;
+using ::bulwark::core::testing::StatusIs;
+
+constexpr char kRules[] = R"(
+- rule: Secret read
+  desc: t
+  condition: evt.type = openat and fd.name endswith /secret.txt
+  output: "%proc.name opened %fd.name"
+  priority: WARNING
+- rule: Miner run
+  desc: t
+  condition: evt.type = execve and proc.name = miner
+  output: "%proc.exe"
+  priority: CRITICAL
+- rule: Any open
+  desc: an alerting rule without a deny response must not hide the deny rule after it
+  condition: evt.type = openat and fd.name startswith /
+  output: "%fd.name"
+  priority: DEBUG
+)";
+
+// Runs `argv` in a child; its exit status, or 200 + errno when execv itself failed.
+int RunChild(const std::vector<std::string>& argv) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(200 + errno);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+class FanotifyGuardTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "fanotify permission events and mount need root";
+    // A private mount namespace keeps the tmpfs away from the host (each test unshares again,
+    // which is harmless; no guard thread runs between tests).
+    if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr)) {
+      GTEST_SKIP() << "cannot make a private mount namespace: " << std::strerror(errno);
+    }
+    dir_ = std::filesystem::path(::testing::TempDir()) / "guarded";
+    std::filesystem::create_directories(dir_);
+    ASSERT_EQ(mount("tmpfs", dir_.c_str(), "tmpfs", 0, "size=8m"), 0) << std::strerror(errno);
+    std::ofstream(dir_ / "secret.txt") << "s3cret\n";
+    std::ofstream(dir_ / "public.txt") << "hello\n";
+    std::filesystem::copy_file("/bin/true", dir_ / "miner");
+    std::filesystem::permissions(dir_ / "miner", std::filesystem::perms::owner_all);
+    auto rules = RuleSet::LoadContents({{"guard.yaml", kRules}});
+    ASSERT_THAT(rules, IsOk());
+    rules_ = *std::move(rules);
+    policy_.enabled = true;
+    for (const char* rule : {"Secret read", "Miner run"}) {
+      policy_.rules.push_back(
+          {.rule = rule, .only_in_containers = false, .action = ResponseAction::kDeny});
+    }
+  }
+  void TearDown() override {
+    if (!dir_.empty()) umount2(dir_.c_str(), MNT_DETACH);
+  }
+
+  FanotifyGuardOptions Options(bool enabled) {
+    FanotifyGuardOptions options;
+    options.mounts = {dir_.string()};
+    options.enabled = enabled;
+    options.audit = [this](const GuardVerdict& verdict) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      verdicts_.push_back(verdict);
+    };
+    return options;
+  }
+  std::vector<GuardVerdict> Verdicts() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return verdicts_;
+  }
+  std::string Cat(const std::string& name) { return (dir_ / name).string(); }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<const RuleSet> rules_;
+  ResponsePolicy policy_;
+  std::mutex mutex_;
+  std::vector<GuardVerdict> verdicts_;
+};
+
+TEST_F(FanotifyGuardTest, DeniesOpensAndExecsThatADenyRuleMatches) {
+  auto guard = FanotifyGuard::Start(*rules_, policy_, Options(/*enabled=*/true));
+  ASSERT_THAT(guard, IsOk());
+  EXPECT_EQ(RunChild({"/bin/cat", Cat("secret.txt")}), 1);  // cat: ...: Operation not permitted
+  EXPECT_EQ(RunChild({"/bin/cat", Cat("public.txt")}), 0);
+  EXPECT_EQ(RunChild({Cat("miner")}), 200 + EPERM);
+  EXPECT_EQ(RunChild({"/bin/sh", "-c", absl::StrCat("exec 3<", Cat("public.txt"))}), 0);
+  (*guard)->Stop();
+  EXPECT_EQ((*guard)->denied(), 2u);
+  EXPECT_EQ((*guard)->timed_out(), 0u);
+  EXPECT_EQ(RunChild({"/bin/cat", Cat("secret.txt")}), 0);  // Stopped: nothing is held.
+
+  std::vector<std::string> denied, allowed;
+  for (const GuardVerdict& v : Verdicts()) {
+    EXPECT_FALSE(v.timed_out);
+    (v.denied ? denied : allowed)
+        .push_back(absl::StrCat(v.rule, " ", v.event.fd().name(), v.event.exec().filename()));
+  }
+  EXPECT_THAT(denied,
+              ::testing::UnorderedElementsAre(absl::StrCat("Secret read ", Cat("secret.txt")),
+                                              absl::StrCat("Miner run ", Cat("miner"))));
+  EXPECT_THAT(allowed, ::testing::Contains(absl::StrCat(" ", Cat("public.txt"))));
+}
+
+TEST_F(FanotifyGuardTest, OffByDefaultOnlyAudits) {
+  EXPECT_FALSE(FanotifyGuardOptions{}.enabled);
+  auto guard = FanotifyGuard::Start(*rules_, policy_, Options(/*enabled=*/false));
+  ASSERT_THAT(guard, IsOk());
+  EXPECT_EQ(RunChild({"/bin/cat", Cat("secret.txt")}), 0);
+  EXPECT_EQ(RunChild({Cat("miner")}), 0);
+  EXPECT_EQ((*guard)->denied(), 0u);
+  guard->reset();
+  size_t would_deny = 0;
+  for (const GuardVerdict& v : Verdicts()) {
+    EXPECT_FALSE(v.denied);
+    would_deny += v.deny;
+  }
+  EXPECT_EQ(would_deny, 2u);
+}
+
+TEST_F(FanotifyGuardTest, FailsOpenWhenNoDecisionComesInTime) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  FanotifyGuardOptions options = Options(/*enabled=*/true);
+  options.response_timeout = absl::Milliseconds(50);
+  // A decision that never comes until the test says so, and would deny.
+  auto guard = FanotifyGuard::Start(
+      [released](const v1::Event&) {
+        released.wait();
+        return std::string("Stuck rule");
+      },
+      options);
+  ASSERT_THAT(guard, IsOk());
+  EXPECT_EQ(RunChild({"/bin/cat", Cat("secret.txt")}), 0);
+  EXPECT_GE((*guard)->timed_out(), 1u);
+  EXPECT_EQ((*guard)->denied(), 0u);
+  release.set_value();
+  guard->reset();
+  std::vector<GuardVerdict> verdicts = Verdicts();
+  ASSERT_FALSE(verdicts.empty());
+  EXPECT_TRUE(verdicts[0].timed_out);
+  EXPECT_EQ(verdicts[0].event.fd().name(), Cat("secret.txt"));
+}
+
+TEST(FanotifyGuardOptionsTest, NeedsMountsAndRoot) {
+  auto decide = [](const v1::Event&) { return std::string(); };
+  if (geteuid() != 0) {
+    EXPECT_THAT(FanotifyGuard::Start(decide, {.mounts = {"/"}}),
+                StatusIs(absl::StatusCode::kPermissionDenied));
+    return;
+  }
+  EXPECT_THAT(FanotifyGuard::Start(decide, {}), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(FanotifyGuard::Start(decide, {.mounts = {"/"}, .opens = false, .execs = false}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(FanotifyGuard::Start(decide, {.mounts = {"/nonexistent/mount"}}),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+}  // namespace
+}  // namespace bulwark::runtime
