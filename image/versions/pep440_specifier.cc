@@ -1,4 +1,4 @@
-#include "bulwark/image/vuln/internal/pep440_specifier.h"
+#include "bulwark/image/versions/pep440_specifier.h"
 
 #include <string>
 #include <vector>
@@ -9,11 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "bulwark/image/vuln/internal/numeric.h"
-#include "bulwark/image/vuln/internal/re2_view.h"
+#include "bulwark/image/versions/numeric.h"
+#include "bulwark/image/versions/re2_view.h"
 #include "re2/re2.h"
 
-namespace bulwark::vuln::internal {
+namespace bulwark::versions {
 namespace {
 
 Pep440Version Public(Pep440Version v) {
@@ -176,4 +176,4 @@ absl::StatusOr<bool> Pep440SpecifierContains(absl::string_view specifier,
   return ComparePep440Versions(Public(version), s) >= 0 && *in_prefix;
 }
 
-}  // namespace bulwark::vuln::internal
+}  // namespace bulwark::versions
