@@ -115,8 +115,13 @@ absl::StatusOr<bool> Pep440SpecifierContains(absl::string_view specifier,
   }
   spec = absl::StripAsciiWhitespace(spec);
   if (op == "===") {
-    return absl::AsciiStrToLower(NormalizedPep440(version)) == absl::AsciiStrToLower(spec) ||
-           absl::AsciiStrToLower(spec) == absl::AsciiStrToLower(specifier.substr(3));
+    // packaging's "arbitrary" pattern: one run of characters other than whitespace, ";", ")".
+    if (spec.find_first_of(" \t\n\v\f\r;)") != absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("specifier \"", specifier, "\": === takes one word"));
+    }
+    // Arbitrary equality: the version as packaging prints it, compared case-insensitively.
+    return absl::AsciiStrToLower(NormalizedPep440(version)) == absl::AsciiStrToLower(spec);
   }
   bool wildcard = (op == "==" || op == "!=") && absl::EndsWith(spec, ".*");
   absl::string_view spec_text = wildcard ? spec.substr(0, spec.size() - 2) : spec;
