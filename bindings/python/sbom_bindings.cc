@@ -1,6 +1,7 @@
 #include "bulwark/bindings/python/sbom_bindings.h"
 
 #include <memory>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -77,7 +78,15 @@ void DefineSbomBindings(py::module_& sbom) {
           [](const sbom::PathOwners& owners, const std::string& path) {
             return ValueOrThrow(owners.Find(path));
           },
-          py::arg("path"), "Indexes into Sbom.packages of the packages that own `path`.");
+          py::arg("path"), "Indexes into Sbom.packages of the packages that own `path`.")
+      .def(
+          "find_diversion",
+          [](const sbom::PathOwners& owners, const std::string& path) -> py::object {
+            std::optional<sbom::v1::Diversion> found = ValueOrThrow(owners.FindDiversion(path));
+            if (!found.has_value()) return py::none();
+            return py::make_tuple(found->path(), found->diverted_to(), found->package());
+          },
+          py::arg("path"), "(path, diverted_to, package) of the diversion `path` is part of.");
 }
 
 }  // namespace bulwark::python

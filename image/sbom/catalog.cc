@@ -16,8 +16,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/core/version.h"
+#include "bulwark/image/sbom/binfmt/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/path_history.h"
 #include "bulwark/image/sbom/internal/text.h"
@@ -111,18 +113,42 @@ bool Sniffs(const Cataloger& cataloger, const image::LayerEntry& entry) {
          cataloger.WantsToSniff(entry.path, entry.mode, static_cast<uint64_t>(entry.size));
 }
 
+// Conditions must pair with requirements; otherwise none is taken as given.
+void DropMismatchedConditions(PackageRelations& relations) {
+  if (relations.conditions.size() != relations.requirements.size()) relations.conditions.clear();
+}
+
+// Appends the requirements of `from` (and their conditions) to `to`.
+void AppendRequirements(const PackageRelations& from, PackageRelations& to) {
+  if (from.requirements.empty()) return;
+  // Unconditional requirements already there get "" conditions, so the two lists stay paired.
+  if (!from.conditions.empty() || !to.conditions.empty()) {
+    to.conditions.resize(to.requirements.size());
+    if (from.conditions.empty()) {
+      to.conditions.insert(to.conditions.end(), from.requirements.size(), "");
+    } else {
+      to.conditions.insert(to.conditions.end(), from.conditions.begin(), from.conditions.end());
+    }
+  }
+  to.requirements.insert(to.requirements.end(), from.requirements.begin(), from.requirements.end());
+}
+
 // A package of the final image with what links it to others.
 struct FinalPackage {
   v1::Package package;
   size_t cataloger = 0;
-  size_t file = 0;                              // Index of its declaring file.
-  const PackageRelations* relations = nullptr;  // Null when its file says nothing.
+  size_t file = 0;             // Index of its declaring file.
+  PackageRelations relations;  // Its file's, plus requirements from facts.
 };
 
 // Fills Package.depends_on of `packages` (in their final order) from their relations: each
 // requirement links to the first package of the cataloger's scope named by an alternative.
 void LinkDependencies(const std::vector<const Cataloger*>& catalogers,
-                      std::vector<FinalPackage>& packages) {
+                      const ImageEnvironment& environment, std::vector<FinalPackage>& packages) {
+  std::vector<std::unique_ptr<const RequirementFilter>> filters;
+  for (const Cataloger* cataloger : catalogers) {
+    filters.push_back(cataloger->NewRequirementFilter(environment));
+  }
   auto scope = [&](const FinalPackage& p) {
     return catalogers[p.cataloger]->dependency_scope() == DependencyScope::kImage
                ? absl::StrCat("c", p.cataloger)
@@ -134,18 +160,24 @@ void LinkDependencies(const std::vector<const Cataloger*>& catalogers,
     by_name.try_emplace(absl::StrCat(scope(packages[i]), "\x1f", packages[i].package.name()), i);
   }
   for (size_t i = 0; i < packages.size(); ++i) {
-    if (packages[i].relations == nullptr) continue;
     const std::string prefix = absl::StrCat(scope(packages[i]), "\x1f");
-    for (const std::string& name : packages[i].relations->provides) {
+    for (const std::string& name : packages[i].relations.provides) {
       by_name.try_emplace(absl::StrCat(prefix, name), i);
     }
   }
   for (size_t i = 0; i < packages.size(); ++i) {
-    if (packages[i].relations == nullptr) continue;
+    const PackageRelations& relations = packages[i].relations;
+    if (relations.requirements.empty()) continue;
     const std::string prefix = absl::StrCat(scope(packages[i]), "\x1f");
+    const RequirementFilter* filter = filters[packages[i].cataloger].get();
+    const bool conditional = filter != nullptr && !relations.conditions.empty();
     absl::flat_hash_set<uint32_t> linked;
-    for (const std::vector<std::string>& alternatives : packages[i].relations->requirements) {
-      for (const std::string& name : alternatives) {
+    for (size_t k = 0; k < relations.requirements.size(); ++k) {
+      if (conditional && !relations.conditions[k].empty() &&
+          !filter->Applies(packages[i].package.locations(0).path(), relations.conditions[k])) {
+        continue;
+      }
+      for (const std::string& name : relations.requirements[k]) {
         auto it = by_name.find(absl::StrCat(prefix, name));
         if (it == by_name.end()) continue;
         if (it->second != i && linked.insert(it->second).second) {
@@ -223,7 +255,9 @@ class SbomBuilder::Impl {
         for (PackageFacts& facts : parsed->facts) facts.files.clear();
       }
       if (parsed->relations.size() != parsed->packages.size()) parsed->relations.clear();
-      found |= !parsed->packages.empty() || !parsed->facts.empty();
+      for (PackageRelations& relations : parsed->relations) DropMismatchedConditions(relations);
+      for (PackageFacts& facts : parsed->facts) DropMismatchedConditions(facts.relations);
+      found |= !parsed->packages.empty() || !parsed->facts.empty() || !parsed->diversions.empty();
       version.parsed.emplace_back(i, *std::move(parsed));
     }
     // A sniffed file (an executable) is tracked only when it declares something.
@@ -237,7 +271,7 @@ class SbomBuilder::Impl {
     return absl::OkStatus();
   }
 
-  v1::Sbom Finish(const std::vector<image::LayerInfo>& layers) {
+  v1::Sbom Finish(const std::vector<image::LayerInfo>& layers, const image::Platform& platform) {
     v1::Sbom sbom;
     sbom.set_tool(absl::StrCat("bulwark ", core::kVersion));
     for (const image::LayerInfo& layer : layers) {
@@ -262,6 +296,9 @@ class SbomBuilder::Impl {
     absl::flat_hash_map<std::string, v1::Package> removed;
     // Facts of the final image, by cataloger and package name.
     absl::flat_hash_map<std::pair<size_t, std::string>, std::vector<const PackageFacts*>> facts;
+    // Facts for the packages of one declaring file, by cataloger and path.
+    absl::flat_hash_map<std::pair<size_t, std::string>, std::vector<const PackageFacts*>>
+        facts_by_file;
 
     size_t file_index = 0;
     for (const auto& [path, versions] : files_.paths()) {
@@ -282,7 +319,7 @@ class SbomBuilder::Impl {
           for (size_t j = 0; j < parsed.packages.size(); ++j) {
             FinalPackage& final_package = packages.emplace_back(
                 FinalPackage{parsed.packages[j], cataloger, file_index,
-                             parsed.relations.empty() ? nullptr : &parsed.relations[j]});
+                             parsed.relations.empty() ? PackageRelations() : parsed.relations[j]});
             v1::Package& package = final_package.package;
             const std::string key = PackageKey(cataloger, package);
             final_keys.insert(key);
@@ -295,8 +332,15 @@ class SbomBuilder::Impl {
             package.set_layer(introduced(top, key));
             package.set_layer_digest(digest(package.layer()));
           }
+          for (const v1::Diversion& diversion : parsed.diversions) {
+            *sbom.add_diversions() = diversion;
+          }
           for (const PackageFacts& fact : parsed.facts) {
-            facts[{cataloger, fact.package_name}].push_back(&fact);
+            if (fact.declared_by.empty()) {
+              facts[{cataloger, fact.package_name}].push_back(&fact);
+            } else {
+              facts_by_file[{cataloger, fact.declared_by}].push_back(&fact);
+            }
           }
         }
       }
@@ -328,13 +372,18 @@ class SbomBuilder::Impl {
 
     for (FinalPackage& final_package : packages) {
       v1::Package& package = final_package.package;
-      ApplyFacts(facts, final_package.cataloger, package);
+      ApplyFacts(facts, facts_by_file, final_package);
       if (package.purl().empty()) package.set_purl(PackageUrl(package, sbom.os()));
     }
     std::sort(packages.begin(), packages.end(), [](const FinalPackage& a, const FinalPackage& b) {
       return PackageLess(a.package, b.package);
     });
-    LinkDependencies(catalogers_, packages);
+    std::vector<const v1::Package*> final_packages;
+    for (const FinalPackage& final_package : packages) {
+      final_packages.push_back(&final_package.package);
+    }
+    LinkDependencies(catalogers_, {platform.architecture, platform.variant, final_packages},
+                     packages);
     for (FinalPackage& final_package : packages) {
       *sbom.add_packages() = std::move(final_package.package);
     }
@@ -348,7 +397,11 @@ class SbomBuilder::Impl {
     std::sort(gone.begin(), gone.end(), PackageLess);
     for (v1::Package& package : gone) *sbom.add_removed_packages() = std::move(package);
 
-    for (std::string& warning : warnings_) sbom.add_warnings(internal::SanitizeUtf8(warning));
+    std::sort(sbom.mutable_diversions()->begin(), sbom.mutable_diversions()->end(),
+              [](const v1::Diversion& a, const v1::Diversion& b) {
+                return std::tie(a.path(), a.diverted_to()) < std::tie(b.path(), b.diverted_to());
+              });
+    for (std::string& warning : warnings_) sbom.add_warnings(binfmt::SanitizeUtf8(warning));
     return sbom;
   }
 
@@ -359,18 +412,32 @@ class SbomBuilder::Impl {
     if (warnings_.size() < kMaxWarnings) warnings_.push_back(std::move(warning));
   }
 
-  void ApplyFacts(const absl::flat_hash_map<std::pair<size_t, std::string>,
-                                            std::vector<const PackageFacts*>>& facts,
-                  size_t cataloger, v1::Package& package) const {
-    auto it = facts.find(std::make_pair(cataloger, package.name()));
-    if (it == facts.end()) return;
+  using FactIndex =
+      absl::flat_hash_map<std::pair<size_t, std::string>, std::vector<const PackageFacts*>>;
+
+  void ApplyFacts(const FactIndex& facts, const FactIndex& facts_by_file,
+                  FinalPackage& final_package) const {
+    v1::Package& package = final_package.package;
+    std::vector<const PackageFacts*> found;
+    if (auto it = facts.find(std::make_pair(final_package.cataloger, package.name()));
+        it != facts.end()) {
+      found = it->second;
+    }
+    const std::string declared_by(absl::StripPrefix(package.locations(0).path(), "/"));
+    if (auto it = facts_by_file.find(std::make_pair(final_package.cataloger, declared_by));
+        it != facts_by_file.end()) {
+      found.insert(found.end(), it->second.begin(), it->second.end());
+    }
     const bool had_licenses = package.licenses_size() > 0;
-    for (const PackageFacts* fact : it->second) {
+    PackageRelations& relations = final_package.relations;
+    const bool had_requirements = !relations.requirements.empty();
+    for (const PackageFacts* fact : found) {
       if (!fact->arch.empty() && fact->arch != package.arch()) continue;
       for (const std::string& file : fact->files) package.add_files(file);
       if (!had_licenses) {
         for (const std::string& license : fact->licenses) package.add_licenses(license);
       }
+      if (!had_requirements) AppendRequirements(fact->relations, relations);
     }
   }
 
@@ -399,12 +466,12 @@ absl::Status SbomBuilder::OnLayerEnd(const image::LayerInfo& layer) {
 }
 
 v1::Sbom SbomBuilder::Finish(const std::vector<image::LayerInfo>& layers) && {
-  return impl_->Finish(layers);
+  return impl_->Finish(layers, image::Platform());
 }
 
 v1::Sbom SbomBuilder::Finish(const image::Image& image) && {
-  v1::Sbom sbom = impl_->Finish(image.layers());
-  sbom.set_image(internal::SanitizeUtf8(image.Name()));
+  v1::Sbom sbom = impl_->Finish(image.layers(), image.config().platform);
+  sbom.set_image(binfmt::SanitizeUtf8(image.Name()));
   if (image.manifest_digest().has_value()) {
     sbom.set_manifest_digest(image.manifest_digest()->ToString());
   }

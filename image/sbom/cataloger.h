@@ -11,24 +11,16 @@
 #define BULWARK_IMAGE_SBOM_CATALOGER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "bulwark/image/sbom/sbom.pb.h"
 
 namespace bulwark::sbom {
-
-// Facts a file gives about packages that another file of the same cataloger declares (dpkg's
-// info/<name>.list and /usr/share/doc/<name>/copyright). Applied to the final image's packages
-// named `package_name` (and of `arch`, unless it is empty), when this file is in the final image.
-struct PackageFacts {
-  std::string package_name;
-  std::string arch;                   // "" = any architecture.
-  std::vector<std::string> licenses;  // Used when the package declares none itself.
-  std::vector<std::string> files;     // Installed files, absolute paths.
-};
 
 // What a package says about its dependencies, in the words of its ecosystem, for the builder
 // to link packages (the CycloneDX `dependencies` graph, SPDX DEPENDS_ON relationships).
@@ -39,6 +31,25 @@ struct PackageRelations {
   // What it needs: each requirement lists alternatives, of which the first that names a package
   // of the same scope (see Cataloger::dependency_scope) is linked; none is fine (not installed).
   std::vector<std::vector<std::string>> requirements;
+  // Empty, or one entry per requirement: "" when it always counts, else the condition under
+  // which it does in the ecosystem's words (a PEP 508 marker), which the cataloger's
+  // RequirementFilter decides for the final image.
+  std::vector<std::string> conditions;
+};
+
+// Facts a file gives about packages that another file of the same cataloger declares (dpkg's
+// info/<name>.list and /usr/share/doc/<name>/copyright, a Python egg-info's requires.txt).
+// Applied, when this file is in the final image, to the final image's packages named
+// `package_name` (and of `arch`, unless it is empty), or, when `declared_by` is set, to the
+// packages declared by that file.
+struct PackageFacts {
+  std::string package_name;
+  std::string arch;                   // "" = any architecture.
+  std::string declared_by;            // A normalised path ("usr/lib/x.egg-info/PKG-INFO").
+  std::vector<std::string> licenses;  // Used when the package declares none itself.
+  std::vector<std::string> files;     // Installed files, absolute paths.
+  // Requirements (with their conditions), used when the package's own file lists none.
+  PackageRelations relations;
 };
 
 // What one version of one file says.
@@ -49,6 +60,8 @@ struct ParsedFile {
   std::vector<PackageFacts> facts;
   // Empty, or one entry per package of `packages`, in the same order.
   std::vector<PackageRelations> relations;
+  // dpkg diversions the file records (var/lib/dpkg/diversions).
+  std::vector<v1::Diversion> diversions;
   // Problems that skipped part of the file ("line 12: stanza without Package: skipped").
   std::vector<std::string> warnings;
 };
@@ -67,6 +80,23 @@ inline absl::string_view FindProperty(const v1::Package& package, absl::string_v
   }
   return "";
 }
+
+// The final image, as far as deciding conditional requirements needs it.
+struct ImageEnvironment {
+  std::string architecture;  // The image config's ("amd64", "arm64"); "" when unknown.
+  std::string variant;       // "v7" for arm/v7; often "".
+  // Every package of the final image, of every cataloger (to find an interpreter's version).
+  absl::Span<const v1::Package* const> packages;
+};
+
+// Decides conditional requirements (PackageRelations::conditions) for one final image.
+class RequirementFilter {
+ public:
+  virtual ~RequirementFilter() = default;
+  // Whether a requirement under `condition` of the package declared by the file at
+  // `declaring_path` (absolute) counts. Unknown or malformed conditions should count.
+  virtual bool Applies(absl::string_view declaring_path, absl::string_view condition) const = 0;
+};
 
 // Where the builder looks for the packages a requirement names.
 enum class DependencyScope {
@@ -112,6 +142,14 @@ class Cataloger {
 
   // Where requirements of ParsedFile::relations are looked up. Default: kSameFile.
   virtual DependencyScope dependency_scope() const { return DependencyScope::kSameFile; }
+
+  // The filter for requirements with a condition, made once per SBOM from the final image; the
+  // builder owns it, and it may keep pointers into `environment` only for the call's duration
+  // (copy what it needs). nullptr (the default) counts every requirement.
+  virtual std::unique_ptr<const RequirementFilter> NewRequirementFilter(
+      const ImageEnvironment& /*environment*/) const {
+    return nullptr;
+  }
 
   // Parses one version of a wanted file (`path` as for Wants). Must not crash, hang or allocate
   // without bound on any input. An error skips this version of the file (the builder turns it

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "bulwark/image/sbom/binfmt/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/control_file.h"
 #include "bulwark/image/sbom/internal/text.h"
@@ -26,6 +27,7 @@ constexpr absl::string_view kStatusFile = "var/lib/dpkg/status";
 constexpr absl::string_view kStatusDir = "var/lib/dpkg/status.d";
 constexpr absl::string_view kInfoDir = "var/lib/dpkg/info";
 constexpr absl::string_view kDocDir = "usr/share/doc";
+constexpr absl::string_view kDiversionsFile = "var/lib/dpkg/diversions";
 
 bool IsStatusDirFile(absl::string_view path) {
   return Dirname(path) == kStatusDir && !absl::EndsWith(path, ".md5sums");
@@ -89,15 +91,15 @@ ParsedFile ParseStatus(absl::string_view text, bool status_d) {
     package.set_type("deb");
     package.set_name(std::string(name));
     package.set_version(std::string(version));
-    package.set_arch(internal::SanitizeUtf8(stanza.Get("Architecture")));
+    package.set_arch(binfmt::SanitizeUtf8(stanza.Get("Architecture")));
     std::string source_name, source_version;
     ParseSource(stanza.Get("Source"), source_name, source_version);
     package.set_source_name(source_name.empty() ? package.name()
-                                                : internal::SanitizeUtf8(source_name));
+                                                : binfmt::SanitizeUtf8(source_name));
     package.set_source_version(source_version.empty() ? package.version()
-                                                      : internal::SanitizeUtf8(source_version));
-    package.set_maintainer(internal::SanitizeUtf8(stanza.Get("Maintainer")));
-    if (!status.empty()) AddProperty(package, "dpkg:status", internal::SanitizeUtf8(status));
+                                                      : binfmt::SanitizeUtf8(source_version));
+    package.set_maintainer(binfmt::SanitizeUtf8(stanza.Get("Maintainer")));
+    if (!status.empty()) AddProperty(package, "dpkg:status", binfmt::SanitizeUtf8(status));
     PackageRelations& relations = parsed.relations.emplace_back();
     for (std::vector<std::string>& provided : RelationNames(stanza.Get("Provides"))) {
       relations.provides.push_back(std::move(provided.front()));
@@ -119,7 +121,7 @@ ParsedFile ParseFileList(absl::string_view path, absl::string_view text) {
   if (colon != absl::string_view::npos) facts.arch = std::string(name.substr(colon + 1));
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
     if (line == "/." || line.front() != '/') continue;
-    facts.files.push_back(internal::SanitizeUtf8(line));
+    facts.files.push_back(binfmt::SanitizeUtf8(line));
   }
   ParsedFile parsed;
   parsed.facts.push_back(std::move(facts));
@@ -136,7 +138,7 @@ ParsedFile ParseCopyright(absl::string_view path, absl::string_view text) {
   PackageFacts facts;
   facts.package_name = std::string(Basename(Dirname(path)));
   auto add = [&](absl::string_view license) {
-    std::string clean = internal::SanitizeUtf8(license);
+    std::string clean = binfmt::SanitizeUtf8(license);
     if (clean.size() > 256 || !seen.insert(clean).second) return;
     facts.licenses.push_back(std::move(clean));
   };
@@ -154,6 +156,33 @@ ParsedFile ParseCopyright(absl::string_view path, absl::string_view text) {
   return parsed;
 }
 
+// var/lib/dpkg/diversions: three lines per diversion (the diverted path, where it goes, the
+// package or ":" for a local one), as dpkg-divert writes them.
+ParsedFile ParseDiversions(absl::string_view content) {
+  ParsedFile parsed;
+  std::vector<absl::string_view> lines = absl::StrSplit(content, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  for (size_t i = 0; i < lines.size(); i += 3) {
+    if (i + 3 > lines.size()) {
+      parsed.warnings.push_back(absl::StrCat("line ", i + 1, ": diversion without ",
+                                             i + 2 == lines.size() ? "package" : "target",
+                                             "; skipped"));
+      break;
+    }
+    if (!absl::StartsWith(lines[i], "/") || !absl::StartsWith(lines[i + 1], "/") ||
+        lines[i + 2].empty()) {
+      parsed.warnings.push_back(
+          absl::StrCat("line ", i + 1, ": not an absolute path pair and a package; skipped"));
+      continue;
+    }
+    v1::Diversion& diversion = parsed.diversions.emplace_back();
+    diversion.set_path(binfmt::SanitizeUtf8(lines[i]));
+    diversion.set_diverted_to(binfmt::SanitizeUtf8(lines[i + 1]));
+    if (lines[i + 2] != ":") diversion.set_package(binfmt::SanitizeUtf8(lines[i + 2]));
+  }
+  return parsed;
+}
+
 class DpkgCataloger : public Cataloger {
  public:
   absl::string_view name() const override { return "dpkg"; }
@@ -162,7 +191,7 @@ class DpkgCataloger : public Cataloger {
   DependencyScope dependency_scope() const override { return DependencyScope::kImage; }
 
   bool Wants(absl::string_view path) const override {
-    if (path == kStatusFile || IsStatusDirFile(path)) return true;
+    if (path == kStatusFile || path == kDiversionsFile || IsStatusDirFile(path)) return true;
     if (Dirname(path) == kInfoDir) return absl::EndsWith(path, ".list");
     return Basename(path) == "copyright" && Dirname(Dirname(path)) == kDocDir;
   }
@@ -171,6 +200,7 @@ class DpkgCataloger : public Cataloger {
                                    absl::string_view content) const override {
     if (path == kStatusFile) return ParseStatus(content, /*status_d=*/false);
     if (IsStatusDirFile(path)) return ParseStatus(content, /*status_d=*/true);
+    if (path == kDiversionsFile) return ParseDiversions(content);
     if (absl::EndsWith(path, ".list")) return ParseFileList(path, content);
     return ParseCopyright(path, content);
   }

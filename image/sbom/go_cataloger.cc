@@ -1,6 +1,6 @@
 // Go: the build info the Go toolchain embeds in executables (what `go version -m` prints), read
-// from ELF files found by content: executable regular files whose first 32 KiB hold the Go
-// build ID note, so other executables are not read beyond that.
+// from ELF, PE and Mach-O files found by content: executable regular files (and *.exe) whose
+// first 32 KiB hold the Go build ID, so other executables are not read beyond that.
 #include <string>
 #include <utility>
 
@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "bulwark/core/limits.h"
+#include "bulwark/image/sbom/binfmt/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/gobinary/go_buildinfo.h"
 #include "bulwark/image/sbom/internal/executable.h"
@@ -43,13 +44,17 @@ class GoBinaryCataloger : public Cataloger {
 
   bool Wants(absl::string_view /*path*/) const override { return false; }
 
-  bool WantsToSniff(absl::string_view /*path*/, uint32_t mode, uint64_t size) const override {
-    return internal::IsExecutableCandidate(mode, size, limits_);
+  // Windows executables in an image's layers often have no execute bit: ".exe" counts too.
+  bool WantsToSniff(absl::string_view path, uint32_t mode, uint64_t size) const override {
+    constexpr uint32_t kAnyExecuteBit = 0111;
+    const bool exe =
+        path.size() > 4 && absl::EqualsIgnoreCase(path.substr(path.size() - 4), ".exe");
+    return internal::IsExecutableCandidate(exe ? mode | kAnyExecuteBit : mode, size, limits_);
   }
   // Go's own `go tool buildid` finds the note within the first 32 KiB.
   size_t sniff_bytes() const override { return 32 << 10; }
   bool WantsAfterSniff(absl::string_view head, uint64_t /*size*/) const override {
-    return HasGoBuildIdNote(head);
+    return HasGoBuildId(head);
   }
   uint64_t max_file_bytes() const override { return limits_.max_file_bytes; }
   bool packages_move_between_files() const override { return false; }
@@ -64,9 +69,9 @@ class GoBinaryCataloger : public Cataloger {
     if (info->main.has_value() && !info->main->path.empty()) {
       v1::Package& main = parsed.packages.emplace_back(ModulePackage(*info->main));
       AddProperty(main, "go:main", "true");
-      AddProperty(main, "go:path", internal::SanitizeUtf8(info->path));
+      AddProperty(main, "go:path", binfmt::SanitizeUtf8(info->path));
       for (const auto& [key, value] : info->settings) {
-        AddProperty(main, absl::StrCat("go:build:", key), internal::SanitizeUtf8(value));
+        AddProperty(main, absl::StrCat("go:build:", key), binfmt::SanitizeUtf8(value));
       }
     }
     for (const GoModule& dep : info->deps) {
@@ -87,14 +92,14 @@ class GoBinaryCataloger : public Cataloger {
       stdlib.set_type("golang");
       stdlib.set_name("stdlib");
       stdlib.set_version(StdlibVersion(info->go_version));
-      AddProperty(stdlib, "go:toolchain", internal::SanitizeUtf8(info->go_version));
+      AddProperty(stdlib, "go:toolchain", binfmt::SanitizeUtf8(info->go_version));
       // The executable's main package: for GOPATH builds (no main module) the only other fact.
-      if (!info->path.empty()) AddProperty(stdlib, "go:path", internal::SanitizeUtf8(info->path));
+      if (!info->path.empty()) AddProperty(stdlib, "go:path", binfmt::SanitizeUtf8(info->path));
       main_relations.requirements.push_back({"stdlib"});
     }
     for (v1::Package& package : parsed.packages) {
-      package.set_name(internal::SanitizeUtf8(package.name()));
-      package.set_version(internal::SanitizeUtf8(package.version()));
+      package.set_name(binfmt::SanitizeUtf8(package.name()));
+      package.set_version(binfmt::SanitizeUtf8(package.version()));
     }
     // Every module listed is linked into the executable: the main module needs them all.
     if (!parsed.packages.empty() && FindProperty(parsed.packages[0], "go:main") == "true") {

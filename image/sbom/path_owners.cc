@@ -26,6 +26,16 @@ bool LocationsAreOwned(const v1::Package& package) {
   return package.type() != "deb" && package.type() != "apk" && package.type() != "rpm";
 }
 
+// ImagePath of a path asked about, with the error naming it.
+absl::StatusOr<std::string> LookupPath(absl::string_view path) {
+  absl::StatusOr<std::string> normalised = ImagePath(path);
+  if (!normalised.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("owner lookup of \"", absl::CHexEscape(path),
+                                                   "\": ", normalised.status().message()));
+  }
+  return normalised;
+}
+
 }  // namespace
 
 PathOwners::PathOwners(const v1::Sbom& sbom) {
@@ -43,16 +53,28 @@ PathOwners::PathOwners(const v1::Sbom& sbom) {
     if (!LocationsAreOwned(package)) continue;
     for (const v1::Location& location : package.locations()) add(location.path(), index);
   }
+  for (const v1::Diversion& diversion : sbom.diversions()) {
+    for (const std::string& end : {diversion.path(), diversion.diverted_to()}) {
+      absl::StatusOr<std::string> normalised = ImagePath(end);
+      if (normalised.ok()) diversions_.try_emplace(*normalised, diversion);
+    }
+  }
 }
 
 absl::StatusOr<std::vector<uint32_t>> PathOwners::Find(absl::string_view path) const {
-  absl::StatusOr<std::string> normalised = ImagePath(path);
-  if (!normalised.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("owner lookup of \"", absl::CHexEscape(path),
-                                                   "\": ", normalised.status().message()));
-  }
+  absl::StatusOr<std::string> normalised = LookupPath(path);
+  if (!normalised.ok()) return normalised.status();
   auto it = owners_.find(*normalised);
   if (it == owners_.end()) return std::vector<uint32_t>();
+  return it->second;
+}
+
+absl::StatusOr<std::optional<v1::Diversion>> PathOwners::FindDiversion(
+    absl::string_view path) const {
+  absl::StatusOr<std::string> normalised = LookupPath(path);
+  if (!normalised.ok()) return normalised.status();
+  auto it = diversions_.find(*normalised);
+  if (it == diversions_.end()) return std::optional<v1::Diversion>();
   return it->second;
 }
 

@@ -10,6 +10,7 @@
 #define BULWARK_IMAGE_SBOM_PATH_OWNERS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,8 @@ namespace bulwark::sbom {
 //   installed package.json, a gemspec, a Go or Rust executable (every module built into it),
 //   a Java archive, a lock file (every package it pins).
 // Symlinks are not followed (neither does `dpkg -S`): "/bin/sh" is owned by whoever lists
-// "/bin/sh", not by the owner of its target.
+// "/bin/sh", not by the owner of its target. Diversions do not change owners either (dpkg lists
+// a diverted file under its original path); FindDiversion says where the file really is.
 class PathOwners {
  public:
   // Indexes `sbom.packages` (copies the paths it needs; `sbom` may go away afterwards).
@@ -42,11 +44,19 @@ class PathOwners {
   // lists as "/."). Errors: InvalidArgument for a ".." component or a NUL byte.
   absl::StatusOr<std::vector<uint32_t>> Find(absl::string_view path) const;
 
+  // The dpkg diversion (`Sbom.diversions`) that `path` takes part in, as the diverted path or as
+  // the path it is diverted to: what `dpkg -S` prints before the owners ("diversion by dash
+  // from: /bin/sh", "diversion by dash to: /bin/sh.distrib", or "local diversion ..." when
+  // `package` is ""). Empty when there is none. Errors: as Find.
+  absl::StatusOr<std::optional<v1::Diversion>> FindDiversion(absl::string_view path) const;
+
   // How many distinct paths have an owner.
   size_t size() const { return owners_.size(); }
 
  private:
   absl::flat_hash_map<std::string, std::vector<uint32_t>> owners_;
+  // Both ends of every diversion (the first one wins, where dpkg would refuse a conflict).
+  absl::flat_hash_map<std::string, v1::Diversion> diversions_;
 };
 
 }  // namespace bulwark::sbom

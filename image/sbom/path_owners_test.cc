@@ -92,5 +92,34 @@ TEST(PathOwnersTest, IgnoresPackagePathsThatCannotBeNormalised) {
   EXPECT_THAT(Owners(owners, "/ok"), ElementsAre(0));
 }
 
+// Both ends of a diversion find it; owners stay those of the listed (original) path.
+TEST(PathOwnersTest, FindsTheDiversionOfEitherEnd) {
+  v1::Sbom sbom = TestSbom();
+  AddPackage(sbom, "deb", "dash", "/var/lib/dpkg/status", {"/bin/sh"});
+  v1::Diversion* diversion = sbom.add_diversions();
+  diversion->set_path("/bin/sh");
+  diversion->set_diverted_to("/bin/sh.distrib");
+  diversion->set_package("dash");
+  v1::Diversion* local = sbom.add_diversions();
+  local->set_path("/usr/bin/x");
+  local->set_diverted_to("/usr/bin/x.orig");
+  local->set_path("/usr/bin/../bin/x");  // Not normalisable: left out, like package paths.
+  const PathOwners owners(sbom);
+  for (const char* path : {"/bin/sh", "bin/sh.distrib/", "//bin/sh"}) {
+    auto found = owners.FindDiversion(path);
+    ASSERT_THAT(found, IsOk());
+    ASSERT_TRUE(found->has_value()) << path;
+    EXPECT_EQ((*found)->path(), "/bin/sh");
+    EXPECT_EQ((*found)->diverted_to(), "/bin/sh.distrib");
+    EXPECT_EQ((*found)->package(), "dash");
+  }
+  EXPECT_THAT(*owners.Find("/bin/sh"), ElementsAre(6));
+  EXPECT_THAT(*owners.Find("/bin/sh.distrib"), IsEmpty());
+  EXPECT_FALSE(owners.FindDiversion("/bin/bash")->has_value());
+  EXPECT_TRUE(owners.FindDiversion("/usr/bin/x.orig")->has_value());
+  EXPECT_FALSE(owners.FindDiversion("/usr/bin/x")->has_value());
+  EXPECT_THAT(owners.FindDiversion("/bin/../sh"), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 }  // namespace
 }  // namespace bulwark::sbom

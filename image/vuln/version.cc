@@ -6,10 +6,10 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "bulwark/image/versions/numeric.h"
+#include "bulwark/image/versions/pep440_version.h"
 #include "bulwark/image/vuln/internal/dpkg_version.h"
-#include "bulwark/image/vuln/internal/numeric.h"
 #include "bulwark/image/vuln/internal/parsed_version.h"
-#include "bulwark/image/vuln/internal/pep440_version.h"
 #include "bulwark/image/vuln/internal/rpm_version.h"
 #include "bulwark/image/vuln/internal/semver_version.h"
 
@@ -152,7 +152,7 @@ size_t CompareEach(absl::Span<const std::pair<absl::string_view, absl::string_vi
     if (!a.ok()) return i;
     auto b = parse(pairs[i].second);
     if (!b.ok()) return i;
-    orders.push_back(internal::Sign(compare(*a, *b)));
+    orders.push_back(versions::Sign(compare(*a, *b)));
   }
   return pairs.size();
 }
@@ -189,7 +189,7 @@ absl::StatusOr<std::vector<int>> CompareVersionsMany(
       break;
     case VersionScheme::kPep440:
       failed =
-          CompareEach(pairs, internal::ParsePep440Version, internal::ComparePep440Versions, orders);
+          CompareEach(pairs, versions::ParsePep440Version, versions::ComparePep440Versions, orders);
       break;
     case VersionScheme::kNpm:
       failed = CompareEach(

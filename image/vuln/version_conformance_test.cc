@@ -20,11 +20,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "bulwark/core/testing/shared_testdata.h"
+#include "bulwark/image/versions/pep440_specifier.h"
+#include "bulwark/image/versions/pep440_version.h"
 #include "bulwark/image/vuln/internal/apk_version.h"
 #include "bulwark/image/vuln/internal/dpkg_version.h"
 #include "bulwark/image/vuln/internal/node_semver_range.h"
-#include "bulwark/image/vuln/internal/pep440_specifier.h"
-#include "bulwark/image/vuln/internal/pep440_version.h"
 #include "bulwark/image/vuln/internal/rpm_version.h"
 #include "bulwark/image/vuln/internal/semver_version.h"
 #include "bulwark/image/vuln/version.h"
@@ -361,8 +361,8 @@ TEST(VersionConformance, Pep440Normalize) {
   BULWARK_SHARED_PATH_OR_SKIP(path, "conformance/versions/" + file);
   for (const Row& row : ReadRows(path, /*unescape=*/true)) {
     ASSERT_EQ(row.fields.size(), 2u) << row.line;
-    auto v = internal::ParsePep440Version(row.fields[0]);
-    std::string got = v.ok() ? internal::NormalizedPep440(*v) : v.status().ToString();
+    auto v = versions::ParsePep440Version(row.fields[0]);
+    std::string got = v.ok() ? versions::NormalizedPep440(*v) : v.status().ToString();
     Check(file, row, got == row.fields[1], got);
   }
 }
@@ -373,10 +373,10 @@ TEST(VersionConformance, Pep440Specifier) {
   BULWARK_SHARED_PATH_OR_SKIP(path, "conformance/versions/" + file);
   for (const Row& row : ReadRows(path)) {
     ASSERT_GE(row.fields.size(), 3u) << row.line;
-    auto v = internal::ParsePep440Version(row.fields[0]);
+    auto v = versions::ParsePep440Version(row.fields[0]);
     ASSERT_TRUE(v.ok()) << row.line;
     absl::StatusOr<bool> got =
-        internal::Pep440SpecifierContains(row.fields[2], *v, /*prereleases=*/true);
+        versions::Pep440SpecifierContains(row.fields[2], *v, /*prereleases=*/true);
     bool want = row.fields[1] == "satisfies";
     Check(file, row, got.ok() && *got == want,
           got.ok() ? (*got ? "satisfied" : "not satisfied") : got.status().ToString());

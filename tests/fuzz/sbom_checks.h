@@ -5,12 +5,15 @@
 #define BULWARK_TESTS_FUZZ_SBOM_CHECKS_H_
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "bulwark/core/document.h"
+#include "bulwark/image/sbom/binfmt/utf8.h"
 #include "bulwark/image/sbom/cataloger.h"
 #include "bulwark/image/sbom/internal/text.h"
 #include "bulwark/image/sbom/purl.h"
@@ -19,7 +22,7 @@
 namespace bulwark::sbom::fuzzing {
 
 inline void CheckUtf8(absl::string_view text) {
-  if (!internal::IsValidUtf8(text)) std::abort();
+  if (!binfmt::IsValidUtf8(text)) std::abort();
 }
 
 // Parses `content` as `path` with `cataloger` and checks the result.
@@ -41,6 +44,28 @@ inline void ParseAndCheck(const Cataloger& cataloger, absl::string_view path,
     for (const std::string& license : facts.licenses) CheckUtf8(license);
     for (const std::string& file : facts.files) CheckUtf8(file);
   }
+  for (const v1::Diversion& diversion : parsed->diversions) {
+    CheckUtf8(diversion.path());
+    CheckUtf8(diversion.diverted_to());
+    CheckUtf8(diversion.package());
+    *sbom.add_diversions() = diversion;
+  }
+  // Conditional requirements (Python markers), decided as for an amd64 image with Python 3.11.
+  v1::Package python;
+  python.set_type("deb");
+  python.set_name("python3");
+  python.set_version("3.11.2-1+b1");
+  const v1::Package* const packages[] = {&python};
+  const std::unique_ptr<const RequirementFilter> filter =
+      cataloger.NewRequirementFilter({"amd64", "", packages});
+  auto decide = [&](const PackageRelations& relations) {
+    if (filter == nullptr) return;
+    for (const std::string& condition : relations.conditions) {
+      (void)filter->Applies(absl::StrCat("/", path), condition);
+    }
+  };
+  for (const PackageRelations& relations : parsed->relations) decide(relations);
+  for (const PackageFacts& facts : parsed->facts) decide(facts.relations);
   // The writers are slow under the sanitizers; run them only when there is something to write.
   if (sbom.packages().empty()) return;
   WriterOptions options;

@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view text(reinterpret_cast<const char*>(data), size);
   for (absl::string_view path :
        {"var/lib/dpkg/status", "var/lib/dpkg/status.d/base", "var/lib/dpkg/info/libc6:amd64.list",
-        "usr/share/doc/bash/copyright"}) {
+        "usr/share/doc/bash/copyright", "var/lib/dpkg/diversions"}) {
     bulwark::sbom::fuzzing::ParseAndCheck(*kCataloger, path, text);
   }
   return 0;

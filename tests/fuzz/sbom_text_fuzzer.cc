@@ -1,6 +1,7 @@
 // The other text catalogers and OS detection on arbitrary input. The first byte picks the file:
-// os-release, Python METADATA, package.json, package-lock.json, yarn.lock, pnpm-lock.yaml,
-// Cargo.lock, a gemspec, Gemfile.lock or composer.lock; the rest is its content.
+// os-release, Python METADATA, egg-info requires.txt (markers evaluated), package.json,
+// package-lock.json, yarn.lock, pnpm-lock.yaml, Cargo.lock, a gemspec, Gemfile.lock or
+// composer.lock; the rest is its content.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -17,6 +18,7 @@ namespace {
 
 constexpr absl::string_view kPaths[] = {
     "usr/lib/python3/dist-packages/x-1.dist-info/METADATA",
+    "usr/lib/python3.11/site-packages/x-1.egg-info/requires.txt",
     "app/node_modules/x/package.json",
     "app/package-lock.json",
     "app/yarn.lock",

@@ -7,9 +7,9 @@
 #include <cstdlib>
 
 #include "absl/strings/string_view.h"
+#include "bulwark/image/versions/pep440_specifier.h"
 #include "bulwark/image/vuln/internal/apk_version.h"
 #include "bulwark/image/vuln/internal/node_semver_range.h"
-#include "bulwark/image/vuln/internal/pep440_specifier.h"
 #include "bulwark/image/vuln/internal/rpm_version.h"
 #include "bulwark/image/vuln/version.h"
 
@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (vuln::internal::RpmVerCmp(a, b) != -vuln::internal::RpmVerCmp(b, a)) std::abort();
   (void)vuln::internal::CompareApkVersions(a, b, /*fuzzy=*/true);
   (void)vuln::internal::NodeSemverSatisfies(a, b, {.loose = size % 2 == 0});
-  absl::StatusOr<vuln::internal::Pep440Version> pep440 = vuln::internal::ParsePep440Version(b);
-  if (pep440.ok()) (void)vuln::internal::Pep440SpecifierContains(a, *pep440, size % 3 == 0);
+  absl::StatusOr<bulwark::versions::Pep440Version> pep440 =
+      bulwark::versions::ParsePep440Version(b);
+  if (pep440.ok()) (void)bulwark::versions::Pep440SpecifierContains(a, *pep440, size % 3 == 0);
   return 0;
 }

@@ -8,9 +8,11 @@
   --package-lock-only` (npm's own resolution of the lock), edge for edge; installed
   node_modules/**/package.json trees (one built here with nesting, scopes, optional and peer
   dependencies; the app and big images' trees) equal `npm ls --all` on the installed tree;
-- Python: the Requires-Dist of this machine's .dist-info distributions equal
-  importlib.metadata's requires parsed by packaging (extras left out), resolved among the
-  distributions of the same directory;
+- Python: the requirements of this machine's .dist-info and .egg-info distributions
+  (Requires-Dist, egg-info requires.txt) equal importlib.metadata's requires with packaging's
+  markers evaluated for this machine's Python (extra ""), resolved among the distributions of
+  the same directory, in an image built with umoci; markers against a venv's python3.X
+  directory and an arm64 image;
 - Ruby: gemspecs of this machine's gem homes equal RubyGems' own runtime_dependencies
   (Gem::Specification.load); a Gemfile.lock equals Bundler::LockfileParser's specs;
 - pnpm-lock.yaml (v5, v6, v9) and composer.lock: no pnpm or composer here, so the expected
@@ -28,6 +30,7 @@ import textwrap
 from importlib import metadata
 
 import pytest
+from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -229,23 +232,130 @@ def test_realimages_installed_graph_equals_npm_ls(tmp_path, image, project):
 PYTHON_SITE = pathlib.Path("/usr/lib/python3/dist-packages")
 
 
-def importlib_requires(site: pathlib.Path) -> set:
-    """Edges from each .dist-info distribution of `site` to those of its Requires-Dist that are
-    installed there, as importlib.metadata and packaging read them; extras left out."""
+def importlib_requires(site: pathlib.Path, environment=None, egg_info=False) -> set:
+    """Edges from each distribution of `site` (.dist-info; with `egg_info`, .egg-info too) to
+    those of its requirements that are installed there and whose marker holds in `environment`
+    (packaging's default environment, this machine's, updated with it), as importlib.metadata
+    and packaging read them."""
     dists = [d for d in metadata.distributions(path=[str(site)])
-             if d._path.name.endswith(".dist-info")]  # pylint: disable=protected-access
+             if egg_info or d._path.name.endswith(".dist-info")]  # pylint: disable=protected-access
     installed = {canonicalize_name(d.metadata["Name"]): d for d in dists}
     edges = set()
     for dist in dists:
         for text in dist.requires or []:
             requirement = Requirement(text)
-            if requirement.marker is not None and "extra" in str(requirement.marker):
+            if requirement.marker is not None and not requirement.marker.evaluate(environment):
                 continue
             target = installed.get(canonicalize_name(requirement.name))
             if target is not None and target is not dist:
                 edges.add((f"{dist.metadata['Name']}@{dist.version}",
                            f"{target.metadata['Name']}@{target.version}"))
     return edges
+
+
+def umoci(*args):
+    subprocess.run(["umoci", *args], check=True, capture_output=True)
+
+
+def umoci_image(tmp_path, fill, *config) -> pathlib.Path:
+    """A one-layer OCI layout whose rootfs `fill(rootfs)` writes; `config` are umoci config
+    flags (e.g. --architecture=arm64)."""
+    layout, bundle = tmp_path / "layout", tmp_path / "bundle"
+    umoci("init", "--layout", str(layout))
+    umoci("new", "--image", f"{layout}:t")
+    if config:
+        umoci("config", "--image", f"{layout}:t", *config)
+    umoci("unpack", "--rootless", "--image", f"{layout}:t", str(bundle))
+    fill(bundle / "rootfs")
+    umoci("repack", "--image", f"{layout}:t", str(bundle))
+    return layout
+
+
+@pytest.mark.skipif(not PYTHON_SITE.is_dir() or shutil.which("umoci") is None or
+                    not pathlib.Path("/var/lib/dpkg/status").exists(),
+                    reason="no Debian Python or umoci here")
+def test_python_requirements_equal_importlib_metadata_with_markers(tmp_path):
+    """Debian's dist-packages has no version in its path: the markers read the python3
+    package's version from the dpkg database, and platform_machine the image's architecture
+    (umoci's default, this machine's)."""
+    def fill(rootfs):
+        site = rootfs / "usr/lib/python3/dist-packages"
+        for pattern in ["*.dist-info/METADATA", "*.egg-info/PKG-INFO", "*.egg-info/requires.txt"]:
+            for source in PYTHON_SITE.glob(pattern):
+                target = site / source.parent.name / source.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(source, target)
+        for source in PYTHON_SITE.glob("*.egg-info"):
+            if source.is_file():
+                shutil.copy(source, site / source.name)
+        (rootfs / "var/lib/dpkg").mkdir(parents=True)
+        shutil.copy("/var/lib/dpkg/status", rootfs / "var/lib/dpkg/status")
+
+    layout = umoci_image(tmp_path, fill)
+    expected = importlib_requires(tmp_path / "bundle/rootfs/usr/lib/python3/dist-packages",
+                                  egg_info=True)
+    assert edge_set(sbom_json(layout), "python") == expected
+    # Some requirements are excluded by a marker other than extra on this machine.
+    excluded = [text for dist in metadata.distributions(path=[str(PYTHON_SITE)])
+                for text in dist.requires or []
+                if Requirement(text).marker is not None and "extra" not in text and
+                not Requirement(text).marker.evaluate()]
+    assert excluded
+
+
+@pytest.mark.skipif(shutil.which("umoci") is None, reason="no umoci here")
+def test_python_markers_follow_the_site_directory_and_architecture(tmp_path):
+    """A venv's lib/python3.8 says python_version 3.8, /usr/lib/python3.12 says 3.12; the
+    arm64 image says aarch64."""
+    def dist(site, name, version, *requires):
+        target = site / f"{name}-{version}.dist-info/METADATA"
+        target.parent.mkdir(parents=True)
+        target.write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" +
+                          "".join(f"Requires-Dist: {r}\n" for r in requires))
+
+    requires = ["old-backport ; python_version < '3.9'", "new-only ; python_version >= '3.9'",
+                "arm-accel ; platform_machine == 'aarch64'",
+                "x86-accel; platform_machine=='x86_64'",
+                "win-only ; sys_platform == 'win32' or os_name == 'nt'",
+                "socks ; extra == 'socks'", "not-socks ; extra != 'socks'",
+                "linux-cpython ; platform_system == 'Linux' and implementation_name == 'cpython'"]
+    names = [r.split(";")[0].strip() for r in requires]
+    sites = {"3.8": "opt/venv/lib/python3.8/site-packages",
+             "3.12": "usr/lib/python3.12/site-packages"}
+
+    def fill(rootfs):
+        for site in sites.values():
+            dist(rootfs / site, "app", "1.0", *requires)
+            for name in names:
+                dist(rootfs / site, name, "1.0")
+            # An egg-info directory: requires.txt sections instead of Requires-Dist.
+            egg = rootfs / site / "eggapp-2.0-py3.egg-info"
+            egg.mkdir()
+            (egg / "PKG-INFO").write_text("Metadata-Version: 1.2\nName: eggapp\nVersion: 2.0\n")
+            (egg / "requires.txt").write_text(
+                "linux-cpython\n\n[:python_version < \"3.9\"]\nold-backport\n\n"
+                "[:platform_machine == \"x86_64\"]\nx86-accel\n\n[socks]\nsocks\n\n"
+                "[socks:platform_machine == \"aarch64\"]\narm-accel\n")
+
+    layout = umoci_image(tmp_path, fill, "--architecture=arm64")
+    document = sbom_json(layout)
+    got = {site: set() for site in sites.values()}
+    for package, deps in edges_of(document, "python").values():
+        site = str(pathlib.PurePosixPath(package["locations"][0]["path"]).parent.parent)
+        got[site.lstrip("/")] |= {(f"{package['name']}@{package['version']}",
+                                   f"{d['name']}@{d['version']}") for d in deps}
+    for python, site in sites.items():
+        environment = dict(default_environment(), python_version=python,
+                           platform_machine="aarch64", extra="")
+        expected = importlib_requires(tmp_path / "bundle/rootfs" / site, environment,
+                                      egg_info=True)
+        assert got[site] == expected
+        assert {b for a, b in expected if a == "app@1.0"} == {
+            "old-backport@1.0" if python == "3.8" else "new-only@1.0", "arm-accel@1.0",
+            "not-socks@1.0", "linux-cpython@1.0"}
+        assert {b for a, b in expected if a == "eggapp@2.0"} == (
+            {"linux-cpython@1.0", "old-backport@1.0"} if python == "3.8"
+            else {"linux-cpython@1.0"})
 
 
 @pytest.mark.skipif(not PYTHON_SITE.is_dir(), reason="no Debian Python here")
@@ -255,6 +365,10 @@ def test_python_requires_dist_equal_importlib_metadata(tmp_path):
         target = site / metadata_file.parent.name / "METADATA"
         target.parent.mkdir(parents=True)
         shutil.copy(metadata_file, target)
+    # The python3 package alone tells the interpreter's version (and adds no dpkg links).
+    (tmp_path / "rootfs/var/lib/dpkg").mkdir(parents=True)
+    (tmp_path / "rootfs/var/lib/dpkg/status").write_text(subprocess.run(
+        ["dpkg-query", "-s", "python3"], capture_output=True, text=True, check=True).stdout)
     expected = importlib_requires(site)
     document = sbom_json(tmp_path / "rootfs")
     assert edge_set(document, "python") == expected
@@ -287,10 +401,8 @@ def test_python_requirements_resolve_in_their_own_directory(tmp_path):
     dist("usr/lib/python3/dist-packages", "requests", "2.28")
     dist("usr/lib/python3/dist-packages", "colorama", "0.4")
     dist("venv/site-packages", "colorama", "0.4.6")
-    # requests is in another directory; pysocks only for an extra; colorama's marker is not
-    # evaluated (it is installed next to App, so it is linked).
-    assert edge_set(sbom_json(tmp_path), "python") == {("App@1.0", "zope_interface@6.0"),
-                                                      ("App@1.0", "colorama@0.4.6")}
+    # requests is in another directory; pysocks only for an extra; colorama only on Windows.
+    assert edge_set(sbom_json(tmp_path), "python") == {("App@1.0", "zope_interface@6.0")}
 
 
 RUBY_GEM_HOMES = [pathlib.Path("/usr/lib/ruby/gems/3.1.0"),

@@ -7,6 +7,7 @@ with its purl, licenses, declaring files, the layer that introduced it and its d
     sbom.os.osv_ecosystem                              # 'Debian:12'
     [(p.name, p.version, p.layer) for p in sbom.packages]
     [p.name for p in sbom.owners("/usr/bin/bash")]     # ['bash'], as `dpkg -S` says
+    sbom.diversion("/bin/sh")                          # Diversion(path='/bin/sh', ...)
 """
 
 import dataclasses
@@ -72,6 +73,15 @@ class Layer:
 
 
 @dataclasses.dataclass(frozen=True)
+class Diversion:
+    """A dpkg diversion: the file that packages other than `package` list at `path` is
+    installed at `diverted_to`; `package` is "" for a local diversion."""
+    path: str
+    diverted_to: str
+    package: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Sbom:
     """What bulwark.image.sbom returns without a format."""
     image: str
@@ -82,6 +92,7 @@ class Sbom:
     removed_packages: list[Package]
     warnings: list[str]
     tool: str
+    diversions: list[Diversion] = dataclasses.field(default_factory=list)
 
     def owners(self, path: Union[str, os.PathLike]) -> list[Package]:
         """The packages that own `path` (absolute or relative to the image root), as `dpkg -S`,
@@ -91,13 +102,23 @@ class Sbom:
         Raises bulwark.InvalidArgumentError for a ".." component or a NUL byte."""
         return [self.packages[i] for i in self._owner_index.find(os.fspath(path))]
 
+    def diversion(self, path: Union[str, os.PathLike]) -> Optional[Diversion]:
+        """The dpkg diversion `path` takes part in, as the diverted path or the one it is
+        diverted to (what `dpkg -S` prints as "diversion by P from: ..." and "... to: ..."), or
+        None. Raises bulwark.InvalidArgumentError for a ".." component or a NUL byte."""
+        found = self._owner_index.find_diversion(os.fspath(path))
+        return None if found is None else Diversion(*found)
+
     @functools.cached_property
     def _owner_index(self):
         # Only what ownership depends on goes to the C++ index.
         packages = [{"type": p.type, "files": p.files,
                      "locations": [{"path": l.path} for l in p.locations]}
                     for p in self.packages]
-        return _bulwark.sbom._PathOwners(json.dumps({"packages": packages}))
+        diversions = [{"path": d.path, "divertedTo": d.diverted_to, "package": d.package}
+                      for d in self.diversions]
+        return _bulwark.sbom._PathOwners(json.dumps({"packages": packages,
+                                                     "diversions": diversions}))
 
 
 def _package(data: dict) -> Package:
@@ -132,7 +153,9 @@ def _sbom_from_json(text: str) -> Sbom:
             source_paths=list(os_data.get("sourcePaths", []))),
         packages=[_package(p) for p in data.get("packages", [])],
         removed_packages=[_package(p) for p in data.get("removedPackages", [])],
-        warnings=list(data.get("warnings", [])), tool=data.get("tool", ""))
+        warnings=list(data.get("warnings", [])), tool=data.get("tool", ""),
+        diversions=[Diversion(path=d.get("path", ""), diverted_to=d.get("divertedTo", ""),
+                              package=d.get("package", "")) for d in data.get("diversions", [])])
 
 
-__all__ = ["Layer", "Location", "OperatingSystem", "Package", "Sbom"]
+__all__ = ["Diversion", "Layer", "Location", "OperatingSystem", "Package", "Sbom"]

@@ -49,6 +49,12 @@ class Layer:
     diff_id: str
 
 @dataclasses.dataclass(frozen=True)
+class Diversion:
+    path: str
+    diverted_to: str
+    package: str
+
+@dataclasses.dataclass(frozen=True)
 class Sbom:
     image: str
     manifest_digest: str
@@ -58,9 +64,12 @@ class Sbom:
     removed_packages: list[Package]
     warnings: list[str]
     tool: str
+    diversions: list[Diversion] = ...
 
     def owners(self, path: _Path) -> list[Package]:
         """The packages that own `path` (installed-file lists, declaring files of language
         packages and executables), as `dpkg -S` says; symlinks are not followed."""
+    def diversion(self, path: _Path) -> Optional[Diversion]:
+        """The dpkg diversion `path` takes part in (either end), or None."""
 
-__all__ = ["Layer", "Location", "OperatingSystem", "Package", "Sbom"]
+__all__ = ["Diversion", "Layer", "Location", "OperatingSystem", "Package", "Sbom"]

@@ -1,6 +1,7 @@
 // The build information the Go toolchain embeds in every executable (what `go version -m`
 // prints): Go version, main package path, main module, dependency modules with versions, sums and
-// replacements, and build settings. Read from the ELF file's bytes; nothing is executed.
+// replacements, and build settings. Read from the bytes of ELF, PE (Windows) and 64-bit Mach-O
+// (macOS) executables; nothing is executed.
 //   auto info = ReadGoBuildInfo(bytes, "usr/bin/buf");
 //   if (absl::IsNotFound(info.status())) return;  // Not a Go binary.
 //   for (const GoModule& dep : info->deps) std::cout << dep.path << "@" << dep.version << "\n";
@@ -43,14 +44,18 @@ struct GoBuildInfo {
 // Errors: InvalidArgument naming `source` and the line for a malformed line.
 absl::StatusOr<GoBuildInfo> ParseGoModInfo(absl::string_view text, absl::string_view source);
 
-// Finds the build info in an ELF executable: the ".go.buildinfo" section, or else (stripped
-// section headers) the first writable, non-executable PT_LOAD segment, searched for the magic
-// "\xff Go buildinf:" at 16-byte alignment in its first 64 KiB, like Go's debug/buildinfo.
+// Finds the build info where Go's debug/buildinfo looks, searching the first 64 KiB there for
+// the magic "\xff Go buildinf:" at 16-byte alignment:
+// - ELF: the ".go.buildinfo" section, or else (stripped section headers) the first writable,
+//   non-executable PT_LOAD segment;
+// - PE (PE32, PE32+): the first section of initialised, readable, writable data (".data");
+// - Mach-O (64-bit): the "__go_buildinfo" section, or else the first read-write segment.
 // Decodes both the Go >= 1.18 inline format (varint-prefixed strings) and the older format
-// (pointers to Go string headers, 4- or 8-byte, either byte order).
-// Errors: NotFound for a non-ELF file or an ELF file without Go build info; InvalidArgument
-// naming `source` for damaged build info.
-absl::StatusOr<GoBuildInfo> ReadGoBuildInfo(absl::string_view elf_bytes, absl::string_view source);
+// (pointers to Go string headers, 4- or 8-byte, either byte order), following pointers through
+// the format's segment or section table.
+// Errors: NotFound for a file in none of these formats or without Go build info;
+// InvalidArgument naming `source` for damaged headers or build info.
+absl::StatusOr<GoBuildInfo> ReadGoBuildInfo(absl::string_view bytes, absl::string_view source);
 
 // True when `head`, the first bytes of a file (32 KiB suffice; fewer when the file is shorter),
 // is an ELF file whose program headers include a PT_NOTE segment inside `head` holding the Go
@@ -58,6 +63,11 @@ absl::StatusOr<GoBuildInfo> ReadGoBuildInfo(absl::string_view elf_bytes, absl::s
 // executable, internally or externally linked, near the start of the file, where `go tool
 // buildid` looks for it; so this tells Go executables apart without reading the rest.
 bool HasGoBuildIdNote(absl::string_view head);
+
+// HasGoBuildIdNote, or `head` is a PE or 64-bit Mach-O file holding the build ID the Go linker
+// puts at the start of the text ("\xff Go build ID: \""), where `go tool buildid` finds it
+// (offset 0x600 in PE, the first text page in Mach-O: within 32 KiB).
+bool HasGoBuildId(absl::string_view head);
 
 // Unquotes a Go string literal: "..." with Go's escapes (\n \t \x41 \u00e9 \101 ...) or `raw`.
 // Errors: InvalidArgument for anything that strconv.Unquote rejects.

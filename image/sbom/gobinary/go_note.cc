@@ -1,10 +1,14 @@
-// HasGoBuildIdNote: tells Go executables apart from the first bytes of an ELF file, by the
-// ".note.go.buildid" note that cmd/link writes into a PT_NOTE segment near the file's start.
+// HasGoBuildIdNote / HasGoBuildId: tell Go executables apart from their first bytes: the
+// ".note.go.buildid" note that cmd/link writes into a PT_NOTE segment near an ELF file's start,
+// or the raw build ID at the start of the text of PE and Mach-O files.
 #include <cstdint>
 
+#include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "bulwark/image/sbom/binfmt/bytes.h"
 #include "bulwark/image/sbom/binfmt/elf.h"
+#include "bulwark/image/sbom/binfmt/macho.h"
+#include "bulwark/image/sbom/binfmt/pe.h"
 #include "bulwark/image/sbom/gobinary/go_buildinfo.h"
 
 namespace bulwark::sbom {
@@ -84,6 +88,12 @@ bool HasGoBuildIdNote(absl::string_view head) {
     }
   }
   return false;
+}
+
+bool HasGoBuildId(absl::string_view head) {
+  if (HasGoBuildIdNote(head)) return true;
+  if (!binfmt::PeFile::HasMagic(head) && !binfmt::MachOFile::HasMagic(head)) return false;
+  return absl::StrContains(head, "\xff Go build ID: \"");
 }
 
 }  // namespace bulwark::sbom

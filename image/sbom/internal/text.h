@@ -9,12 +9,7 @@
 
 namespace bulwark::sbom::internal {
 
-// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values > U+10FFFF).
-bool IsValidUtf8(absl::string_view text);
-
-// `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD, so that it
-// can go into a protobuf string field.
-std::string SanitizeUtf8(absl::string_view text);
+// (UTF-8 checks and repair are in bulwark/image/sbom/binfmt/utf8.h.)
 
 // True for names and versions a package manager could have written: 1 to 512 printable ASCII
 // characters and no spaces. Catalogers skip entries whose name or version is not.

@@ -4,9 +4,14 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "bulwark/image/vuln/internal/numeric.h"
+#include "bulwark/image/versions/numeric.h"
 
 namespace bulwark::vuln::internal {
+
+using ::bulwark::versions::CompareDigits;
+using ::bulwark::versions::CompareValues;
+using ::bulwark::versions::IsAsciiDigit;
+using ::bulwark::versions::Sign;
 namespace {
 
 // Token kinds in the order apk-tools allows them to follow each other.

@@ -7,11 +7,17 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "bulwark/image/vuln/internal/numeric.h"
-#include "bulwark/image/vuln/internal/re2_view.h"
+#include "bulwark/image/versions/numeric.h"
+#include "bulwark/image/versions/re2_view.h"
 #include "re2/re2.h"
 
 namespace bulwark::vuln::internal {
+
+using ::bulwark::versions::CompareDigits;
+using ::bulwark::versions::CompareValues;
+using ::bulwark::versions::IsAsciiDigit;
+using ::bulwark::versions::ToPiece;
+using ::bulwark::versions::ToView;
 namespace {
 
 // Composer's $modifierRegex: stability, its number, and a "dev" flag.

@@ -4,9 +4,15 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "bulwark/image/vuln/internal/numeric.h"
+#include "bulwark/image/versions/numeric.h"
 
 namespace bulwark::vuln::internal {
+
+using ::bulwark::versions::AllDigits;
+using ::bulwark::versions::CompareDigits;
+using ::bulwark::versions::IsAsciiDigit;
+using ::bulwark::versions::Sign;
+using ::bulwark::versions::StripLeadingZeros;
 namespace {
 
 bool IsAlnum(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); }

@@ -6,9 +6,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "bulwark/core/utf8.h"
-#include "bulwark/image/vuln/internal/numeric.h"
+#include "bulwark/image/versions/numeric.h"
 
 namespace bulwark::vuln::internal {
+
+using ::bulwark::versions::CompareDigits;
+using ::bulwark::versions::IsAsciiDigit;
+using ::bulwark::versions::Sign;
+using ::bulwark::versions::StripLeadingZeros;
 namespace {
 
 using Kind = MavenItem::Kind;

@@ -9,10 +9,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "bulwark/image/vuln/internal/numeric.h"
+#include "bulwark/image/versions/numeric.h"
 #include "bulwark/image/vuln/internal/semver_version.h"
 
 namespace bulwark::vuln::internal {
+
+using ::bulwark::versions::AllDigits;
+using ::bulwark::versions::CompareDigits;
+using ::bulwark::versions::IsAsciiDigit;
+using ::bulwark::versions::StripLeadingZeros;
 namespace {
 
 // A primitive comparator: op is "<", "<=", ">", ">=" or "=", or kAny (matches everything).

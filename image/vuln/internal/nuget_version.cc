@@ -5,10 +5,14 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "bulwark/image/vuln/internal/numeric.h"
+#include "bulwark/image/versions/numeric.h"
 #include "bulwark/image/vuln/internal/semver_version.h"
 
 namespace bulwark::vuln::internal {
+
+using ::bulwark::versions::AllDigits;
+using ::bulwark::versions::CompareDigits;
+using ::bulwark::versions::CompareValues;
 namespace {
 
 absl::StatusOr<std::vector<std::string>> Labels(absl::string_view text, absl::string_view what) {

@@ -3,9 +3,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "bulwark/image/vuln/internal/numeric.h"
+#include "bulwark/image/versions/numeric.h"
 
 namespace bulwark::vuln::internal {
+
+using ::bulwark::versions::AllDigits;
+using ::bulwark::versions::CompareDigits;
+using ::bulwark::versions::CompareValues;
 
 absl::StatusOr<NumericList> ParseCranVersion(absl::string_view text) {
   NumericList out;

@@ -3,11 +3,16 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "bulwark/image/versions/numeric.h"
 #include "bulwark/image/vuln/internal/apk_version.h"
 #include "bulwark/image/vuln/internal/composer_version.h"
-#include "bulwark/image/vuln/internal/numeric.h"
 
 namespace bulwark::vuln::internal {
+
+using ::bulwark::versions::ComparePep440Versions;
+using ::bulwark::versions::ParsePep440Version;
+using ::bulwark::versions::Pep440Version;
+using ::bulwark::versions::Sign;
 namespace {
 
 SemverDialect DialectOf(VersionScheme scheme) {

@@ -11,11 +11,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "bulwark/image/versions/pep440_version.h"
 #include "bulwark/image/vuln/internal/dpkg_version.h"
 #include "bulwark/image/vuln/internal/maven_version.h"
 #include "bulwark/image/vuln/internal/nuget_version.h"
 #include "bulwark/image/vuln/internal/numeric_list_version.h"
-#include "bulwark/image/vuln/internal/pep440_version.h"
 #include "bulwark/image/vuln/internal/rpm_version.h"
 #include "bulwark/image/vuln/internal/rubygems_version.h"
 #include "bulwark/image/vuln/internal/semver_version.h"
@@ -40,8 +40,8 @@ class ParsedVersion {
   struct ApkText {
     absl::string_view text;
   };
-  using Form = std::variant<DpkgVersion, ApkText, RpmVersion, Pep440Version, SemVer, MavenItem,
-                            GemVersion, std::string, NuGetVersion, NumericList>;
+  using Form = std::variant<DpkgVersion, ApkText, RpmVersion, versions::Pep440Version, SemVer,
+                            MavenItem, GemVersion, std::string, NuGetVersion, NumericList>;
 
   int CompareForms(const ParsedVersion& other) const;
   ParsedVersion(VersionScheme scheme, Form form) : scheme_(scheme), form_(std::move(form)) {}

@@ -3,11 +3,17 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_replace.h"
-#include "bulwark/image/vuln/internal/numeric.h"
-#include "bulwark/image/vuln/internal/re2_view.h"
+#include "bulwark/image/versions/numeric.h"
+#include "bulwark/image/versions/re2_view.h"
 #include "re2/re2.h"
 
 namespace bulwark::vuln::internal {
+
+using ::bulwark::versions::CompareDigits;
+using ::bulwark::versions::IsAsciiDigit;
+using ::bulwark::versions::Sign;
+using ::bulwark::versions::StripLeadingZeros;
+using ::bulwark::versions::ToPiece;
 namespace {
 
 bool IsRubySpace(char c) {

@@ -5,10 +5,17 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "bulwark/image/vuln/internal/numeric.h"
-#include "bulwark/image/vuln/internal/unicode_space.h"
+#include "bulwark/image/versions/numeric.h"
+#include "bulwark/image/versions/unicode_space.h"
 
 namespace bulwark::vuln::internal {
+
+using ::bulwark::versions::AllDigits;
+using ::bulwark::versions::CompareDigits;
+using ::bulwark::versions::CompareValues;
+using ::bulwark::versions::IsAsciiDigit;
+using ::bulwark::versions::Sign;
+using ::bulwark::versions::StripPythonWhitespace;
 namespace {
 
 constexpr size_t kNodeMaxLength = 256;

@@ -22,6 +22,10 @@ for name in "$@"; do
     app-amd64-stripped) GOARCH=amd64 go build -ldflags="-s -w" -o "$out_dir/$name" . ;;
     app-386) GOARCH=386 go build -o "$out_dir/$name" . ;;
     app-ppc64) GOARCH=ppc64 go build -o "$out_dir/$name" . ;;
+    app-windows-amd64.exe) GOOS=windows GOARCH=amd64 go build -o "$out_dir/$name" . ;;
+    app-windows-386.exe) GOOS=windows GOARCH=386 go build -o "$out_dir/$name" . ;;
+    app-darwin-arm64) GOOS=darwin GOARCH=arm64 go build -o "$out_dir/$name" . ;;
+    app-darwin-amd64-stripped) GOOS=darwin GOARCH=amd64 go build -ldflags="-s -w" -o "$out_dir/$name" . ;;
     *) echo "unknown fixture $name" >&2; exit 1 ;;
   esac
 done

@@ -1,12 +1,12 @@
 // Helpers the version schemes share: comparing runs of ASCII digits as unbounded integers, so
 // that no scheme overflows on a 30-digit date stamp.
 // Thread safety: pure functions.
-#ifndef BULWARK_IMAGE_VULN_INTERNAL_NUMERIC_H_
-#define BULWARK_IMAGE_VULN_INTERNAL_NUMERIC_H_
+#ifndef BULWARK_IMAGE_VERSIONS_NUMERIC_H_
+#define BULWARK_IMAGE_VERSIONS_NUMERIC_H_
 
 #include "absl/strings/string_view.h"
 
-namespace bulwark::vuln::internal {
+namespace bulwark::versions {
 
 inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -42,6 +42,6 @@ int CompareValues(const T& a, const T& b) {
   return a < b ? -1 : (b < a ? 1 : 0);
 }
 
-}  // namespace bulwark::vuln::internal
+}  // namespace bulwark::versions
 
-#endif  // BULWARK_IMAGE_VULN_INTERNAL_NUMERIC_H_
+#endif  // BULWARK_IMAGE_VERSIONS_NUMERIC_H_

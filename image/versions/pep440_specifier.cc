@@ -1,4 +1,4 @@
-#include "bulwark/image/vuln/internal/pep440_specifier.h"
+#include "bulwark/image/versions/pep440_specifier.h"
 
 #include <string>
 #include <vector>
@@ -9,11 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "bulwark/image/vuln/internal/numeric.h"
-#include "bulwark/image/vuln/internal/re2_view.h"
+#include "bulwark/image/versions/numeric.h"
+#include "bulwark/image/versions/re2_view.h"
 #include "re2/re2.h"
 
-namespace bulwark::vuln::internal {
+namespace bulwark::versions {
 namespace {
 
 Pep440Version Public(Pep440Version v) {
@@ -115,8 +115,13 @@ absl::StatusOr<bool> Pep440SpecifierContains(absl::string_view specifier,
   }
   spec = absl::StripAsciiWhitespace(spec);
   if (op == "===") {
-    return absl::AsciiStrToLower(NormalizedPep440(version)) == absl::AsciiStrToLower(spec) ||
-           absl::AsciiStrToLower(spec) == absl::AsciiStrToLower(specifier.substr(3));
+    // packaging's "arbitrary" pattern: one run of characters other than whitespace, ";", ")".
+    if (spec.find_first_of(" \t\n\v\f\r;)") != absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("specifier \"", specifier, "\": === takes one word"));
+    }
+    // Arbitrary equality: the version as packaging prints it, compared case-insensitively.
+    return absl::AsciiStrToLower(NormalizedPep440(version)) == absl::AsciiStrToLower(spec);
   }
   bool wildcard = (op == "==" || op == "!=") && absl::EndsWith(spec, ".*");
   absl::string_view spec_text = wildcard ? spec.substr(0, spec.size() - 2) : spec;
@@ -176,4 +181,4 @@ absl::StatusOr<bool> Pep440SpecifierContains(absl::string_view specifier,
   return ComparePep440Versions(Public(version), s) >= 0 && *in_prefix;
 }
 
-}  // namespace bulwark::vuln::internal
+}  // namespace bulwark::versions

@@ -1,4 +1,4 @@
-#include "bulwark/image/vuln/internal/pep440_version.h"
+#include "bulwark/image/versions/pep440_version.h"
 
 #include <algorithm>
 #include <optional>
@@ -10,12 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "bulwark/image/vuln/internal/numeric.h"
-#include "bulwark/image/vuln/internal/re2_view.h"
-#include "bulwark/image/vuln/internal/unicode_space.h"
+#include "bulwark/image/versions/numeric.h"
+#include "bulwark/image/versions/re2_view.h"
+#include "bulwark/image/versions/unicode_space.h"
 #include "re2/re2.h"
 
-namespace bulwark::vuln::internal {
+namespace bulwark::versions {
 namespace {
 
 // PEP 440 Appendix B's VERSION_PATTERN, case-insensitive and anchored.
@@ -260,4 +260,4 @@ int ComparePep440Versions(const Pep440Version& a, const Pep440Version& b) {
   return CompareLocal(a.local, b.local);
 }
 
-}  // namespace bulwark::vuln::internal
+}  // namespace bulwark::versions

@@ -1,8 +1,8 @@
-#include "bulwark/image/vuln/internal/unicode_space.h"
+#include "bulwark/image/versions/unicode_space.h"
 
 #include <cstdint>
 
-namespace bulwark::vuln::internal {
+namespace bulwark::versions {
 namespace {
 
 bool IsPythonSpace(uint32_t c) {
@@ -54,4 +54,4 @@ absl::string_view StripPythonWhitespace(absl::string_view text) {
   return text;
 }
 
-}  // namespace bulwark::vuln::internal
+}  // namespace bulwark::versions

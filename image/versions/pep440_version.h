@@ -2,8 +2,8 @@
 // and orders them: [N!]N(.N)*[{a|b|rc}N][.postN][.devN][+local], with the spelling variants the
 // PEP normalises (alpha, preview, -1 for .post1, v prefix, surrounding whitespace, any case).
 // Thread safety: pure functions.
-#ifndef BULWARK_IMAGE_VULN_INTERNAL_PEP440_VERSION_H_
-#define BULWARK_IMAGE_VULN_INTERNAL_PEP440_VERSION_H_
+#ifndef BULWARK_IMAGE_VERSIONS_PEP440_VERSION_H_
+#define BULWARK_IMAGE_VERSIONS_PEP440_VERSION_H_
 
 #include <optional>
 #include <string>
@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace bulwark::vuln::internal {
+namespace bulwark::versions {
 
 // Numbers are digit strings without leading zeros ("" is zero), so any size orders right. Every
 // part is a view into the parsed text (or a static label), so parsing, copying and comparing
@@ -42,6 +42,6 @@ std::string NormalizedPep440(const Pep440Version& version);
 // packaging's _cmpkey order. Returns -1, 0 or 1.
 int ComparePep440Versions(const Pep440Version& a, const Pep440Version& b);
 
-}  // namespace bulwark::vuln::internal
+}  // namespace bulwark::versions
 
-#endif  // BULWARK_IMAGE_VULN_INTERNAL_PEP440_VERSION_H_
+#endif  // BULWARK_IMAGE_VERSIONS_PEP440_VERSION_H_
