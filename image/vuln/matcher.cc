@@ -268,10 +268,6 @@ absl::Status MatchPackage(const Database& db, const sbom::v1::Package& package,
   return absl::OkStatus();
 }
 
-}  // namespace
-
-namespace {
-
 // Matches the packages of `sbom` into `result`, leaving out OS-owned language packages unless
 // the options say otherwise.
 absl::Status MatchSelected(const Database& db, const sbom::v1::Sbom& sbom,
