@@ -94,8 +94,10 @@ std::shared_ptr<const ScanReport> Scan(
     const std::optional<std::string>& dockerfile, const std::string& platform,
     const std::string& reference, const std::optional<std::string>& ignore_file,
     const std::optional<std::string>& db, const std::vector<std::string>& malware_rules,
-    const std::vector<std::string>& malware_hashes, bool builtin_malware, uint32_t archive_depth) {
+    const std::vector<std::string>& malware_hashes, bool builtin_malware, uint32_t archive_depth,
+    bool match_os_owned_packages) {
   image::ScanOptions options;
+  options.match_os_owned_packages = match_os_owned_packages;
   if (scanners.has_value()) options.scanners = *scanners;
   if (severity.has_value()) options.min_severity = ValueOrThrow(core::ParseSeverity(*severity));
   options.nested_archives.max_depth = archive_depth;
@@ -166,6 +168,7 @@ void DefineScanBindings(py::module_& risk) {
            py::arg("malware_rules") = std::vector<std::string>{},
            py::arg("malware_hashes") = std::vector<std::string>{},
            py::arg("builtin_malware") = true, py::arg("archive_depth") = 3,
+           py::arg("match_os_owned_packages") = false,
            "Scans the image at `path` (see bulwark.scan).");
 }
 

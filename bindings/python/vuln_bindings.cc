@@ -43,7 +43,8 @@ struct DatabaseHandle {
 // Matches the SBOM with the statements of every VEX file applied (files in order).
 absl::StatusOr<std::string> MatchJson(const vuln::Database& db, const std::string& sbom_json,
                                       const std::vector<std::string>& vex_paths,
-                                      const std::vector<std::string>& context_ids) {
+                                      const std::vector<std::string>& context_ids,
+                                      bool match_os_owned_packages) {
   absl::StatusOr<sbom::v1::Sbom> sbom = sbom::SbomFromJson(sbom_json);
   if (!sbom.ok()) return sbom.status();
   std::vector<vuln::VexStatement> vex;
@@ -56,6 +57,7 @@ absl::StatusOr<std::string> MatchJson(const vuln::Database& db, const std::strin
   vuln::MatchOptions options;
   options.vex = vex;
   options.vex_context_ids = context_ids;
+  options.match_os_owned_packages = match_os_owned_packages;
   absl::StatusOr<vuln::v1::MatchResult> result = vuln::MatchSbom(db, *sbom, options);
   if (!result.ok()) return result.status();
   return ToJson(*result);
@@ -103,17 +105,19 @@ void DefineVulnBindings(py::module_& vuln) {
       .def(
           "match_json",
           [](const DatabaseHandle& self, const std::string& sbom_json,
-             const std::vector<std::string>& vex_paths,
-             const std::vector<std::string>& context_ids) {
+             const std::vector<std::string>& vex_paths, const std::vector<std::string>& context_ids,
+             bool match_os_owned_packages) {
             absl::StatusOr<std::string> json;
             {
               py::gil_scoped_release nogil;
-              json = MatchJson(*self.db, sbom_json, vex_paths, context_ids);
+              json =
+                  MatchJson(*self.db, sbom_json, vex_paths, context_ids, match_os_owned_packages);
             }
             return ValueOrThrow(std::move(json));
           },
           py::arg("sbom_json"), py::arg("vex_paths") = std::vector<std::string>(),
-          py::arg("context_ids") = std::vector<std::string>());
+          py::arg("context_ids") = std::vector<std::string>(),
+          py::arg("match_os_owned_packages") = false);
 
   vuln.def(
       "compare_versions",

@@ -482,7 +482,7 @@ Flags:
                     [--severity SEVERITY] [--ignore-file FILE] [--secret-rules FILE]
                     [--malware-rules PATHS] [--malware-hashes FILES] [--no-builtin-malware]
                     [--archive-depth N] [--dockerfile FILE] [--output FILE] [--quiet]
-                    [--platform P] [--ref R]
+                    [--match-os-owned-packages] [--platform P] [--ref R]
 
 Opens the image at PATH (as `bulwark image inspect` does), reads every layer once and runs the
 selected scanners over it, then prints one report (bulwark.core.v1.Report):
@@ -503,6 +503,9 @@ selected scanners over it, then prints one report (bulwark.core.v1.Report):
 Flags:
   --db DB                    Vulnerability database: a compiled file (`bulwark db build`) or
                              OSV sources (a directory of OSV JSON/YAML, .jsonl, .zip).
+  --match-os-owned-packages  Also match language packages that an OS package installed (a
+                             Debian python3-* egg-info) in their own ecosystem; by default
+                             their OS package's advisories cover them (`bulwark vuln`).
   --format F                 table, json, sarif, or cyclonedx (1.6; cyclonedx-1.5): the
                              SBOM with the vulnerability findings. Default: table.
   --fail-on SEVERITY         Exit 1 when a finding is at or above SEVERITY
@@ -526,7 +529,7 @@ Flags:
           .flags = {"format", "fail-on", "scanners", "severity", "secret-rules", "dockerfile",
                     "output", "platform", "ref", "ignore-file", "malware-rules", "malware-hashes",
                     "archive-depth", "db"},
-          .switches = {"quiet", "no-builtin-malware"},
+          .switches = {"quiet", "no-builtin-malware", "match-os-owned-packages"},
           .min_arguments = 1,
           .max_arguments = 1,
           .run = RunScan,
@@ -691,7 +694,7 @@ start with "-".
           .summary = "Match an image's (or an SBOM's) packages against a vulnerability database",
           .usage = R"(usage: bulwark vuln PATH --db DB [--format table|json|sarif|cyclonedx]
                     [--fail-on SEVERITY] [--vex FILE]... [--show-suppressed]
-                    [--platform P] [--ref R]
+                    [--match-os-owned-packages] [--platform P] [--ref R]
 
 Catalogs the packages of the image at PATH (as `bulwark sbom` does), or reads PATH as a Bulwark
 SBOM when it ends in .json (`bulwark sbom --format json`), and reports one finding per
@@ -700,7 +703,11 @@ Alpine:v3.19, AlmaLinux:9), language packages by name in their ecosystem, Go bin
 library by Go version. Records that name the same vulnerability (CVE, GHSA, PYSEC, GO, DEBIAN-CVE
 ...) are one finding with every ID; the fixed versions, or "no fix yet", are in the finding.
 Packages that cannot be matched (no ecosystem, invalid version) are listed on standard error.
-Severity is the database's label where it gives one, else the rating of its newest CVSS vector;
+A language package that an OS package installed (Debian's python3-requests ships the PyPI
+requests egg-info; dpkg, apk or rpm lists its file, at the same upstream version) is matched
+through its owner only: the distribution's advisories, with their backported fixes, apply to it.
+The report's metadata counts them (packages_os_owned); an SBOM .json needs the installed files
+(`bulwark sbom --files`) for this. Severity is the database's label where it gives one, else the rating of its newest CVSS vector;
 the CVSS score and vector are shown with it. VEX documents (OpenVEX, CycloneDX, CSAF) mark
 findings not_affected or fixed (suppressed: hidden unless --show-suppressed, never counted by
 --fail-on) or affected / under_investigation (annotated).
@@ -709,13 +716,15 @@ Flags:
   --db DB                   A compiled database (`bulwark db build`) or OSV sources (required).
   --vex FILE                A VEX document; repeat for several (later files win timestamp ties).
   --show-suppressed         Also list findings a VEX statement suppresses, marked as such.
+  --match-os-owned-packages Also match OS-owned language packages in their own ecosystem
+                            (PyPI, npm, ...), as well as through their OS package.
   --format FORMAT           table, json, sarif (reports) or cyclonedx (a CycloneDX 1.5 BOM
                             with a vulnerabilities array). Default: table.
   --fail-on SEVERITY        Exit 1 when a finding is at or above SEVERITY.
   --platform P, --ref R     Image choice, as for `bulwark image inspect`.
 )",
           .flags = {"db", "format", "fail-on", "platform", "ref", "vex"},
-          .switches = {"show-suppressed"},
+          .switches = {"show-suppressed", "match-os-owned-packages"},
           .min_arguments = 1,
           .max_arguments = 1,
           .run = RunVuln,

@@ -64,6 +64,7 @@ absl::Status ApplyScanFlags(const ParsedArgs& args, image::ScanOptions& options)
     }
     options.vulnerability_db = *std::move(opened);
   }
+  options.match_os_owned_packages = args.Find("match-os-owned-packages") != nullptr;
   if (const std::string* rules_path = args.Find("secret-rules")) {
     BULWARK_ASSIGN_OR_RETURN(secrets::RuleFile rules, secrets::LoadGitleaksTomlFile(*rules_path));
     BULWARK_ASSIGN_OR_RETURN(auto scanner, secrets::SecretScanner::Create(std::move(rules)));

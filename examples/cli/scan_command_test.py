@@ -293,28 +293,47 @@ def test_malware_rules_and_hash_lists(tmp_path):
 
 
 REQUESTS_EGG_INFO = "/usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO"
+REQUESTS_CVES = {"CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"}
+
+
+def vulnerabilities(*flags):
+    result = bulwark("scan", str(IMAGE), "--format", "json", "--db", ADVISORIES, *flags)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    return found, [f for f in found["findings"] if f["category"] == "vulnerability"]
 
 
 def test_vulnerabilities_with_db():
-    """python3-requests 2.28.1 (Debian 12, layer 2) against the bundled OSV advisories."""
-    result = bulwark("scan", str(IMAGE), "--format", "json", "--db", ADVISORIES)
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout)
-    vulns = {f["ruleId"]: f for f in found["findings"] if f["category"] == "vulnerability"}
-    # 2.28.1 is inside all three ranges (2.3.0 <= v < 2.31.0, < 2.32.0, < 2.32.4).
-    assert set(vulns) == {"CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"}
-    # One finding per advisory, named by its CVE alias (the matcher prefers CVE ids).
-    proxy = vulns["CVE-2023-32681"]
-    assert proxy["severity"] == "SEVERITY_MEDIUM"  # MODERATE
-    assert proxy["properties"]["package"] == "requests"
-    assert proxy["properties"]["installed_version"] == "2.28.1"
-    assert proxy["properties"]["fixed_version"] == "2.31.0"
-    assert proxy["properties"]["purl"] == "pkg:pypi/requests@2.28.1"
-    assert "GHSA-j8r2-6x86-q33q" in proxy["properties"]["aliases"]
-    assert proxy["location"]["path"] == REQUESTS_EGG_INFO
+    """python3-requests 2.28.1+dfsg-1 (Debian 12, layer 2) against the bundled advisories
+    (examples/data/advisories/README.md). dpkg lists the requests egg-info in
+    python3-requests's files, so the PyPI package requests 2.28.1 is matched through Debian's
+    records of the source package requests only: the three CVEs are open in bookworm (no fix
+    yet), while the GHSA records of PyPI requests (fixed 2.31.0 / 2.32.0 / 2.32.4) do not apply
+    to Debian's build."""
+    found, vulns = vulnerabilities()
+    by_id = {f["ruleId"]: f for f in vulns}
+    assert len(vulns) == 3 and set(by_id) == REQUESTS_CVES
+    proxy = by_id["CVE-2023-32681"]
+    # CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:H/I:N/A:N = 6.1.
+    assert proxy["severity"] == "SEVERITY_MEDIUM"
+    assert proxy["properties"]["cvss_score"] == "6.1"
+    assert proxy["properties"]["package"] == "python3-requests"
+    assert proxy["properties"]["package_type"] == "deb"
+    assert proxy["properties"]["installed_version"] == "2.28.1+dfsg-1"
+    assert proxy["properties"]["ecosystem"] == "Debian:12"
+    assert proxy["properties"]["matched"] == "requests 2.28.1+dfsg-1"  # The source package.
+    assert proxy["properties"]["fixed_version"] == "no fix yet"
+    assert proxy["properties"]["aliases"] == "DEBIAN-CVE-2023-32681"
+    assert proxy["properties"]["purl"].startswith("pkg:deb/debian/python3-requests@")
+    assert proxy["location"]["path"] == "/var/lib/dpkg/status"
     assert proxy["location"]["layerDigest"] == report_layer_digest(2)
-    assert found["metadata"]["vuln.database_records"] == "3"
+    assert found["metadata"]["vuln.database_records"] == "6"
+    assert found["metadata"]["vuln.packages_os_owned"] == "1"
     assert found["metadata"]["scan.scanners"].startswith("sbom,vuln,")
+    # The SBOM still lists both: it is an inventory; only matching changed.
+    assert {"pkg:pypi/requests@2.28.1"} <= {
+        c.get("purl") for c in json.loads(bulwark(
+            "scan", str(IMAGE), "--format", "cyclonedx", "--scanners", "sbom").stdout)["components"]}
     # The other analyzers still ran in the same scan.
     assert {"secret", "misconfiguration", "file"} <= {f["category"] for f in found["findings"]}
 
@@ -323,6 +342,26 @@ def test_vulnerabilities_with_db():
                     if line.startswith("vulnerability "))
     assert vuln_row[3] == "3"  # MEDIUM column
     assert "CVE-2023-32681" in table
+
+
+def test_vulnerabilities_of_os_owned_packages_on_request():
+    """--match-os-owned-packages: the egg-info is matched as PyPI requests 2.28.1 as well, inside
+    all three GHSA ranges (2.3.0 <= v < 2.31.0, < 2.32.0, < 2.32.4), one finding per advisory
+    named by its CVE alias, next to the three Debian findings."""
+    found, vulns = vulnerabilities("--match-os-owned-packages")
+    assert len(vulns) == 6
+    pypi = {f["ruleId"]: f for f in vulns if f["properties"]["package_type"] == "pypi"}
+    assert set(pypi) == REQUESTS_CVES
+    proxy = pypi["CVE-2023-32681"]
+    assert proxy["properties"]["package"] == "requests"
+    assert proxy["properties"]["installed_version"] == "2.28.1"
+    assert proxy["properties"]["fixed_version"] == "2.31.0"
+    assert proxy["properties"]["purl"] == "pkg:pypi/requests@2.28.1"
+    assert "GHSA-j8r2-6x86-q33q" in proxy["properties"]["aliases"]
+    assert proxy["location"]["path"] == REQUESTS_EGG_INFO
+    assert {f["ruleId"] for f in vulns if f["properties"]["package_type"] == "deb"} == \
+        REQUESTS_CVES
+    assert found["metadata"]["vuln.packages_os_owned"] == "0"
 
 
 def test_vulnerabilities_in_sarif_and_cyclonedx():
@@ -335,9 +374,10 @@ def test_vulnerabilities_in_sarif_and_cyclonedx():
     bom = json.loads(result.stdout)
     assert _schema_errors(bom, "bom-1.6.schema.json") == []
     vulns = {v["id"]: v for v in bom["vulnerabilities"]}
-    assert set(vulns) == {"CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"}
-    requests = next(c for c in bom["components"] if c.get("purl") == "pkg:pypi/requests@2.28.1")
-    assert vulns["CVE-2023-32681"]["affects"] == [{"ref": requests["bom-ref"]}]
+    assert set(vulns) == REQUESTS_CVES
+    deb = next(c for c in bom["components"]
+               if c.get("purl", "").startswith("pkg:deb/debian/python3-requests@"))
+    assert vulns["CVE-2023-32681"]["affects"] == [{"ref": deb["bom-ref"]}]
 
 
 def test_vulnerabilities_honour_severity_fail_on_and_ignore(tmp_path):

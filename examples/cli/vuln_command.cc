@@ -27,8 +27,9 @@
 namespace bulwark::cli {
 namespace {
 
-// PATH as an SBOM when it is a .json file (`bulwark sbom --format json`), else as an image.
-absl::StatusOr<sbom::v1::Sbom> SbomOf(const ParsedArgs& args) {
+// PATH as an SBOM when it is a .json file (`bulwark sbom --format json`), else as an image
+// (with the OS packages' installed files when matching leaves out what they own).
+absl::StatusOr<sbom::v1::Sbom> SbomOf(const ParsedArgs& args, bool match_os_owned_packages) {
   const std::string& path = args.positional[0];
   if (absl::EndsWithIgnoreCase(path, ".json")) {
     BULWARK_ASSIGN_OR_RETURN(std::string text,
@@ -41,7 +42,7 @@ absl::StatusOr<sbom::v1::Sbom> SbomOf(const ParsedArgs& args) {
   }
   BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<const image::Image> image, OpenImageFromArgs(args));
   sbom::CatalogOptions options;
-  options.include_files = false;
+  options.include_files = !match_os_owned_packages;
   absl::StatusOr<sbom::v1::Sbom> catalog = sbom::Catalog(*image, options);
   BULWARK_RETURN_IF_ERROR(NameImage(catalog.status(), path));
   return catalog;
@@ -70,9 +71,10 @@ absl::StatusOr<ExitCode> RunVuln(const ParsedArgs& args) {
   }
   BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<const vuln::Database> db,
                            vuln::Database::Open(*db_path));
-  BULWARK_ASSIGN_OR_RETURN(sbom::v1::Sbom sbom, SbomOf(args));
   vuln::MatchOptions options;
   options.vex = vex;
+  options.match_os_owned_packages = args.Find("match-os-owned-packages") != nullptr;
+  BULWARK_ASSIGN_OR_RETURN(sbom::v1::Sbom sbom, SbomOf(args, options.match_os_owned_packages));
   BULWARK_ASSIGN_OR_RETURN(vuln::v1::MatchResult result, vuln::MatchSbom(*db, sbom, options));
   for (const std::string& warning : result.warnings()) {
     std::fprintf(stderr, "bulwark: skipped %s\n", warning.c_str());
@@ -95,6 +97,7 @@ absl::StatusOr<ExitCode> RunVuln(const ParsedArgs& args) {
     metadata["os"] = sbom.os().osv_ecosystem();
     metadata["packages"] = absl::StrCat(result.packages());
     metadata["packages_skipped"] = absl::StrCat(result.packages_skipped());
+    metadata["packages_os_owned"] = absl::StrCat(result.os_owned_size());
     metadata["database_records"] = absl::StrCat(db->record_count());
     metadata["suppressed_by_vex"] = absl::StrCat(result.suppressed());
     ReportOutput print = output;

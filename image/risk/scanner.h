@@ -50,6 +50,9 @@ struct ScanOptions {
   // of a compiled database or OSV sources). Null: no vulnerability matching (metadata
   // "vuln.skipped" says so; naming "vuln" in `scanners` is then an error). Default: null.
   std::shared_ptr<const vuln::Database> vulnerability_db;
+  // Also match language packages that an OS package installed in their own ecosystem
+  // (vuln::MatchOptions::match_os_owned_packages). Default: false.
+  bool match_os_owned_packages = false;
   // Secret rules; null means the built-in set (SecretScanner::Builtin()). Default: null.
   std::shared_ptr<const secrets::SecretScanner> secret_rules;
   // Files larger than this are not searched for secrets (they are still walked). Default: 8 MiB.

@@ -268,6 +268,34 @@ absl::Status MatchPackage(const Database& db, const sbom::v1::Package& package,
   return absl::OkStatus();
 }
 
+// Matches the packages of `sbom` into `result`, leaving out OS-owned language packages unless
+// the options say otherwise.
+absl::Status MatchSelected(const Database& db, const sbom::v1::Sbom& sbom,
+                           const MatchOptions& options, v1::MatchResult& result) {
+  std::vector<std::optional<OsOwner>> owners;
+  if (!options.match_os_owned_packages) owners = FindOsOwners(sbom);
+  for (int i = 0; i < sbom.packages_size(); ++i) {
+    const sbom::v1::Package& package = sbom.packages(i);
+    if (!owners.empty() && owners[i].has_value()) {
+      const sbom::v1::Package& owner = sbom.packages(owners[i]->owner);
+      v1::OsOwnedPackage& owned = *result.add_os_owned();
+      owned.set_package_type(package.type());
+      owned.set_package_name(package.name());
+      owned.set_package_version(package.version());
+      owned.set_purl(package.purl());
+      owned.set_path(owners[i]->path);
+      owned.set_owner_type(owner.type());
+      owned.set_owner_name(owner.name());
+      owned.set_owner_version(owner.version());
+      owned.set_owner_purl(owner.purl());
+      result.set_packages(result.packages() + 1);
+      continue;
+    }
+    BULWARK_RETURN_IF_ERROR(MatchPackage(db, package, sbom.os(), options, result));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::MatchResult> MatchPackages(const Database& db,
@@ -275,8 +303,21 @@ absl::StatusOr<v1::MatchResult> MatchPackages(const Database& db,
                                               const sbom::v1::OperatingSystem& os,
                                               const MatchOptions& options) {
   v1::MatchResult result;
-  for (const sbom::v1::Package& package : packages) {
-    BULWARK_RETURN_IF_ERROR(MatchPackage(db, package, os, options, result));
+  // Ownership needs installed-file lists (only OS packages have them); without any, the
+  // packages are matched as given, without the copy into an Sbom that FindOsOwners reads.
+  const bool ownership = !options.match_os_owned_packages &&
+                         std::any_of(packages.begin(), packages.end(),
+                                     [](const sbom::v1::Package& p) { return p.files_size() > 0; });
+  if (ownership) {
+    sbom::v1::Sbom sbom;
+    *sbom.mutable_os() = os;
+    sbom.mutable_packages()->Reserve(static_cast<int>(packages.size()));
+    for (const sbom::v1::Package& package : packages) *sbom.add_packages() = package;
+    BULWARK_RETURN_IF_ERROR(MatchSelected(db, sbom, options, result));
+  } else {
+    for (const sbom::v1::Package& package : packages) {
+      BULWARK_RETURN_IF_ERROR(MatchPackage(db, package, os, options, result));
+    }
   }
   if (!options.vex.empty()) ApplyVex(options.vex, options.vex_context_ids, result);
   return result;
@@ -285,9 +326,7 @@ absl::StatusOr<v1::MatchResult> MatchPackages(const Database& db,
 absl::StatusOr<v1::MatchResult> MatchSbom(const Database& db, const sbom::v1::Sbom& sbom,
                                           const MatchOptions& options) {
   v1::MatchResult result;
-  for (const sbom::v1::Package& package : sbom.packages()) {
-    BULWARK_RETURN_IF_ERROR(MatchPackage(db, package, sbom.os(), options, result));
-  }
+  BULWARK_RETURN_IF_ERROR(MatchSelected(db, sbom, options, result));
   if (!options.vex.empty()) {
     ApplyVex(options.vex,
              options.vex_context_ids.empty() ? VexContextIds(sbom) : options.vex_context_ids,

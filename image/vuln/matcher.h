@@ -21,6 +21,7 @@
 #include "bulwark/core/report.pb.h"
 #include "bulwark/image/sbom/sbom.pb.h"
 #include "bulwark/image/vuln/database.h"
+#include "bulwark/image/vuln/os_owned.h"
 #include "bulwark/image/vuln/osv.pb.h"
 #include "bulwark/image/vuln/severity.h"
 #include "bulwark/image/vuln/vex.h"
@@ -50,12 +51,20 @@ struct MatchOptions {
   // What contains the packages, for VEX statements about the whole image (see EvaluateVex).
   // MatchSbom uses VexContextIds(sbom) when this is empty.
   std::vector<std::string> vex_context_ids;
+  // Also match language packages that an OS package installed (FindOsOwners in os_owned.h:
+  // Debian's python3-requests egg-info as PyPI requests), as well as their owner. Off, they are
+  // left out and listed in MatchResult.os_owned: the distribution's advisories for the owner,
+  // with their backported fixes, are the ones that apply (Trivy's default; Grype's
+  // ownership-by-file-overlap exclusion). Needs the OS packages' installed-file lists
+  // (Package.files). Default: false.
+  bool match_os_owned_packages = false;
 };
 
 // Findings for `packages` (of an image whose distribution is `os`), ordered by package (as
 // given) then ID. A package without an ecosystem or with a version its scheme rejects is
-// skipped and counted. Withdrawn records never match. Errors: DataLoss from a corrupt compiled
-// database.
+// skipped and counted; an OS-owned language package is left out and listed (see
+// MatchOptions::match_os_owned_packages). Withdrawn records never match. Errors: DataLoss from
+// a corrupt compiled database.
 absl::StatusOr<v1::MatchResult> MatchPackages(const Database& db,
                                               absl::Span<const sbom::v1::Package> packages,
                                               const sbom::v1::OperatingSystem& os,

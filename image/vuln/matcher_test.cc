@@ -389,6 +389,59 @@ TEST(Matcher, VexSuppressesAndAnnotatesFindings) {
   EXPECT_EQ(result->suppressed(), 0u);
 }
 
+// examples/data/advisories: DEBIAN-CVE-2023-32681, -2024-35195, -2024-47081 (Debian:12 source
+// package requests, open in bookworm) and the GHSA records of the same CVEs for PyPI requests
+// (fixed 2.31.0, 2.32.0, 2.32.4). python3-requests lists the egg-info's PKG-INFO (as dpkg's
+// info/python3-requests.list does), so PyPI requests 2.28.1 is matched through it only.
+TEST(Matcher, OsOwnedLanguagePackagesAreMatchedThroughTheirOwner) {
+  std::unique_ptr<const Database> db = Load({"examples/data/advisories"});
+  ASSERT_NE(db, nullptr);
+  const std::string pkg_info = "/usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO";
+  sbom::v1::Sbom sbom;
+  *sbom.mutable_os() = Os("debian", "Debian:12");
+  sbom::v1::Package deb = Package("deb", "python3-requests", "2.28.1+dfsg-1", "requests");
+  deb.add_files("/usr/lib/python3/dist-packages/requests-2.28.1.egg-info");
+  deb.add_files(pkg_info);
+  *sbom.add_packages() = deb;
+  sbom::v1::Package pypi = Package("pypi", "requests", "2.28.1");
+  pypi.mutable_locations(0)->set_path(pkg_info);
+  *sbom.add_packages() = pypi;
+
+  absl::StatusOr<v1::MatchResult> result = MatchSbom(*db, sbom);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_THAT(Ids(*result), ElementsAre("CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"));
+  for (const v1::Finding& f : result->findings()) {
+    EXPECT_EQ(f.package_name(), "python3-requests");
+    EXPECT_EQ(f.ecosystem(), "Debian:12");
+    EXPECT_THAT(f.fixed_versions(), IsEmpty());  // Open in bookworm.
+  }
+  EXPECT_EQ(result->packages(), 2u);
+  ASSERT_EQ(result->os_owned_size(), 1);
+  EXPECT_EQ(result->os_owned(0).package_name(), "requests");
+  EXPECT_EQ(result->os_owned(0).path(), pkg_info);
+  EXPECT_EQ(result->os_owned(0).owner_name(), "python3-requests");
+  EXPECT_EQ(result->os_owned(0).owner_version(), "2.28.1+dfsg-1");
+  // MatchPackages selects the same way.
+  absl::StatusOr<v1::MatchResult> listed =
+      MatchPackages(*db, {deb, pypi}, Os("debian", "Debian:12"));
+  ASSERT_THAT(listed, IsOk());
+  EXPECT_EQ(listed->findings_size(), 3);
+  EXPECT_EQ(listed->os_owned_size(), 1);
+
+  MatchOptions both;
+  both.match_os_owned_packages = true;
+  result = MatchSbom(*db, sbom, both);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(result->findings_size(), 6);
+  EXPECT_EQ(result->os_owned_size(), 0);
+  const v1::Finding* proxy = nullptr;
+  for (const v1::Finding& f : result->findings()) {
+    if (f.package_type() == "pypi" && f.id() == "CVE-2023-32681") proxy = &f;
+  }
+  ASSERT_NE(proxy, nullptr);
+  EXPECT_THAT(proxy->fixed_versions(), ElementsAre("2.31.0"));
+}
+
 TEST(QueryForPackage, EcosystemNameAndVersionPerType) {
   sbom::v1::OperatingSystem alpine = Os("alpine", "Alpine:v3.19");
   absl::StatusOr<PackageQuery> q =

@@ -7,11 +7,16 @@ Layers (each from a tool or package nobody here wrote):
 - 1, Go: Debian's /usr/bin/umoci and /usr/bin/skopeo, built with go1.19.8 (`go version -m`);
 - 2, npm: express 4.17.1 with its dependency tree as `npm install` lays it out
   (/var/cache/bulwark/testdata/npm/express-4.17.1-tree, fetched by bazel/setup.sh);
-- 3, Python: the machine's cryptography 38.0.4 and pip 23.0.1 dist-info directories.
+- 3, Python: the machine's cryptography 38.0.4 and pip 23.0.1 dist-info directories (no package
+  of the image's dpkg database owns them: pip-installed as far as the image tells), and the
+  idna-3.3.egg-info that layer 0's python3-idna 3.3-1+deb12u1 owns (its stanza and its
+  info/python3-idna.list, from this machine's dpkg).
 
 Expected results, read from the advisories (explicit lists below), plus two oracles over whole
 advisory sets: `dpkg --compare-versions` for every Debian record of the packages' source names,
-and pypa/packaging for every PyPI record of cryptography and pip.
+and pypa/packaging for every PyPI record of cryptography and pip. `dpkg-query -S` on the image's
+own dpkg database says which Python package dpkg owns: that one (idna) is matched through its
+deb only, unless --match-os-owned-packages (docs/vuln.md, "OS-owned language packages").
 """
 
 import json
@@ -31,6 +36,15 @@ DEBIAN_PACKAGES = ["perl-base", "tar", "apt", "zlib1g", "liblzma5"]
 GO_TOOLS = ["/usr/bin/umoci", "/usr/bin/skopeo"]
 PYTHON_DIST_INFO = ["cryptography-38.0.4.dist-info", "pip-23.0.1.dist-info"]
 DIST_PACKAGES = pathlib.Path("/usr/lib/python3/dist-packages")
+# Debian's python3-idna 3.3-1+deb12u1 with its egg-info. PyPI's records for idna 3.3:
+# PYSEC-2024-60 (CVE-2024-3651, 0.1 <= v < 3.7) and PYSEC-2026-215 (CVE-2026-45409, < 3.15).
+# Debian fixed CVE-2024-3651 in bookworm by a backport (the +deb12u1 update), which PyPI's range
+# cannot know: matched as PyPI, 3.3 would be reported; matched through its owner it is not.
+OWNED_DEB = "python3-idna"
+OWNED_EGG_INFO = "idna-3.3.egg-info"
+OWNED_PKG_INFO = f"/usr/lib/python3/dist-packages/{OWNED_EGG_INFO}/PKG-INFO"
+OWNED_PYPI_IF_MATCHED = {"CVE-2024-3651": ("PYSEC-2024-60", "3.7"),
+                         "CVE-2026-45409": ("PYSEC-2026-215", "3.15")}
 
 # Debian (debian-bookworm-sample), by source package — the binary names differ (perl-base is
 # built from perl, zlib1g from zlib, liblzma5 from xz-utils) — at the versions read below:
@@ -138,9 +152,10 @@ def image(tmp_path_factory):
     for tool in GO_TOOLS:
         need_path(pathlib.Path(tool))
     need_path(EXPRESS_TREE / "node_modules/express/package.json")
-    for info in PYTHON_DIST_INFO:
+    for info in PYTHON_DIST_INFO + [OWNED_EGG_INFO]:
         need_path(DIST_PACKAGES / info)
-    stanzas = status_stanzas(DEBIAN_PACKAGES)
+    owned_list = need_path(pathlib.Path(f"/var/lib/dpkg/info/{OWNED_DEB}.list"))
+    stanzas = status_stanzas(DEBIAN_PACKAGES + [OWNED_DEB])
     tmp = tmp_path_factory.mktemp("image")
     layout, bundle = tmp / "layout", tmp / "bundle"
     run("umoci", "init", "--layout", layout)
@@ -151,6 +166,8 @@ def image(tmp_path_factory):
         shutil.copy("/usr/lib/os-release", root / "etc/os-release")
         (root / "var/lib/dpkg").mkdir(parents=True)
         (root / "var/lib/dpkg/status").write_text("\n".join(stanzas.values()), encoding="utf-8")
+        (root / "var/lib/dpkg/info").mkdir()
+        shutil.copy(owned_list, root / "var/lib/dpkg/info" / owned_list.name)
 
     def go(root):
         (root / "usr/bin").mkdir(parents=True)
@@ -164,7 +181,7 @@ def image(tmp_path_factory):
     def python(root):
         target = root / "usr/lib/python3/dist-packages"
         target.mkdir(parents=True)
-        for info in PYTHON_DIST_INFO:
+        for info in PYTHON_DIST_INFO + [OWNED_EGG_INFO]:
             shutil.copytree(DIST_PACKAGES / info, target / info)
 
     for make in [debian, go, npm, python]:
@@ -176,13 +193,13 @@ def image(tmp_path_factory):
     db = tmp / "osv.bulwarkdb"
     sources = [shared_dir() / OSV / p for p in
                ["debian-bookworm-sample", "go/osv", "npm-ghsa-sample", "pypi/vulns/cryptography",
-                "pypi/vulns/pip"]]
+                "pypi/vulns/pip", "pypi/vulns/idna"]]
     run(BULWARK, "db", "build", *sources, "--output", db)
     report = json.loads(run(BULWARK, "vuln", layout, "--db", db, "--format", "json"))
     admindir = tmp / "admindir"
-    admindir.mkdir()
-    shutil.copy(bundle / "rootfs/var/lib/dpkg/status", admindir / "status")
-    return {"layout": layout, "db": db, "report": report, "admindir": admindir}
+    shutil.copytree(bundle / "rootfs/var/lib/dpkg", admindir)
+    return {"layout": layout, "db": db, "report": report, "admindir": admindir,
+            "rootfs": bundle / "rootfs"}
 
 
 def findings(report, package=None):
@@ -316,6 +333,48 @@ def test_pypi_dist_info_against_packaging(image):
             for f in findings(image["report"]) if f["properties"]["package_type"] == "pypi"
             for e in f["properties"]["evidence"].split("; ")}
     assert ours == expected
+
+
+def dpkg_owner(admindir, path):
+    """The package `dpkg-query -S` names for `path` in the image's dpkg database, or None."""
+    result = subprocess.run(["dpkg-query", f"--admindir={admindir}", "-S", path],
+                            capture_output=True, text=True, check=False)
+    return result.stdout.split(":")[0] if result.returncode == 0 else None
+
+
+def test_dpkg_owned_python_package_is_matched_through_its_deb(image):
+    """dpkg-query -S on the image's database: python3-idna owns idna's PKG-INFO, nothing owns the
+    cryptography and pip METADATA. The dpkg-owned one is left out of PyPI matching (and counted),
+    the others are matched (test_pypi_dist_info_against_packaging); both stay in the SBOM."""
+    admindir = image["admindir"]
+    assert dpkg_owner(admindir, OWNED_PKG_INFO) == OWNED_DEB
+    for info in PYTHON_DIST_INFO:
+        assert dpkg_owner(admindir, f"/usr/lib/python3/dist-packages/{info}/METADATA") is None
+    report = image["report"]
+    pypi = {f["properties"]["package"] for f in findings(report)
+            if f["properties"]["package_type"] == "pypi"}
+    assert "idna" not in pypi and {"cryptography", "pip"} <= pypi
+    assert report["metadata"]["packages_os_owned"] == "1"
+    inventory = json.loads(run(BULWARK, "sbom", image["layout"], "--format", "json"))
+    assert ("pypi", "idna", "3.3") in {(p["type"], p["name"], p["version"])
+                                       for p in inventory["packages"]}
+
+
+def test_match_os_owned_packages_matches_both(image):
+    """With --match-os-owned-packages idna 3.3 is matched as PyPI too (PYSEC-2024-60 fixed 3.7,
+    PYSEC-2026-215 fixed 3.15), and nothing else changes."""
+    both = json.loads(run(BULWARK, "vuln", image["layout"], "--db", image["db"], "--format",
+                          "json", "--match-os-owned-packages"))
+    idna = {f["ruleId"]: f for f in findings(both, "idna")}
+    assert set(idna) == set(OWNED_PYPI_IF_MATCHED)
+    for cve, (pysec, fixed) in OWNED_PYPI_IF_MATCHED.items():
+        assert pysec in idna[cve]["properties"]["aliases"].split(", ")
+        assert idna[cve]["properties"]["fixed_version"] == fixed
+        assert idna[cve]["location"]["path"] == OWNED_PKG_INFO
+    assert both["metadata"]["packages_os_owned"] == "0"
+    others = [f for f in both["findings"] if f["properties"]["package"] != "idna"]
+    assert sorted(f["fingerprint"] for f in others) == \
+        sorted(f["fingerprint"] for f in image["report"]["findings"])
 
 
 def test_vex_suppresses_in_the_image(image, tmp_path):

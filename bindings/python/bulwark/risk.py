@@ -58,11 +58,13 @@ class Report:
 
 def scan(path, *, scanners=None, severity=None, secret_rules=None, dockerfile=None, platform="",
          reference="", ignore_file=None, db=None, malware_rules=(), malware_hashes=(),
-         builtin_malware=True, archive_depth=3):
+         builtin_malware=True, archive_depth=3, match_os_owned_packages=False):
     """Scans the image at `path`; see the module docstring and `bulwark scan --help`.
 
     `db` is a vulnerability database path (a compiled `bulwark db build` file or OSV sources):
-    with it the "vuln" scanner adds the SBOM's known vulnerabilities."""
+    with it the "vuln" scanner adds the SBOM's known vulnerabilities. A language package that an
+    OS package installed (Debian's python3-requests egg-info) is matched through its OS package
+    only, unless `match_os_owned_packages` is true (bulwark.vuln.Database.match)."""
     return Report(_bulwark.risk.scan(os.fspath(path), scanners=scanners, severity=severity,
                                      secret_rules=secret_rules, dockerfile=dockerfile,
                                      platform=platform, reference=reference,
@@ -71,7 +73,8 @@ def scan(path, *, scanners=None, severity=None, secret_rules=None, dockerfile=No
                                      malware_rules=list(malware_rules),
                                      malware_hashes=list(malware_hashes),
                                      builtin_malware=builtin_malware,
-                                     archive_depth=archive_depth))
+                                     archive_depth=archive_depth,
+                                     match_os_owned_packages=match_os_owned_packages))
 
 
 __all__ = ["Report", "scan"]

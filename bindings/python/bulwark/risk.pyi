@@ -43,6 +43,7 @@ def scan(
     malware_hashes: Sequence[str] = (),
     builtin_malware: bool = True,
     archive_depth: int = 3,
+    match_os_owned_packages: bool = False,
 ) -> Report:
     """Scans the image at `path` with the analyzers named in `scanners` ("sbom", "vuln",
     "secret", "misconfig", "file", "malware"; default all; "vuln" needs `db`, a compiled
@@ -50,5 +51,6 @@ def scan(
     gitleaks-format `secret_rules` instead of the built-in ones, a `dockerfile` to check as well,
     a Trivy-style `ignore_file`, YARA `malware_rules` files/directories and known-bad SHA-256
     `malware_hashes` lists (with or without the built-in rules), opening archives inside the
-    image `archive_depth` levels deep (0: none).
+    image `archive_depth` levels deep (0: none). Language packages that an OS package installed
+    are matched through that OS package only, unless `match_os_owned_packages`.
     Raises bulwark.Error subclasses (NotFoundError, InvalidArgumentError, DataLossError, ...)."""

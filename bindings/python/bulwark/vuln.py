@@ -82,14 +82,31 @@ class Finding:
 
 
 @dataclasses.dataclass(frozen=True)
+class OsOwnedPackage:
+    """A language package left out of matching because an OS package installed it: the file
+    that declared it (`path`) is in the owner's installed files, at the same upstream version."""
+    package_type: str
+    package_name: str
+    package_version: str
+    purl: str
+    path: str
+    owner_type: str
+    owner_name: str
+    owner_version: str
+    owner_purl: str
+
+
+@dataclasses.dataclass(frozen=True)
 class MatchResult:
     """`findings` holds every finding, VEX-suppressed ones too (finding.vex.suppressed);
-    `suppressed` counts those."""
+    `suppressed` counts those. `os_owned`: the language packages matched through their OS
+    package only (see Database.match)."""
     findings: list[Finding]
     packages: int
     packages_skipped: int
     warnings: list[str]
     suppressed: int = 0
+    os_owned: list[OsOwnedPackage] = dataclasses.field(default_factory=list)
 
     def without_suppressed(self) -> "MatchResult":
         """The result without the findings a VEX statement marks not_affected or fixed."""
@@ -172,21 +189,29 @@ class Database:
     def match(self, sbom: Union[_sbom.Sbom, Iterable[_sbom.Package]],
               os_release: Union[_sbom.OperatingSystem, None] = None, *,
               vex: Iterable[Union[str, os.PathLike]] = (),
-              context_ids: Iterable[str] = ()) -> MatchResult:
+              context_ids: Iterable[str] = (),
+              match_os_owned_packages: bool = False) -> MatchResult:
         """Findings for an Sbom (bulwark.image.sbom) or a list of packages of a distribution
         `os_release`. `vex`: VEX documents (OpenVEX, CycloneDX, CSAF) applied in order;
         `context_ids`: what contains the packages, for statements about a whole image (default
-        for an Sbom: its image name, digest and pkg:oci purl). Raises DataLossError for a corrupt
-        compiled database, InvalidArgumentError / NotFoundError for a bad VEX file."""
+        for an Sbom: its image name, digest and pkg:oci purl). A language package that an OS
+        package installed (Debian's python3-requests egg-info: its file is in the deb's file list,
+        at the same upstream version; the Sbom needs include_files) is left out and listed in
+        `os_owned`, since the distribution's advisories cover it; `match_os_owned_packages=True`
+        matches it in its own ecosystem too. Raises DataLossError for a corrupt compiled
+        database, InvalidArgumentError / NotFoundError for a bad VEX file."""
         data = json.loads(self._handle.match_json(_sbom_json(sbom, os_release),
                                                   [os.fspath(p) for p in vex],
-                                                  list(context_ids)))
+                                                  list(context_ids), match_os_owned_packages))
+        owned_fields = [f.name for f in dataclasses.fields(OsOwnedPackage)]
         return MatchResult(findings=[_finding(f) for f in data.get("findings", [])],
                            packages=int(data.get("packages", 0)),
                            packages_skipped=int(data.get("packages_skipped", 0)),
                            warnings=list(data.get("warnings", [])),
-                           suppressed=int(data.get("suppressed", 0)))
+                           suppressed=int(data.get("suppressed", 0)),
+                           os_owned=[OsOwnedPackage(**{k: o.get(k, "") for k in owned_fields})
+                                     for o in data.get("os_owned", [])])
 
 
-__all__ = ["Database", "Finding", "MatchResult", "Severity", "VexAssessment", "compare_versions",
-           "compare_versions_many"]
+__all__ = ["Database", "Finding", "MatchResult", "OsOwnedPackage", "Severity", "VexAssessment",
+           "compare_versions", "compare_versions_many"]

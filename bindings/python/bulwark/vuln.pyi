@@ -67,12 +67,25 @@ class Finding:
     vex: Optional[VexAssessment] = ...
 
 @dataclasses.dataclass(frozen=True)
+class OsOwnedPackage:
+    package_type: str
+    package_name: str
+    package_version: str
+    purl: str
+    path: str
+    owner_type: str
+    owner_name: str
+    owner_version: str
+    owner_purl: str
+
+@dataclasses.dataclass(frozen=True)
 class MatchResult:
     findings: list[Finding]
     packages: int
     packages_skipped: int
     warnings: list[str]
     suppressed: int = ...
+    os_owned: list[OsOwnedPackage] = ...
     def without_suppressed(self) -> MatchResult: ...
 
 class Database:
@@ -85,7 +98,8 @@ class Database:
     def __len__(self) -> int: ...
     def match(self, sbom: Union[_sbom.Sbom, Iterable[_sbom.Package]],
               os_release: Optional[_sbom.OperatingSystem] = None, *,
-              vex: Iterable[_Path] = (), context_ids: Iterable[str] = ()) -> MatchResult: ...
+              vex: Iterable[_Path] = (), context_ids: Iterable[str] = (),
+              match_os_owned_packages: bool = False) -> MatchResult: ...
 
-__all__ = ["Database", "Finding", "MatchResult", "Severity", "VexAssessment", "compare_versions",
-           "compare_versions_many"]
+__all__ = ["Database", "Finding", "MatchResult", "OsOwnedPackage", "Severity", "VexAssessment",
+           "compare_versions", "compare_versions_many"]

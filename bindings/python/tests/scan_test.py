@@ -89,14 +89,24 @@ def test_malware_ignore_file_and_cyclonedx(tmp_path):
 
 
 def test_vulnerability_database():
+    """examples/data/advisories/README.md: the requests egg-info is dpkg-owned (python3-requests
+    lists it), so it is matched through Debian's records of the source package requests only
+    (three CVEs open in bookworm); match_os_owned_packages=True adds the PyPI GHSA records."""
     advisories = runfile("examples/data/advisories")
     report = bulwark.scan(IMAGE, db=advisories, scanners=["vuln"])
-    assert {f["ruleId"] for f in report.findings} == {
-        "CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"}
-    assert all(f["properties"]["purl"] == "pkg:pypi/requests@2.28.1" for f in report.findings)
+    cves = {"CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"}
+    assert {f["ruleId"] for f in report.findings} == cves
+    assert all(f["properties"]["package"] == "python3-requests" and
+               f["properties"]["fixed_version"] == "no fix yet" for f in report.findings)
+    assert report.metadata["vuln.packages_os_owned"] == "1"
     assert report.metadata["scan.scanners"] == "sbom,vuln"
     bom = json.loads(report.to_cyclonedx())
     assert len(bom["vulnerabilities"]) == 3
+    both = bulwark.scan(IMAGE, db=advisories, scanners=["vuln"], match_os_owned_packages=True)
+    pypi = [f for f in both.findings if f["properties"]["package_type"] == "pypi"]
+    assert {f["ruleId"] for f in pypi} == cves
+    assert all(f["properties"]["purl"] == "pkg:pypi/requests@2.28.1" for f in pypi)
+    assert len(both.findings) == 6
     assert "vuln.skipped" in bulwark.scan(IMAGE).metadata  # no database: matching skipped
     with pytest.raises(bulwark.InvalidArgumentError):
         bulwark.scan(str(IMAGE), scanners=["vuln"])

@@ -132,3 +132,35 @@ def test_severity_cvss_and_vex(tmp_path):
         bad = tmp_path / "bad.json"
         bad.write_text("{}", encoding="utf-8")
         db.match([ws], vex=[bad])
+
+
+def test_os_owned_language_packages(tmp_path):
+    """The sample image (examples/data) installs Debian's python3-requests with dpkg, whose file
+    list names requests-2.28.1.egg-info/PKG-INFO: PyPI requests 2.28.1 is matched through
+    Debian's records of the source package requests only (examples/data/advisories/README.md),
+    unless match_os_owned_packages=True adds the GHSA records for PyPI requests."""
+    from bulwark_testing import runfile
+    image = tmp_path / "sample-image"
+    shutil.copytree(runfile("examples/data/sample-image"), image, symlinks=False)
+    db = vuln.Database.load(runfile("examples/data/advisories"))
+    catalog = bulwark.image.sbom(image, include_files=True)
+    result = db.match(catalog)
+    cves = ["CVE-2023-32681", "CVE-2024-35195", "CVE-2024-47081"]
+    assert sorted(f.id for f in result.findings) == cves
+    assert {(f.package_type, f.package_name, f.matched_name) for f in result.findings} == {
+        ("deb", "python3-requests", "requests")}
+    assert [(o.package_type, o.package_name, o.package_version, o.owner_type, o.owner_name)
+            for o in result.os_owned] == [
+        ("pypi", "requests", "2.28.1", "deb", "python3-requests")]
+    assert result.os_owned[0].path == \
+        "/usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO"
+    # The SBOM keeps both packages; only matching leaves the PyPI one out.
+    assert ("pypi", "requests") in {(p.type, p.name) for p in catalog.packages}
+
+    both = db.match(catalog, match_os_owned_packages=True)
+    assert both.os_owned == []
+    pypi = {f.id: f for f in both.findings if f.package_type == "pypi"}
+    assert sorted(pypi) == cves
+    assert pypi["CVE-2023-32681"].fixed_versions == ["2.31.0"]
+    # Without installed-file lists ownership is unknown: both are matched.
+    assert len(db.match(bulwark.image.sbom(image)).findings) == 6
