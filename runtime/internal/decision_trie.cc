@@ -109,7 +109,7 @@ int ConjunctSlots::SlotFor(const std::string& key) {
 
 DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, ConjunctSlots& slots) {
   DecisionTrie trie;
-  trie.nodes_.emplace_back();
+  std::vector<TrieNode> nodes(1);
   std::vector<std::string> keys(1);  // Per node.
   // (parent node, conjunct key) -> child node.
   absl::flat_hash_map<std::pair<uint32_t, std::string>, uint32_t> edges;
@@ -143,26 +143,26 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
       for (const std::string& prefix : requirement->prefixes) filter.index->Add(prefix, bit);
     }
     uint32_t at = 0;
-    trie.nodes_[0].min_rule = std::min(trie.nodes_[0].min_rule, candidate.rule);
-    trie.nodes_[0].subtree.set(bit);
-    trie.nodes_[0].filters |= filter_bits;
+    nodes[0].min_rule = std::min(nodes[0].min_rule, candidate.rule);
+    nodes[0].subtree.set(bit);
+    nodes[0].filters |= filter_bits;
     for (const Node* conjunct : conjuncts) {
       std::string key = StructuralKey(*conjunct);
       auto [edge, inserted] =
-          edges.try_emplace(std::make_pair(at, key), static_cast<uint32_t>(trie.nodes_.size()));
+          edges.try_emplace(std::make_pair(at, key), static_cast<uint32_t>(nodes.size()));
       if (inserted) {
         TrieNode node;
         node.test = *conjunct;
-        trie.nodes_[at].children.push_back(edge->second);
-        trie.nodes_.push_back(std::move(node));
+        nodes[at].children.push_back(edge->second);
+        nodes.push_back(std::move(node));
         keys.push_back(std::move(key));
       }
       at = edge->second;
-      trie.nodes_[at].min_rule = std::min(trie.nodes_[at].min_rule, candidate.rule);
-      trie.nodes_[at].subtree.set(bit);
-      trie.nodes_[at].filters |= filter_bits;
+      nodes[at].min_rule = std::min(nodes[at].min_rule, candidate.rule);
+      nodes[at].subtree.set(bit);
+      nodes[at].filters |= filter_bits;
     }
-    trie.nodes_[at].rules.push_back(candidate.rule);
+    nodes[at].rules.push_back(candidate.rule);
   }
   for (FieldFilter& filter : trie.filters_) filter.index->Freeze();
   // A test found in several places (a conjunct on several paths, or inside other conjuncts:
@@ -170,8 +170,8 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
   // is evaluated once per event through a memo slot.
   std::vector<std::pair<Node*, std::string>> subtests;
   absl::flat_hash_map<std::string, int> occurrences;
-  for (size_t i = 1; i < trie.nodes_.size(); ++i) {
-    CollectSubtests(trie.nodes_[i].test, subtests);
+  for (size_t i = 1; i < nodes.size(); ++i) {
+    CollectSubtests(nodes[i].test, subtests);
   }
   for (const auto& [node, key] : subtests) ++occurrences[key];
   for (auto& [node, key] : subtests) {
@@ -179,12 +179,37 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
   }
   // Children were created in load order of their first rule, so they are already ascending by
   // min_rule; keep that invariant explicit for Match's early exit.
-  for (TrieNode& node : trie.nodes_) {
-    std::stable_sort(node.children.begin(), node.children.end(), [&](uint32_t a, uint32_t b) {
-      return trie.nodes_[a].min_rule < trie.nodes_[b].min_rule;
-    });
+  for (TrieNode& node : nodes) {
+    std::stable_sort(node.children.begin(), node.children.end(),
+                     [&](uint32_t a, uint32_t b) { return nodes[a].min_rule < nodes[b].min_rule; });
+  }
+  trie.AppendDepthFirst(nodes, 0);
+  std::vector<uint32_t> parents(trie.flat_.size(), 0);
+  for (uint32_t i = 0; i < trie.flat_.size(); ++i) {
+    for (uint32_t child = i + 1; child < trie.flat_[i].end; child = trie.flat_[child].end) {
+      parents[child] = i;
+    }
+  }
+  for (uint32_t i = 1; i < trie.flat_.size(); ++i) {
+    trie.flat_[i].parent_end = trie.flat_[parents[i]].end;
   }
   return trie;
+}
+
+void DecisionTrie::AppendDepthFirst(const std::vector<TrieNode>& nodes, uint32_t index) {
+  const TrieNode& node = nodes[index];
+  const size_t at = flat_.size();
+  FlatNode flat;
+  flat.subtree = node.subtree;
+  flat.filters = node.filters;
+  flat.min_rule = node.min_rule;
+  if (index != 0) flat.test = program_.Add(node.test);
+  flat.rules_begin = static_cast<uint32_t>(rules_.size());
+  flat.rules_count = static_cast<uint32_t>(node.rules.size());
+  rules_.insert(rules_.end(), node.rules.begin(), node.rules.end());
+  flat_.push_back(flat);
+  for (uint32_t child : node.children) AppendDepthFirst(nodes, child);
+  flat_[at].end = static_cast<uint32_t>(flat_.size());
 }
 
 void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
@@ -207,42 +232,51 @@ void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
   }
 }
 
-void DecisionTrie::Visit(uint32_t index, ExtractContext& context, bool first_only,
-                         PrefilterState& prefilter, size_t& best,
+void DecisionTrie::Match(ExtractContext& context, bool first_only,
                          std::vector<size_t>& matches) const {
-  const TrieNode& node = nodes_[index];
-  if (!node.rules.empty()) {
+  if (flat_.empty()) return;
+  const size_t start = matches.size();
+  size_t best = SIZE_MAX;
+  auto record = [&](const FlatNode& node) {
+    if (node.rules_count == 0) return;
     if (first_only) {
-      best = std::min(best, node.rules.front());
+      best = std::min(best, rules_[node.rules_begin]);
     } else {
-      matches.insert(matches.end(), node.rules.begin(), node.rules.end());
+      matches.insert(matches.end(), rules_.begin() + node.rules_begin,
+                     rules_.begin() + node.rules_begin + node.rules_count);
     }
-  }
-  for (uint32_t child : node.children) {
-    const TrieNode& next = nodes_[child];
-    // Children are ascending by min_rule: none of the rest can beat the match found.
-    if (first_only && next.min_rule >= best) break;
+  };
+  PrefilterState prefilter;
+  prefilter.allowed.set();
+  record(flat_[0]);
+  // Depth-first over flat_: entering a node whose test holds moves to its first child; a pruned
+  // or failed node skips its subtree.
+  uint32_t i = 1;
+  const uint32_t end = static_cast<uint32_t>(flat_.size());
+  while (i < end) {
+    const FlatNode& node = flat_[i];
+    // Siblings are ascending by min_rule: none of the rest can beat the match found.
+    if (first_only && node.min_rule >= best) {
+      i = node.parent_end;
+      continue;
+    }
     // No rule below can hold when each fails its prefix requirement. The requirements already
     // read decide for free; the others are read once the node's own test holds, so a field is
     // not read for rules a false test already rules out.
-    if ((next.subtree & prefilter.allowed).none()) continue;
-    if (!next.test.Evaluate(context)) continue;
-    if (const uint64_t needed = next.filters & ~prefilter.computed; needed != 0) {
-      Prefilter(needed, context, prefilter);
-      if ((next.subtree & prefilter.allowed).none()) continue;
+    if ((node.subtree & prefilter.allowed).none() || !program_.Run(node.test, context)) {
+      i = node.end;
+      continue;
     }
-    Visit(child, context, first_only, prefilter, best, matches);
+    if (const uint64_t needed = node.filters & ~prefilter.computed; needed != 0) {
+      Prefilter(needed, context, prefilter);
+      if ((node.subtree & prefilter.allowed).none()) {
+        i = node.end;
+        continue;
+      }
+    }
+    record(node);
+    ++i;
   }
-}
-
-void DecisionTrie::Match(ExtractContext& context, bool first_only,
-                         std::vector<size_t>& matches) const {
-  if (nodes_.empty()) return;
-  const size_t start = matches.size();
-  size_t best = SIZE_MAX;
-  PrefilterState prefilter;
-  prefilter.allowed.set();
-  Visit(0, context, first_only, prefilter, best, matches);
   if (first_only) {
     if (best != SIZE_MAX) matches.push_back(best);
     return;

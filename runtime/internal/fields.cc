@@ -1259,19 +1259,30 @@ void ApplyTransformers(const BoundField& field, ExtractContext& context, const F
 
 }  // namespace
 
-std::string RenderField(const BoundField& field, ExtractContext& context) {
-  FieldValues values;
-  ExtractField(field, context, values);
-  if (values.empty()) return "<NA>";
-  std::vector<std::string> parts;
-  for (const FieldValue& value : values) {
+void AppendRenderedField(const BoundField& field, ExtractContext& context, std::string& out) {
+  FieldValues scratch;
+  const FieldValues& values = ExtractFieldValues(field, context, scratch);
+  if (values.empty()) {
+    out += "<NA>";
+    return;
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    const FieldValue& value = values[i];
+    if (i > 0) out += ',';
     if (value.is_number && field.type == FieldType::kBool) {
-      parts.push_back(value.number != 0 ? "true" : "false");
+      out += value.number != 0 ? "true" : "false";
+    } else if (value.is_number) {
+      absl::StrAppend(&out, value.number);
     } else {
-      parts.push_back(ValueText(value));
+      out.append(value.text.data(), value.text.size());
     }
   }
-  return absl::StrJoin(parts, ",");
+}
+
+std::string RenderField(const BoundField& field, ExtractContext& context) {
+  std::string out;
+  AppendRenderedField(field, context, out);
+  return out;
 }
 
 std::vector<std::string> KnownFieldNames() {

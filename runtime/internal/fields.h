@@ -153,6 +153,8 @@ void ExtractField(const BoundField& field, ExtractContext& context, FieldValues&
 
 // The field as Falco prints it in outputs: values joined by ',', "<NA>" when absent.
 std::string RenderField(const BoundField& field, ExtractContext& context);
+// RenderField appended to `out`.
+void AppendRenderedField(const BoundField& field, ExtractContext& context, std::string& out);
 
 // Names of every field the table knows, for documentation and tests.
 std::vector<std::string> KnownFieldNames();
