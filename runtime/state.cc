@@ -231,6 +231,7 @@ const ProcessInfo* RuntimeState::FindProcess(int64_t pid) const {
 }
 
 const v1::Container* RuntimeState::FindContainer(absl::string_view id) const {
+  if (containers_.empty()) return nullptr;  // Spares hashing the id.
   auto it = containers_.find(id);
   return it == containers_.end() ? nullptr : &it->second;
 }

@@ -110,6 +110,7 @@ class RuntimeState {
   uint64_t evicted_processes_ = 0;
   FdTable fds_;
   const v1::FileDescriptor* event_fd_ = nullptr;
+  v1::FileDescriptor created_fd_;  // Scratch for the descriptor an event creates.
   // (pid, fd) of a close(2), removed in FinishEvent after rules saw the descriptor.
   std::optional<std::pair<int64_t, int64_t>> closing_fd_;
   v1::Namespaces host_namespaces_;

@@ -1,6 +1,7 @@
 #include "bulwark/runtime/internal/test_program.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace bulwark::runtime::internal {
 namespace {
@@ -72,7 +73,8 @@ void TestProgram::EmitBody(const Node& node) {
 void TestProgram::EmitComparison(const std::shared_ptr<const Comparison>& comparison) {
   const Comparison& c = *comparison;
   comparisons_.push_back(comparison);
-  Instr instr{.code = Code::kGeneric, .comparison = &c};
+  Instr instr{.code = Code::kGeneric, .op = c.op, .comparison = &c};
+  if (!c.field.has_arg && c.field.transformers.empty()) instr.cached_field = c.field.id;
   if (c.rhs_field.has_value()) {
     // Field against field: the generic path.
   } else if (c.op == Op::kExists) {
@@ -82,23 +84,77 @@ void TestProgram::EmitComparison(const std::shared_ptr<const Comparison>& compar
   } else if (!c.alternatives.empty()) {
     instr.code = Code::kText;
   } else if (!c.numbers.empty() && IsNumericOp(c.op)) {
-    instr.code = Code::kNumber;
+    instr.code = c.numbers.size() == 1 ? Code::kNumberOne : Code::kNumber;
+    instr.number = c.numbers[0];
   } else if (c.op == Op::kEq || c.op == Op::kIn || c.op == Op::kIntersects) {
-    instr.code = Code::kTextIn;
-  } else if (c.op != Op::kNe) {
-    instr.code = Code::kText;
+    instr.code = c.strings.size() == 1 && c.string_set.empty() ? Code::kTextOne : Code::kTextIn;
+    if (!c.strings.empty()) instr.text = c.strings[0];
+  } else {
+    instr.code = c.op == Op::kNe ? Code::kTextNotIn : Code::kText;
   }
   code_.push_back(instr);
 }
 
+namespace {
+
+// `value op number` for the ordering and equality operators (!= is handled by the caller).
+bool CompareNumber(Op op, int64_t value, int64_t number) {
+  switch (op) {
+    case Op::kLt:
+      return value < number;
+    case Op::kLe:
+      return value <= number;
+    case Op::kGt:
+      return value > number;
+    case Op::kGe:
+      return value >= number;
+    default:
+      return value == number;
+  }
+}
+
+}  // namespace
+
 // Each case gives Comparison::Evaluate's result for its shape; a value of an unexpected kind (a
 // number where text was expected) takes the generic path.
 bool TestProgram::RunComparison(const Instr& instr, ExtractContext& context) {
-  const Comparison& c = *instr.comparison;
+  const FieldValues* cached = nullptr;
+  if (instr.cached_field >= 0 && context.field_cache() != nullptr) {
+    cached = context.field_cache()->Find(instr.cached_field);
+  }
   FieldValues scratch;
-  const FieldValues& values = ExtractFieldValues(c.field, context, scratch);
+  const FieldValues& values =
+      cached != nullptr ? *cached : ExtractFieldValues(instr.comparison->field, context, scratch);
   if (instr.code == Code::kExists) return !values.empty();
   if (values.empty()) return false;
+  switch (instr.code) {
+    case Code::kNumberOne: {
+      for (const FieldValue& value : values) {
+        if (!value.is_number) return instr.comparison->Evaluate(context);
+      }
+      if (instr.op == Op::kNe) {
+        for (const FieldValue& value : values) {
+          if (value.number == instr.number) return false;
+        }
+        return true;
+      }
+      for (const FieldValue& value : values) {
+        if (CompareNumber(instr.op, value.number, instr.number)) return true;
+      }
+      return false;
+    }
+    case Code::kTextOne:
+      for (const FieldValue& value : values) {
+        if (value.is_number) return instr.comparison->Evaluate(context);
+      }
+      for (const FieldValue& value : values) {
+        if (value.text == instr.text) return true;
+      }
+      return false;
+    default:
+      break;
+  }
+  const Comparison& c = *instr.comparison;
   switch (instr.code) {
     case Code::kNumber: {
       const bool negate = c.op == Op::kNe;
@@ -127,6 +183,16 @@ bool TestProgram::RunComparison(const Instr& instr, ExtractContext& context) {
         }
       }
       return false;
+    case Code::kTextNotIn:
+      for (const FieldValue& value : values) {
+        if (value.is_number) return c.Evaluate(context);
+      }
+      for (const FieldValue& value : values) {
+        if (std::find(c.strings.begin(), c.strings.end(), value.text) != c.strings.end()) {
+          return false;
+        }
+      }
+      return true;
     case Code::kText:
       for (const FieldValue& value : values) {
         if (value.is_number) return c.Evaluate(context);
@@ -179,7 +245,8 @@ bool TestProgram::Run(Range range, ExtractContext& context) const {
         ++pc;
         break;
       case Code::kMemoLoad:
-        if (const bool* cached = memo != nullptr ? memo->Find(instr.slot) : nullptr) {
+        if (std::optional<bool> cached =
+                memo != nullptr ? memo->Find(instr.slot) : std::optional<bool>()) {
           acc = *cached;
           pc = instr.target;
         } else {

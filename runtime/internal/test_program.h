@@ -16,6 +16,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "bulwark/runtime/internal/comparison.h"
 #include "bulwark/runtime/internal/compiled_condition.h"
 #include "bulwark/runtime/internal/fields.h"
@@ -46,8 +47,11 @@ class TestProgram {
     kMemoLoad,   // When the slot holds this event's result: acc = it, jump to target.
     kMemoStore,  // Stores acc in the slot.
     kExists,     // The field has a value.
+    kNumberOne,  // A numeric field against the one number in the instruction (op).
     kNumber,     // A numeric field against numbers (=, in, !=, <, <=, >, >=).
+    kTextOne,    // A text field equal to the one text in the instruction.
     kTextIn,     // A text field equal to one of the operands (=, in, intersects).
+    kTextNotIn,  // A text field equal to none of the operands (!=).
     kText,       // A text field against one operator, or against merged alternatives.
     kNets,       // An address field in (or, with !=, outside) networks.
     kGeneric,    // Comparison::Evaluate.
@@ -55,8 +59,14 @@ class TestProgram {
   struct Instr {
     Code code;
     bool constant = false;
+    Op op = Op::kEq;
     int32_t slot = -1;    // Memo slot.
     uint32_t target = 0;  // Jump target.
+    // The FieldCache id of the comparison's field when its values are cached per event, so a hit
+    // needs nothing from `comparison`; -1 otherwise.
+    int32_t cached_field = -1;
+    int64_t number = 0;      // kNumberOne.
+    absl::string_view text;  // kTextOne (owned by `comparison`).
     const Comparison* comparison = nullptr;
   };
 
