@@ -26,7 +26,7 @@ void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
       const int64_t pid = event.pid() != 0 ? event.pid() : event.process().pid();
       const ProcessInfo* process = state_.FindProcess(pid);
       const v1::Container* container =
-          process != nullptr ? state_.FindContainer(process->process.container_id()) : nullptr;
+          process != nullptr ? state_.FindContainer(process->container_id) : nullptr;
       memo_.NextEvent();
       field_cache_.NextEvent();
       internal::ExtractContext context(event, process, &state_, container, &memo_, &field_cache_);

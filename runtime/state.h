@@ -23,11 +23,15 @@
 
 namespace bulwark::runtime {
 
-// A known process and text the rule engine reads often, computed once when the process changes.
+// A known process and text the rule engine reads often, computed once when the process changes
+// (RefreshDerivedText). name and container_id repeat the message's: short strings kept inline here,
+// next to each other, so the rules read them without following the message's string pointers.
 struct ProcessInfo {
   v1::Process process;
-  std::string cmdline;  // "name arg1 arg2" as Falco's proc.cmdline.
-  std::string args;     // "arg1 arg2" as Falco's proc.args.
+  std::string name;          // process.name().
+  std::string container_id;  // process.container_id().
+  std::string cmdline;       // "name arg1 arg2" as Falco's proc.cmdline.
+  std::string args;          // "arg1 arg2" as Falco's proc.args.
 };
 
 // Supplies container metadata (name, image, labels, Kubernetes pod) for a container id, e.g. from
@@ -116,7 +120,7 @@ class RuntimeState {
   v1::Namespaces host_namespaces_;
 };
 
-// Refreshes info.cmdline and info.args from info.process.
+// Refreshes info's name, container_id, cmdline and args from info.process.
 void RefreshDerivedText(ProcessInfo& info);
 
 }  // namespace bulwark::runtime

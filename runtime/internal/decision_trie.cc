@@ -1,6 +1,7 @@
 #include "bulwark/runtime/internal/decision_trie.h"
 
 #include <algorithm>
+#include <bit>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -33,11 +34,15 @@ class DecisionTrie::PrefixIndex {
   void Add(absl::string_view prefix, size_t bit) {
     uint32_t at = 0;
     for (char ch : prefix) {
-      uint32_t next = Find(at, ch);
+      uint32_t next = 0;
+      for (const auto& [edge, child] : building_[at]) {
+        if (edge == ch) next = child;
+      }
       if (next == 0) {
         next = static_cast<uint32_t>(nodes_.size());
-        nodes_[at].edges.emplace_back(ch, next);
+        building_[at].emplace_back(ch, next);
         nodes_.emplace_back();
+        building_.emplace_back();
       }
       at = next;
     }
@@ -48,15 +53,23 @@ class DecisionTrie::PrefixIndex {
     masks_[nodes_[at].mask].set(bit);
   }
 
-  // Lays the edges out in one array for the lookups (call once, after the last Add).
+  // Lays the edges out for the lookups (call once, after the last Add): each node's children
+  // sorted by character in one array, found through a 256-bit set of the characters present.
   void Freeze() {
-    for (CharNode& node : nodes_) {
-      node.first_edge = static_cast<uint32_t>(edges_.size());
-      node.edge_count = static_cast<uint32_t>(node.edges.size());
-      edges_.insert(edges_.end(), node.edges.begin(), node.edges.end());
-      node.edges = {};
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      std::vector<std::pair<char, uint32_t>>& edges = building_[i];
+      std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
+        return static_cast<unsigned char>(a.first) < static_cast<unsigned char>(b.first);
+      });
+      CharNode& node = nodes_[i];
+      node.first_child = static_cast<uint32_t>(children_.size());
+      for (const auto& [ch, child] : edges) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        node.present[c >> 6] |= uint64_t{1} << (c & 63);
+        children_.push_back(child);
+      }
     }
-    frozen_ = true;
+    building_ = {};
   }
 
   // ORs into `out` the candidates of every indexed prefix of `value`.
@@ -71,30 +84,25 @@ class DecisionTrie::PrefixIndex {
 
  private:
   struct CharNode {
-    std::vector<std::pair<char, uint32_t>> edges;  // While building.
-    uint32_t first_edge = 0;                       // Into edges_, once frozen.
-    uint32_t edge_count = 0;
-    int32_t mask = -1;  // Into masks_ when a prefix ends here.
+    uint64_t present[4] = {};  // Characters with a child, as bits.
+    uint32_t first_child = 0;  // Into children_, which lists them ascending by character.
+    int32_t mask = -1;         // Into masks_ when a prefix ends here.
   };
-  // The child of `at` along `ch`, or 0 (the root is nobody's child).
+  // The child of `at` along `ch`, or 0 (the root is nobody's child). Frozen indexes only.
   uint32_t Find(uint32_t at, char ch) const {
     const CharNode& node = nodes_[at];
-    if (frozen_) {
-      const std::pair<char, uint32_t>* edge = edges_.data() + node.first_edge;
-      for (uint32_t i = 0; i < node.edge_count; ++i) {
-        if (edge[i].first == ch) return edge[i].second;
-      }
-      return 0;
-    }
-    for (const auto& [edge, next] : node.edges) {
-      if (edge == ch) return next;
-    }
-    return 0;
+    const unsigned char c = static_cast<unsigned char>(ch);
+    const int word = c >> 6;
+    const uint64_t bit = uint64_t{1} << (c & 63);
+    if ((node.present[word] & bit) == 0) return 0;
+    int rank = std::popcount(node.present[word] & (bit - 1));
+    for (int w = 0; w < word; ++w) rank += std::popcount(node.present[w]);
+    return children_[node.first_child + rank];
   }
   std::vector<CharNode> nodes_{1};
-  std::vector<std::pair<char, uint32_t>> edges_;
+  std::vector<std::vector<std::pair<char, uint32_t>>> building_{1};  // Edges until Freeze().
+  std::vector<uint32_t> children_;
   std::vector<Mask> masks_;
-  bool frozen_ = false;
 };
 
 DecisionTrie::DecisionTrie(DecisionTrie&&) noexcept = default;
