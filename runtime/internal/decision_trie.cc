@@ -66,6 +66,7 @@ class DecisionTrie::PrefixIndex {
       for (const auto& [ch, child] : edges) {
         const unsigned char c = static_cast<unsigned char>(ch);
         node.present[c >> 6] |= uint64_t{1} << (c & 63);
+        for (int w = (c >> 6) + 1; w < 4; ++w) ++node.rank_base[w];
         children_.push_back(child);
       }
     }
@@ -84,9 +85,10 @@ class DecisionTrie::PrefixIndex {
 
  private:
   struct CharNode {
-    uint64_t present[4] = {};  // Characters with a child, as bits.
-    uint32_t first_child = 0;  // Into children_, which lists them ascending by character.
-    int32_t mask = -1;         // Into masks_ when a prefix ends here.
+    uint64_t present[4] = {};   // Characters with a child, as bits.
+    uint32_t first_child = 0;   // Into children_, which lists them ascending by character.
+    int32_t mask = -1;          // Into masks_ when a prefix ends here.
+    uint8_t rank_base[4] = {};  // Children with a character below 64 * i (at most 192).
   };
   // The child of `at` along `ch`, or 0 (the root is nobody's child). Frozen indexes only.
   uint32_t Find(uint32_t at, char ch) const {
@@ -95,8 +97,7 @@ class DecisionTrie::PrefixIndex {
     const int word = c >> 6;
     const uint64_t bit = uint64_t{1} << (c & 63);
     if ((node.present[word] & bit) == 0) return 0;
-    int rank = std::popcount(node.present[word] & (bit - 1));
-    for (int w = 0; w < word; ++w) rank += std::popcount(node.present[w]);
+    const int rank = node.rank_base[word] + std::popcount(node.present[word] & (bit - 1));
     return children_[node.first_child + rank];
   }
   std::vector<CharNode> nodes_{1};
