@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test: all targets in the default
 # configuration (C++, Python, fuzz-corpus replays), then the C++ tests again under AddressSanitizer
-# (Python-loaded extensions are left out: the interpreter is not instrumented), and the CEL
-# concurrency test under ThreadSanitizer (docs/cel.md says why only that one). Prints one closing
-# line "N passed, N failed, N skipped" counted over individual test cases of all runs.
+# (Python-loaded extensions are left out: the interpreter is not instrumented), and the CEL and
+# runtime concurrency tests under ThreadSanitizer (docs/cel.md and docs/runtime.md say why only
+# those). Prints one closing line "N passed, N failed, N skipped" counted over individual test
+# cases of all runs.
 # Exits non-zero when anything fails to build or any test fails.
 #   bazel/test.sh [EXTRA BAZEL FLAGS...]
 set -uo pipefail
@@ -33,7 +34,7 @@ run_tests() {
 
 run_tests "$@" -- //...
 run_tests --config=asan "$@" -- //... -//bindings/python/... -//examples/python/...
-run_tests --config=tsan "$@" -- //policy/cel:concurrency_test
+run_tests --config=tsan "$@" -- //policy/cel:concurrency_test //runtime:concurrency_test
 
 /usr/bin/python3 bazel/summarize_tests.py "${summary_args[@]}" || { ((status)) || status=1; }
 exit "$status"

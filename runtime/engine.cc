@@ -26,7 +26,7 @@ void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
       const int64_t pid = event.pid() != 0 ? event.pid() : event.process().pid();
       const ProcessInfo* process = state_.FindProcess(pid);
       const v1::Container* container =
-          process != nullptr ? state_.FindContainer(process->process.container_id()) : nullptr;
+          process != nullptr ? state_.FindContainer(process->container_id) : nullptr;
       memo_.NextEvent();
       field_cache_.NextEvent();
       internal::ExtractContext context(event, process, &state_, container, &memo_, &field_cache_);
@@ -47,13 +47,20 @@ void Engine::Process(const v1::Event& event, const std::function<void(v1::Alert&
     for (const std::string& tag : def.tags) alert.add_tags(tag);
     alert.set_source(def.source);
     alert.set_timestamp_ns(event.timestamp_ns());
+    // Each distinct field is rendered once, for the output text and for output_fields.
+    rendered_.resize(rule.output_fields.size());
+    for (size_t i = 0; i < rule.output_fields.size(); ++i) {
+      rendered_[i].clear();
+      internal::AppendRenderedField(rule.output_fields[i], context, rendered_[i]);
+    }
     std::string output;
     for (const internal::OutputPart& part : rule.output) {
-      output += part.is_field ? internal::RenderField(part.field, context) : part.literal;
+      output += part.is_field ? rendered_[part.output_field] : part.literal;
     }
     alert.set_output(std::move(output));
-    for (const internal::BoundField& field : rule.output_fields) {
-      (*alert.mutable_output_fields())[field.name] = internal::RenderField(field, context);
+    auto& output_fields = *alert.mutable_output_fields();
+    for (size_t i = 0; i < rule.output_fields.size(); ++i) {
+      output_fields[rule.output_fields[i].name] = rendered_[i];
     }
     if (options_.include_event) {
       *alert.mutable_event() = event;

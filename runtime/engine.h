@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -57,7 +58,8 @@ class Engine {
   RuntimeState state_;
   internal::MacroMemo memo_;
   internal::FieldCache field_cache_;
-  std::vector<size_t> matches_;  // Rule indices matched by the current event (scratch).
+  std::vector<size_t> matches_;        // Rule indices matched by the current event (scratch).
+  std::vector<std::string> rendered_;  // Output field values of the alert being built (scratch).
 };
 
 // Writes one alert as one JSON line (protobuf JSON mapping) to `out`.

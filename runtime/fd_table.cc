@@ -15,7 +15,7 @@ v1::FileDescriptor* FdTable::Find(int64_t pid, int64_t num) {
   return const_cast<v1::FileDescriptor*>(std::as_const(*this).Find(pid, num));
 }
 
-v1::FileDescriptor* FdTable::Set(int64_t pid, v1::FileDescriptor fd) {
+v1::FileDescriptor* FdTable::Set(int64_t pid, v1::FileDescriptor&& fd) {
   if (fd.num() < 0) return nullptr;
   Descriptors& descriptors = processes_[pid];
   auto it = descriptors.find(fd.num());
@@ -32,6 +32,19 @@ v1::FileDescriptor* FdTable::Set(int64_t pid, v1::FileDescriptor fd) {
     it->second = std::move(fd);
   }
   return &it->second;
+}
+
+v1::FileDescriptor* FdTable::Set(int64_t pid, const v1::FileDescriptor& fd) {
+  if (fd.num() < 0) return nullptr;
+  auto process = processes_.find(pid);
+  if (process != processes_.end()) {
+    auto it = process->second.find(fd.num());
+    if (it != process->second.end()) {
+      it->second = fd;
+      return &it->second;
+    }
+  }
+  return Set(pid, v1::FileDescriptor(fd));
 }
 
 void FdTable::Close(int64_t pid, int64_t num) {

@@ -34,7 +34,9 @@ class FdTable {
   v1::FileDescriptor* Find(int64_t pid, int64_t num);
   // Records `fd` as descriptor fd.num() of `pid`, replacing what was there. Returns the stored
   // entry, or nullptr when a cap is reached or fd.num() < 0.
-  v1::FileDescriptor* Set(int64_t pid, v1::FileDescriptor fd);
+  v1::FileDescriptor* Set(int64_t pid, v1::FileDescriptor&& fd);
+  // As above, copying `fd` into the entry already there (reusing its storage) when there is one.
+  v1::FileDescriptor* Set(int64_t pid, const v1::FileDescriptor& fd);
   // False when max_fds is 0: nothing is ever recorded.
   bool enabled() const { return options_.max_fds > 0; }
   // Removes descriptor `num` of `pid` (close).

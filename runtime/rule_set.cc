@@ -772,11 +772,12 @@ void Loader::Compile(std::vector<RuleDefinition>& definitions, internal::Compile
     compiled_rule.definition_index = definition_index;
     compiled_rule.condition = *std::move(condition);
     compiled_rule.output = *std::move(output);
-    absl::flat_hash_set<std::string> seen;
-    for (const internal::OutputPart& part : compiled_rule.output) {
-      if (part.is_field && seen.insert(part.field.name).second) {
-        compiled_rule.output_fields.push_back(part.field);
-      }
+    absl::flat_hash_map<std::string, size_t> seen;
+    for (internal::OutputPart& part : compiled_rule.output) {
+      if (!part.is_field) continue;
+      auto [it, inserted] = seen.try_emplace(part.field.name, compiled_rule.output_fields.size());
+      if (inserted) compiled_rule.output_fields.push_back(part.field);
+      part.output_field = it->second;
     }
     const size_t index = compiled.rules.size();
     compiled.rules.push_back(std::move(compiled_rule));

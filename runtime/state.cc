@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "bulwark/runtime/cgroup.h"
 
@@ -22,8 +23,12 @@ void Truncate(std::string& text, size_t max) {
 }  // namespace
 
 void RefreshDerivedText(ProcessInfo& info) {
-  info.args = absl::StrJoin(info.process.args(), " ");
-  info.cmdline = info.args.empty() ? info.process.name() : info.process.name() + " " + info.args;
+  const v1::Process& p = info.process;
+  info.name = p.name();
+  info.container_id = p.container_id();
+  info.args = absl::StrJoin(p.args(), " ");
+  info.cmdline.clear();
+  absl::StrAppend(&info.cmdline, p.name(), info.args.empty() ? "" : " ", info.args);
 }
 
 RuntimeState::RuntimeState(StateOptions options)
@@ -231,6 +236,7 @@ const ProcessInfo* RuntimeState::FindProcess(int64_t pid) const {
 }
 
 const v1::Container* RuntimeState::FindContainer(absl::string_view id) const {
+  if (containers_.empty()) return nullptr;  // Spares hashing the id.
   auto it = containers_.find(id);
   return it == containers_.end() ? nullptr : &it->second;
 }

@@ -23,11 +23,15 @@
 
 namespace bulwark::runtime {
 
-// A known process and text the rule engine reads often, computed once when the process changes.
+// A known process and text the rule engine reads often, computed once when the process changes
+// (RefreshDerivedText). name and container_id repeat the message's: short strings kept inline here,
+// next to each other, so the rules read them without following the message's string pointers.
 struct ProcessInfo {
   v1::Process process;
-  std::string cmdline;  // "name arg1 arg2" as Falco's proc.cmdline.
-  std::string args;     // "arg1 arg2" as Falco's proc.args.
+  std::string name;          // process.name().
+  std::string container_id;  // process.container_id().
+  std::string cmdline;       // "name arg1 arg2" as Falco's proc.cmdline.
+  std::string args;          // "arg1 arg2" as Falco's proc.args.
 };
 
 // Supplies container metadata (name, image, labels, Kubernetes pod) for a container id, e.g. from
@@ -110,12 +114,13 @@ class RuntimeState {
   uint64_t evicted_processes_ = 0;
   FdTable fds_;
   const v1::FileDescriptor* event_fd_ = nullptr;
+  v1::FileDescriptor created_fd_;  // Scratch for the descriptor an event creates.
   // (pid, fd) of a close(2), removed in FinishEvent after rules saw the descriptor.
   std::optional<std::pair<int64_t, int64_t>> closing_fd_;
   v1::Namespaces host_namespaces_;
 };
 
-// Refreshes info.cmdline and info.args from info.process.
+// Refreshes info's name, container_id, cmdline and args from info.process.
 void RefreshDerivedText(ProcessInfo& info);
 
 }  // namespace bulwark::runtime

@@ -101,10 +101,15 @@ std::string ResolvePath(const std::string& path, int64_t dirfd, const FdTable& f
 
 // The descriptor a successful call creates (open, socket, accept, memfd_create, userfaultfd),
 // or false when the event creates none.
+// `out` is overwritten (a reused scratch message).
 bool CreatedFd(const v1::Event& event, const FdTable& fds, const ProcessInfo* info,
                v1::FileDescriptor& out) {
   if (event.result() < 0) return false;
-  if (HasContent(event.fd())) out = event.fd();
+  if (HasContent(event.fd())) {
+    out = event.fd();
+  } else {
+    out.Clear();
+  }
   out.set_num(event.result());
   switch (event.type()) {
     case v1::EVENT_TYPE_OPEN:
@@ -235,11 +240,9 @@ void RuntimeState::ApplyFds(const v1::Event& event, int64_t pid, const ProcessIn
         event_fd_ = fds_.Set(pid, event.fd());
       }
       break;
-    default: {
-      v1::FileDescriptor created;
-      if (CreatedFd(event, fds_, info, created)) event_fd_ = fds_.Set(pid, std::move(created));
+    default:
+      if (CreatedFd(event, fds_, info, created_fd_)) event_fd_ = fds_.Set(pid, created_fd_);
       break;
-    }
   }
   if (event_fd_ == nullptr) {
     const int64_t num = ActedOnFd(event);

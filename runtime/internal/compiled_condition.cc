@@ -17,33 +17,11 @@
 #include "absl/strings/str_split.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/runtime/event_types.h"
+#include "bulwark/runtime/internal/comparison.h"
 #include "bulwark/runtime/internal/condition_parser.h"
 #include "re2/re2.h"
 
 namespace bulwark::runtime::internal {
-
-enum class Op {
-  kEq,
-  kNe,
-  kLt,
-  kLe,
-  kGt,
-  kGe,
-  kContains,
-  kIContains,
-  kBContains,
-  kStartsWith,
-  kBStartsWith,
-  kEndsWith,
-  kGlob,
-  kIGlob,
-  kPMatch,
-  kIn,
-  kIntersects,
-  kExists,
-  kRegex,
-};
-
 namespace {
 
 std::optional<Op> OpFromText(absl::string_view text) {
@@ -75,20 +53,17 @@ std::optional<Op> OpFromText(absl::string_view text) {
   return it->second;
 }
 
-// An IPv4 or IPv6 network.
-struct IpNet {
-  int family = AF_INET;
-  unsigned char address[16] = {};
-  int prefix = 0;
-};
-
 bool ParseIp(absl::string_view text, int& family, unsigned char* out) {
-  std::string s(text);
-  if (inet_pton(AF_INET, s.c_str(), out) == 1) {
+  text = text.substr(0, text.find('\0'));  // inet_pton reads up to the first NUL.
+  char s[INET6_ADDRSTRLEN + 1];            // Longer text is no address.
+  if (text.size() >= sizeof(s)) return false;
+  std::memcpy(s, text.data(), text.size());
+  s[text.size()] = '\0';
+  if (inet_pton(AF_INET, s, out) == 1) {
     family = AF_INET;
     return true;
   }
-  if (inet_pton(AF_INET6, s.c_str(), out) == 1) {
+  if (inet_pton(AF_INET6, s, out) == 1) {
     family = AF_INET6;
     return true;
   }
@@ -108,43 +83,28 @@ std::optional<IpNet> ParseNet(absl::string_view text) {
   return net;
 }
 
-bool NetContains(const IpNet& net, absl::string_view ip_text) {
-  int family = 0;
-  unsigned char address[16] = {};
-  if (!ParseIp(ip_text, family, address) || family != net.family) return false;
-  int full_bytes = net.prefix / 8;
-  if (std::memcmp(address, net.address, full_bytes) != 0) return false;
-  int rest = net.prefix % 8;
-  if (rest == 0) return true;
-  unsigned char mask = static_cast<unsigned char>(0xFF << (8 - rest));
-  return (address[full_bytes] & mask) == (net.address[full_bytes] & mask);
-}
-
 }  // namespace
 
-struct Comparison {
-  BoundField field;
-  Op op = Op::kEq;
-  std::vector<std::string> strings;
-  absl::flat_hash_set<std::string> string_set;  // kEq/kIn/kIntersects with many items.
-  std::vector<int64_t> numbers;
-  std::vector<IpNet> nets;
-  std::unique_ptr<RE2> regex;
-  std::optional<BoundField> rhs_field;
-  // kGlob: the pattern's literal text before its first and after its last wildcard; a value
-  // without them cannot match, which spares most fnmatch calls.
-  std::string glob_prefix;
-  std::string glob_suffix;
-  // `f op1 a or f op2 b or ...` merged (see MergeTextAlternatives): `field` is read once and
-  // matches when any value matches any alternative. Empty for a plain comparison.
-  std::vector<std::shared_ptr<const Comparison>> alternatives;
+bool ParseIpAddress(absl::string_view text, IpAddress& out) {
+  return ParseIp(text, out.family, out.bytes);
+}
 
-  bool Evaluate(ExtractContext& context) const;
-  bool MatchText(absl::string_view value) const;
-  bool MatchNumber(int64_t value) const;
-};
+bool NetContains(const IpNet& net, const IpAddress& address) {
+  if (address.family != net.family) return false;
+  const int full_bytes = net.prefix / 8;
+  if (std::memcmp(address.bytes, net.address, full_bytes) != 0) return false;
+  const int rest = net.prefix % 8;
+  if (rest == 0) return true;
+  const unsigned char mask = static_cast<unsigned char>(0xFF << (8 - rest));
+  return (address.bytes[full_bytes] & mask) == (net.address[full_bytes] & mask);
+}
 
 namespace {
+
+bool NetContainsText(const IpNet& net, absl::string_view ip_text) {
+  IpAddress address;
+  return ParseIpAddress(ip_text, address) && NetContains(net, address);
+}
 
 // fnmatch(3) over a string_view: NUL-terminated copy on the stack for the usual short path.
 bool GlobMatch(const std::string& pattern, absl::string_view value, int flags) {
@@ -303,7 +263,7 @@ bool Comparison::Evaluate(ExtractContext& context) const {
     bool match = false;
     if (!nets.empty()) {
       for (const IpNet& net : nets) {
-        if (!value.is_number && NetContains(net, value.text)) {
+        if (!value.is_number && NetContainsText(net, value.text)) {
           match = true;
           break;
         }

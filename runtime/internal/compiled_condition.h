@@ -38,7 +38,7 @@ class Node {
 
   bool Evaluate(ExtractContext& context) const {
     if (memo_slot >= 0 && context.memo() != nullptr) {
-      if (const bool* cached = context.memo()->Find(memo_slot)) return *cached;
+      if (std::optional<bool> cached = context.memo()->Find(memo_slot)) return *cached;
       bool result = EvaluateUncached(context);
       context.memo()->Store(memo_slot, result);
       return result;

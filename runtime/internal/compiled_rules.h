@@ -18,6 +18,7 @@ struct OutputPart {
   std::string literal;
   bool is_field = false;
   BoundField field;
+  size_t output_field = 0;  // Index of `field` in CompiledRule::output_fields (fields only).
 };
 
 struct CompiledRule {

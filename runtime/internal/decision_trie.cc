@@ -1,6 +1,7 @@
 #include "bulwark/runtime/internal/decision_trie.h"
 
 #include <algorithm>
+#include <bit>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -33,11 +34,15 @@ class DecisionTrie::PrefixIndex {
   void Add(absl::string_view prefix, size_t bit) {
     uint32_t at = 0;
     for (char ch : prefix) {
-      uint32_t next = Find(at, ch);
+      uint32_t next = 0;
+      for (const auto& [edge, child] : building_[at]) {
+        if (edge == ch) next = child;
+      }
       if (next == 0) {
         next = static_cast<uint32_t>(nodes_.size());
-        nodes_[at].edges.emplace_back(ch, next);
+        building_[at].emplace_back(ch, next);
         nodes_.emplace_back();
+        building_.emplace_back();
       }
       at = next;
     }
@@ -48,15 +53,24 @@ class DecisionTrie::PrefixIndex {
     masks_[nodes_[at].mask].set(bit);
   }
 
-  // Lays the edges out in one array for the lookups (call once, after the last Add).
+  // Lays the edges out for the lookups (call once, after the last Add): each node's children
+  // sorted by character in one array, found through a 256-bit set of the characters present.
   void Freeze() {
-    for (CharNode& node : nodes_) {
-      node.first_edge = static_cast<uint32_t>(edges_.size());
-      node.edge_count = static_cast<uint32_t>(node.edges.size());
-      edges_.insert(edges_.end(), node.edges.begin(), node.edges.end());
-      node.edges = {};
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      std::vector<std::pair<char, uint32_t>>& edges = building_[i];
+      std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
+        return static_cast<unsigned char>(a.first) < static_cast<unsigned char>(b.first);
+      });
+      CharNode& node = nodes_[i];
+      node.first_child = static_cast<uint32_t>(children_.size());
+      for (const auto& [ch, child] : edges) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        node.present[c >> 6] |= uint64_t{1} << (c & 63);
+        for (int w = (c >> 6) + 1; w < 4; ++w) ++node.rank_base[w];
+        children_.push_back(child);
+      }
     }
-    frozen_ = true;
+    building_ = {};
   }
 
   // ORs into `out` the candidates of every indexed prefix of `value`.
@@ -71,30 +85,25 @@ class DecisionTrie::PrefixIndex {
 
  private:
   struct CharNode {
-    std::vector<std::pair<char, uint32_t>> edges;  // While building.
-    uint32_t first_edge = 0;                       // Into edges_, once frozen.
-    uint32_t edge_count = 0;
-    int32_t mask = -1;  // Into masks_ when a prefix ends here.
+    uint64_t present[4] = {};   // Characters with a child, as bits.
+    uint32_t first_child = 0;   // Into children_, which lists them ascending by character.
+    int32_t mask = -1;          // Into masks_ when a prefix ends here.
+    uint8_t rank_base[4] = {};  // Children with a character below 64 * i (at most 192).
   };
-  // The child of `at` along `ch`, or 0 (the root is nobody's child).
+  // The child of `at` along `ch`, or 0 (the root is nobody's child). Frozen indexes only.
   uint32_t Find(uint32_t at, char ch) const {
     const CharNode& node = nodes_[at];
-    if (frozen_) {
-      const std::pair<char, uint32_t>* edge = edges_.data() + node.first_edge;
-      for (uint32_t i = 0; i < node.edge_count; ++i) {
-        if (edge[i].first == ch) return edge[i].second;
-      }
-      return 0;
-    }
-    for (const auto& [edge, next] : node.edges) {
-      if (edge == ch) return next;
-    }
-    return 0;
+    const unsigned char c = static_cast<unsigned char>(ch);
+    const int word = c >> 6;
+    const uint64_t bit = uint64_t{1} << (c & 63);
+    if ((node.present[word] & bit) == 0) return 0;
+    const int rank = node.rank_base[word] + std::popcount(node.present[word] & (bit - 1));
+    return children_[node.first_child + rank];
   }
   std::vector<CharNode> nodes_{1};
-  std::vector<std::pair<char, uint32_t>> edges_;
+  std::vector<std::vector<std::pair<char, uint32_t>>> building_{1};  // Edges until Freeze().
+  std::vector<uint32_t> children_;
   std::vector<Mask> masks_;
-  bool frozen_ = false;
 };
 
 DecisionTrie::DecisionTrie(DecisionTrie&&) noexcept = default;
@@ -109,7 +118,7 @@ int ConjunctSlots::SlotFor(const std::string& key) {
 
 DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, ConjunctSlots& slots) {
   DecisionTrie trie;
-  trie.nodes_.emplace_back();
+  std::vector<TrieNode> nodes(1);
   std::vector<std::string> keys(1);  // Per node.
   // (parent node, conjunct key) -> child node.
   absl::flat_hash_map<std::pair<uint32_t, std::string>, uint32_t> edges;
@@ -143,26 +152,26 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
       for (const std::string& prefix : requirement->prefixes) filter.index->Add(prefix, bit);
     }
     uint32_t at = 0;
-    trie.nodes_[0].min_rule = std::min(trie.nodes_[0].min_rule, candidate.rule);
-    trie.nodes_[0].subtree.set(bit);
-    trie.nodes_[0].filters |= filter_bits;
+    nodes[0].min_rule = std::min(nodes[0].min_rule, candidate.rule);
+    nodes[0].subtree.set(bit);
+    nodes[0].filters |= filter_bits;
     for (const Node* conjunct : conjuncts) {
       std::string key = StructuralKey(*conjunct);
       auto [edge, inserted] =
-          edges.try_emplace(std::make_pair(at, key), static_cast<uint32_t>(trie.nodes_.size()));
+          edges.try_emplace(std::make_pair(at, key), static_cast<uint32_t>(nodes.size()));
       if (inserted) {
         TrieNode node;
         node.test = *conjunct;
-        trie.nodes_[at].children.push_back(edge->second);
-        trie.nodes_.push_back(std::move(node));
+        nodes[at].children.push_back(edge->second);
+        nodes.push_back(std::move(node));
         keys.push_back(std::move(key));
       }
       at = edge->second;
-      trie.nodes_[at].min_rule = std::min(trie.nodes_[at].min_rule, candidate.rule);
-      trie.nodes_[at].subtree.set(bit);
-      trie.nodes_[at].filters |= filter_bits;
+      nodes[at].min_rule = std::min(nodes[at].min_rule, candidate.rule);
+      nodes[at].subtree.set(bit);
+      nodes[at].filters |= filter_bits;
     }
-    trie.nodes_[at].rules.push_back(candidate.rule);
+    nodes[at].rules.push_back(candidate.rule);
   }
   for (FieldFilter& filter : trie.filters_) filter.index->Freeze();
   // A test found in several places (a conjunct on several paths, or inside other conjuncts:
@@ -170,8 +179,8 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
   // is evaluated once per event through a memo slot.
   std::vector<std::pair<Node*, std::string>> subtests;
   absl::flat_hash_map<std::string, int> occurrences;
-  for (size_t i = 1; i < trie.nodes_.size(); ++i) {
-    CollectSubtests(trie.nodes_[i].test, subtests);
+  for (size_t i = 1; i < nodes.size(); ++i) {
+    CollectSubtests(nodes[i].test, subtests);
   }
   for (const auto& [node, key] : subtests) ++occurrences[key];
   for (auto& [node, key] : subtests) {
@@ -179,12 +188,37 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
   }
   // Children were created in load order of their first rule, so they are already ascending by
   // min_rule; keep that invariant explicit for Match's early exit.
-  for (TrieNode& node : trie.nodes_) {
-    std::stable_sort(node.children.begin(), node.children.end(), [&](uint32_t a, uint32_t b) {
-      return trie.nodes_[a].min_rule < trie.nodes_[b].min_rule;
-    });
+  for (TrieNode& node : nodes) {
+    std::stable_sort(node.children.begin(), node.children.end(),
+                     [&](uint32_t a, uint32_t b) { return nodes[a].min_rule < nodes[b].min_rule; });
+  }
+  trie.AppendDepthFirst(nodes, 0);
+  std::vector<uint32_t> parents(trie.flat_.size(), 0);
+  for (uint32_t i = 0; i < trie.flat_.size(); ++i) {
+    for (uint32_t child = i + 1; child < trie.flat_[i].end; child = trie.flat_[child].end) {
+      parents[child] = i;
+    }
+  }
+  for (uint32_t i = 1; i < trie.flat_.size(); ++i) {
+    trie.flat_[i].parent_end = trie.flat_[parents[i]].end;
   }
   return trie;
+}
+
+void DecisionTrie::AppendDepthFirst(const std::vector<TrieNode>& nodes, uint32_t index) {
+  const TrieNode& node = nodes[index];
+  const size_t at = flat_.size();
+  FlatNode flat;
+  flat.subtree = node.subtree;
+  flat.filters = node.filters;
+  flat.min_rule = node.min_rule;
+  if (index != 0) flat.test = program_.Add(node.test);
+  flat.rules_begin = static_cast<uint32_t>(rules_.size());
+  flat.rules_count = static_cast<uint32_t>(node.rules.size());
+  rules_.insert(rules_.end(), node.rules.begin(), node.rules.end());
+  flat_.push_back(flat);
+  for (uint32_t child : node.children) AppendDepthFirst(nodes, child);
+  flat_[at].end = static_cast<uint32_t>(flat_.size());
 }
 
 void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
@@ -207,42 +241,51 @@ void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
   }
 }
 
-void DecisionTrie::Visit(uint32_t index, ExtractContext& context, bool first_only,
-                         PrefilterState& prefilter, size_t& best,
+void DecisionTrie::Match(ExtractContext& context, bool first_only,
                          std::vector<size_t>& matches) const {
-  const TrieNode& node = nodes_[index];
-  if (!node.rules.empty()) {
+  if (flat_.empty()) return;
+  const size_t start = matches.size();
+  size_t best = SIZE_MAX;
+  auto record = [&](const FlatNode& node) {
+    if (node.rules_count == 0) return;
     if (first_only) {
-      best = std::min(best, node.rules.front());
+      best = std::min(best, rules_[node.rules_begin]);
     } else {
-      matches.insert(matches.end(), node.rules.begin(), node.rules.end());
+      matches.insert(matches.end(), rules_.begin() + node.rules_begin,
+                     rules_.begin() + node.rules_begin + node.rules_count);
     }
-  }
-  for (uint32_t child : node.children) {
-    const TrieNode& next = nodes_[child];
-    // Children are ascending by min_rule: none of the rest can beat the match found.
-    if (first_only && next.min_rule >= best) break;
+  };
+  PrefilterState prefilter;
+  prefilter.allowed.set();
+  record(flat_[0]);
+  // Depth-first over flat_: entering a node whose test holds moves to its first child; a pruned
+  // or failed node skips its subtree.
+  uint32_t i = 1;
+  const uint32_t end = static_cast<uint32_t>(flat_.size());
+  while (i < end) {
+    const FlatNode& node = flat_[i];
+    // Siblings are ascending by min_rule: none of the rest can beat the match found.
+    if (first_only && node.min_rule >= best) {
+      i = node.parent_end;
+      continue;
+    }
     // No rule below can hold when each fails its prefix requirement. The requirements already
     // read decide for free; the others are read once the node's own test holds, so a field is
     // not read for rules a false test already rules out.
-    if ((next.subtree & prefilter.allowed).none()) continue;
-    if (!next.test.Evaluate(context)) continue;
-    if (const uint64_t needed = next.filters & ~prefilter.computed; needed != 0) {
-      Prefilter(needed, context, prefilter);
-      if ((next.subtree & prefilter.allowed).none()) continue;
+    if ((node.subtree & prefilter.allowed).none() || !program_.Run(node.test, context)) {
+      i = node.end;
+      continue;
     }
-    Visit(child, context, first_only, prefilter, best, matches);
+    if (const uint64_t needed = node.filters & ~prefilter.computed; needed != 0) {
+      Prefilter(needed, context, prefilter);
+      if ((node.subtree & prefilter.allowed).none()) {
+        i = node.end;
+        continue;
+      }
+    }
+    record(node);
+    ++i;
   }
-}
-
-void DecisionTrie::Match(ExtractContext& context, bool first_only,
-                         std::vector<size_t>& matches) const {
-  if (nodes_.empty()) return;
-  const size_t start = matches.size();
-  size_t best = SIZE_MAX;
-  PrefilterState prefilter;
-  prefilter.allowed.set();
-  Visit(0, context, first_only, prefilter, best, matches);
   if (first_only) {
     if (best != SIZE_MAX) matches.push_back(best);
     return;

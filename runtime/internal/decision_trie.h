@@ -29,6 +29,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "bulwark/runtime/internal/compiled_condition.h"
 #include "bulwark/runtime/internal/fields.h"
+#include "bulwark/runtime/internal/test_program.h"
 
 namespace bulwark::runtime::internal {
 
@@ -63,8 +64,8 @@ class DecisionTrie {
   // are not evaluated.
   void Match(ExtractContext& context, bool first_only, std::vector<size_t>& matches) const;
 
-  bool empty() const { return nodes_.size() <= 1 && (nodes_.empty() || nodes_[0].rules.empty()); }
-  size_t node_count() const { return nodes_.size(); }
+  bool empty() const { return flat_.size() <= 1 && (flat_.empty() || flat_[0].rules_count == 0); }
+  size_t node_count() const { return flat_.size(); }
   // Fields the prefilter reads for this event type.
   size_t prefiltered_field_count() const { return filters_.size(); }
 
@@ -77,6 +78,7 @@ class DecisionTrie {
   // and it is never cleared.
   static constexpr size_t kMaskBits = 256;
   using Mask = std::bitset<kMaskBits>;
+  // A trie node while building.
   struct TrieNode {
     Node test;                       // The conjunct; unused at the root.
     size_t min_rule = SIZE_MAX;      // Lowest rule index in this subtree.
@@ -84,6 +86,18 @@ class DecisionTrie {
     uint64_t filters = 0;            // FilterBit()s of the requirements of those candidates.
     std::vector<size_t> rules;       // Rules whose last conjunct is this node (ascending).
     std::vector<uint32_t> children;  // Ascending by min_rule.
+  };
+  // A node as Match() walks it: the trie in depth-first order (children ascending by min_rule),
+  // so the walk reads nodes front to back and skips a subtree by jumping to its end.
+  struct FlatNode {
+    Mask subtree;
+    uint64_t filters = 0;
+    size_t min_rule = SIZE_MAX;
+    uint32_t end = 0;         // One past the last node of this subtree.
+    uint32_t parent_end = 0;  // One past the last node of the parent's subtree.
+    TestProgram::Range test;
+    uint32_t rules_begin = 0;  // Into rules_.
+    uint32_t rules_count = 0;
   };
   class PrefixIndex;
   struct FieldFilter {
@@ -101,10 +115,12 @@ class DecisionTrie {
   };
   // Reads the filters in `needed` and clears the candidates whose requirements fail.
   void Prefilter(uint64_t needed, ExtractContext& context, PrefilterState& state) const;
-  void Visit(uint32_t index, ExtractContext& context, bool first_only, PrefilterState& prefilter,
-             size_t& best, std::vector<size_t>& matches) const;
+  // Appends nodes[index]'s subtree to flat_ in depth-first order (parent_end still unset).
+  void AppendDepthFirst(const std::vector<TrieNode>& nodes, uint32_t index);
 
-  std::vector<TrieNode> nodes_;  // nodes_[0] is the root.
+  std::vector<FlatNode> flat_;  // flat_[0] is the root.
+  std::vector<size_t> rules_;
+  TestProgram program_;
   std::vector<FieldFilter> filters_;
 };
 

@@ -846,7 +846,7 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
       return;
 
     case F::kProcName:
-      if (p) text(p->name());
+      if (info) text(info->name);
       return;
     case F::kProcExe:
       if (p) text(p->exe());
@@ -941,7 +941,7 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
     case F::kProcSname: {
       if (!p || context.state() == nullptr) return;
       const ProcessInfo* leader = context.state()->FindProcess(p->sid());
-      if (leader != nullptr) text(leader->process.name());
+      if (leader != nullptr) text(leader->name);
       return;
     }
     case F::kProcPname:
@@ -951,7 +951,7 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
       const ProcessInfo* parent = context.Ancestor(1);
       if (parent == nullptr) return;
       F id = kFields[field.id].id;
-      if (id == F::kProcPname) return text(parent->process.name());
+      if (id == F::kProcPname) return text(parent->name);
       if (id == F::kProcPexe) return text(parent->process.exe());
       if (id == F::kProcPexepath) return text(parent->process.exepath());
       return text(parent->cmdline);
@@ -963,7 +963,7 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
       F id = kFields[field.id].id;
       auto emit = [&](const ProcessInfo& a) {
         if (id == F::kProcAname)
-          text(a.process.name());
+          text(a.name);
         else if (id == F::kProcAexe)
           text(a.process.exe());
         else if (id == F::kProcAexepath)
@@ -1120,10 +1120,10 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
     }
 
     case F::kContainerId:
-      if (p) text(p->container_id());
+      if (info) text(info->container_id);
       return;
     case F::kContainerName:
-      if (p && p->container_id() == "host") return text("host");
+      if (info && info->container_id == "host") return text("host");
       if (c && !c->name().empty()) text(c->name());
       return;
     case F::kContainerImage:
@@ -1259,19 +1259,30 @@ void ApplyTransformers(const BoundField& field, ExtractContext& context, const F
 
 }  // namespace
 
-std::string RenderField(const BoundField& field, ExtractContext& context) {
-  FieldValues values;
-  ExtractField(field, context, values);
-  if (values.empty()) return "<NA>";
-  std::vector<std::string> parts;
-  for (const FieldValue& value : values) {
+void AppendRenderedField(const BoundField& field, ExtractContext& context, std::string& out) {
+  FieldValues scratch;
+  const FieldValues& values = ExtractFieldValues(field, context, scratch);
+  if (values.empty()) {
+    out += "<NA>";
+    return;
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    const FieldValue& value = values[i];
+    if (i > 0) out += ',';
     if (value.is_number && field.type == FieldType::kBool) {
-      parts.push_back(value.number != 0 ? "true" : "false");
+      out += value.number != 0 ? "true" : "false";
+    } else if (value.is_number) {
+      absl::StrAppend(&out, value.number);
     } else {
-      parts.push_back(ValueText(value));
+      out.append(value.text.data(), value.text.size());
     }
   }
-  return absl::StrJoin(parts, ",");
+}
+
+std::string RenderField(const BoundField& field, ExtractContext& context) {
+  std::string out;
+  AppendRenderedField(field, context, out);
+  return out;
 }
 
 std::vector<std::string> KnownFieldNames() {

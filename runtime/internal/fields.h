@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <forward_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,21 +51,21 @@ using FieldValues = absl::InlinedVector<FieldValue, 4>;
 // starts with NextEvent(), which invalidates every slot without clearing the arrays.
 class MacroMemo {
  public:
-  explicit MacroMemo(size_t slots) : stamps_(slots, 0), values_(slots, false) {}
-  void NextEvent() { ++current_; }
+  explicit MacroMemo(size_t slots) : entries_(slots, 0) {}
+  void NextEvent() { current_ += 2; }
   // The cached result of `slot` for this event, if any.
-  const bool* Find(int slot) const {
-    return stamps_[slot] == current_ ? reinterpret_cast<const bool*>(&values_[slot]) : nullptr;
+  std::optional<bool> Find(int slot) const {
+    const uint64_t entry = entries_[slot];
+    if ((entry & ~uint64_t{1}) != current_) return std::nullopt;
+    return (entry & 1) != 0;
   }
-  void Store(int slot, bool value) {
-    stamps_[slot] = current_;
-    values_[slot] = value;
-  }
+  void Store(int slot, bool value) { entries_[slot] = current_ | (value ? 1 : 0); }
 
  private:
-  std::vector<uint64_t> stamps_;
-  std::vector<char> values_;
-  uint64_t current_ = 1;
+  // One word per slot: the event's stamp (even) with the result in the low bit, so a lookup
+  // reads one place.
+  std::vector<uint64_t> entries_;
+  uint64_t current_ = 2;
 };
 
 // Values of argument-less fields already extracted for the current event, keyed by field id, so
@@ -153,6 +154,8 @@ void ExtractField(const BoundField& field, ExtractContext& context, FieldValues&
 
 // The field as Falco prints it in outputs: values joined by ',', "<NA>" when absent.
 std::string RenderField(const BoundField& field, ExtractContext& context);
+// RenderField appended to `out`.
+void AppendRenderedField(const BoundField& field, ExtractContext& context, std::string& out);
 
 // Names of every field the table knows, for documentation and tests.
 std::vector<std::string> KnownFieldNames();
