@@ -28,10 +28,12 @@ void CollectSubtests(Node& node, std::vector<std::pair<Node*, std::string>>& out
 
 }  // namespace
 
-// A character trie of prefixes, each with the candidates that require it.
+// A character trie of prefixes, each with the candidates and the negated conjuncts that require
+// it (two bit spaces).
 class DecisionTrie::PrefixIndex {
  public:
-  void Add(absl::string_view prefix, size_t bit) {
+  enum class Space { kCandidates, kNegations };
+  void Add(absl::string_view prefix, size_t bit, Space space) {
     uint32_t at = 0;
     for (char ch : prefix) {
       uint32_t next = 0;
@@ -50,7 +52,8 @@ class DecisionTrie::PrefixIndex {
       nodes_[at].mask = static_cast<int32_t>(masks_.size());
       masks_.emplace_back();
     }
-    masks_[nodes_[at].mask].set(bit);
+    Masks& masks = masks_[nodes_[at].mask];
+    (space == Space::kCandidates ? masks.candidates : masks.negations).set(bit);
   }
 
   // Lays the edges out for the lookups (call once, after the last Add): each node's children
@@ -63,6 +66,7 @@ class DecisionTrie::PrefixIndex {
       });
       CharNode& node = nodes_[i];
       node.first_child = static_cast<uint32_t>(children_.size());
+      if (edges.size() == 1) node.only_child = static_cast<unsigned char>(edges[0].first);
       for (const auto& [ch, child] : edges) {
         const unsigned char c = static_cast<unsigned char>(ch);
         node.present[c >> 6] |= uint64_t{1} << (c & 63);
@@ -73,27 +77,39 @@ class DecisionTrie::PrefixIndex {
     building_ = {};
   }
 
-  // ORs into `out` the candidates of every indexed prefix of `value`.
-  void Collect(absl::string_view value, Mask& out) const {
+  // ORs into the outputs the candidates and negations of every indexed prefix of `value`.
+  void Collect(absl::string_view value, Mask& candidates, Mask& negations) const {
     uint32_t at = 0;
     for (char ch : value) {
       at = Find(at, ch);
       if (at == 0) return;
-      if (nodes_[at].mask >= 0) out |= masks_[nodes_[at].mask];
+      if (nodes_[at].mask >= 0) {
+        const Masks& masks = masks_[nodes_[at].mask];
+        candidates |= masks.candidates;
+        negations |= masks.negations;
+      }
     }
   }
 
  private:
+  struct Masks {
+    Mask candidates;
+    Mask negations;
+  };
   struct CharNode {
     uint64_t present[4] = {};   // Characters with a child, as bits.
     uint32_t first_child = 0;   // Into children_, which lists them ascending by character.
     int32_t mask = -1;          // Into masks_ when a prefix ends here.
     uint8_t rank_base[4] = {};  // Children with a character below 64 * i (at most 192).
+    int16_t only_child = -1;    // The character of the only child, if there is exactly one.
   };
   // The child of `at` along `ch`, or 0 (the root is nobody's child). Frozen indexes only.
   uint32_t Find(uint32_t at, char ch) const {
     const CharNode& node = nodes_[at];
     const unsigned char c = static_cast<unsigned char>(ch);
+    // Most nodes of a prefix trie have one child: no rank to compute (popcount is a library
+    // call without -mpopcnt).
+    if (node.only_child >= 0) return node.only_child == c ? children_[node.first_child] : 0;
     const int word = c >> 6;
     const uint64_t bit = uint64_t{1} << (c & 63);
     if ((node.present[word] & bit) == 0) return 0;
@@ -103,7 +119,7 @@ class DecisionTrie::PrefixIndex {
   std::vector<CharNode> nodes_{1};
   std::vector<std::vector<std::pair<char, uint32_t>>> building_{1};  // Edges until Freeze().
   std::vector<uint32_t> children_;
-  std::vector<Mask> masks_;
+  std::vector<Masks> masks_;
 };
 
 DecisionTrie::DecisionTrie(DecisionTrie&&) noexcept = default;
@@ -124,6 +140,9 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
   absl::flat_hash_map<std::pair<uint32_t, std::string>, uint32_t> edges;
   absl::flat_hash_map<std::string, size_t> filter_of_field;
   std::vector<const Node*> conjuncts;
+  // Negated conjuncts with a prefix requirement: (node, requirement), and how many per field.
+  std::vector<std::pair<uint32_t, PrefixRequirement>> negations;
+  absl::flat_hash_map<std::string, int> negations_per_field;
   for (size_t position = 0; position < candidates.size(); ++position) {
     const Candidate& candidate = candidates[position];
     const size_t bit = std::min(position, kMaskBits - 1);
@@ -140,16 +159,13 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
           !constrained_fields.emplace(requirement->field_key, true).second) {
         continue;
       }
-      auto [it, inserted] =
-          filter_of_field.try_emplace(requirement->field_key, trie.filters_.size());
-      if (inserted) {
-        trie.filters_.push_back(
-            FieldFilter{requirement->field, Mask(), std::make_unique<PrefixIndex>()});
-      }
-      FieldFilter& filter = trie.filters_[it->second];
-      filter_bits |= FilterBit(it->second);
+      const size_t filter_index = trie.FilterFor(*requirement, filter_of_field);
+      FieldFilter& filter = trie.filters_[filter_index];
+      filter_bits |= FilterBit(filter_index);
       filter.constrained.set(bit);
-      for (const std::string& prefix : requirement->prefixes) filter.index->Add(prefix, bit);
+      for (const std::string& prefix : requirement->prefixes) {
+        filter.index->Add(prefix, bit, PrefixIndex::Space::kCandidates);
+      }
     }
     uint32_t at = 0;
     nodes[0].min_rule = std::min(nodes[0].min_rule, candidate.rule);
@@ -162,6 +178,13 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
       if (inserted) {
         TrieNode node;
         node.test = *conjunct;
+        if (conjunct->kind == Node::Kind::kNot) {
+          if (std::optional<PrefixRequirement> requirement =
+                  RequiredPrefixes(conjunct->children[0])) {
+            ++negations_per_field[requirement->field_key];
+            negations.emplace_back(static_cast<uint32_t>(nodes.size()), *std::move(requirement));
+          }
+        }
         nodes[at].children.push_back(edge->second);
         nodes.push_back(std::move(node));
         keys.push_back(std::move(key));
@@ -172,6 +195,23 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
       nodes[at].filters |= filter_bits;
     }
     nodes[at].rules.push_back(candidate.rule);
+  }
+  // Reading a field and looking it up costs about as much as running a test or two, so a field
+  // is read for negations only when it decides several of them (or candidates read it anyway).
+  constexpr int kMinNegationsPerField = 4;
+  size_t negation_bits = 0;
+  for (auto& [node, requirement] : negations) {
+    if (negation_bits == kMaskBits) break;
+    if (negations_per_field[requirement.field_key] < kMinNegationsPerField &&
+        !filter_of_field.contains(requirement.field_key)) {
+      continue;
+    }
+    NegationSkip& skip = nodes[node].skip;
+    skip.bit = static_cast<int>(negation_bits++);
+    skip.filter = static_cast<uint32_t>(trie.FilterFor(requirement, filter_of_field));
+    for (const std::string& prefix : requirement.prefixes) {
+      trie.filters_[skip.filter].index->Add(prefix, skip.bit, PrefixIndex::Space::kNegations);
+    }
   }
   for (FieldFilter& filter : trie.filters_) filter.index->Freeze();
   // A test found in several places (a conjunct on several paths, or inside other conjuncts:
@@ -205,6 +245,15 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
   return trie;
 }
 
+size_t DecisionTrie::FilterFor(const PrefixRequirement& requirement,
+                               absl::flat_hash_map<std::string, size_t>& filter_of_field) {
+  auto [it, inserted] = filter_of_field.try_emplace(requirement.field_key, filters_.size());
+  if (inserted) {
+    filters_.push_back(FieldFilter{requirement.field, Mask(), std::make_unique<PrefixIndex>()});
+  }
+  return it->second;
+}
+
 void DecisionTrie::AppendDepthFirst(const std::vector<TrieNode>& nodes, uint32_t index) {
   const TrieNode& node = nodes[index];
   const size_t at = flat_.size();
@@ -213,6 +262,7 @@ void DecisionTrie::AppendDepthFirst(const std::vector<TrieNode>& nodes, uint32_t
   flat.filters = node.filters;
   flat.min_rule = node.min_rule;
   if (index != 0) flat.test = program_.Add(node.test);
+  flat.skip = node.skip;
   flat.rules_begin = static_cast<uint32_t>(rules_.size());
   flat.rules_count = static_cast<uint32_t>(node.rules.size());
   rules_.insert(rules_.end(), node.rules.begin(), node.rules.end());
@@ -232,13 +282,23 @@ void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
     Mask satisfied;
     for (const FieldValue& value : values) {
       if (value.is_number) {
-        filter.index->Collect(absl::StrCat(value.number), satisfied);
+        filter.index->Collect(absl::StrCat(value.number), satisfied, state.negations_met);
       } else {
-        filter.index->Collect(value.text, satisfied);
+        filter.index->Collect(value.text, satisfied, state.negations_met);
       }
     }
     state.allowed &= ~(filter.constrained & ~satisfied);
   }
+}
+
+bool DecisionTrie::TestHolds(const FlatNode& node, ExtractContext& context,
+                             PrefilterState& prefilter) const {
+  if (node.skip.bit >= 0) {
+    const uint64_t needed = FilterBit(node.skip.filter) & ~prefilter.computed;
+    if (needed != 0) Prefilter(needed, context, prefilter);
+    if (!prefilter.negations_met.test(static_cast<size_t>(node.skip.bit))) return true;
+  }
+  return program_.Run(node.test, context);
 }
 
 void DecisionTrie::Match(ExtractContext& context, bool first_only,
@@ -272,7 +332,7 @@ void DecisionTrie::Match(ExtractContext& context, bool first_only,
     // No rule below can hold when each fails its prefix requirement. The requirements already
     // read decide for free; the others are read once the node's own test holds, so a field is
     // not read for rules a false test already rules out.
-    if ((node.subtree & prefilter.allowed).none() || !program_.Run(node.test, context)) {
+    if ((node.subtree & prefilter.allowed).none() || !TestHolds(node, context, prefilter)) {
       i = node.end;
       continue;
     }
