@@ -28,100 +28,6 @@ void CollectSubtests(Node& node, std::vector<std::pair<Node*, std::string>>& out
 
 }  // namespace
 
-// A character trie of prefixes, each with the candidates and the negated conjuncts that require
-// it (two bit spaces).
-class DecisionTrie::PrefixIndex {
- public:
-  enum class Space { kCandidates, kNegations };
-  void Add(absl::string_view prefix, size_t bit, Space space) {
-    uint32_t at = 0;
-    for (char ch : prefix) {
-      uint32_t next = 0;
-      for (const auto& [edge, child] : building_[at]) {
-        if (edge == ch) next = child;
-      }
-      if (next == 0) {
-        next = static_cast<uint32_t>(nodes_.size());
-        building_[at].emplace_back(ch, next);
-        nodes_.emplace_back();
-        building_.emplace_back();
-      }
-      at = next;
-    }
-    if (nodes_[at].mask < 0) {
-      nodes_[at].mask = static_cast<int32_t>(masks_.size());
-      masks_.emplace_back();
-    }
-    Masks& masks = masks_[nodes_[at].mask];
-    (space == Space::kCandidates ? masks.candidates : masks.negations).set(bit);
-  }
-
-  // Lays the edges out for the lookups (call once, after the last Add): each node's children
-  // sorted by character in one array, found through a 256-bit set of the characters present.
-  void Freeze() {
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      std::vector<std::pair<char, uint32_t>>& edges = building_[i];
-      std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
-        return static_cast<unsigned char>(a.first) < static_cast<unsigned char>(b.first);
-      });
-      CharNode& node = nodes_[i];
-      node.first_child = static_cast<uint32_t>(children_.size());
-      if (edges.size() == 1) node.only_child = static_cast<unsigned char>(edges[0].first);
-      for (const auto& [ch, child] : edges) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        node.present[c >> 6] |= uint64_t{1} << (c & 63);
-        for (int w = (c >> 6) + 1; w < 4; ++w) ++node.rank_base[w];
-        children_.push_back(child);
-      }
-    }
-    building_ = {};
-  }
-
-  // ORs into the outputs the candidates and negations of every indexed prefix of `value`.
-  void Collect(absl::string_view value, Mask& candidates, Mask& negations) const {
-    uint32_t at = 0;
-    for (char ch : value) {
-      at = Find(at, ch);
-      if (at == 0) return;
-      if (nodes_[at].mask >= 0) {
-        const Masks& masks = masks_[nodes_[at].mask];
-        candidates |= masks.candidates;
-        negations |= masks.negations;
-      }
-    }
-  }
-
- private:
-  struct Masks {
-    Mask candidates;
-    Mask negations;
-  };
-  struct CharNode {
-    uint64_t present[4] = {};   // Characters with a child, as bits.
-    uint32_t first_child = 0;   // Into children_, which lists them ascending by character.
-    int32_t mask = -1;          // Into masks_ when a prefix ends here.
-    uint8_t rank_base[4] = {};  // Children with a character below 64 * i (at most 192).
-    int16_t only_child = -1;    // The character of the only child, if there is exactly one.
-  };
-  // The child of `at` along `ch`, or 0 (the root is nobody's child). Frozen indexes only.
-  uint32_t Find(uint32_t at, char ch) const {
-    const CharNode& node = nodes_[at];
-    const unsigned char c = static_cast<unsigned char>(ch);
-    // Most nodes of a prefix trie have one child: no rank to compute (popcount is a library
-    // call without -mpopcnt).
-    if (node.only_child >= 0) return node.only_child == c ? children_[node.first_child] : 0;
-    const int word = c >> 6;
-    const uint64_t bit = uint64_t{1} << (c & 63);
-    if ((node.present[word] & bit) == 0) return 0;
-    const int rank = node.rank_base[word] + std::popcount(node.present[word] & (bit - 1));
-    return children_[node.first_child + rank];
-  }
-  std::vector<CharNode> nodes_{1};
-  std::vector<std::vector<std::pair<char, uint32_t>>> building_{1};  // Edges until Freeze().
-  std::vector<uint32_t> children_;
-  std::vector<Masks> masks_;
-};
-
 DecisionTrie::DecisionTrie(DecisionTrie&&) noexcept = default;
 DecisionTrie& DecisionTrie::operator=(DecisionTrie&&) noexcept = default;
 DecisionTrie::~DecisionTrie() = default;
@@ -164,7 +70,7 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
       filter_bits |= FilterBit(filter_index);
       filter.constrained.set(bit);
       for (const std::string& prefix : requirement->prefixes) {
-        filter.index->Add(prefix, bit, PrefixIndex::Space::kCandidates);
+        filter.index->At(prefix).candidates.set(bit);
       }
     }
     uint32_t at = 0;
@@ -210,7 +116,7 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
     skip.bit = static_cast<int>(negation_bits++);
     skip.filter = static_cast<uint32_t>(trie.FilterFor(requirement, filter_of_field));
     for (const std::string& prefix : requirement.prefixes) {
-      trie.filters_[skip.filter].index->Add(prefix, skip.bit, PrefixIndex::Space::kNegations);
+      trie.filters_[skip.filter].index->At(prefix).negations.set(skip.bit);
     }
   }
   for (FieldFilter& filter : trie.filters_) filter.index->Freeze();
@@ -249,7 +155,8 @@ size_t DecisionTrie::FilterFor(const PrefixRequirement& requirement,
                                absl::flat_hash_map<std::string, size_t>& filter_of_field) {
   auto [it, inserted] = filter_of_field.try_emplace(requirement.field_key, filters_.size());
   if (inserted) {
-    filters_.push_back(FieldFilter{requirement.field, Mask(), std::make_unique<PrefixIndex>()});
+    filters_.push_back(
+        FieldFilter{requirement.field, Mask(), std::make_unique<PrefixIndex<PrefixMasks>>()});
   }
   return it->second;
 }
@@ -280,11 +187,15 @@ void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
     FieldValues scratch;
     const FieldValues& values = ExtractFieldValues(filter.field, context, scratch);
     Mask satisfied;
+    auto collect = [&](const PrefixMasks& masks) {
+      satisfied |= masks.candidates;
+      state.negations_met |= masks.negations;
+    };
     for (const FieldValue& value : values) {
       if (value.is_number) {
-        filter.index->Collect(absl::StrCat(value.number), satisfied, state.negations_met);
+        filter.index->ForEachPrefixOf(absl::StrCat(value.number), collect);
       } else {
-        filter.index->Collect(value.text, satisfied, state.negations_met);
+        filter.index->ForEachPrefixOf(value.text, collect);
       }
     }
     state.allowed &= ~(filter.constrained & ~satisfied);

@@ -32,6 +32,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "bulwark/runtime/internal/compiled_condition.h"
 #include "bulwark/runtime/internal/fields.h"
+#include "bulwark/runtime/internal/prefix_index.h"
 #include "bulwark/runtime/internal/test_program.h"
 
 namespace bulwark::runtime::internal {
@@ -110,11 +111,15 @@ class DecisionTrie {
     uint32_t rules_begin = 0;  // Into rules_.
     uint32_t rules_count = 0;
   };
-  class PrefixIndex;
+  // The candidates and the negated conjuncts that require a prefix.
+  struct PrefixMasks {
+    Mask candidates;
+    Mask negations;
+  };
   struct FieldFilter {
     BoundField field;
-    Mask constrained;                    // Candidates with a requirement on this field.
-    std::unique_ptr<PrefixIndex> index;  // Prefix -> candidates and negations requiring it.
+    Mask constrained;  // Candidates with a requirement on this field.
+    std::unique_ptr<PrefixIndex<PrefixMasks>> index;
   };
   // Filter i's bit in TrieNode::filters; filters past the last bit share it.
   static uint64_t FilterBit(size_t filter) { return uint64_t{1} << std::min<size_t>(filter, 63); }
