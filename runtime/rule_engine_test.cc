@@ -1,5 +1,6 @@
 // The condition language, fields and loader semantics, on hand-built events.
 #include <fcntl.h>
+#include <fnmatch.h>
 
 #include <string>
 #include <thread>
@@ -162,6 +163,46 @@ TEST(ConditionTest, MergedAlternativesAndGlobPrefilter) {
   // Different fields are not merged; `not` over a merged `or` stays exact.
   EXPECT_TRUE(Fires("not (fd.name startswith /usr or fd.name = /tmp) and proc.name = curl", open));
   EXPECT_FALSE(Fires("not (fd.name startswith /usr or fd.name = /etc/shadow)", open));
+}
+
+// Globs whose only wildcard is `*` are matched piece by piece without fnmatch; fnmatch(3) with no
+// flags (what Falco's glob is) is the reference for every pattern and path pair.
+TEST(ConditionTest, StarGlobsDecideAsFnmatch) {
+  const char* const patterns[] = {"*",
+                                  "**",
+                                  "/etc/*",
+                                  "*shadow",
+                                  "/proc/*/environ",
+                                  "/home/*/.ssh/*",
+                                  "*/.aws/credentials",
+                                  "/a*b*c",
+                                  "/a*bc*bc",
+                                  "*.*",
+                                  "/etc/shadow",
+                                  "/x*y*",
+                                  "a*a*a"};
+  const char* const paths[] = {"/etc/shadow",
+                               "/proc/1/environ",
+                               "/proc/1/2/environ",
+                               "/proc/environ",
+                               "/home/app/.ssh/id_rsa",
+                               "/home/.ssh/",
+                               "/root/.aws/credentials",
+                               "/abc",
+                               "/abcbc",
+                               "/abcbcx",
+                               "/abbc",
+                               "/xyy",
+                               "aa",
+                               "aaa",
+                               "/"};
+  for (const char* pattern : patterns) {
+    for (const char* path : paths) {
+      const bool expected = fnmatch(pattern, path, 0) == 0;
+      EXPECT_EQ(Fires(absl::StrCat("fd.name glob '", pattern, "'"), Open(40, path, 0)), expected)
+          << pattern << " vs " << path;
+    }
+  }
 }
 
 // Rules sharing leading conjuncts share trie nodes; the first match is still the first rule in

@@ -71,6 +71,9 @@ struct Comparison {
   // without them cannot match, which spares most fnmatch calls.
   std::string glob_prefix;
   std::string glob_suffix;
+  // kGlob whose only wildcard is `*` (most Falco globs: /proc/*/environ, /home/*/.ssh/*): the
+  // literal pieces between the stars, matched in order without fnmatch. Empty otherwise.
+  std::vector<std::string> glob_star_pieces;
   // `f op1 a or f op2 b or ...` merged (see MergeTextAlternatives): `field` is read once and
   // matches when any value matches any alternative. Empty for a plain comparison.
   std::vector<std::shared_ptr<const Comparison>> alternatives;

@@ -117,6 +117,28 @@ bool GlobMatch(const std::string& pattern, absl::string_view value, int flags) {
   return fnmatch(pattern.c_str(), std::string(value).c_str(), flags) == 0;
 }
 
+// fnmatch(pattern, subject, 0) for a pattern whose only wildcard is `*` (which then matches any
+// text, `/` included), given as the literal pieces between its stars: the first piece starts the
+// subject, the last ends it, and the others follow in order between them, each at its leftmost
+// place (the leftmost choice never prevents a later piece from matching).
+bool MatchStarPieces(const std::vector<std::string>& pieces, absl::string_view subject) {
+  if (pieces.size() == 1) return subject == pieces[0];
+  const std::string& head = pieces.front();
+  const std::string& tail = pieces.back();
+  if (subject.size() < head.size() + tail.size() || !absl::StartsWith(subject, head) ||
+      !absl::EndsWith(subject, tail)) {
+    return false;
+  }
+  absl::string_view middle =
+      subject.substr(head.size(), subject.size() - head.size() - tail.size());
+  for (size_t i = 1; i + 1 < pieces.size(); ++i) {
+    const size_t at = middle.find(pieces[i]);
+    if (at == absl::string_view::npos) return false;
+    middle.remove_prefix(at + pieces[i].size());
+  }
+  return true;
+}
+
 bool ContainsIgnoreCase(absl::string_view haystack, absl::string_view lower_needle) {
   return std::search(haystack.begin(), haystack.end(), lower_needle.begin(), lower_needle.end(),
                      [](char a, char b) { return absl::ascii_tolower(a) == b; }) != haystack.end();
@@ -171,6 +193,7 @@ bool Comparison::MatchText(absl::string_view value) const {
       if (!absl::StartsWith(subject, glob_prefix) || !absl::EndsWith(subject, glob_suffix)) {
         return false;
       }
+      if (!glob_star_pieces.empty()) return MatchStarPieces(glob_star_pieces, subject);
       return GlobMatch(strings[0], value, 0);
     }
     case Op::kIGlob:
@@ -755,6 +778,9 @@ class Compiler {
           c.glob_prefix = pattern.substr(0, first);
           if (first != std::string::npos) {
             c.glob_suffix = pattern.substr(pattern.find_last_of(kSpecial) + 1);
+          }
+          if (pattern.find_first_of("?[]\\") == std::string::npos) {
+            c.glob_star_pieces = absl::StrSplit(pattern, '*');
           }
         }
         break;

@@ -28,84 +28,6 @@ void CollectSubtests(Node& node, std::vector<std::pair<Node*, std::string>>& out
 
 }  // namespace
 
-// A character trie of prefixes, each with the candidates that require it.
-class DecisionTrie::PrefixIndex {
- public:
-  void Add(absl::string_view prefix, size_t bit) {
-    uint32_t at = 0;
-    for (char ch : prefix) {
-      uint32_t next = 0;
-      for (const auto& [edge, child] : building_[at]) {
-        if (edge == ch) next = child;
-      }
-      if (next == 0) {
-        next = static_cast<uint32_t>(nodes_.size());
-        building_[at].emplace_back(ch, next);
-        nodes_.emplace_back();
-        building_.emplace_back();
-      }
-      at = next;
-    }
-    if (nodes_[at].mask < 0) {
-      nodes_[at].mask = static_cast<int32_t>(masks_.size());
-      masks_.emplace_back();
-    }
-    masks_[nodes_[at].mask].set(bit);
-  }
-
-  // Lays the edges out for the lookups (call once, after the last Add): each node's children
-  // sorted by character in one array, found through a 256-bit set of the characters present.
-  void Freeze() {
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      std::vector<std::pair<char, uint32_t>>& edges = building_[i];
-      std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
-        return static_cast<unsigned char>(a.first) < static_cast<unsigned char>(b.first);
-      });
-      CharNode& node = nodes_[i];
-      node.first_child = static_cast<uint32_t>(children_.size());
-      for (const auto& [ch, child] : edges) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        node.present[c >> 6] |= uint64_t{1} << (c & 63);
-        for (int w = (c >> 6) + 1; w < 4; ++w) ++node.rank_base[w];
-        children_.push_back(child);
-      }
-    }
-    building_ = {};
-  }
-
-  // ORs into `out` the candidates of every indexed prefix of `value`.
-  void Collect(absl::string_view value, Mask& out) const {
-    uint32_t at = 0;
-    for (char ch : value) {
-      at = Find(at, ch);
-      if (at == 0) return;
-      if (nodes_[at].mask >= 0) out |= masks_[nodes_[at].mask];
-    }
-  }
-
- private:
-  struct CharNode {
-    uint64_t present[4] = {};   // Characters with a child, as bits.
-    uint32_t first_child = 0;   // Into children_, which lists them ascending by character.
-    int32_t mask = -1;          // Into masks_ when a prefix ends here.
-    uint8_t rank_base[4] = {};  // Children with a character below 64 * i (at most 192).
-  };
-  // The child of `at` along `ch`, or 0 (the root is nobody's child). Frozen indexes only.
-  uint32_t Find(uint32_t at, char ch) const {
-    const CharNode& node = nodes_[at];
-    const unsigned char c = static_cast<unsigned char>(ch);
-    const int word = c >> 6;
-    const uint64_t bit = uint64_t{1} << (c & 63);
-    if ((node.present[word] & bit) == 0) return 0;
-    const int rank = node.rank_base[word] + std::popcount(node.present[word] & (bit - 1));
-    return children_[node.first_child + rank];
-  }
-  std::vector<CharNode> nodes_{1};
-  std::vector<std::vector<std::pair<char, uint32_t>>> building_{1};  // Edges until Freeze().
-  std::vector<uint32_t> children_;
-  std::vector<Mask> masks_;
-};
-
 DecisionTrie::DecisionTrie(DecisionTrie&&) noexcept = default;
 DecisionTrie& DecisionTrie::operator=(DecisionTrie&&) noexcept = default;
 DecisionTrie::~DecisionTrie() = default;
@@ -124,6 +46,9 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
   absl::flat_hash_map<std::pair<uint32_t, std::string>, uint32_t> edges;
   absl::flat_hash_map<std::string, size_t> filter_of_field;
   std::vector<const Node*> conjuncts;
+  // Negated conjuncts with a prefix requirement: (node, requirement), and how many per field.
+  std::vector<std::pair<uint32_t, PrefixRequirement>> negations;
+  absl::flat_hash_map<std::string, int> negations_per_field;
   for (size_t position = 0; position < candidates.size(); ++position) {
     const Candidate& candidate = candidates[position];
     const size_t bit = std::min(position, kMaskBits - 1);
@@ -140,16 +65,13 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
           !constrained_fields.emplace(requirement->field_key, true).second) {
         continue;
       }
-      auto [it, inserted] =
-          filter_of_field.try_emplace(requirement->field_key, trie.filters_.size());
-      if (inserted) {
-        trie.filters_.push_back(
-            FieldFilter{requirement->field, Mask(), std::make_unique<PrefixIndex>()});
-      }
-      FieldFilter& filter = trie.filters_[it->second];
-      filter_bits |= FilterBit(it->second);
+      const size_t filter_index = trie.FilterFor(*requirement, filter_of_field);
+      FieldFilter& filter = trie.filters_[filter_index];
+      filter_bits |= FilterBit(filter_index);
       filter.constrained.set(bit);
-      for (const std::string& prefix : requirement->prefixes) filter.index->Add(prefix, bit);
+      for (const std::string& prefix : requirement->prefixes) {
+        filter.index->At(prefix).candidates.set(bit);
+      }
     }
     uint32_t at = 0;
     nodes[0].min_rule = std::min(nodes[0].min_rule, candidate.rule);
@@ -162,6 +84,13 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
       if (inserted) {
         TrieNode node;
         node.test = *conjunct;
+        if (conjunct->kind == Node::Kind::kNot) {
+          if (std::optional<PrefixRequirement> requirement =
+                  RequiredPrefixes(conjunct->children[0])) {
+            ++negations_per_field[requirement->field_key];
+            negations.emplace_back(static_cast<uint32_t>(nodes.size()), *std::move(requirement));
+          }
+        }
         nodes[at].children.push_back(edge->second);
         nodes.push_back(std::move(node));
         keys.push_back(std::move(key));
@@ -172,6 +101,23 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
       nodes[at].filters |= filter_bits;
     }
     nodes[at].rules.push_back(candidate.rule);
+  }
+  // Reading a field and looking it up costs about as much as running a test or two, so a field
+  // is read for negations only when it decides several of them (or candidates read it anyway).
+  constexpr int kMinNegationsPerField = 4;
+  size_t negation_bits = 0;
+  for (auto& [node, requirement] : negations) {
+    if (negation_bits == kMaskBits) break;
+    if (negations_per_field[requirement.field_key] < kMinNegationsPerField &&
+        !filter_of_field.contains(requirement.field_key)) {
+      continue;
+    }
+    NegationSkip& skip = nodes[node].skip;
+    skip.bit = static_cast<int>(negation_bits++);
+    skip.filter = static_cast<uint32_t>(trie.FilterFor(requirement, filter_of_field));
+    for (const std::string& prefix : requirement.prefixes) {
+      trie.filters_[skip.filter].index->At(prefix).negations.set(skip.bit);
+    }
   }
   for (FieldFilter& filter : trie.filters_) filter.index->Freeze();
   // A test found in several places (a conjunct on several paths, or inside other conjuncts:
@@ -205,6 +151,16 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
   return trie;
 }
 
+size_t DecisionTrie::FilterFor(const PrefixRequirement& requirement,
+                               absl::flat_hash_map<std::string, size_t>& filter_of_field) {
+  auto [it, inserted] = filter_of_field.try_emplace(requirement.field_key, filters_.size());
+  if (inserted) {
+    filters_.push_back(
+        FieldFilter{requirement.field, Mask(), std::make_unique<PrefixIndex<PrefixMasks>>()});
+  }
+  return it->second;
+}
+
 void DecisionTrie::AppendDepthFirst(const std::vector<TrieNode>& nodes, uint32_t index) {
   const TrieNode& node = nodes[index];
   const size_t at = flat_.size();
@@ -213,6 +169,7 @@ void DecisionTrie::AppendDepthFirst(const std::vector<TrieNode>& nodes, uint32_t
   flat.filters = node.filters;
   flat.min_rule = node.min_rule;
   if (index != 0) flat.test = program_.Add(node.test);
+  flat.skip = node.skip;
   flat.rules_begin = static_cast<uint32_t>(rules_.size());
   flat.rules_count = static_cast<uint32_t>(node.rules.size());
   rules_.insert(rules_.end(), node.rules.begin(), node.rules.end());
@@ -230,15 +187,29 @@ void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
     FieldValues scratch;
     const FieldValues& values = ExtractFieldValues(filter.field, context, scratch);
     Mask satisfied;
+    auto collect = [&](const PrefixMasks& masks) {
+      satisfied |= masks.candidates;
+      state.negations_met |= masks.negations;
+    };
     for (const FieldValue& value : values) {
       if (value.is_number) {
-        filter.index->Collect(absl::StrCat(value.number), satisfied);
+        filter.index->ForEachPrefixOf(absl::StrCat(value.number), collect);
       } else {
-        filter.index->Collect(value.text, satisfied);
+        filter.index->ForEachPrefixOf(value.text, collect);
       }
     }
     state.allowed &= ~(filter.constrained & ~satisfied);
   }
+}
+
+bool DecisionTrie::TestHolds(const FlatNode& node, ExtractContext& context,
+                             PrefilterState& prefilter) const {
+  if (node.skip.bit >= 0) {
+    const uint64_t needed = FilterBit(node.skip.filter) & ~prefilter.computed;
+    if (needed != 0) Prefilter(needed, context, prefilter);
+    if (!prefilter.negations_met.test(static_cast<size_t>(node.skip.bit))) return true;
+  }
+  return program_.Run(node.test, context);
 }
 
 void DecisionTrie::Match(ExtractContext& context, bool first_only,
@@ -272,7 +243,7 @@ void DecisionTrie::Match(ExtractContext& context, bool first_only,
     // No rule below can hold when each fails its prefix requirement. The requirements already
     // read decide for free; the others are read once the node's own test holds, so a field is
     // not read for rules a false test already rules out.
-    if ((node.subtree & prefilter.allowed).none() || !program_.Run(node.test, context)) {
+    if ((node.subtree & prefilter.allowed).none() || !TestHolds(node, context, prefilter)) {
       i = node.end;
       continue;
     }

@@ -11,8 +11,11 @@
 // `proc.name in (shell_binaries)`, `fd.name glob /proc/*/environ`, see RequiredPrefixes) at most
 // once per event, when the walk first enters a subtree holding such rules, looks its value up in
 // a character trie of those prefixes, and prunes the subtrees whose every rule fails its
-// requirement. The prefilter only skips rules whose conditions are false, so the result is the
-// same as evaluating every rule in order.
+// requirement. A conjunct `not X` whose X has such a requirement (an exception such as
+// `not (proc.name = sed and fd.name startswith /etc/sed)`) holds without being run when the
+// field's value fails it: one lookup decides the long exception chains of rules like Write below
+// etc. The prefilter only skips rules whose conditions are false and tests whose results it
+// knows, so the result is the same as evaluating every rule in order.
 // Thread safety: immutable after Build(); Match() is const and safe from many threads (each with
 // its own ExtractContext).
 #ifndef BULWARK_RUNTIME_INTERNAL_DECISION_TRIE_H_
@@ -29,6 +32,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "bulwark/runtime/internal/compiled_condition.h"
 #include "bulwark/runtime/internal/fields.h"
+#include "bulwark/runtime/internal/prefix_index.h"
 #include "bulwark/runtime/internal/test_program.h"
 
 namespace bulwark::runtime::internal {
@@ -78,9 +82,16 @@ class DecisionTrie {
   // and it is never cleared.
   static constexpr size_t kMaskBits = 256;
   using Mask = std::bitset<kMaskBits>;
+  // A negated conjunct `not X` with a prefix requirement on X: its bit in the negation space of
+  // the field's index, and the filter that reads the field.
+  struct NegationSkip {
+    int bit = -1;
+    uint32_t filter = 0;
+  };
   // A trie node while building.
   struct TrieNode {
     Node test;                       // The conjunct; unused at the root.
+    NegationSkip skip;               // When the conjunct is a skippable negation.
     size_t min_rule = SIZE_MAX;      // Lowest rule index in this subtree.
     Mask subtree;                    // Candidates whose path goes through this node.
     uint64_t filters = 0;            // FilterBit()s of the requirements of those candidates.
@@ -96,14 +107,19 @@ class DecisionTrie {
     uint32_t end = 0;         // One past the last node of this subtree.
     uint32_t parent_end = 0;  // One past the last node of the parent's subtree.
     TestProgram::Range test;
+    NegationSkip skip;
     uint32_t rules_begin = 0;  // Into rules_.
     uint32_t rules_count = 0;
   };
-  class PrefixIndex;
+  // The candidates and the negated conjuncts that require a prefix.
+  struct PrefixMasks {
+    Mask candidates;
+    Mask negations;
+  };
   struct FieldFilter {
     BoundField field;
-    Mask constrained;                    // Candidates with a requirement on this field.
-    std::unique_ptr<PrefixIndex> index;  // Prefix -> candidates requiring it.
+    Mask constrained;  // Candidates with a requirement on this field.
+    std::unique_ptr<PrefixIndex<PrefixMasks>> index;
   };
   // Filter i's bit in TrieNode::filters; filters past the last bit share it.
   static uint64_t FilterBit(size_t filter) { return uint64_t{1} << std::min<size_t>(filter, 63); }
@@ -111,8 +127,15 @@ class DecisionTrie {
   // filters were read.
   struct PrefilterState {
     Mask allowed;
+    Mask negations_met;  // Negation bits whose requirement holds (their test must run).
     uint64_t computed = 0;
   };
+  // Whether the node's test holds: known without running it when it is a negation whose
+  // requirement fails.
+  bool TestHolds(const FlatNode& node, ExtractContext& context, PrefilterState& prefilter) const;
+  // The filter reading `requirement`'s field, created on first use.
+  size_t FilterFor(const PrefixRequirement& requirement,
+                   absl::flat_hash_map<std::string, size_t>& filter_of_field);
   // Reads the filters in `needed` and clears the candidates whose requirements fail.
   void Prefilter(uint64_t needed, ExtractContext& context, PrefilterState& state) const;
   // Appends nodes[index]'s subtree to flat_ in depth-first order (parent_end still unset).

@@ -764,6 +764,34 @@ absl::StatusOr<BoundField> BindField(const FieldExpr& expr) {
 
 namespace {
 
+// The numeric fields of the event itself that at most one value: what ExtractRaw yields for
+// them, shared with ScalarNumber() so the two cannot differ.
+std::optional<int64_t> EventScalar(F id, const v1::Event& e, const v1::FileDescriptor* fd) {
+  switch (id) {
+    case F::kEvtRawres:
+      return e.result();
+    case F::kEvtFailed:
+      return e.result() < 0 ? 1 : 0;
+    case F::kEvtIsOpenRead:
+      if (!IsOpenFamily(e.type())) return 0;
+      return (e.file().flags() & O_ACCMODE) != O_WRONLY && e.type() != v1::EVENT_TYPE_CREAT;
+    case F::kEvtIsOpenWrite:
+      if (!IsOpenFamily(e.type())) return 0;
+      return (e.file().flags() & O_ACCMODE) != O_RDONLY || e.type() == v1::EVENT_TYPE_CREAT;
+    case F::kFdNum:
+      if (fd != nullptr) return fd->num();
+      if (IsOpenFamily(e.type())) return e.result();
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+bool IsEventScalar(F id) {
+  return id == F::kEvtRawres || id == F::kEvtFailed || id == F::kEvtIsOpenRead ||
+         id == F::kEvtIsOpenWrite || id == F::kFdNum;
+}
+
 void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& out) {
   const v1::Event& e = context.event();
   const ProcessInfo* info = context.process();
@@ -779,6 +807,15 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
   const bool local_is_server = fd.local_is_server();
 
   switch (kFields[field.id].id) {
+    case F::kEvtRawres:
+    case F::kEvtFailed:
+    case F::kEvtIsOpenRead:
+    case F::kEvtIsOpenWrite:
+    case F::kFdNum:
+      if (std::optional<int64_t> value = EventScalar(kFields[field.id].id, e, known_fd)) {
+        number(*value);
+      }
+      return;
     case F::kEvtType:
       return text(EventTypeName(e.type()));
     case F::kEvtNum:
@@ -795,10 +832,6 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
       return text("<");
     case F::kEvtRes:
       return owned(RenderResult(e.result()));
-    case F::kEvtRawres:
-      return number(e.result());
-    case F::kEvtFailed:
-      return boolean(e.result() < 0);
     case F::kEvtArg:
     case F::kEvtRawarg: {
       const std::vector<EventArg>& args = ArgsOf(e.type());
@@ -826,14 +859,6 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
       }
       return owned(absl::StrJoin(parts, " "));
     }
-    case F::kEvtIsOpenRead:
-      if (!IsOpenFamily(e.type())) return boolean(false);
-      return boolean((e.file().flags() & O_ACCMODE) != O_WRONLY &&
-                     e.type() != v1::EVENT_TYPE_CREAT);
-    case F::kEvtIsOpenWrite:
-      if (!IsOpenFamily(e.type())) return boolean(false);
-      return boolean((e.file().flags() & O_ACCMODE) != O_RDONLY ||
-                     e.type() == v1::EVENT_TYPE_CREAT);
     case F::kEvtIsOpenExec:
       return boolean(false);
     case F::kEvtBuffer:
@@ -1018,10 +1043,6 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
       if (p && !p->group_name().empty()) text(p->group_name());
       return;
 
-    case F::kFdNum:
-      if (has_fd) return number(fd.num());
-      if (IsOpenFamily(e.type())) return number(e.result());
-      return;
     case F::kFdType: {
       if (has_fd) return text(FdTypeName(fd.type()));
       if (IsOpenFamily(e.type()) && e.result() >= 0) return text("file");
@@ -1200,6 +1221,14 @@ void ApplyTransformers(const BoundField& field, ExtractContext& context, const F
 }  // namespace
 
 FieldCache::FieldCache() : stamps_(std::size(kFields), 0), values_(std::size(kFields)) {}
+
+bool HasScalarNumber(const BoundField& field) {
+  return !field.has_arg && field.transformers.empty() && IsEventScalar(kFields[field.id].id);
+}
+
+std::optional<int64_t> ScalarNumber(const BoundField& field, const ExtractContext& context) {
+  return EventScalar(kFields[field.id].id, context.event(), context.fd());
+}
 
 const FieldValues& ExtractFieldValuesSlow(const BoundField& field, ExtractContext& context,
                                           FieldValues& scratch) {

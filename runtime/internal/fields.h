@@ -149,6 +149,14 @@ inline const FieldValues& ExtractFieldValues(const BoundField& field, ExtractCon
   return ExtractFieldValuesSlow(field, context, scratch);
 }
 
+// Whether `field` is one of the event's single-valued numbers (fd.num, evt.rawres, evt.failed,
+// evt.is_open_read, evt.is_open_write) without arguments or transformers: ScalarNumber() reads
+// it without a FieldValues round trip, as the open_read/open_write macros do on every open.
+bool HasScalarNumber(const BoundField& field);
+// The value of a field for which HasScalarNumber() holds, or nullopt when the event has none;
+// always what ExtractField would yield.
+std::optional<int64_t> ScalarNumber(const BoundField& field, const ExtractContext& context);
+
 // Appends the field's values (none when the event has no such value).
 void ExtractField(const BoundField& field, ExtractContext& context, FieldValues& out);
 

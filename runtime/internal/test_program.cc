@@ -85,6 +85,7 @@ void TestProgram::EmitComparison(const std::shared_ptr<const Comparison>& compar
     instr.code = Code::kText;
   } else if (!c.numbers.empty() && IsNumericOp(c.op)) {
     instr.code = c.numbers.size() == 1 ? Code::kNumberOne : Code::kNumber;
+    if (instr.code == Code::kNumberOne && HasScalarNumber(c.field)) instr.code = Code::kScalarOne;
     instr.number = c.numbers[0];
   } else if (c.op == Op::kEq || c.op == Op::kIn || c.op == Op::kIntersects) {
     instr.code = c.strings.size() == 1 && c.string_set.empty() ? Code::kTextOne : Code::kTextIn;
@@ -257,6 +258,15 @@ bool TestProgram::Run(Range range, ExtractContext& context) const {
         if (memo != nullptr) memo->Store(instr.slot, acc);
         ++pc;
         break;
+      case Code::kScalarOne: {
+        // RunComparison's kNumberOne on the one value, or false without one.
+        const std::optional<int64_t> value = ScalarNumber(instr.comparison->field, context);
+        acc = value.has_value() &&
+              (instr.op == Op::kNe ? *value != instr.number
+                                   : CompareNumber(instr.op, *value, instr.number));
+        ++pc;
+        break;
+      }
       default:
         acc = RunComparison(instr, context);
         ++pc;

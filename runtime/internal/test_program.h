@@ -48,6 +48,7 @@ class TestProgram {
     kMemoStore,  // Stores acc in the slot.
     kExists,     // The field has a value.
     kNumberOne,  // A numeric field against the one number in the instruction (op).
+    kScalarOne,  // kNumberOne on a field with HasScalarNumber(): read without FieldValues.
     kNumber,     // A numeric field against numbers (=, in, !=, <, <=, >, >=).
     kTextOne,    // A text field equal to the one text in the instruction.
     kTextIn,     // A text field equal to one of the operands (=, in, intersects).
