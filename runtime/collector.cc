@@ -264,6 +264,10 @@ absl::Status Collector::Poll(absl::Duration timeout, const std::function<void(v1
     event.set_num(next_num_++);
     sink(std::move(event));
   };
+  // Socket closes first: a process's sockets are destroyed when it execs (close-on-exec) or
+  // exits before the kernel reports the exec or exit, and a socket destroyed before the next
+  // dump is still in the table.
+  BULWARK_RETURN_IF_ERROR(PollSocketCloses(emit));
   BULWARK_RETURN_IF_ERROR(connector_->Drain([&](const ProcNotification& n) {
     std::optional<v1::Event> event = ToEvent(n);
     if (!event.has_value()) return;
@@ -276,8 +280,6 @@ absl::Status Collector::Poll(absl::Duration timeout, const std::function<void(v1
     BULWARK_RETURN_IF_ERROR(
         files_->Drain(getpid(), [&](FileNotification&& n) { emit(ToEvent(std::move(n))); }));
   }
-  // Closes first: a socket destroyed before the next dump is still in the table then.
-  BULWARK_RETURN_IF_ERROR(PollSocketCloses(emit));
   return PollConnections(emit);
 }
 

@@ -403,10 +403,28 @@ TEST(SocketTableTest, ClosesFindSocketsOfThePreviousDumpByCookie) {
                       .local_port = 8080,
                       .netns = 1,
                       .cookie = 77};
+  SocketInfo accepted{.inode = 11,
+                      .family = AF_INET,
+                      .protocol = IPPROTO_TCP,
+                      .state = TCP_ESTABLISHED,
+                      .local_ip = "10.0.0.1",
+                      .local_port = 8080,
+                      .remote_ip = "10.0.0.2",
+                      .remote_port = 40000,
+                      .netns = 1,
+                      .cookie = 78};
   SocketTable table;
-  table.Update({listener});
+  table.Update({listener, accepted});
   table.SetOwner(10, 300, 5);
-  table.Update({});  // Gone from this dump; its notice may come after it.
+  table.SetOwner(11, 300, 6);
+  // Next dump: the listener is gone (its notice may come after the dump) and the accepted
+  // connection was closed but is still shutting down: orphaned, inode 0.
+  SocketInfo orphan = accepted;
+  orphan.inode = 0;
+  orphan.state = TCP_FIN_WAIT1;
+  EXPECT_TRUE(table.Update({orphan}).empty());
+  ASSERT_NE(table.Find(11), nullptr);  // The orphan keeps its inode.
+
   SocketInfo destroyed = listener;
   destroyed.inode = 0;
   destroyed.state = TCP_CLOSE;
@@ -417,11 +435,26 @@ TEST(SocketTableTest, ClosesFindSocketsOfThePreviousDumpByCookie) {
   EXPECT_TRUE(closed.fd().local_is_server());  // It listened when the dump saw it.
   EXPECT_EQ(closed.fd().server_port(), 8080u);
   EXPECT_EQ(closed.socket_destroy().netns(), 1u);
-  table.Update({});  // Two dumps later it is forgotten, and so is its owner.
-  EXPECT_EQ(table.FindByCookie(77), nullptr);
-  EXPECT_EQ(table.Owner(10), nullptr);
+
+  table.Update({});
+  destroyed = accepted;
+  destroyed.inode = 0;
+  destroyed.state = TCP_CLOSE;
+  closed = SocketCloseEvent(destroyed, table);
+  EXPECT_EQ(closed.pid(), 300);
+  EXPECT_EQ(closed.fd().num(), 6);
+  EXPECT_EQ(closed.fd().inode(), 11u);
+  // Accepted from a listener that no longer exists: still the server end.
+  EXPECT_TRUE(closed.fd().local_is_server());
+  EXPECT_EQ(closed.fd().server_port(), 8080u);
+  EXPECT_EQ(closed.fd().client_port(), 40000u);
+
+  table.Update({});  // Two dumps without it: forgotten, and so is its owner.
+  EXPECT_EQ(table.FindByCookie(78), nullptr);
+  EXPECT_EQ(table.Owner(11), nullptr);
   closed = SocketCloseEvent(destroyed, table);
   EXPECT_EQ(closed.pid(), 0);
+  EXPECT_EQ(closed.fd().num(), -1);
   EXPECT_FALSE(closed.socket_destroy().owner_known());
 }
 

@@ -13,33 +13,44 @@ namespace bulwark::runtime::internal {
 
 std::vector<const SocketInfo*> SocketTable::Update(std::vector<SocketInfo> dump) {
   absl::flat_hash_map<uint64_t, size_t> previous = std::move(by_inode_);
-  previous_ = std::exchange(sockets_, std::move(dump));
+  sockets_ = std::move(dump);
   by_inode_.clear();
-  by_cookie_.clear();
   listening_.clear();
-  for (const SocketInfo& socket : previous_) {
-    if (socket.cookie != 0) by_cookie_[socket.cookie] = &socket;
-  }
-  std::vector<const SocketInfo*> fresh;
-  for (size_t i = 0; i < sockets_.size(); ++i) {
-    const SocketInfo& socket = sockets_[i];
+  ++dumps_;
+  for (const SocketInfo& socket : sockets_) {
     if (socket.state == TCP_LISTEN && socket.protocol == IPPROTO_TCP) {
       listening_.emplace(socket.netns, socket.family, socket.protocol, socket.local_port);
     }
-    if (socket.cookie != 0) by_cookie_[socket.cookie] = &socket;
+  }
+  std::vector<const SocketInfo*> fresh;
+  for (size_t i = 0; i < sockets_.size(); ++i) {
+    SocketInfo& socket = sockets_[i];
+    if (socket.cookie != 0) {
+      Remembered& remembered = by_cookie_[socket.cookie];
+      if (socket.inode == 0) socket.inode = remembered.inode;  // Orphaned since.
+      remembered.inode = socket.inode;
+      remembered.local_is_server |= LocalIsServer(socket);
+      remembered.last_dump = dumps_;
+    }
     if (socket.inode == 0) continue;  // TIME_WAIT and orphans belong to nobody.
     by_inode_.emplace(socket.inode, i);
     if (!previous.contains(socket.inode)) fresh.push_back(&socket);
   }
+  absl::flat_hash_set<uint64_t> remembered_inodes;
+  absl::erase_if(by_cookie_, [&](const auto& entry) {
+    if (entry.second.last_dump + 1 < dumps_) return true;
+    remembered_inodes.insert(entry.second.inode);
+    return false;
+  });
   absl::erase_if(owners_, [&](const auto& owner) {
-    return !by_inode_.contains(owner.first) && !previous.contains(owner.first);
+    return !by_inode_.contains(owner.first) && !remembered_inodes.contains(owner.first);
   });
   return fresh;
 }
 
-const SocketInfo* SocketTable::FindByCookie(uint64_t cookie) const {
+const SocketTable::Remembered* SocketTable::FindByCookie(uint64_t cookie) const {
   auto it = by_cookie_.find(cookie);
-  return cookie == 0 || it == by_cookie_.end() ? nullptr : it->second;
+  return cookie == 0 || it == by_cookie_.end() ? nullptr : &it->second;
 }
 
 void SocketTable::SetOwner(uint64_t inode, int64_t pid, int64_t fd) {
@@ -101,10 +112,10 @@ v1::Event SocketCloseEvent(const SocketInfo& destroyed, const SocketTable& table
   v1::Event event;
   event.set_type(v1::EVENT_TYPE_CLOSE);
   SocketInfo described = destroyed;
-  const SocketInfo* known = table.FindByCookie(destroyed.cookie);
-  // A closed listener is in state CLOSE by now; the dump that saw it open knows it listened.
-  const bool server =
-      known != nullptr ? table.LocalIsServer(*known) : table.LocalIsServer(destroyed);
+  const SocketTable::Remembered* known = table.FindByCookie(destroyed.cookie);
+  // A closed listener is in state CLOSE by now, and an accepted connection's listener may be
+  // gone: the dumps that saw them open know which end served.
+  const bool server = known != nullptr ? known->local_is_server : table.LocalIsServer(destroyed);
   if (known != nullptr) described.inode = known->inode;
   v1::FileDescriptor* fd = event.mutable_fd();
   DescribeSocket(described, server, *fd);

@@ -23,16 +23,25 @@ namespace bulwark::runtime::internal {
 
 class SocketTable {
  public:
+  // What the dumps said about an inet socket, kept by its kernel cookie.
+  struct Remembered {
+    uint64_t inode = 0;
+    bool local_is_server = false;  // It listened, or was accepted from a listening port.
+    uint64_t last_dump = 0;        // The Update that last listed it.
+  };
+
   // Replaces the known sockets with `dump`; returns the sockets (with an inode) that the
-  // previous dump did not have, in dump order. Valid until the next Update. The previous dump is
-  // kept one more round for FindByCookie (a socket destroyed just before a dump is heard of
-  // after it), and owners of sockets in neither are forgotten.
+  // previous dump did not have, in dump order. Valid until the next Update. A socket orphaned
+  // since the previous dump (closed, its TCP shutdown still running; inode 0 now) keeps the
+  // inode it had. Sockets are remembered by cookie one dump longer than they are listed (a
+  // socket destroyed just before a dump is heard of after it); owners of sockets no longer
+  // remembered are forgotten.
   std::vector<const SocketInfo*> Update(std::vector<SocketInfo> dump);
   // The socket with `inode` in the last dump, or nullptr.
   const SocketInfo* Find(uint64_t inode) const;
-  // The socket with kernel cookie `cookie` (non-zero) in the last dump or the one before, or
-  // nullptr. Valid until the next Update.
-  const SocketInfo* FindByCookie(uint64_t cookie) const;
+  // The inet socket with kernel cookie `cookie` (non-zero) listed by the last dump or the one
+  // before, or nullptr. Valid until the next Update.
+  const Remembered* FindByCookie(uint64_t cookie) const;
   // Records that descriptor `fd` of `pid` holds socket `inode`.
   void SetOwner(uint64_t inode, int64_t pid, int64_t fd);
   // (pid, fd) recorded for `inode`, or nullptr.
@@ -45,8 +54,8 @@ class SocketTable {
  private:
   std::vector<SocketInfo> sockets_;
   absl::flat_hash_map<uint64_t, size_t> by_inode_;
-  std::vector<SocketInfo> previous_;  // The dump before sockets_, for FindByCookie.
-  absl::flat_hash_map<uint64_t, const SocketInfo*> by_cookie_;  // Into sockets_ and previous_.
+  uint64_t dumps_ = 0;
+  absl::flat_hash_map<uint64_t, Remembered> by_cookie_;
   absl::flat_hash_map<uint64_t, std::pair<int64_t, int64_t>> owners_;  // inode -> (pid, fd).
   // netns, family, protocol, port: a port listens in one network namespace only.
   absl::flat_hash_set<std::tuple<uint64_t, int, int, uint16_t>> listening_;
