@@ -90,6 +90,20 @@ absl::StatusOr<std::vector<internal::SocketInfo>> DumpSockets(internal::Namespac
                                         : diag.DumpOwn(options.limits.max_entries);
 }
 
+// Records in `table` which descriptor of which process holds each of `sockets` (one scan of
+// every process's descriptors, at most `max_fds` links).
+void RecordOwners(const std::vector<const internal::SocketInfo*>& sockets, size_t max_fds,
+                  internal::SocketTable& table) {
+  if (sockets.empty()) return;
+  const auto owners = internal::ScanSocketOwners(max_fds);
+  for (const internal::SocketInfo* socket : sockets) {
+    auto owner = owners.find(socket->inode);
+    if (owner != owners.end()) {
+      table.SetOwner(socket->inode, owner->second.first, owner->second.second);
+    }
+  }
+}
+
 v1::Event ToEvent(FileNotification&& n) {
   v1::Event event;
   timespec now{};
@@ -131,10 +145,15 @@ absl::StatusOr<std::unique_ptr<Collector>> Collector::Start(const CollectorOptio
   }
   if (options.connections || options.descriptors) {
     // The first dump is the baseline: sockets open before Start are state, not events.
-    BULWARK_ASSIGN_OR_RETURN(collector->sock_diag_, internal::NamespacedSockDiag::Open());
+    const bool socket_closes = options.connections && options.socket_closes;
+    BULWARK_ASSIGN_OR_RETURN(collector->sock_diag_,
+                             internal::NamespacedSockDiag::Open("/proc", socket_closes));
     BULWARK_ASSIGN_OR_RETURN(std::vector<internal::SocketInfo> dump,
                              DumpSockets(*collector->sock_diag_, options));
-    collector->sockets_->Update(std::move(dump));
+    const std::vector<const internal::SocketInfo*> baseline =
+        collector->sockets_->Update(std::move(dump));
+    // Owners of the sockets open now, so that their closes name them.
+    if (socket_closes) RecordOwners(baseline, options.limits.max_entries, *collector->sockets_);
     collector->next_dump_ = absl::Now() + options.connection_interval;
   }
   if (options.snapshot) collector->TakeSnapshot();
@@ -167,23 +186,39 @@ absl::Status Collector::PollConnections(const std::function<void(v1::Event&&)>& 
   BULWARK_ASSIGN_OR_RETURN(std::vector<internal::SocketInfo> dump,
                            DumpSockets(*sock_diag_, options_));
   std::vector<const internal::SocketInfo*> fresh = sockets_->Update(std::move(dump));
-  if (fresh.empty()) return absl::OkStatus();
   // Owners of the new sockets: one scan of every process's descriptors per dump.
-  const auto owners = internal::ScanSocketOwners(options_.limits.max_entries);
+  RecordOwners(fresh, options_.limits.max_entries, *sockets_);
   for (const internal::SocketInfo* socket : fresh) {
-    auto owner = owners.find(socket->inode);
-    if (owner == owners.end()) {
+    const std::pair<int64_t, int64_t>* owner = sockets_->Owner(socket->inode);
+    if (owner == nullptr) {
       ++unowned_sockets_;
       continue;
     }
-    if (owner->second.first == getpid()) continue;  // The collector's own sockets.
+    if (owner->first == getpid()) continue;  // The collector's own sockets.
     std::optional<v1::Event> event =
-        internal::SocketEvent(*socket, *sockets_, owner->second.first, owner->second.second);
+        internal::SocketEvent(*socket, *sockets_, owner->first, owner->second);
     if (!event.has_value()) continue;
     event->set_timestamp_ns(static_cast<uint64_t>(absl::ToUnixNanos(absl::Now())));
     emit(*std::move(event));
   }
   return absl::OkStatus();
+}
+
+absl::Status Collector::PollSocketCloses(const std::function<void(v1::Event&&)>& emit) {
+  if (sock_diag_ == nullptr || sock_diag_->destroy_fd() < 0) return absl::OkStatus();
+  std::vector<internal::SocketInfo> destroyed;
+  BULWARK_RETURN_IF_ERROR(sock_diag_->DrainDestroyed(options_.limits.max_entries, destroyed));
+  for (const internal::SocketInfo& socket : destroyed) {
+    v1::Event event = internal::SocketCloseEvent(socket, *sockets_);
+    if (event.pid() == getpid()) continue;  // The collector's own sockets.
+    event.set_timestamp_ns(static_cast<uint64_t>(absl::ToUnixNanos(absl::Now())));
+    emit(std::move(event));
+  }
+  return absl::OkStatus();
+}
+
+uint64_t Collector::lost_socket_closes() const {
+  return sock_diag_ != nullptr ? sock_diag_->lost_destroy_notices() : 0;
 }
 
 uint64_t Collector::lost_notifications() const { return connector_->overflows(); }
@@ -216,8 +251,11 @@ absl::Status Collector::Poll(absl::Duration timeout, const std::function<void(v1
     // Wake up for the next socket dump.
     timeout = std::max(absl::ZeroDuration(), std::min(timeout, next_dump_ - absl::Now()));
   }
-  pollfd fds[2] = {{connector_->fd(), POLLIN, 0}, {files_ ? files_->fd() : -1, POLLIN, 0}};
-  const int ready = poll(fds, files_ ? 2 : 1, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  // A negative fd is ignored by poll.
+  pollfd fds[3] = {{connector_->fd(), POLLIN, 0},
+                   {files_ ? files_->fd() : -1, POLLIN, 0},
+                   {sock_diag_ ? sock_diag_->destroy_fd() : -1, POLLIN, 0}};
+  const int ready = poll(fds, 3, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
   if (ready < 0) {
     if (errno == EINTR) return absl::OkStatus();
     return core::ErrnoToStatus(errno, "poll(collector)");
@@ -226,6 +264,10 @@ absl::Status Collector::Poll(absl::Duration timeout, const std::function<void(v1
     event.set_num(next_num_++);
     sink(std::move(event));
   };
+  // Socket closes first: a process's sockets are destroyed when it execs (close-on-exec) or
+  // exits before the kernel reports the exec or exit, and a socket destroyed before the next
+  // dump is still in the table.
+  BULWARK_RETURN_IF_ERROR(PollSocketCloses(emit));
   BULWARK_RETURN_IF_ERROR(connector_->Drain([&](const ProcNotification& n) {
     std::optional<v1::Event> event = ToEvent(n);
     if (!event.has_value()) return;

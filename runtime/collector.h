@@ -12,11 +12,12 @@
 // image), procexit, setresuid/setresgid (new ids), setsid, ptrace (attach), openat (fanotify
 // FAN_OPEN; the open flags are not known), write (FAN_MODIFY) and close (FAN_CLOSE_WRITE), and
 // from the socket dumps listen, accept, connect and bind (new sockets since the previous dump,
-// with their owner's pid and descriptor). Snapshot and exec events list the process's open
-// descriptors in Event.open_fds (sockets with their address tuples). Sockets of containers with
-// their own network namespace are dumped inside that namespace (all_network_namespaces).
-// Errors: PermissionDenied when not root; the errno of the failing socket/fanotify call.
-// Thread safety: not thread-safe; Poll from one thread.
+// with their owner's pid and descriptor), and close (with a SocketDestroy) for each TCP/UDP socket
+// as the kernel destroys it (sock_diag's destroy multicast groups). Snapshot and exec events list
+// the process's open descriptors in Event.open_fds (sockets with their address tuples). Sockets of
+// containers with their own network namespace are dumped inside that namespace
+// (all_network_namespaces). Errors: PermissionDenied when not root; the errno of the failing
+// socket/fanotify call. Thread safety: not thread-safe; Poll from one thread.
 #ifndef BULWARK_RUNTIME_COLLECTOR_H_
 #define BULWARK_RUNTIME_COLLECTOR_H_
 
@@ -49,6 +50,9 @@ struct CollectorOptions {
   // Also dump the sockets of every other network namespace a process is in (containers with
   // their own network), entering each with setns on a short-lived thread. Default: true.
   bool all_network_namespaces = true;
+  // Also report each TCP/UDP socket as the kernel destroys it: a close event with its tuple, and
+  // its owner's pid and descriptor when a dump saw it open (needs `connections`). Default: true.
+  bool socket_closes = true;
   // How often sockets are dumped; a connection opened and closed between two dumps is not
   // seen. Default: 250 ms.
   absl::Duration connection_interval = absl::Milliseconds(250);
@@ -77,6 +81,8 @@ class Collector {
   // Times another network namespace could not be entered or dumped (its sockets are missing
   // from that dump).
   uint64_t failed_network_namespaces() const;
+  // Socket destroy notices the kernel dropped because the collector's queue was full.
+  uint64_t lost_socket_closes() const;
 
  private:
   Collector();
@@ -85,6 +91,8 @@ class Collector {
   void AddOpenFds(int64_t pid, v1::Event& event) const;
   // Dumps sockets when connection_interval has passed and emits events for new ones.
   absl::Status PollConnections(const std::function<void(v1::Event&&)>& emit);
+  // Emits a close event for each socket destroyed since the last call.
+  absl::Status PollSocketCloses(const std::function<void(v1::Event&&)>& emit);
 
   CollectorOptions options_;
   std::unique_ptr<internal::ProcConnector> connector_;

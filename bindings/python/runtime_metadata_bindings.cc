@@ -1,5 +1,9 @@
 // bulwark.runtime container metadata providers: Docker's state directory, OCI bundles, kubectl
-// pod lists and chains of them, handed to an Engine as its ContainerMetadataProvider.
+// pod lists, chains of them, and providers written in Python, handed to an Engine as its
+// ContainerMetadataProvider.
+#include <cstdint>
+#include <deque>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -7,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "bulwark/bindings/python/runtime_bindings.h"
 #include "bulwark/bindings/python/status_exceptions.h"
 #include "bulwark/runtime/metadata_providers.h"
@@ -44,6 +49,84 @@ class OwningChainedProvider : public ContainerMetadataProvider {
 
   std::vector<std::shared_ptr<ContainerMetadataProvider>> providers_;
   runtime::ChainedProvider chain_;
+};
+
+// A provider written in Python: an object whose lookup(container_id) returns the container as a
+// dict in protobuf's JSON mapping of bulwark.runtime.v1.Container, as JSON text, or None. The
+// engine calls Lookup from the thread applying events, usually with the GIL released by
+// process(), so Lookup takes the GIL. An exception, or a value that is not a Container, is a
+// failure: counted, its message kept (the last kMaxErrors) for the facade to report, and the
+// container stays without metadata. Never lets a Python exception cross into the engine.
+// Thread safety: every member is used with the GIL held.
+class PythonMetadataProvider : public ContainerMetadataProvider {
+ public:
+  static constexpr size_t kMaxErrors = 100;
+
+  explicit PythonMetadataProvider(py::object provider)
+      : provider_(new py::object(std::move(provider)), [](py::object* object) {
+          py::gil_scoped_acquire gil;  // The engine owning this may be freed without the GIL.
+          delete object;
+        }) {}
+
+  std::optional<runtime::v1::Container> Lookup(absl::string_view container_id) override {
+    py::gil_scoped_acquire gil;
+    const std::string id(container_id);
+    try {
+      return ToContainer(id, provider_->attr("lookup")(id));
+    } catch (py::error_already_set& error) {
+      Fail(id, absl::StrCat(py::str(error.type().attr("__name__")).cast<std::string>(), ": ",
+                            py::str(error.value()).cast<std::string>()));
+    } catch (const std::exception& error) {
+      Fail(id, error.what());
+    }
+    return std::nullopt;
+  }
+
+  uint64_t failures() const { return failures_; }
+
+  // The failure messages kept since the last call, oldest first.
+  std::vector<std::string> TakeErrors() {
+    std::vector<std::string> errors(errors_.begin(), errors_.end());
+    errors_.clear();
+    return errors;
+  }
+
+ private:
+  std::optional<runtime::v1::Container> ToContainer(const std::string& id,
+                                                    const py::object& result) {
+    if (result.is_none()) return std::nullopt;
+    std::string json;
+    if (py::isinstance<py::str>(result)) {
+      json = result.cast<std::string>();
+    } else if (py::isinstance<py::dict>(result)) {
+      json = py::module_::import("json").attr("dumps")(result).cast<std::string>();
+    } else {
+      Fail(id, absl::StrCat("returned ",
+                            py::str(result.get_type().attr("__name__")).cast<std::string>(),
+                            "; expected a dict (bulwark.runtime.v1.Container), JSON text or None"));
+      return std::nullopt;
+    }
+    runtime::v1::Container container;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = false;
+    const google::protobuf::util::Status status =
+        google::protobuf::util::JsonStringToMessage(json, &container, options);
+    if (!status.ok()) {
+      Fail(id, absl::StrCat("not a bulwark.runtime.v1.Container: ", status.message().ToString()));
+      return std::nullopt;
+    }
+    return container;
+  }
+
+  void Fail(const std::string& id, const std::string& message) {
+    ++failures_;
+    if (errors_.size() == kMaxErrors) errors_.pop_front();
+    errors_.push_back(absl::StrCat("container metadata provider lookup('", id, "'): ", message));
+  }
+
+  std::shared_ptr<py::object> provider_;
+  uint64_t failures_ = 0;
+  std::deque<std::string> errors_;
 };
 
 // Read(id) of a provider that has one, as JSON, with the GIL released.
@@ -118,6 +201,12 @@ void DefineRuntimeMetadataBindings(py::module_& runtime_module) {
         return std::shared_ptr<runtime::PodListProvider>(ValueOrThrow(std::move(result)));
       },
       py::arg("text"), py::arg("source_name"));
+
+  py::class_<PythonMetadataProvider, ContainerMetadataProvider,
+             std::shared_ptr<PythonMetadataProvider>>(runtime_module, "_PythonMetadataProvider")
+      .def(py::init<py::object>(), py::arg("provider"))
+      .def_property_readonly("failures", &PythonMetadataProvider::failures)
+      .def("take_errors", &PythonMetadataProvider::TakeErrors);
 
   py::class_<OwningChainedProvider, ContainerMetadataProvider,
              std::shared_ptr<OwningChainedProvider>>(runtime_module, "_ChainedProvider")

@@ -54,6 +54,21 @@ void ParseUnixAttributes(absl::Span<const uint8_t> attrs, SocketInfo& socket) {
   }
 }
 
+// The protocol an inet message names in its INET_DIAG_PROTOCOL attribute, or -1.
+int InetProtocolAttribute(absl::Span<const uint8_t> attrs) {
+  size_t offset = 0;
+  while (offset + sizeof(nlattr) <= attrs.size()) {
+    nlattr attr;
+    std::memcpy(&attr, attrs.data() + offset, sizeof(attr));
+    if (attr.nla_len < sizeof(nlattr) || attr.nla_len > attrs.size() - offset) return -1;
+    if ((attr.nla_type & NLA_TYPE_MASK) == INET_DIAG_PROTOCOL && attr.nla_len > NLA_HDRLEN) {
+      return attrs[offset + NLA_HDRLEN];
+    }
+    offset += NLA_ALIGN(attr.nla_len);
+  }
+  return -1;
+}
+
 }  // namespace
 
 absl::StatusOr<bool> ParseSockDiagReply(absl::Span<const uint8_t> datagram, int protocol,
@@ -103,6 +118,14 @@ absl::StatusOr<bool> ParseSockDiagReply(absl::Span<const uint8_t> datagram, int 
       }
       socket.family = message.idiag_family;
       socket.protocol = protocol;
+      if (protocol == kProtocolFromAttribute) {
+        socket.protocol = InetProtocolAttribute(body.subspan(NLMSG_ALIGN(sizeof(message))));
+        if (socket.protocol < 0) return Malformed(message_offset, "no INET_DIAG_PROTOCOL");
+        if (socket.protocol != IPPROTO_TCP && socket.protocol != IPPROTO_UDP)
+          continue;  // UDP-Lite.
+      }
+      socket.cookie =
+          (static_cast<uint64_t>(message.id.idiag_cookie[1]) << 32) | message.id.idiag_cookie[0];
       socket.state = message.idiag_state;
       socket.inode = message.idiag_inode;
       socket.uid = message.idiag_uid;

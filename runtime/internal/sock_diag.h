@@ -29,12 +29,18 @@ struct SocketInfo {
   std::string remote_ip;
   uint16_t remote_port = 0;
   uint32_t uid = 0;
-  std::string path;    // Unix sockets: the bound path ("@name" for the abstract namespace).
-  uint64_t netns = 0;  // Network namespace id (NamespacedSockDiag sets it); 0 when unknown.
+  std::string path;     // Unix sockets: the bound path ("@name" for the abstract namespace).
+  uint64_t netns = 0;   // Network namespace id (NamespacedSockDiag sets it); 0 when unknown.
+  uint64_t cookie = 0;  // The kernel's socket cookie (inet sockets); stable for its lifetime.
 };
 
+// ParseSockDiagReply's `protocol` for inet messages that name their protocol themselves in an
+// INET_DIAG_PROTOCOL attribute (the destroy broadcasts of sock_destroy.h).
+inline constexpr int kProtocolFromAttribute = -1;
+
 // Parses one datagram of a SOCK_DIAG_BY_FAMILY dump reply (a stream of nlmsghdr) for
-// `protocol` (IPPROTO_TCP/UDP for inet replies, 0 for unix_diag replies), appending at most
+// `protocol` (IPPROTO_TCP/UDP for inet replies, 0 for unix_diag replies, kProtocolFromAttribute
+// for inet messages carrying INET_DIAG_PROTOCOL), appending at most
 // `max_sockets` sockets in all to `out`. Returns true when the dump's NLMSG_DONE was seen.
 // Errors: InvalidArgument for a truncated or malformed message, the kernel's errno for an
 // NLMSG_ERROR, ResourceExhausted beyond max_sockets.

@@ -1,14 +1,17 @@
 // sock_diag dumps compared with iproute2's `ss` (which reads the same kernel interface with
-// its own code) for sockets this test opens, /proc/<pid>/fd descriptors compared with what the
-// test opened, and the parser's answers to malformed replies.
+// its own code) for sockets this test opens, destroy notices of sockets this test closes (matched
+// by the kernel's SO_COOKIE), /proc/<pid>/fd descriptors compared with what the test opened,
+// and the parser's answers to malformed replies.
 #include "bulwark/runtime/internal/sock_diag.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/eventfd.h>
@@ -21,12 +24,15 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/status_matchers.h"
 #include "bulwark/runtime/internal/proc_fds.h"
+#include "bulwark/runtime/internal/sock_destroy.h"
 #include "bulwark/runtime/internal/sock_diag_netns.h"
 #include "bulwark/runtime/internal/socket_table.h"
 #include "gmock/gmock.h"
@@ -266,6 +272,192 @@ TEST(SockDiagNetnsTest, OpeningAnotherNamespaceChecksItsId) {
   }
 }
 
+uint64_t CookieOf(int fd) {
+  uint64_t cookie = 0;
+  socklen_t length = sizeof(cookie);
+  return getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &length) == 0 ? cookie : 0;
+}
+
+// Drains `listener` for up to 5 s until a notice with `cookie` arrives.
+std::optional<SocketInfo> AwaitDestroyed(SockDestroyListener& listener, uint64_t cookie) {
+  for (int round = 0; round < 50; ++round) {
+    pollfd ready{listener.fd(), POLLIN, 0};
+    poll(&ready, 1, 100);
+    std::vector<SocketInfo> notices;
+    if (!listener.Drain(100'000, notices).ok()) return std::nullopt;
+    for (const SocketInfo& notice : notices) {
+      if (notice.cookie == cookie) return notice;
+    }
+  }
+  return std::nullopt;
+}
+
+// A TCP connection over 127.0.0.1 and a connected UDP socket over ::1 are closed: the kernel's
+// destroy notices name their tuples and the cookie SO_COOKIE and the dump gave, and the socket
+// table turns the TCP one into a close event of the owner it recorded.
+TEST(SockDestroyTest, NoticesCarryTheTupleAndTheDumpsCookie) {
+  absl::StatusOr<std::unique_ptr<SockDestroyListener>> listener = SockDestroyListener::Open();
+  ASSERT_THAT(listener, IsOk());
+  absl::StatusOr<std::unique_ptr<SockDiag>> diag = SockDiag::Open();
+  ASSERT_THAT(diag, IsOk());
+
+  SocketTable table;
+  uint64_t tcp_cookie = 0, tcp_inode = 0;
+  uint16_t tcp_port = 0, tcp_client_port = 0;
+  {
+    Loopback loop;
+    tcp_port = loop.port;
+    sockaddr_in local{};
+    socklen_t length = sizeof(local);
+    getsockname(loop.client, reinterpret_cast<sockaddr*>(&local), &length);
+    tcp_client_port = ntohs(local.sin_port);
+    tcp_cookie = CookieOf(loop.client);
+    tcp_inode = InodeOf(loop.client);
+    ASSERT_NE(tcp_cookie, 0u);
+    absl::StatusOr<std::vector<SocketInfo>> dump = (*diag)->Dump(1'000'000);
+    ASSERT_THAT(dump, IsOk());
+    table.Update(*std::move(dump));
+    const SocketInfo* dumped = table.Find(tcp_inode);
+    ASSERT_NE(dumped, nullptr);
+    EXPECT_EQ(dumped->cookie, tcp_cookie);
+    table.SetOwner(tcp_inode, 4242, 7);
+  }
+  const std::optional<SocketInfo> tcp = AwaitDestroyed(**listener, tcp_cookie);
+  ASSERT_TRUE(tcp.has_value());
+  EXPECT_EQ(tcp->family, AF_INET);
+  EXPECT_EQ(tcp->protocol, IPPROTO_TCP);
+  EXPECT_EQ(tcp->local_ip, "127.0.0.1");
+  EXPECT_EQ(tcp->local_port, tcp_client_port);
+  EXPECT_EQ(tcp->remote_ip, "127.0.0.1");
+  EXPECT_EQ(tcp->remote_port, tcp_port);
+  EXPECT_EQ(tcp->inode, 0u);  // Gone with the file; the cookie ties it to the dump.
+  EXPECT_EQ(tcp->uid, geteuid());
+
+  const v1::Event closed = SocketCloseEvent(*tcp, table);
+  EXPECT_EQ(closed.type(), v1::EVENT_TYPE_CLOSE);
+  EXPECT_EQ(closed.pid(), 4242);
+  EXPECT_EQ(closed.fd().num(), 7);
+  EXPECT_EQ(closed.fd().inode(), tcp_inode);
+  EXPECT_EQ(closed.fd().l4proto(), "tcp");
+  EXPECT_EQ(closed.fd().client_port(), tcp_client_port);
+  EXPECT_EQ(closed.fd().server_ip(), "127.0.0.1");
+  EXPECT_EQ(closed.fd().server_port(), tcp_port);
+  EXPECT_FALSE(closed.fd().local_is_server());
+  EXPECT_TRUE(closed.socket_destroy().owner_known());
+  EXPECT_EQ(closed.socket_destroy().cookie(), tcp_cookie);
+  EXPECT_EQ(closed.socket_destroy().state(), static_cast<uint32_t>(TCP_CLOSE));
+
+  const int server = socket(AF_INET6, SOCK_DGRAM, 0);
+  sockaddr_in6 address{};
+  address.sin6_family = AF_INET6;
+  address.sin6_addr = in6addr_loopback;
+  ASSERT_EQ(bind(server, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  socklen_t length = sizeof(address);
+  getsockname(server, reinterpret_cast<sockaddr*>(&address), &length);
+  const int client = socket(AF_INET6, SOCK_DGRAM, 0);
+  ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  const uint64_t udp_cookie = CookieOf(client);
+  close(client);
+  close(server);
+  const std::optional<SocketInfo> udp = AwaitDestroyed(**listener, udp_cookie);
+  ASSERT_TRUE(udp.has_value());
+  EXPECT_EQ(udp->family, AF_INET6);
+  EXPECT_EQ(udp->protocol, IPPROTO_UDP);
+  EXPECT_EQ(udp->remote_ip, "::1");
+  EXPECT_EQ(udp->remote_port, ntohs(address.sin6_port));
+  // Never in a dump: a close of nobody known.
+  const v1::Event unknown = SocketCloseEvent(*udp, table);
+  EXPECT_EQ(unknown.pid(), 0);
+  EXPECT_EQ(unknown.fd().num(), -1);
+  EXPECT_EQ(unknown.fd().l4proto(), "udp");
+  EXPECT_EQ(unknown.fd().server_port(), ntohs(address.sin6_port));
+  EXPECT_FALSE(unknown.socket_destroy().owner_known());
+  EXPECT_EQ(unknown.socket_destroy().cookie(), udp_cookie);
+}
+
+// The kernel declares the destroy groups NL_CFG_F_NONROOT_RECV: an unprivileged process may
+// subscribe (docs/runtime.md relies on this).
+TEST(SockDestroyTest, SubscribingNeedsNoCapability) {
+  if (geteuid() != 0) {
+    EXPECT_THAT(SockDestroyListener::Open(), IsOk());
+    return;
+  }
+  const pid_t child = fork();
+  if (child == 0) {
+    // Leaving uid 0 clears every effective capability.
+    if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0) _exit(2);
+    _exit(SockDestroyListener::Open().ok() ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(SocketTableTest, ClosesFindSocketsOfThePreviousDumpByCookie) {
+  SocketInfo listener{.inode = 10,
+                      .family = AF_INET,
+                      .protocol = IPPROTO_TCP,
+                      .state = TCP_LISTEN,
+                      .local_ip = "0.0.0.0",
+                      .local_port = 8080,
+                      .netns = 1,
+                      .cookie = 77};
+  SocketInfo accepted{.inode = 11,
+                      .family = AF_INET,
+                      .protocol = IPPROTO_TCP,
+                      .state = TCP_ESTABLISHED,
+                      .local_ip = "10.0.0.1",
+                      .local_port = 8080,
+                      .remote_ip = "10.0.0.2",
+                      .remote_port = 40000,
+                      .netns = 1,
+                      .cookie = 78};
+  SocketTable table;
+  table.Update({listener, accepted});
+  table.SetOwner(10, 300, 5);
+  table.SetOwner(11, 300, 6);
+  // Next dump: the listener is gone (its notice may come after the dump) and the accepted
+  // connection was closed but is still shutting down: orphaned, inode 0.
+  SocketInfo orphan = accepted;
+  orphan.inode = 0;
+  orphan.state = TCP_FIN_WAIT1;
+  EXPECT_TRUE(table.Update({orphan}).empty());
+  ASSERT_NE(table.Find(11), nullptr);  // The orphan keeps its inode.
+
+  SocketInfo destroyed = listener;
+  destroyed.inode = 0;
+  destroyed.state = TCP_CLOSE;
+  v1::Event closed = SocketCloseEvent(destroyed, table);
+  EXPECT_EQ(closed.pid(), 300);
+  EXPECT_EQ(closed.fd().num(), 5);
+  EXPECT_EQ(closed.fd().inode(), 10u);
+  EXPECT_TRUE(closed.fd().local_is_server());  // It listened when the dump saw it.
+  EXPECT_EQ(closed.fd().server_port(), 8080u);
+  EXPECT_EQ(closed.socket_destroy().netns(), 1u);
+
+  table.Update({});
+  destroyed = accepted;
+  destroyed.inode = 0;
+  destroyed.state = TCP_CLOSE;
+  closed = SocketCloseEvent(destroyed, table);
+  EXPECT_EQ(closed.pid(), 300);
+  EXPECT_EQ(closed.fd().num(), 6);
+  EXPECT_EQ(closed.fd().inode(), 11u);
+  // Accepted from a listener that no longer exists: still the server end.
+  EXPECT_TRUE(closed.fd().local_is_server());
+  EXPECT_EQ(closed.fd().server_port(), 8080u);
+  EXPECT_EQ(closed.fd().client_port(), 40000u);
+
+  table.Update({});  // Two dumps without it: forgotten, and so is its owner.
+  EXPECT_EQ(table.FindByCookie(78), nullptr);
+  EXPECT_EQ(table.Owner(11), nullptr);
+  closed = SocketCloseEvent(destroyed, table);
+  EXPECT_EQ(closed.pid(), 0);
+  EXPECT_EQ(closed.fd().num(), -1);
+  EXPECT_FALSE(closed.socket_destroy().owner_known());
+}
+
 TEST(SocketTableTest, ListeningPortsArePerNamespace) {
   SocketInfo listener{.inode = 1,
                       .family = AF_INET,
@@ -360,6 +552,57 @@ TEST(SockDiagParserTest, MalformedRepliesAreErrors) {
   EXPECT_THAT(ParseSockDiagReply(Reply({{NLMSG_ERROR, payload}}), IPPROTO_TCP, 10, out),
               ::testing::Not(IsOk()));
   EXPECT_TRUE(out.empty());
+}
+
+// An inet_diag_msg for 10.0.0.1:1234 -> 10.0.0.2:80 followed by `attributes`.
+std::vector<uint8_t> InetMessage(const std::vector<uint8_t>& attributes) {
+  inet_diag_msg message{};
+  message.idiag_family = AF_INET;
+  message.idiag_state = TCP_CLOSE;
+  message.id.idiag_sport = htons(1234);
+  message.id.idiag_dport = htons(80);
+  inet_pton(AF_INET, "10.0.0.1", message.id.idiag_src);
+  inet_pton(AF_INET, "10.0.0.2", message.id.idiag_dst);
+  message.id.idiag_cookie[0] = 5;
+  message.id.idiag_cookie[1] = 1;
+  std::vector<uint8_t> payload(NLMSG_ALIGN(sizeof(message)));
+  std::memcpy(payload.data(), &message, sizeof(message));
+  payload.insert(payload.end(), attributes.begin(), attributes.end());
+  return payload;
+}
+
+// An INET_DIAG_PROTOCOL attribute naming `protocol`.
+std::vector<uint8_t> ProtocolAttribute(uint8_t protocol) {
+  nlattr attr{};
+  attr.nla_len = NLA_HDRLEN + 1;
+  attr.nla_type = INET_DIAG_PROTOCOL;
+  std::vector<uint8_t> out(NLA_ALIGN(attr.nla_len));
+  std::memcpy(out.data(), &attr, sizeof(attr));
+  out[NLA_HDRLEN] = protocol;
+  return out;
+}
+
+TEST(SockDiagParserTest, DestroyNoticesNameTheirProtocol) {
+  std::vector<SocketInfo> out;
+  ASSERT_THAT(ParseSockDiagReply(
+                  Reply({{SOCK_DIAG_BY_FAMILY, InetMessage(ProtocolAttribute(IPPROTO_UDP))}}),
+                  kProtocolFromAttribute, 10, out),
+              IsOk());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].protocol, IPPROTO_UDP);
+  EXPECT_EQ(out[0].local_ip, "10.0.0.1");
+  EXPECT_EQ(out[0].remote_port, 80);
+  EXPECT_EQ(out[0].cookie, (uint64_t{1} << 32) | 5);
+  // UDP-Lite shares the UDP group and is skipped.
+  EXPECT_THAT(ParseSockDiagReply(
+                  Reply({{SOCK_DIAG_BY_FAMILY, InetMessage(ProtocolAttribute(IPPROTO_UDPLITE))}}),
+                  kProtocolFromAttribute, 10, out),
+              IsOk());
+  EXPECT_EQ(out.size(), 1u);
+  EXPECT_THAT(
+      ParseSockDiagReply(Reply({{SOCK_DIAG_BY_FAMILY, InetMessage({})}}), kProtocolFromAttribute,
+                         10, out),
+      StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("INET_DIAG_PROTOCOL")));
 }
 
 }  // namespace

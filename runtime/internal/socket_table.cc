@@ -16,17 +16,50 @@ std::vector<const SocketInfo*> SocketTable::Update(std::vector<SocketInfo> dump)
   sockets_ = std::move(dump);
   by_inode_.clear();
   listening_.clear();
-  std::vector<const SocketInfo*> fresh;
-  for (size_t i = 0; i < sockets_.size(); ++i) {
-    const SocketInfo& socket = sockets_[i];
+  ++dumps_;
+  for (const SocketInfo& socket : sockets_) {
     if (socket.state == TCP_LISTEN && socket.protocol == IPPROTO_TCP) {
       listening_.emplace(socket.netns, socket.family, socket.protocol, socket.local_port);
+    }
+  }
+  std::vector<const SocketInfo*> fresh;
+  for (size_t i = 0; i < sockets_.size(); ++i) {
+    SocketInfo& socket = sockets_[i];
+    if (socket.cookie != 0) {
+      Remembered& remembered = by_cookie_[socket.cookie];
+      if (socket.inode == 0) socket.inode = remembered.inode;  // Orphaned since.
+      remembered.inode = socket.inode;
+      remembered.local_is_server |= LocalIsServer(socket);
+      remembered.last_dump = dumps_;
     }
     if (socket.inode == 0) continue;  // TIME_WAIT and orphans belong to nobody.
     by_inode_.emplace(socket.inode, i);
     if (!previous.contains(socket.inode)) fresh.push_back(&socket);
   }
+  absl::flat_hash_set<uint64_t> remembered_inodes;
+  absl::erase_if(by_cookie_, [&](const auto& entry) {
+    if (entry.second.last_dump + 1 < dumps_) return true;
+    remembered_inodes.insert(entry.second.inode);
+    return false;
+  });
+  absl::erase_if(owners_, [&](const auto& owner) {
+    return !by_inode_.contains(owner.first) && !remembered_inodes.contains(owner.first);
+  });
   return fresh;
+}
+
+const SocketTable::Remembered* SocketTable::FindByCookie(uint64_t cookie) const {
+  auto it = by_cookie_.find(cookie);
+  return cookie == 0 || it == by_cookie_.end() ? nullptr : &it->second;
+}
+
+void SocketTable::SetOwner(uint64_t inode, int64_t pid, int64_t fd) {
+  owners_[inode] = std::make_pair(pid, fd);
+}
+
+const std::pair<int64_t, int64_t>* SocketTable::Owner(uint64_t inode) const {
+  auto it = owners_.find(inode);
+  return it == owners_.end() ? nullptr : &it->second;
 }
 
 const SocketInfo* SocketTable::Find(uint64_t inode) const {
@@ -71,6 +104,34 @@ std::optional<v1::Event> SocketEvent(const SocketInfo& socket, const SocketTable
     event.set_result(fd);
   } else {
     event.set_type(v1::EVENT_TYPE_CONNECT);
+  }
+  return event;
+}
+
+v1::Event SocketCloseEvent(const SocketInfo& destroyed, const SocketTable& table) {
+  v1::Event event;
+  event.set_type(v1::EVENT_TYPE_CLOSE);
+  SocketInfo described = destroyed;
+  const SocketTable::Remembered* known = table.FindByCookie(destroyed.cookie);
+  // A closed listener is in state CLOSE by now, and an accepted connection's listener may be
+  // gone: the dumps that saw them open know which end served.
+  const bool server = known != nullptr ? known->local_is_server : table.LocalIsServer(destroyed);
+  if (known != nullptr) described.inode = known->inode;
+  v1::FileDescriptor* fd = event.mutable_fd();
+  DescribeSocket(described, server, *fd);
+  fd->set_num(-1);
+  v1::SocketDestroy* destroy = event.mutable_socket_destroy();
+  destroy->set_cookie(destroyed.cookie);
+  destroy->set_state(static_cast<uint32_t>(destroyed.state));
+  destroy->set_uid(destroyed.uid);
+  destroy->set_netns(destroyed.netns);
+  const std::pair<int64_t, int64_t>* owner =
+      known != nullptr && known->inode != 0 ? table.Owner(known->inode) : nullptr;
+  if (owner != nullptr) {
+    event.set_pid(owner->first);
+    event.set_tid(owner->first);
+    fd->set_num(owner->second);
+    destroy->set_owner_known(true);
   }
   return event;
 }

@@ -1,7 +1,9 @@
 // The host's sockets between two sock_diag dumps: which are new since the last dump, which
-// local ports listen, and the connect/accept/listen/bind event a new socket stands for.
+// local ports listen, who owns them, and the connect/accept/listen/bind event a new socket (or
+// the close event a destroyed one) stands for.
 //   SocketTable table;
 //   for (const SocketInfo* s : table.Update(*diag->Dump(max))) Emit(SocketEvent(*s, table, ...));
+//   for (const SocketInfo& gone : destroyed) Emit(SocketCloseEvent(gone, table));
 // Thread safety: not thread-safe.
 #ifndef BULWARK_RUNTIME_INTERNAL_SOCKET_TABLE_H_
 #define BULWARK_RUNTIME_INTERNAL_SOCKET_TABLE_H_
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -20,11 +23,29 @@ namespace bulwark::runtime::internal {
 
 class SocketTable {
  public:
+  // What the dumps said about an inet socket, kept by its kernel cookie.
+  struct Remembered {
+    uint64_t inode = 0;
+    bool local_is_server = false;  // It listened, or was accepted from a listening port.
+    uint64_t last_dump = 0;        // The Update that last listed it.
+  };
+
   // Replaces the known sockets with `dump`; returns the sockets (with an inode) that the
-  // previous dump did not have, in dump order. Valid until the next Update.
+  // previous dump did not have, in dump order. Valid until the next Update. A socket orphaned
+  // since the previous dump (closed, its TCP shutdown still running; inode 0 now) keeps the
+  // inode it had. Sockets are remembered by cookie one dump longer than they are listed (a
+  // socket destroyed just before a dump is heard of after it); owners of sockets no longer
+  // remembered are forgotten.
   std::vector<const SocketInfo*> Update(std::vector<SocketInfo> dump);
   // The socket with `inode` in the last dump, or nullptr.
   const SocketInfo* Find(uint64_t inode) const;
+  // The inet socket with kernel cookie `cookie` (non-zero) listed by the last dump or the one
+  // before, or nullptr. Valid until the next Update.
+  const Remembered* FindByCookie(uint64_t cookie) const;
+  // Records that descriptor `fd` of `pid` holds socket `inode`.
+  void SetOwner(uint64_t inode, int64_t pid, int64_t fd);
+  // (pid, fd) recorded for `inode`, or nullptr.
+  const std::pair<int64_t, int64_t>* Owner(uint64_t inode) const;
   // Whether the local end of `socket` is a server: it listens, or a listening socket of the same
   // network namespace, family and protocol has its local port (an accepted connection).
   bool LocalIsServer(const SocketInfo& socket) const;
@@ -33,6 +54,9 @@ class SocketTable {
  private:
   std::vector<SocketInfo> sockets_;
   absl::flat_hash_map<uint64_t, size_t> by_inode_;
+  uint64_t dumps_ = 0;
+  absl::flat_hash_map<uint64_t, Remembered> by_cookie_;
+  absl::flat_hash_map<uint64_t, std::pair<int64_t, int64_t>> owners_;  // inode -> (pid, fd).
   // netns, family, protocol, port: a port listens in one network namespace only.
   absl::flat_hash_set<std::tuple<uint64_t, int, int, uint16_t>> listening_;
 };
@@ -43,6 +67,13 @@ class SocketTable {
 // nullopt for Unix sockets and TCP sockets that are closing.
 std::optional<v1::Event> SocketEvent(const SocketInfo& socket, const SocketTable& table,
                                      int64_t pid, int64_t fd);
+
+// The close event of a socket the kernel destroyed (`destroyed` from a SockDestroyListener:
+// tuple, state, uid, cookie, netns; no inode): EVENT_TYPE_CLOSE with the tuple in fd and a
+// SocketDestroy. When the table knows the socket by its cookie, fd.inode is its inode and, when
+// its owner was recorded, pid/tid and fd.num name the owner (owner_known); otherwise pid 0 and
+// fd.num -1.
+v1::Event SocketCloseEvent(const SocketInfo& destroyed, const SocketTable& table);
 
 }  // namespace bulwark::runtime::internal
 

@@ -20,7 +20,8 @@ Containers, events and alerts are dicts in protobuf's JSON mapping of bulwark.ru
 import dataclasses
 import json
 import time
-from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Union
+import warnings
+from typing import Callable, Iterable, Iterator, List, Optional, Protocol, Sequence, Union
 
 from bulwark import _bulwark
 
@@ -43,15 +44,48 @@ RuleSet.from_string = staticmethod(rules_from_string)
 
 class ContainerMetadataProvider:
     """Container metadata (name, image, labels, Kubernetes pod) by container id, asked by an
-    Engine once per new container id. Base of the providers below."""
+    Engine once per new container id. Base of the providers below; subclass it and override
+    lookup() for a provider of your own (an Engine also takes any object with a lookup method).
+
+    A Python provider is called from the thread applying events, with the GIL (process() takes
+    it back for the call). An exception it raises, or a return value that is not a Container,
+    does not stop the engine: the container stays without metadata, the failure is counted in
+    Engine.metadata_failures and reported as a RuntimeWarning when process() returns. The
+    Engine keeps the provider alive. A provider must not call back into the same Engine."""
 
     _native = None
 
-    def lookup(self, container_id: str) -> Optional[dict]:
-        """The container (bulwark.runtime.v1.Container as a dict) for a 12-digit id, or None
-        when unknown or unreadable."""
+    def lookup(self, container_id: str) -> Union[dict, str, None]:
+        """The container (bulwark.runtime.v1.Container as a dict in protobuf's JSON mapping, or
+        as JSON text) for a 12-digit id, or None when unknown or unreadable."""
+        if self._native is None:
+            raise NotImplementedError(f"{type(self).__name__} must override lookup()")
         text = self._native.lookup_json(container_id)
         return None if text is None else json.loads(text)
+
+
+class MetadataLookup(Protocol):
+    """Any object an Engine or ChainedProvider accepts as a metadata provider."""
+
+    def lookup(self, container_id: str) -> Union[dict, str, None]: ...
+
+
+def _native_provider(provider, python_providers: list):
+    """The C++ provider standing for `provider`: a built-in one's own, or a trampoline calling
+    provider.lookup (appended to `python_providers`, whose failures the Engine reports)."""
+    if isinstance(provider, ChainedProvider):
+        python_providers.extend(provider._python_providers)
+        return provider._native
+    builtin = (isinstance(provider, ContainerMetadataProvider) and provider._native is not None
+               and type(provider).lookup is ContainerMetadataProvider.lookup)
+    if builtin:
+        return provider._native
+    if not callable(getattr(provider, "lookup", None)):
+        raise TypeError(f"a metadata provider needs a lookup(container_id) method, not "
+                        f"{type(provider).__name__}")
+    native = _bulwark.runtime._PythonMetadataProvider(provider)
+    python_providers.append(native)
+    return native
 
 
 class DockerStateProvider(ContainerMetadataProvider):
@@ -115,29 +149,45 @@ class PodListProvider(ContainerMetadataProvider):
 class ChainedProvider(ContainerMetadataProvider):
     """Asks each provider in order; for every field the first that knows it wins."""
 
-    def __init__(self, providers: Sequence[ContainerMetadataProvider]) -> None:
+    def __init__(self, providers: Sequence[MetadataLookup]) -> None:
         self._providers = list(providers)
-        self._native = _bulwark.runtime._ChainedProvider([p._native for p in self._providers])
+        self._python_providers: list = []
+        self._native = _bulwark.runtime._ChainedProvider(
+            [_native_provider(p, self._python_providers) for p in self._providers])
 
 
 class Engine:
     """Evaluates a RuleSet over events; keeps process and container state between calls.
-    `metadata_provider` fills container fields (container.name, k8s.*) for new container ids."""
+    `metadata_provider` (a ContainerMetadataProvider, or any object with a lookup method) fills
+    container fields (container.name, k8s.*) for new container ids."""
 
     def __init__(
         self,
         rules: RuleSet,
         *,
         all_matches: bool = False,
-        metadata_provider: Optional[ContainerMetadataProvider] = None,
+        metadata_provider: Optional[MetadataLookup] = None,
     ) -> None:
-        native = None if metadata_provider is None else metadata_provider._native
+        self._python_providers: list = []
+        native = (None if metadata_provider is None
+                  else _native_provider(metadata_provider, self._python_providers))
         self._engine = _bulwark.runtime._Engine(rules, all_matches, native)
 
     def process(self, events: Iterable[Union[dict, str]]) -> List[dict]:
-        """Alerts (protobuf JSON mapping of bulwark.runtime.v1.Alert) for `events`, in order."""
+        """Alerts (protobuf JSON mapping of bulwark.runtime.v1.Alert) for `events`, in order.
+        Each failure of a Python metadata provider meanwhile is reported as a RuntimeWarning."""
         texts = [e if isinstance(e, str) else json.dumps(e) for e in events]
-        return [json.loads(a) for a in self._engine.process_json(texts)]
+        alerts = self._engine.process_json(texts)
+        for provider in self._python_providers:
+            for error in provider.take_errors():
+                warnings.warn(error, RuntimeWarning, stacklevel=2)
+        return [json.loads(a) for a in alerts]
+
+    @property
+    def metadata_failures(self) -> int:
+        """Lookups of Python metadata providers that raised or returned something that is not a
+        Container, over the engine's life."""
+        return sum(p.failures for p in self._python_providers)
 
 
 def import_events(format: str, path: str) -> List[dict]:
@@ -331,6 +381,7 @@ __all__ = [
     "Enforcer",
     "Engine",
     "FanotifyGuard",
+    "MetadataLookup",
     "OciBundleProvider",
     "PodListProvider",
     "ProcessKiller",

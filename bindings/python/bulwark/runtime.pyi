@@ -1,5 +1,5 @@
 import dataclasses
-from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Union
+from typing import Callable, Iterable, Iterator, List, Optional, Protocol, Sequence, Union
 
 class RuleSet:
     """Falco rule files, compiled (immutable)."""
@@ -24,9 +24,11 @@ class Engine:
         rules: RuleSet,
         *,
         all_matches: bool = False,
-        metadata_provider: Optional[ContainerMetadataProvider] = None,
+        metadata_provider: Optional[MetadataLookup] = None,
     ) -> None: ...
     def process(self, events: Iterable[Union[dict, str]]) -> List[dict]: ...
+    @property
+    def metadata_failures(self) -> int: ...
 
 def import_events(format: str, path: str) -> List[dict]: ...
 def watch(
@@ -37,8 +39,11 @@ def watch(
     poll_interval: float = 0.2,
 ) -> Iterator[dict]: ...
 
+class MetadataLookup(Protocol):
+    def lookup(self, container_id: str) -> Union[dict, str, None]: ...
+
 class ContainerMetadataProvider:
-    def lookup(self, container_id: str) -> Optional[dict]: ...
+    def lookup(self, container_id: str) -> Union[dict, str, None]: ...
 
 class DockerStateProvider(ContainerMetadataProvider):
     def __init__(self, root: str = "/var/lib/docker") -> None: ...
@@ -59,7 +64,7 @@ class PodListProvider(ContainerMetadataProvider):
     def container_count(self) -> int: ...
 
 class ChainedProvider(ContainerMetadataProvider):
-    def __init__(self, providers: Sequence[ContainerMetadataProvider]) -> None: ...
+    def __init__(self, providers: Sequence[MetadataLookup]) -> None: ...
 
 @dataclasses.dataclass(frozen=True)
 class ResponseRule:

@@ -124,3 +124,94 @@ def test_engine_without_provider_knows_no_pod():
         "type": "EVENT_TYPE_EXECVE", "pid": 77,
         "process": {"pid": 77, "name": "sh", "cgroups": ["0::/docker/" + DOCKER_ID]},
     }]) == []
+
+
+class ShopProvider(runtime.ContainerMetadataProvider):
+    """A provider written in Python: one known container, and one id that makes it fail."""
+
+    FAILING_ID = "0badc0ffee00"
+
+    def __init__(self):
+        self.asked = []
+
+    def lookup(self, container_id):
+        self.asked.append(container_id)
+        if container_id == self.FAILING_ID:
+            raise ValueError("inventory service unreachable")
+        if container_id == DOCKER_ID[:12]:
+            return {"name": "web", "imageRepository": "registry.example/shop/web",
+                    "k8sNamespace": "prod", "k8sPodName": "web-0",
+                    "k8sPodLabels": {"app": "web"}}
+        return None
+
+
+def exec_in(container_id, pid):
+    return {"type": "EVENT_TYPE_EXECVE", "pid": pid,
+            "process": {"pid": pid, "name": "sh", "cgroups": ["0::/docker/" + container_id]}}
+
+
+def test_python_provider_fills_alert_container_fields():
+    provider = ShopProvider()
+    engine = runtime.Engine(runtime.rules_from_string(RULES), metadata_provider=provider)
+    # process() releases the GIL; the engine takes it back to call lookup.
+    alerts = engine.process([exec_in(DOCKER_ID, 77), exec_in(DOCKER_ID, 78)])
+    assert [a["output"] for a in alerts] == ["sh in prod/web-0 (registry.example/shop/web, web)"] * 2
+    assert alerts[0]["container"]["id"] == DOCKER_ID[:12]
+    assert alerts[0]["container"]["k8sPodName"] == "web-0"
+    assert provider.asked == [DOCKER_ID[:12]]  # Once per new container id.
+    assert engine.metadata_failures == 0
+
+
+def test_python_provider_that_raises_is_a_counted_warning():
+    failing = "0badc0ffee00" + "1" * 52
+    engine = runtime.Engine(runtime.rules_from_string(RULES), metadata_provider=ShopProvider())
+    with pytest.warns(RuntimeWarning, match=r"lookup\('0badc0ffee00'\): ValueError: inventory "
+                                            r"service unreachable"):
+        alerts = engine.process([exec_in(failing, 90), exec_in(DOCKER_ID, 91)])
+    # The engine went on: the other container still got its metadata.
+    assert [a["container"]["id"] for a in alerts] == [DOCKER_ID[:12]]
+    assert engine.metadata_failures == 1
+
+
+def test_python_provider_returning_a_non_container_is_a_failure():
+    class Wrong:  # Any object with lookup will do; no base class needed.
+        def __init__(self, answer):
+            self.answer = answer
+
+        def lookup(self, container_id):
+            return self.answer
+
+    for answer, message in [(42, "returned int; expected a dict"),
+                            ({"nme": "typo"}, "not a bulwark.runtime.v1.Container"),
+                            ("{not json", "not a bulwark.runtime.v1.Container"),
+                            ({"labels": {1, 2}}, "TypeError")]:
+        engine = runtime.Engine(runtime.rules_from_string(RULES), metadata_provider=Wrong(answer))
+        with pytest.warns(RuntimeWarning, match=message):
+            assert engine.process([exec_in(DOCKER_ID, 5)]) == []
+        assert engine.metadata_failures == 1
+    json_text = Wrong(json.dumps({"name": "web", "k8sNamespace": "prod", "k8sPodName": "web-0",
+                                  "k8sPodLabels": {"app": "web"}}))
+    engine = runtime.Engine(runtime.rules_from_string(RULES), metadata_provider=json_text)
+    assert len(engine.process([exec_in(DOCKER_ID, 5)])) == 1
+    with pytest.raises(TypeError, match="lookup"):
+        runtime.Engine(runtime.rules_from_string(RULES), metadata_provider=object())
+
+
+def test_python_provider_lives_as_long_as_the_engine_and_chains():
+    import gc
+    import weakref
+
+    provider = ShopProvider()
+    alive = weakref.ref(provider)
+    chain = runtime.ChainedProvider([provider, runtime.PodListProvider.from_json(PODS)])
+    engine = runtime.Engine(runtime.rules_from_string(RULES), metadata_provider=chain)
+    del provider, chain
+    gc.collect()
+    assert alive() is not None
+    alerts = engine.process([exec_in(DOCKER_ID, 7)])
+    assert alerts[0]["container"]["name"] == "web"                # From the Python provider.
+    assert alerts[0]["container"]["imageDigest"] == "sha256:cafe"  # From the pod list.
+    assert alive().asked == [DOCKER_ID[:12]]
+    del engine
+    gc.collect()
+    assert alive() is None
