@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/control_file.h"
 #include "bulwark/image/sbom/internal/text.h"
@@ -49,17 +49,17 @@ class ApkCataloger : public Cataloger {
       for (const auto& [key, value] : stanza.fields) {
         if (key == "P") package.set_name(value);
         if (key == "V") package.set_version(value);
-        if (key == "A") package.set_arch(binfmt::SanitizeUtf8(value));
-        if (key == "L" && !value.empty()) package.add_licenses(binfmt::SanitizeUtf8(value));
-        if (key == "o") package.set_source_name(binfmt::SanitizeUtf8(value));
-        if (key == "m") package.set_maintainer(binfmt::SanitizeUtf8(value));
+        if (key == "A") package.set_arch(core::SanitizeUtf8(value));
+        if (key == "L" && !value.empty()) package.add_licenses(core::SanitizeUtf8(value));
+        if (key == "o") package.set_source_name(core::SanitizeUtf8(value));
+        if (key == "m") package.set_maintainer(core::SanitizeUtf8(value));
         if (key == "F") directory = value;
         if (key == "p") relations.provides = ApkNames(value);
         if (key == "D") {
           for (std::string& name : ApkNames(value)) relations.requirements.push_back({name});
         }
         if (key == "R") {
-          package.add_files(binfmt::SanitizeUtf8(
+          package.add_files(core::SanitizeUtf8(
               absl::StrCat("/", directory, directory.empty() ? "" : "/", value)));
         }
       }

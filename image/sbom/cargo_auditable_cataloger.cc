@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "bulwark/core/limits.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/cargo/cargo_auditable.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/executable.h"
@@ -53,7 +53,7 @@ class CargoAuditableCataloger : public Cataloger {
     for (const CargoPackage& crate : info->packages) {
       if (!internal::IsPlainToken(crate.name) || !internal::IsPlainToken(crate.version)) {
         parsed.warnings.push_back(absl::StrCat("package without a valid name and version: \"",
-                                               binfmt::SanitizeUtf8(crate.name), "\"; skipped"));
+                                               core::SanitizeUtf8(crate.name), "\"; skipped"));
         continue;
       }
       v1::Package& package = parsed.packages.emplace_back();
@@ -61,7 +61,7 @@ class CargoAuditableCataloger : public Cataloger {
       package.set_name(crate.name);
       package.set_version(crate.version);
       if (!crate.source.empty()) {
-        AddProperty(package, "cargo:source", binfmt::SanitizeUtf8(crate.source));
+        AddProperty(package, "cargo:source", core::SanitizeUtf8(crate.source));
       }
       if (crate.build_only) AddProperty(package, "cargo:kind", "build");
       if (crate.root) AddProperty(package, "cargo:root", "true");

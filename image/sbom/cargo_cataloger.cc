@@ -11,7 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/text.h"
 
@@ -60,7 +60,7 @@ class CargoLockCataloger : public Cataloger {
       for (absl::string_view item : absl::StrSplit(items, ',', absl::SkipWhitespace())) {
         item = absl::StripAsciiWhitespace(item);
         if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
-          relations.requirements.push_back({binfmt::SanitizeUtf8(item.substr(1, item.size() - 2))});
+          relations.requirements.push_back({core::SanitizeUtf8(item.substr(1, item.size() - 2))});
         }
       }
     };
@@ -90,10 +90,10 @@ class CargoLockCataloger : public Cataloger {
       }
       if (value.size() < 2 || value.front() != '"' || value.back() != '"') continue;
       value = value.substr(1, value.size() - 2);
-      if (key == "name") current.set_name(binfmt::SanitizeUtf8(value));
-      if (key == "version") current.set_version(binfmt::SanitizeUtf8(value));
+      if (key == "name") current.set_name(core::SanitizeUtf8(value));
+      if (key == "version") current.set_version(core::SanitizeUtf8(value));
       if (key == "source") {
-        AddProperty(current, "cargo:source", binfmt::SanitizeUtf8(value));
+        AddProperty(current, "cargo:source", core::SanitizeUtf8(value));
       }
     }
     flush();

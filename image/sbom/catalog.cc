@@ -18,8 +18,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/core/version.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/path_history.h"
 #include "bulwark/image/sbom/internal/text.h"
@@ -401,7 +401,7 @@ class SbomBuilder::Impl {
               [](const v1::Diversion& a, const v1::Diversion& b) {
                 return std::tie(a.path(), a.diverted_to()) < std::tie(b.path(), b.diverted_to());
               });
-    for (std::string& warning : warnings_) sbom.add_warnings(binfmt::SanitizeUtf8(warning));
+    for (std::string& warning : warnings_) sbom.add_warnings(core::SanitizeUtf8(warning));
     return sbom;
   }
 
@@ -471,7 +471,7 @@ v1::Sbom SbomBuilder::Finish(const std::vector<image::LayerInfo>& layers) && {
 
 v1::Sbom SbomBuilder::Finish(const image::Image& image) && {
   v1::Sbom sbom = impl_->Finish(image.layers(), image.config().platform);
-  sbom.set_image(binfmt::SanitizeUtf8(image.Name()));
+  sbom.set_image(core::SanitizeUtf8(image.Name()));
   if (image.manifest_digest().has_value()) {
     sbom.set_manifest_digest(image.manifest_digest()->ToString());
   }

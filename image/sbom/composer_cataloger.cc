@@ -8,8 +8,8 @@
 #include "absl/strings/string_view.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/core/value.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/json_fields.h"
 #include "bulwark/image/sbom/internal/text.h"
@@ -37,7 +37,7 @@ void AddPackages(const core::Value* list, bool dev, ParsedFile& parsed) {
     if (const core::Value* require = entry.Find("require");
         require != nullptr && require->is_map()) {
       for (const core::MapEntry& required : require->map_value()) {
-        relations.requirements.push_back({binfmt::SanitizeUtf8(required.key)});
+        relations.requirements.push_back({core::SanitizeUtf8(required.key)});
       }
     }
   }

@@ -11,7 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/control_file.h"
 #include "bulwark/image/sbom/internal/text.h"
@@ -91,15 +91,14 @@ ParsedFile ParseStatus(absl::string_view text, bool status_d) {
     package.set_type("deb");
     package.set_name(std::string(name));
     package.set_version(std::string(version));
-    package.set_arch(binfmt::SanitizeUtf8(stanza.Get("Architecture")));
+    package.set_arch(core::SanitizeUtf8(stanza.Get("Architecture")));
     std::string source_name, source_version;
     ParseSource(stanza.Get("Source"), source_name, source_version);
-    package.set_source_name(source_name.empty() ? package.name()
-                                                : binfmt::SanitizeUtf8(source_name));
+    package.set_source_name(source_name.empty() ? package.name() : core::SanitizeUtf8(source_name));
     package.set_source_version(source_version.empty() ? package.version()
-                                                      : binfmt::SanitizeUtf8(source_version));
-    package.set_maintainer(binfmt::SanitizeUtf8(stanza.Get("Maintainer")));
-    if (!status.empty()) AddProperty(package, "dpkg:status", binfmt::SanitizeUtf8(status));
+                                                      : core::SanitizeUtf8(source_version));
+    package.set_maintainer(core::SanitizeUtf8(stanza.Get("Maintainer")));
+    if (!status.empty()) AddProperty(package, "dpkg:status", core::SanitizeUtf8(status));
     PackageRelations& relations = parsed.relations.emplace_back();
     for (std::vector<std::string>& provided : RelationNames(stanza.Get("Provides"))) {
       relations.provides.push_back(std::move(provided.front()));
@@ -121,7 +120,7 @@ ParsedFile ParseFileList(absl::string_view path, absl::string_view text) {
   if (colon != absl::string_view::npos) facts.arch = std::string(name.substr(colon + 1));
   for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
     if (line == "/." || line.front() != '/') continue;
-    facts.files.push_back(binfmt::SanitizeUtf8(line));
+    facts.files.push_back(core::SanitizeUtf8(line));
   }
   ParsedFile parsed;
   parsed.facts.push_back(std::move(facts));
@@ -138,7 +137,7 @@ ParsedFile ParseCopyright(absl::string_view path, absl::string_view text) {
   PackageFacts facts;
   facts.package_name = std::string(Basename(Dirname(path)));
   auto add = [&](absl::string_view license) {
-    std::string clean = binfmt::SanitizeUtf8(license);
+    std::string clean = core::SanitizeUtf8(license);
     if (clean.size() > 256 || !seen.insert(clean).second) return;
     facts.licenses.push_back(std::move(clean));
   };
@@ -176,9 +175,9 @@ ParsedFile ParseDiversions(absl::string_view content) {
       continue;
     }
     v1::Diversion& diversion = parsed.diversions.emplace_back();
-    diversion.set_path(binfmt::SanitizeUtf8(lines[i]));
-    diversion.set_diverted_to(binfmt::SanitizeUtf8(lines[i + 1]));
-    if (lines[i + 2] != ":") diversion.set_package(binfmt::SanitizeUtf8(lines[i + 2]));
+    diversion.set_path(core::SanitizeUtf8(lines[i]));
+    diversion.set_diverted_to(core::SanitizeUtf8(lines[i + 1]));
+    if (lines[i + 2] != ":") diversion.set_package(core::SanitizeUtf8(lines[i + 2]));
   }
   return parsed;
 }

@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "bulwark/core/limits.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/gobinary/go_buildinfo.h"
 #include "bulwark/image/sbom/internal/executable.h"
@@ -69,9 +69,9 @@ class GoBinaryCataloger : public Cataloger {
     if (info->main.has_value() && !info->main->path.empty()) {
       v1::Package& main = parsed.packages.emplace_back(ModulePackage(*info->main));
       AddProperty(main, "go:main", "true");
-      AddProperty(main, "go:path", binfmt::SanitizeUtf8(info->path));
+      AddProperty(main, "go:path", core::SanitizeUtf8(info->path));
       for (const auto& [key, value] : info->settings) {
-        AddProperty(main, absl::StrCat("go:build:", key), binfmt::SanitizeUtf8(value));
+        AddProperty(main, absl::StrCat("go:build:", key), core::SanitizeUtf8(value));
       }
     }
     for (const GoModule& dep : info->deps) {
@@ -92,14 +92,14 @@ class GoBinaryCataloger : public Cataloger {
       stdlib.set_type("golang");
       stdlib.set_name("stdlib");
       stdlib.set_version(StdlibVersion(info->go_version));
-      AddProperty(stdlib, "go:toolchain", binfmt::SanitizeUtf8(info->go_version));
+      AddProperty(stdlib, "go:toolchain", core::SanitizeUtf8(info->go_version));
       // The executable's main package: for GOPATH builds (no main module) the only other fact.
-      if (!info->path.empty()) AddProperty(stdlib, "go:path", binfmt::SanitizeUtf8(info->path));
+      if (!info->path.empty()) AddProperty(stdlib, "go:path", core::SanitizeUtf8(info->path));
       main_relations.requirements.push_back({"stdlib"});
     }
     for (v1::Package& package : parsed.packages) {
-      package.set_name(binfmt::SanitizeUtf8(package.name()));
-      package.set_version(binfmt::SanitizeUtf8(package.version()));
+      package.set_name(core::SanitizeUtf8(package.name()));
+      package.set_version(core::SanitizeUtf8(package.version()));
     }
     // Every module listed is linked into the executable: the main module needs them all.
     if (!parsed.packages.empty() && FindProperty(parsed.packages[0], "go:main") == "true") {

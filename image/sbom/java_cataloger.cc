@@ -11,7 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "bulwark/core/limits.h"
 #include "bulwark/core/status_macros.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/text.h"
 #include "bulwark/image/sbom/java/java_archive.h"
@@ -80,8 +80,8 @@ class JavaArchiveCataloger : public Cataloger {
         const std::string name = absl::StrCat(pom.group_id, ":", pom.artifact_id);
         if (!internal::IsPlainToken(pom.group_id) || !internal::IsPlainToken(pom.artifact_id) ||
             !internal::IsPlainToken(pom.version)) {
-          parsed.warnings.push_back(absl::StrCat(binfmt::SanitizeUtf8(archive.path), "!/",
-                                                 binfmt::SanitizeUtf8(pom.path),
+          parsed.warnings.push_back(absl::StrCat(core::SanitizeUtf8(archive.path), "!/",
+                                                 core::SanitizeUtf8(pom.path),
                                                  ": no valid groupId, artifactId and version"));
           continue;
         }
@@ -102,9 +102,9 @@ class JavaArchiveCataloger : public Cataloger {
         package.set_type("maven");
         // A manifest's license is the archive's own: clear only when one package describes it.
         if (!license.empty() && found.size() == 1) {
-          package.add_licenses(binfmt::SanitizeUtf8(license));
+          package.add_licenses(core::SanitizeUtf8(license));
         }
-        AddProperty(package, "java:archive", absl::StrCat("/", binfmt::SanitizeUtf8(archive.path)));
+        AddProperty(package, "java:archive", absl::StrCat("/", core::SanitizeUtf8(archive.path)));
         parsed.packages.push_back(std::move(package));
       }
     }

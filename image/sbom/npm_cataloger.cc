@@ -15,8 +15,8 @@
 #include "absl/strings/strip.h"
 #include "bulwark/core/document.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/core/value.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/json_fields.h"
 #include "bulwark/image/sbom/internal/text.h"
@@ -167,7 +167,7 @@ void AddV1Dependencies(const core::Value& dependencies, const std::string& paren
     if (internal::IsPlainToken(dependency.key) && internal::IsPlainToken(version) &&
         !absl::StartsWith(version, "file:")) {
       v1::Package& package =
-          parsed.packages.emplace_back(NpmPackage(binfmt::SanitizeUtf8(dependency.key), version));
+          parsed.packages.emplace_back(NpmPackage(core::SanitizeUtf8(dependency.key), version));
       AddLockFlags(dependency.value, package);
       parsed.relations.push_back(NodeRelations(dependency.value, path, {"requires"}));
     }
@@ -233,7 +233,7 @@ ParsedFile ParseYarnLock(absl::string_view text) {
   auto flush = [&] {
     if (!name.empty() && !workspace && internal::IsPlainToken(name) &&
         internal::IsPlainToken(version)) {
-      parsed.packages.push_back(NpmPackage(binfmt::SanitizeUtf8(name), version));
+      parsed.packages.push_back(NpmPackage(core::SanitizeUtf8(name), version));
       parsed.relations.push_back(std::move(relations));
     }
     name.clear();
@@ -252,7 +252,7 @@ ParsedFile ParseYarnLock(absl::string_view text) {
       workspace = absl::StrContains(first, "@workspace:") || absl::StrContains(first, "@link:") ||
                   absl::StrContains(first, "@file:");
       for (absl::string_view spec : absl::StrSplit(header, ',', absl::SkipWhitespace())) {
-        relations.provides.push_back(binfmt::SanitizeUtf8(Unquote(spec)));
+        relations.provides.push_back(core::SanitizeUtf8(Unquote(spec)));
       }
       in_dependencies = false;
       continue;
@@ -274,8 +274,8 @@ ParsedFile ParseYarnLock(absl::string_view text) {
     const std::string dependency = Unquote(field.substr(0, split));
     const std::string range = Unquote(absl::StripPrefix(field.substr(split), ":"));
     relations.requirements.push_back(
-        {binfmt::SanitizeUtf8(absl::StrCat(dependency, "@", range)),
-         binfmt::SanitizeUtf8(absl::StrCat(dependency, "@npm:", range))});
+        {core::SanitizeUtf8(absl::StrCat(dependency, "@", range)),
+         core::SanitizeUtf8(absl::StrCat(dependency, "@npm:", range))});
   }
   flush();
   return parsed;
@@ -330,7 +330,7 @@ PackageRelations PnpmRequirements(const core::Value& entry) {
     for (const core::MapEntry& dependency : dependencies->map_value()) {
       if (!dependency.value.is_string()) continue;
       std::string target = PnpmTarget(dependency.key, dependency.value.string_value());
-      if (!target.empty()) relations.requirements.push_back({binfmt::SanitizeUtf8(target)});
+      if (!target.empty()) relations.requirements.push_back({core::SanitizeUtf8(target)});
     }
   }
   return relations;
@@ -363,7 +363,7 @@ absl::StatusOr<ParsedFile> ParsePnpmLock(absl::string_view text) {
     }
     if (!internal::IsPlainToken(name) || !internal::IsPlainToken(version)) continue;
     v1::Package& package =
-        parsed.packages.emplace_back(NpmPackage(binfmt::SanitizeUtf8(name), version));
+        parsed.packages.emplace_back(NpmPackage(core::SanitizeUtf8(name), version));
     AddLockFlags(entry.value, package);
     PackageRelations relations = PnpmRequirements(entry.value);
     if (auto it = snapshots_of.find(key); it != snapshots_of.end()) {
@@ -373,7 +373,7 @@ absl::StatusOr<ParsedFile> ParsePnpmLock(absl::string_view text) {
         }
       }
     }
-    relations.provides.push_back(binfmt::SanitizeUtf8(key));
+    relations.provides.push_back(core::SanitizeUtf8(key));
     parsed.relations.push_back(std::move(relations));
   }
   return parsed;

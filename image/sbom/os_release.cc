@@ -11,7 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/internal/text.h"
 #include "re2/re2.h"
 
@@ -220,9 +220,9 @@ void SanitizeStrings(v1::OperatingSystem& os) {
   for (std::string* field :
        {os.mutable_id(), os.mutable_version_id(), os.mutable_version_codename(), os.mutable_name(),
         os.mutable_pretty_name(), os.mutable_cpe_name()}) {
-    *field = binfmt::SanitizeUtf8(*field);
+    *field = core::SanitizeUtf8(*field);
   }
-  for (std::string& like : *os.mutable_id_like()) like = binfmt::SanitizeUtf8(like);
+  for (std::string& like : *os.mutable_id_like()) like = core::SanitizeUtf8(like);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/control_file.h"
 #include "bulwark/image/sbom/internal/python_marker.h"
@@ -263,17 +263,16 @@ class PythonCataloger : public Cataloger {
       package.set_name(std::string(headers.Get("Name")));
       package.set_version(std::string(headers.Get("Version")));
       if (absl::string_view expression = headers.Get("License-Expression"); !expression.empty()) {
-        package.add_licenses(binfmt::SanitizeUtf8(expression));
+        package.add_licenses(core::SanitizeUtf8(expression));
       } else if (absl::string_view license = headers.Get("License");
                  !license.empty() && license.size() <= 128 && !absl::StrContains(license, '\n') &&
                  license != "UNKNOWN") {
-        package.add_licenses(binfmt::SanitizeUtf8(license));
+        package.add_licenses(core::SanitizeUtf8(license));
       } else {
         for (const auto& [key, value] : headers.fields) {
           if (absl::EqualsIgnoreCase(key, "Classifier") &&
               absl::StartsWith(value, kClassifierLicense)) {
-            package.add_licenses(
-                binfmt::SanitizeUtf8(absl::StripPrefix(value, kClassifierLicense)));
+            package.add_licenses(core::SanitizeUtf8(absl::StripPrefix(value, kClassifierLicense)));
           }
         }
       }
@@ -283,7 +282,7 @@ class PythonCataloger : public Cataloger {
       }
       const absl::string_view author = headers.Get("Author");
       if (!author.empty() && author.size() <= 256) {
-        package.set_maintainer(binfmt::SanitizeUtf8(author));
+        package.set_maintainer(core::SanitizeUtf8(author));
       }
     });
     if (!internal::IsPlainToken(package.name()) || !internal::IsPlainToken(package.version())) {

@@ -12,7 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/catalogers.h"
 #include "bulwark/image/sbom/internal/text.h"
 #include "re2/re2.h"
@@ -74,7 +74,7 @@ absl::StatusOr<ParsedFile> ParseGemspec(absl::string_view path, absl::string_vie
     re2::StringPiece rest(licenses);
     std::string license;
     while (RE2::FindAndConsume(&rest, *kQuoted, &license)) {
-      package.add_licenses(binfmt::SanitizeUtf8(license));
+      package.add_licenses(core::SanitizeUtf8(license));
     }
   }
   return parsed;

@@ -6,12 +6,12 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/gobinary/go_buildinfo.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  using bulwark::sbom::binfmt::IsValidUtf8;
+  using bulwark::core::IsValidUtf8;
   absl::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   if (data[0] != 0) bulwark::sbom::HasGoBuildIdNote(input);
   auto info = data[0] == 0 ? bulwark::sbom::ParseGoModInfo(input, "fuzz")

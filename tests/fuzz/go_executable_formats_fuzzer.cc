@@ -5,10 +5,10 @@
 #include <cstdlib>
 
 #include "absl/strings/string_view.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/binfmt/bytes.h"
 #include "bulwark/image/sbom/binfmt/macho.h"
 #include "bulwark/image/sbom/binfmt/pe.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
 #include "bulwark/image/sbom/gobinary/go_buildinfo.h"
 
 namespace {
@@ -29,7 +29,7 @@ void ReadAddresses(const File& file, absl::string_view input) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using bulwark::sbom::binfmt::IsValidUtf8;
+  using bulwark::core::IsValidUtf8;
   const absl::string_view input(reinterpret_cast<const char*>(data), size);
   if (auto pe = bulwark::sbom::binfmt::PeFile::Parse(input, "fuzz"); pe.ok()) {
     ReadAddresses(*pe, input);

@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/java/java_archive.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using bulwark::sbom::binfmt::IsValidUtf8;
+  using bulwark::core::IsValidUtf8;
   absl::string_view bytes(reinterpret_cast<const char*>(data), size);
   bulwark::sbom::JavaArchiveOptions options;
   options.limits.max_total_bytes = 16 << 20;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/rpm/rpm_header.h"
 #include "bulwark/image/sbom/rpm/rpm_package.h"
 
@@ -14,7 +14,7 @@ namespace bulwark::sbom {
 namespace {
 
 void CheckUtf8(absl::string_view text) {
-  if (!binfmt::IsValidUtf8(text)) std::abort();
+  if (!core::IsValidUtf8(text)) std::abort();
 }
 
 }  // namespace

@@ -13,7 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "bulwark/core/document.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/cataloger.h"
 #include "bulwark/image/sbom/internal/text.h"
 #include "bulwark/image/sbom/purl.h"
@@ -22,7 +22,7 @@
 namespace bulwark::sbom::fuzzing {
 
 inline void CheckUtf8(absl::string_view text) {
-  if (!binfmt::IsValidUtf8(text)) std::abort();
+  if (!core::IsValidUtf8(text)) std::abort();
 }
 
 // Parses `content` as `path` with `cataloger` and checks the result.

@@ -1,17 +1,15 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_matchers.h"
+#include "bulwark/core/testing/run_command.h"
 #include "bulwark/image/sbom/binfmt/bytes.h"
 #include "bulwark/image/sbom/binfmt/elf.h"
-#include "bulwark/image/sbom/binfmt/run_command.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -36,34 +34,6 @@ TEST(BytesTest, BoundsAndByteOrder) {
   EXPECT_TRUE(InBounds(data, 5, 0));
 }
 
-// Sanitizing must agree with Python's bytes.decode("utf-8", "replace"), which follows the
-// Unicode recommendation for replacement characters.
-TEST(Utf8Test, SanitizeAgreesWithPython) {
-  if (!testing::HaveProgram("python3")) GTEST_SKIP() << "python3 not installed";
-  const std::vector<std::string> inputs = {
-      "plain",
-      "caf\xc3\xa9",
-      "caf\xe9",
-      "\xc0\xaf",
-      "\xed\xa0\x80x",
-      "\xf4\x90\x80\x80",
-      "\xe2\x82",
-      "\xe2\x82\xac\xe2",
-      "\xf0\x9f\x98\x80!",
-      "\xff\xfe",
-      "a\xe1\x80\xe2\xf0\x91\x92\xf1\xbfz",
-  };
-  for (const std::string& input : inputs) {
-    std::string hex = absl::BytesToHexString(input);
-    auto expected = testing::RunCommand(
-        absl::StrCat("python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(\"", hex,
-                     "\").decode(\"utf-8\", \"replace\").encode())'"));
-    ASSERT_THAT(expected, IsOk());
-    EXPECT_EQ(SanitizeUtf8(input), *expected) << hex;
-    EXPECT_EQ(IsValidUtf8(input), *expected == input) << hex;
-  }
-}
-
 struct ReadelfSection {
   std::string name;
   uint64_t address, offset, size;
@@ -72,7 +42,7 @@ struct ReadelfSection {
 // Sections as binutils' readelf lists them.
 std::vector<ReadelfSection> ReadelfSections(const std::string& path) {
   std::vector<ReadelfSection> sections;
-  auto output = testing::RunCommand("readelf -S --wide " + path);
+  auto output = core::testing::RunCommand("readelf -S --wide " + path);
   if (!output.ok()) return sections;
   for (absl::string_view line : absl::StrSplit(*output, '\n')) {
     size_t bracket = line.find("] ");
@@ -93,7 +63,7 @@ std::vector<ReadelfSection> ReadelfSections(const std::string& path) {
 }
 
 TEST(ElfTest, SectionsAgreeWithReadelf) {
-  if (!testing::HaveProgram("readelf")) GTEST_SKIP() << "readelf not installed";
+  if (!core::testing::HaveProgram("readelf")) GTEST_SKIP() << "readelf not installed";
   for (const std::string path : {"/bin/ls", "/usr/bin/umoci"}) {
     auto bytes = core::ReadFileToString(path, uint64_t{1} << 30);
     if (!bytes.ok()) continue;

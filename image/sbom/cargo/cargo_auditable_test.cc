@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_matchers.h"
-#include "bulwark/image/sbom/binfmt/run_command.h"
+#include "bulwark/core/testing/run_command.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -45,7 +45,7 @@ absl::StatusOr<std::string> ExecutableWithSection(const std::string& name,
                                     ".read(), 9))' ",
                                     json, " ", section)
                               : absl::StrCat("cp ", json, " ", section);
-  auto made = testing::RunCommand(
+  auto made = core::testing::RunCommand(
       absl::StrCat(pack, " && objcopy --add-section .dep-v0=", section,
                    " --set-section-flags .dep-v0=noload,readonly /bin/true ", binary));
   if (!made.ok()) return made.status();
@@ -53,7 +53,7 @@ absl::StatusOr<std::string> ExecutableWithSection(const std::string& name,
 }
 
 TEST(CargoAuditableTest, ReadsTheEmbeddedTree) {
-  if (!testing::HaveProgram("objcopy")) GTEST_SKIP() << "binutils' objcopy is not installed";
+  if (!core::testing::HaveProgram("objcopy")) GTEST_SKIP() << "binutils' objcopy is not installed";
   auto binary = ExecutableWithSection("tool", kAuditJson, true);
   ASSERT_THAT(binary, IsOk());
   auto info = ReadCargoAuditable(*binary, "usr/bin/tool");
@@ -74,7 +74,7 @@ TEST(CargoAuditableTest, MissingAndDamagedSections) {
   EXPECT_THAT(ReadCargoAuditable(*plain, "true"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("true: no .dep-v0 section")));
   EXPECT_THAT(ReadCargoAuditable("not elf", "x"), StatusIs(absl::StatusCode::kNotFound));
-  if (!testing::HaveProgram("objcopy")) GTEST_SKIP() << "binutils' objcopy is not installed";
+  if (!core::testing::HaveProgram("objcopy")) GTEST_SKIP() << "binutils' objcopy is not installed";
   auto raw = ExecutableWithSection("raw", kAuditJson, false);
   ASSERT_THAT(raw, IsOk());
   EXPECT_THAT(ReadCargoAuditable(*raw, "raw"),

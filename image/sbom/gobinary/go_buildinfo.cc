@@ -11,11 +11,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/binfmt/bytes.h"
 #include "bulwark/image/sbom/binfmt/elf.h"
 #include "bulwark/image/sbom/binfmt/macho.h"
 #include "bulwark/image/sbom/binfmt/pe.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
 
 namespace bulwark::sbom {
 namespace {
@@ -244,7 +244,7 @@ absl::StatusOr<GoBuildInfo> ReadGoBuildInfo(absl::string_view bytes, absl::strin
     return absl::NotFoundError(absl::StrCat(source, ": Go build info without a Go version"));
   }
   BULWARK_ASSIGN_OR_RETURN(GoBuildInfo info, ParseGoModInfo(StripSentinels(modinfo), source));
-  info.go_version = binfmt::SanitizeUtf8(version);
+  info.go_version = core::SanitizeUtf8(version);
   return info;
 }
 

@@ -12,10 +12,10 @@
 #include "absl/strings/str_split.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_matchers.h"
+#include "bulwark/core/testing/run_command.h"
 #include "bulwark/core/testing/shared_testdata.h"
 #include "bulwark/image/sbom/binfmt/macho.h"
 #include "bulwark/image/sbom/binfmt/pe.h"
-#include "bulwark/image/sbom/binfmt/run_command.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -92,7 +92,7 @@ struct GoVersionOutput {
 
 // Runs Debian's `go version -m` on `path`.
 absl::StatusOr<GoVersionOutput> GoVersionM(const std::string& path) {
-  auto output = testing::RunCommand(
+  auto output = core::testing::RunCommand(
       absl::StrCat("HOME=", std::getenv("TEST_TMPDIR"), " GOCACHE=off go version -m ", path));
   if (!output.ok()) return output.status();
   GoVersionOutput result;
@@ -106,7 +106,7 @@ absl::StatusOr<GoVersionOutput> GoVersionM(const std::string& path) {
   return result;
 }
 
-bool HaveGo() { return testing::HaveProgram("go"); }
+bool HaveGo() { return core::testing::HaveProgram("go"); }
 
 #define REQUIRE_OR_SKIP(condition, why)                \
   do {                                                 \

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "bulwark/core/status_macros.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/gobinary/go_buildinfo.h"
 
 namespace bulwark::sbom {
@@ -16,7 +16,7 @@ namespace {
 // Appends code point `rune` as UTF-8; false for surrogates and values above U+10FFFF.
 bool AppendRune(uint32_t rune, std::string* out) {
   if (rune > 0x10FFFF || (rune >= 0xD800 && rune <= 0xDFFF)) return false;
-  binfmt::AppendUtf8(rune, out);
+  core::AppendUtf8(rune, *out);
   return true;
 }
 
@@ -55,9 +55,9 @@ absl::StatusOr<GoModuleVersion> ReadModule(absl::string_view fields, absl::strin
         absl::StrCat(where, ": expected 2 or 3 tab-separated module fields, got ", parts.size()));
   }
   GoModuleVersion module;
-  module.path = binfmt::SanitizeUtf8(parts[0]);
-  module.version = binfmt::SanitizeUtf8(parts[1]);
-  if (parts.size() == 3) module.sum = binfmt::SanitizeUtf8(parts[2]);
+  module.path = core::SanitizeUtf8(parts[0]);
+  module.version = core::SanitizeUtf8(parts[1]);
+  if (parts.size() == 3) module.sum = core::SanitizeUtf8(parts[2]);
   return module;
 }
 
@@ -91,7 +91,7 @@ absl::StatusOr<std::pair<std::string, std::string>> ReadSetting(absl::string_vie
   } else {
     value = std::string(raw_value);
   }
-  return std::make_pair(binfmt::SanitizeUtf8(key), binfmt::SanitizeUtf8(value));
+  return std::make_pair(core::SanitizeUtf8(key), core::SanitizeUtf8(value));
 }
 
 }  // namespace
@@ -208,9 +208,9 @@ absl::StatusOr<GoBuildInfo> ParseGoModInfo(absl::string_view text, absl::string_
     ++line_number;
     const std::string where = absl::StrCat(source, ": module info line ", line_number);
     if (absl::ConsumePrefix(&line, "path\t")) {
-      info.path = binfmt::SanitizeUtf8(line);
+      info.path = core::SanitizeUtf8(line);
     } else if (absl::ConsumePrefix(&line, "go\t")) {
-      info.go_version = binfmt::SanitizeUtf8(line);
+      info.go_version = core::SanitizeUtf8(line);
     } else if (absl::ConsumePrefix(&line, "mod\t")) {
       BULWARK_ASSIGN_OR_RETURN(GoModuleVersion module, ReadModule(line, where));
       info.main.emplace();

@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/core/value.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
 #include "bulwark/image/sbom/internal/text.h"
 
 namespace bulwark::sbom::internal {
@@ -13,7 +13,7 @@ namespace {
 
 void AddLicense(const core::Value& value, std::vector<std::string>& out) {
   if (value.is_string() && !value.string_value().empty()) {
-    out.push_back(binfmt::SanitizeUtf8(value.string_value()));
+    out.push_back(core::SanitizeUtf8(value.string_value()));
   } else if (value.is_map()) {
     const std::string type = StringField(value, "type");
     if (!type.empty()) out.push_back(type);
@@ -25,7 +25,7 @@ void AddLicense(const core::Value& value, std::vector<std::string>& out) {
 std::string StringField(const core::Value& value, absl::string_view key) {
   const core::Value* field = value.Find(key);
   if (field == nullptr || !field->is_string()) return "";
-  return binfmt::SanitizeUtf8(field->string_value());
+  return core::SanitizeUtf8(field->string_value());
 }
 
 std::vector<std::string> LicenseField(const core::Value& value, absl::string_view key) {

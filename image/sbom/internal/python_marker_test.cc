@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "bulwark/core/status_matchers.h"
-#include "bulwark/image/sbom/binfmt/run_command.h"
+#include "bulwark/core/testing/run_command.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -144,8 +144,8 @@ std::vector<std::string> Markers() {
 }
 
 TEST(PythonMarkerTest, EqualsPackaging) {
-  if (!testing::HaveProgram("/usr/bin/python3") ||
-      !testing::RunCommand("/usr/bin/python3 -c 'import packaging'").ok()) {
+  if (!core::testing::HaveProgram("/usr/bin/python3") ||
+      !core::testing::RunCommand("/usr/bin/python3 -c 'import packaging'").ok()) {
     GTEST_SKIP() << "no python3-packaging here";
   }
   const std::vector<NamedEnvironment> environments = {
@@ -163,7 +163,7 @@ TEST(PythonMarkerTest, EqualsPackaging) {
     for (const NamedEnvironment& environment : environments) objects.push_back(environment.json);
     json << "[" << absl::StrJoin(objects, ", ") << "]";
   }
-  absl::StatusOr<std::string> output = testing::RunCommand(
+  absl::StatusOr<std::string> output = core::testing::RunCommand(
       absl::StrCat("/usr/bin/python3 image/sbom/testdata/evaluate_markers.py ", directory,
                    "/markers.txt ", directory, "/environments.json"));
   ASSERT_TRUE(output.ok()) << output.status();

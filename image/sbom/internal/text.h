@@ -9,7 +9,7 @@
 
 namespace bulwark::sbom::internal {
 
-// (UTF-8 checks and repair are in bulwark/image/sbom/binfmt/utf8.h.)
+// (UTF-8 checks and repair are in bulwark/core/utf8.h.)
 
 // True for names and versions a package manager could have written: 1 to 512 printable ASCII
 // characters and no spaces. Catalogers skip entries whose name or version is not.

@@ -11,7 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "bulwark/core/limits.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 
 namespace bulwark::sbom {
 namespace {
@@ -62,7 +62,7 @@ class Walker {
       }
       const char* raw_name = archive_entry_pathname(entry);
       if (raw_name == nullptr || archive_entry_filetype(entry) != AE_IFREG) continue;
-      const std::string name = binfmt::SanitizeUtf8(raw_name);
+      const std::string name = core::SanitizeUtf8(raw_name);
       const int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
       if (IsManifest(name) || IsPomProperties(name)) {
         std::string text;
@@ -152,9 +152,9 @@ class Walker {
     pom.properties = std::move(properties);
     // Later duplicates win, as java.util.Properties.load does.
     for (const auto& [key, value] : pom.properties) {
-      if (key == "groupId") pom.group_id = binfmt::SanitizeUtf8(value);
-      if (key == "artifactId") pom.artifact_id = binfmt::SanitizeUtf8(value);
-      if (key == "version") pom.version = binfmt::SanitizeUtf8(value);
+      if (key == "groupId") pom.group_id = core::SanitizeUtf8(value);
+      if (key == "artifactId") pom.artifact_id = core::SanitizeUtf8(value);
+      if (key == "version") pom.version = core::SanitizeUtf8(value);
     }
     return pom;
   }

@@ -14,8 +14,8 @@
 #include "absl/strings/str_split.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_matchers.h"
+#include "bulwark/core/testing/run_command.h"
 #include "bulwark/core/testing/shared_testdata.h"
-#include "bulwark/image/sbom/binfmt/run_command.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -49,7 +49,7 @@ std::string TestData(absl::string_view name) {
 const std::string& JarDir() {
   static const std::string* dir = [] {
     auto* path = new std::string(absl::StrCat(std::getenv("TEST_TMPDIR"), "/jars"));
-    auto made = testing::RunCommand(
+    auto made = core::testing::RunCommand(
         absl::StrCat("/usr/bin/python3 ", TestData("make_jars.py"), " ", *path));
     if (!made.ok()) path->clear();
     return path;
@@ -95,8 +95,8 @@ std::vector<std::string> OracleLines(const JavaArchiveContents& contents,
 
 // Compares our reading of every file with the JDK's (testdata/JarOracle.java).
 void ExpectSameAsJdk(const std::vector<std::string>& files) {
-  auto output = testing::RunCommand(absl::StrCat("java ", TestData("JarOracle.java"), " ",
-                                                 absl::StrJoin(files, " "), " 2>/dev/null"));
+  auto output = core::testing::RunCommand(absl::StrCat("java ", TestData("JarOracle.java"), " ",
+                                                       absl::StrJoin(files, " "), " 2>/dev/null"));
   ASSERT_THAT(output, IsOk());
   std::vector<std::string> expected;
   absl::flat_hash_set<std::string> manifest_errors, unreadable;
@@ -125,7 +125,7 @@ void ExpectSameAsJdk(const std::vector<std::string>& files) {
 }
 
 TEST(JavaArchiveTest, BuiltArchivesMatchTheJdk) {
-  REQUIRE_OR_SKIP(testing::HaveProgram("java") && testing::HaveProgram("jar"),
+  REQUIRE_OR_SKIP(core::testing::HaveProgram("java") && core::testing::HaveProgram("jar"),
                   "no JDK (bazel/setup.sh installs openjdk-17-jdk-headless)");
   ASSERT_FALSE(JarDir().empty());
   std::vector<std::string> files;
@@ -139,9 +139,9 @@ TEST(JavaArchiveTest, BuiltArchivesMatchTheJdk) {
 // Every real jar Debian installed under /usr/share/java (maven and its libraries: real
 // manifests, OSGi headers, pom.properties from many build tools).
 TEST(JavaArchiveTest, DebianJarsMatchTheJdk) {
-  REQUIRE_OR_SKIP(testing::HaveProgram("java"), "no JDK");
+  REQUIRE_OR_SKIP(core::testing::HaveProgram("java"), "no JDK");
   auto listing =
-      testing::RunCommand("find /usr/share/java -maxdepth 1 -type f -name '*.jar' | sort");
+      core::testing::RunCommand("find /usr/share/java -maxdepth 1 -type f -name '*.jar' | sort");
   ASSERT_THAT(listing, IsOk());
   std::vector<std::string> files = absl::StrSplit(*listing, '\n', absl::SkipEmpty());
   REQUIRE_OR_SKIP(files.size() >= 3,
@@ -151,7 +151,7 @@ TEST(JavaArchiveTest, DebianJarsMatchTheJdk) {
 }
 
 TEST(JavaArchiveTest, NestedAndShadedStructure) {
-  REQUIRE_OR_SKIP(testing::HaveProgram("jar"), "no JDK");
+  REQUIRE_OR_SKIP(core::testing::HaveProgram("jar"), "no JDK");
   ASSERT_FALSE(JarDir().empty());
   auto bytes = core::ReadFileToString(JarDir() + "/app.ear", 1 << 20);
   ASSERT_THAT(bytes, IsOk());

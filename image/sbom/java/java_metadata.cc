@@ -4,7 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/java/java_archive.h"
 
 namespace bulwark::sbom {
@@ -24,18 +24,11 @@ std::vector<absl::string_view> Lines(absl::string_view text) {
   return lines;
 }
 
-// ISO 8859-1 bytes as UTF-8.
-void AppendLatin1(unsigned char c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
+// ISO 8859-1 bytes as UTF-8 (each byte is the code point of the same value).
+void AppendLatin1(unsigned char c, std::string* out) { core::AppendUtf8(c, *out); }
 
 void AppendUtf16Unit(uint32_t unit, uint32_t* pending_high, std::string* out) {
-  auto append = [out](uint32_t rune) { binfmt::AppendUtf8(rune, out); };
+  auto append = [out](uint32_t rune) { core::AppendUtf8(rune, *out); };
   constexpr uint32_t kReplacement = 0xFFFD;
   if (unit >= 0xD800 && unit <= 0xDBFF) {
     if (*pending_high != 0) append(kReplacement);
@@ -151,7 +144,7 @@ JavaManifest ParseJavaManifest(absl::string_view text, absl::string_view source,
     absl::string_view line = lines[n];
     if (line.empty()) break;  // End of the main section.
     if (line[0] == ' ') {
-      if (last_valid) manifest.attributes.back().second += binfmt::SanitizeUtf8(line.substr(1));
+      if (last_valid) manifest.attributes.back().second += core::SanitizeUtf8(line.substr(1));
       continue;
     }
     size_t colon = line.find(':');
@@ -159,13 +152,13 @@ JavaManifest ParseJavaManifest(absl::string_view text, absl::string_view source,
         line.substr(colon + 1, 1) != " ") {
       last_valid = false;
       if (warnings != nullptr) {
-        warnings->push_back(binfmt::SanitizeUtf8(
+        warnings->push_back(core::SanitizeUtf8(
             absl::StrCat(source, ":", n + 1, ": manifest line without \": \"; skipped")));
       }
       continue;
     }
-    manifest.attributes.emplace_back(binfmt::SanitizeUtf8(line.substr(0, colon)),
-                                     binfmt::SanitizeUtf8(line.substr(colon + 2)));
+    manifest.attributes.emplace_back(core::SanitizeUtf8(line.substr(0, colon)),
+                                     core::SanitizeUtf8(line.substr(colon + 2)));
     last_valid = true;
   }
   return manifest;

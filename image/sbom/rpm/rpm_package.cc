@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "bulwark/core/status_macros.h"
-#include "bulwark/image/sbom/binfmt/utf8.h"
+#include "bulwark/core/utf8.h"
 #include "bulwark/image/sbom/rpm/rpm_header.h"
 
 namespace bulwark::sbom {
@@ -22,7 +22,7 @@ class Warnings {
   void Add(absl::string_view message) {
     // Messages may quote header bytes; keep them printable as UTF-8.
     if (sink_ != nullptr)
-      sink_->push_back(binfmt::SanitizeUtf8(absl::StrCat(source_, ": ", message)));
+      sink_->push_back(core::SanitizeUtf8(absl::StrCat(source_, ": ", message)));
   }
 
  private:
@@ -32,7 +32,7 @@ class Warnings {
 
 // Text as valid UTF-8, warning when bytes had to be replaced.
 std::string Text(absl::string_view raw, absl::string_view what, Warnings& warnings) {
-  std::string text = binfmt::SanitizeUtf8(raw);
+  std::string text = core::SanitizeUtf8(raw);
   if (text.size() != raw.size() || text != raw) {
     warnings.Add(absl::StrCat(what, " is not valid UTF-8; invalid bytes replaced by U+FFFD"));
   }

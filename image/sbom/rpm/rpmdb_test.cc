@@ -11,8 +11,8 @@
 #include "absl/strings/str_split.h"
 #include "bulwark/core/file.h"
 #include "bulwark/core/status_matchers.h"
+#include "bulwark/core/testing/run_command.h"
 #include "bulwark/core/testing/shared_testdata.h"
-#include "bulwark/image/sbom/binfmt/run_command.h"
 #include "bulwark/image/sbom/rpm/testing/header_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -80,7 +80,7 @@ std::vector<std::string> Lines(absl::string_view text) {
 // named `file_name` in a scratch directory, or skips (fails in CI) when rpm is missing.
 class RpmTool {
  public:
-  static bool Available() { return testing::HaveProgram("rpm"); }
+  static bool Available() { return core::testing::HaveProgram("rpm"); }
 
   static absl::StatusOr<std::vector<std::string>> Query(const std::string& db_path,
                                                         const std::string& file_name,
@@ -94,8 +94,8 @@ class RpmTool {
     fwrite(bytes->data(), 1, bytes->size(), pipe);
     pclose(pipe);
     auto output =
-        testing::RunCommand(absl::StrCat("rpm --dbpath ", dir, " --define '_db_backend ", backend,
-                                         "' -qa --qf '", format, "' 2>/dev/null"));
+        core::testing::RunCommand(absl::StrCat("rpm --dbpath ", dir, " --define '_db_backend ",
+                                               backend, "' -qa --qf '", format, "' 2>/dev/null"));
     if (!output.ok()) return output.status();
     return Lines(*output);
   }
@@ -363,7 +363,7 @@ TEST(HostileSqliteTest, CorruptAndForeignDatabases) {
 TEST(HostileSqliteTest, HeaderWithLyingOffsetsInARealDatabaseIsSkipped) {
   BULWARK_SHARED_PATH_OR_SKIP(dir, kRpmDir);
   // A SQLite database holding one good and one lying header, written by the sqlite3 tool.
-  if (!testing::HaveProgram("sqlite3")) GTEST_SKIP() << "sqlite3 tool not installed";
+  if (!core::testing::HaveProgram("sqlite3")) GTEST_SKIP() << "sqlite3 tool not installed";
   testing::RpmHeaderBuilder good;
   good.AddString(rpm_tag::kName, "good").AddString(rpm_tag::kVersion, "1");
   testing::RpmHeaderBuilder bad = good;
@@ -373,9 +373,9 @@ TEST(HostileSqliteTest, HeaderWithLyingOffsetsInARealDatabaseIsSkipped) {
       "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL);",
       "INSERT INTO Packages (blob) VALUES (x'", absl::BytesToHexString(good.Build()), "');",
       "INSERT INTO Packages (blob) VALUES (x'", absl::BytesToHexString(bad.Build()), "');");
-  ASSERT_THAT(
-      testing::RunCommand(absl::StrCat("rm -f ", path, " && sqlite3 ", path, " \"", sql, "\"")),
-      IsOk());
+  ASSERT_THAT(core::testing::RunCommand(
+                  absl::StrCat("rm -f ", path, " && sqlite3 ", path, " \"", sql, "\"")),
+              IsOk());
   auto db = ReadRpmdbFile(path);
   ASSERT_THAT(db, IsOk());
   ASSERT_THAT(db->packages, SizeIs(1));

@@ -18,35 +18,31 @@ namespace {
 
 using Errors = std::vector<std::string>;
 
-constexpr char kLabelPattern[] = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-constexpr char kSubdomainPattern[] =
-    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
-constexpr char kDns1035Pattern[] = "[a-z]([-a-z0-9]*[a-z0-9])?";
-constexpr char kQualifiedNamePattern[] = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-constexpr char kLabelValuePattern[] = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
-constexpr char kUuidPattern[] =
-    "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}";
+// The validation patterns of apimachinery, compiled once and only read afterwards: evaluations
+// on any thread share them without a lock.
+struct Patterns {
+  RE2 dns1123_label{"[a-z0-9]([-a-z0-9]*[a-z0-9])?"};
+  RE2 dns1123_subdomain{"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"};
+  RE2 dns1035_label{"[a-z]([-a-z0-9]*[a-z0-9])?"};
+  RE2 qualified_name{"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"};
+  RE2 label_value{"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?"};
+  RE2 uuid{"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"};
+};
 
-bool FullMatch(absl::string_view text, const char* pattern) {
-  // Every pattern is compiled in one function-local static initialisation, which C++ makes
-  // thread-safe; lookups afterwards only read, so evaluations share it without a lock.
-  using Compiled = std::pair<const char*, std::unique_ptr<RE2>>;
-  static const auto* compiled = [] {
-    auto* table = new std::vector<Compiled>();
-    for (const char* p : {kLabelPattern, kSubdomainPattern, kDns1035Pattern,
-                          kQualifiedNamePattern, kLabelValuePattern, kUuidPattern}) {
-      table->emplace_back(p, std::make_unique<RE2>(p));
-    }
-    return table;
-  }();
-  for (const auto& [key, re] : *compiled) {
-    if (key == pattern) return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *re);
-  }
-  return false;
+// Built by a function-local static initialisation, which C++ makes thread-safe (and which
+// ThreadSanitizer sees, unlike absl::call_once in Debian's uninstrumented Abseil). Never
+// destroyed, so evaluations still running at exit keep valid patterns.
+const Patterns& CompiledPatterns() {
+  static const Patterns* const patterns = new Patterns();
+  return *patterns;
+}
+
+bool FullMatch(absl::string_view text, const RE2& pattern) {
+  return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), pattern);
 }
 
 // apimachinery's RegexError text.
-std::string RegexError(absl::string_view message, absl::string_view pattern,
+std::string RegexError(absl::string_view message, const RE2& pattern,
                        std::initializer_list<absl::string_view> examples) {
   std::string out(message);
   if (examples.size() > 0) {
@@ -56,7 +52,7 @@ std::string RegexError(absl::string_view message, absl::string_view pattern,
       absl::StrAppend(&out, first ? "" : ",  or ", "'", e, "'");
       first = false;
     }
-    absl::StrAppend(&out, ", regex used for validation is '", pattern, "')");
+    absl::StrAppend(&out, ", regex used for validation is '", pattern.pattern(), "')");
   }
   return out;
 }
@@ -64,37 +60,40 @@ std::string RegexError(absl::string_view message, absl::string_view pattern,
 std::string MaxLength(size_t n) { return absl::StrCat("must be no more than ", n, " characters"); }
 
 Errors Dns1123Label(absl::string_view s) {
+  const RE2& pattern = CompiledPatterns().dns1123_label;
   Errors e;
   if (s.size() > 63) e.push_back(MaxLength(63));
-  if (!FullMatch(s, kLabelPattern)) {
+  if (!FullMatch(s, pattern)) {
     e.push_back(RegexError(
         "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
         "and must start and end with an alphanumeric character",
-        kLabelPattern, {"my-name", "123-abc"}));
+        pattern, {"my-name", "123-abc"}));
   }
   return e;
 }
 
 Errors Dns1123Subdomain(absl::string_view s) {
+  const RE2& pattern = CompiledPatterns().dns1123_subdomain;
   Errors e;
   if (s.size() > 253) e.push_back(MaxLength(253));
-  if (!FullMatch(s, kSubdomainPattern)) {
+  if (!FullMatch(s, pattern)) {
     e.push_back(RegexError(
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' "
         "or '.', and must start and end with an alphanumeric character",
-        kSubdomainPattern, {"example.com"}));
+        pattern, {"example.com"}));
   }
   return e;
 }
 
 Errors Dns1035Label(absl::string_view s) {
+  const RE2& pattern = CompiledPatterns().dns1035_label;
   Errors e;
   if (s.size() > 63) e.push_back(MaxLength(63));
-  if (!FullMatch(s, kDns1035Pattern)) {
+  if (!FullMatch(s, pattern)) {
     e.push_back(RegexError(
         "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with "
         "an alphabetic character, and end with an alphanumeric character",
-        kDns1035Pattern, {"my-name", "abc-123"}));
+        pattern, {"my-name", "abc-123"}));
   }
   return e;
 }
@@ -108,6 +107,7 @@ Errors Prefix(absl::string_view s) {
 }
 
 Errors QualifiedName(absl::string_view s) {
+  const RE2& pattern = CompiledPatterns().qualified_name;
   Errors e;
   absl::string_view name = s;
   size_t slash = s.find('/');
@@ -117,7 +117,7 @@ Errors QualifiedName(absl::string_view s) {
           RegexError(
               "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must "
               "start and end with an alphanumeric character",
-              kQualifiedNamePattern, {"MyName", "my.name", "123-abc"}) +
+              pattern, {"MyName", "my.name", "123-abc"}) +
           " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
       return e;
     }
@@ -134,29 +134,31 @@ Errors QualifiedName(absl::string_view s) {
   } else if (name.size() > 63) {
     e.push_back("name part " + MaxLength(63));
   }
-  if (!name.empty() && !FullMatch(name, kQualifiedNamePattern)) {
+  if (!name.empty() && !FullMatch(name, pattern)) {
     e.push_back("name part " +
                 RegexError("must consist of alphanumeric characters, '-', '_' or '.', and must "
                            "start and end with an alphanumeric character",
-                           kQualifiedNamePattern, {"MyName", "my.name", "123-abc"}));
+                           pattern, {"MyName", "my.name", "123-abc"}));
   }
   return e;
 }
 
 Errors LabelValue(absl::string_view s) {
+  const RE2& pattern = CompiledPatterns().label_value;
   Errors e;
   if (s.size() > 63) e.push_back(MaxLength(63));
-  if (!FullMatch(s, kLabelValuePattern)) {
+  if (!FullMatch(s, pattern)) {
     e.push_back(RegexError(
         "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' "
         "or '.', and must start and end with an alphanumeric character",
-        kLabelValuePattern, {"MyValue", "my_value", "12345"}));
+        pattern, {"MyValue", "my_value", "12345"}));
   }
   return e;
 }
 
 Errors Uuid(absl::string_view s) {
-  if (FullMatch(s, kUuidPattern)) return {};
+  const RE2& pattern = CompiledPatterns().uuid;
+  if (FullMatch(s, pattern)) return {};
   return {"does not match the UUID format"};
 }
 

@@ -1,4 +1,4 @@
-#include "bulwark/image/sbom/binfmt/run_command.h"
+#include "bulwark/core/testing/run_command.h"
 
 #include <sys/wait.h>
 
@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace bulwark::sbom::testing {
+namespace bulwark::core::testing {
 
 absl::StatusOr<std::string> RunCommand(const std::string& command) {
   FILE* pipe = popen(command.c_str(), "r");
@@ -27,4 +27,4 @@ bool HaveProgram(const std::string& program) {
   return RunCommand(absl::StrCat("command -v ", program, " >/dev/null 2>&1")).ok();
 }
 
-}  // namespace bulwark::sbom::testing
+}  // namespace bulwark::core::testing
