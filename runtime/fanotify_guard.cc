@@ -8,14 +8,15 @@
 
 #include <cerrno>
 #include <condition_variable>
-#include <cstring>
 #include <deque>
 #include <mutex>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "bulwark/core/file.h"
 #include "bulwark/runtime/engine.h"
+#include "bulwark/runtime/internal/fanotify_records.h"
 #include "bulwark/runtime/internal/proc_reader.h"
 
 namespace bulwark::runtime {
@@ -232,39 +233,34 @@ void FanotifyGuard::ReadLoop() {
     if (!(fds[0].revents & POLLIN)) continue;
     const ssize_t n = read(shared.fanotify_fd, buffer, sizeof(buffer));
     if (n <= 0) continue;  // EAGAIN/EINTR; errors show up again at the next poll.
-    size_t offset = 0;
-    while (offset + sizeof(fanotify_event_metadata) <= static_cast<size_t>(n)) {
-      fanotify_event_metadata event;
-      std::memcpy(&event, buffer + offset, sizeof(event));
-      if (event.event_len < sizeof(event) || offset + event.event_len > static_cast<size_t>(n)) {
-        break;
-      }
-      offset += event.event_len;
-      if (event.fd < 0) continue;  // FAN_NOFD (queue overflow): nothing is held.
-      auto pending = std::make_shared<Pending>();
-      pending->fd = event.fd;
-      pending->pid = event.pid;
-      pending->exec = (event.mask & FAN_OPEN_EXEC_PERM) != 0;
-      char target[4096];
-      const ssize_t length =
-          readlink(absl::StrCat("/proc/self/fd/", event.fd).c_str(), target, sizeof(target));
-      if (length > 0) pending->path.assign(target, static_cast<size_t>(length));
-      pending->deadline = absl::Now() + shared.options.response_timeout;
-      std::lock_guard<std::mutex> lock(shared.mutex);
-      // Our own accesses (the decision reads /proc, the audit may log) and overload pass at once.
-      if (event.pid == self || shared.to_decide.size() >= shared.options.max_pending) {
-        pending->answered = true;
-        if (event.pid != self) {
-          timed_out_.fetch_add(1);
-          allowed_.fetch_add(1);
-        }
-        Respond(shared.fanotify_fd, *pending, /*allow=*/true);
-        continue;
-      }
-      shared.waiting.push_back(pending);
-      shared.to_decide.push_back(std::move(pending));
-      shared.queued.notify_one();
-    }
+    // A record it cannot read ends this buffer (only a kernel speaking another metadata version
+    // writes one); the accesses of the records after it stay held until the guard stops.
+    internal::ForEachFanotifyRecord(
+        absl::MakeConstSpan(buffer, static_cast<size_t>(n)),
+        [&](internal::FanotifyRecord record) {
+          auto pending = std::make_shared<Pending>();
+          pending->pid = record.pid();
+          pending->exec = (record.mask() & FAN_OPEN_EXEC_PERM) != 0;
+          pending->path = record.path();
+          pending->fd = record.ReleaseFd();  // Closed by whoever answers (Respond).
+          pending->deadline = absl::Now() + shared.options.response_timeout;
+          std::lock_guard<std::mutex> lock(shared.mutex);
+          // Our own accesses (the decision reads /proc, the audit may log) and overload pass at
+          // once.
+          if (pending->pid == self || shared.to_decide.size() >= shared.options.max_pending) {
+            pending->answered = true;
+            if (pending->pid != self) {
+              timed_out_.fetch_add(1);
+              allowed_.fetch_add(1);
+            }
+            Respond(shared.fanotify_fd, *pending, /*allow=*/true);
+            return;
+          }
+          shared.waiting.push_back(pending);
+          shared.to_decide.push_back(std::move(pending));
+          shared.queued.notify_one();
+        })
+        .IgnoreError();
   }
 }
 
