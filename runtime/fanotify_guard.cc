@@ -87,14 +87,12 @@ v1::Event AccessEvent(const Pending& pending) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(const RuleSet& rules,
-                                                                    ResponsePolicy policy,
-                                                                    FanotifyGuardOptions options) {
+FanotifyGuard::Decide FanotifyGuard::RuleDecision(const RuleSet& rules, ResponsePolicy policy) {
   // Every matching rule is asked: a deny rule must not hide behind an earlier alerting one.
   auto engine = std::make_shared<Engine>(
       rules, EngineOptions{.matching = EngineOptions::Matching::kAll, .include_event = true});
   auto responder = std::make_shared<Responder>(std::move(policy), nullptr);
-  Decide decide = [engine, responder](const v1::Event& event) {
+  return [engine, responder](const v1::Event& event) {
     std::string denying_rule;
     engine->Process(event, [&](v1::Alert&& alert) {
       if (!denying_rule.empty()) return;
@@ -105,7 +103,12 @@ absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(const RuleSe
     });
     return denying_rule;
   };
-  return Start(std::move(decide), std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(const RuleSet& rules,
+                                                                    ResponsePolicy policy,
+                                                                    FanotifyGuardOptions options) {
+  return Start(RuleDecision(rules, std::move(policy)), std::move(options));
 }
 
 absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(Decide decide,
@@ -123,7 +126,14 @@ absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(Decide decid
   shared.decide = std::move(decide);
   shared.fanotify_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
                                      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
-  if (shared.fanotify_fd < 0) return core::ErrnoToStatus(errno, "fanotify_init(FAN_CLASS_CONTENT)");
+  if (shared.fanotify_fd < 0) {
+    if (errno == EINVAL) {
+      return absl::FailedPreconditionError(
+          "fanotify_init(FAN_CLASS_CONTENT): this kernel has no fanotify permission events "
+          "(FAN_OPEN_PERM needs CONFIG_FANOTIFY_ACCESS_PERMISSIONS)");
+    }
+    return core::ErrnoToStatus(errno, "fanotify_init(FAN_CLASS_CONTENT)");
+  }
   shared.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (shared.stop_fd < 0) return core::ErrnoToStatus(errno, "eventfd");
   const uint64_t mask =
@@ -131,7 +141,16 @@ absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(Decide decid
   for (const std::string& mount : shared.options.mounts) {
     if (fanotify_mark(shared.fanotify_fd, FAN_MARK_ADD | FAN_MARK_MOUNT, mask, AT_FDCWD,
                       mount.c_str()) != 0) {
-      return core::ErrnoToStatus(errno, absl::StrCat("fanotify_mark(FAN_MARK_MOUNT, ", mount, ")"));
+      const int error = errno;
+      const std::string call = absl::StrCat("fanotify_mark(FAN_MARK_MOUNT, ", mount, ")");
+      // Kernels before 5.0 refuse the whole mask for the exec bit: say so, not just "EINVAL".
+      if (error == EINVAL && (mask & FAN_OPEN_EXEC_PERM) != 0 &&
+          fanotify_mark(shared.fanotify_fd, FAN_MARK_ADD | FAN_MARK_MOUNT,
+                        mask & ~uint64_t{FAN_OPEN_EXEC_PERM}, AT_FDCWD, mount.c_str()) == 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            call, ": this kernel has no FAN_OPEN_EXEC_PERM (Linux 5.0+); guard opens only"));
+      }
+      return core::ErrnoToStatus(error, call);
     }
   }
   guard->decider_ = std::thread([g = guard.get()] { g->DecideLoop(); });
