@@ -132,6 +132,11 @@ absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(Decide decid
           "fanotify_init(FAN_CLASS_CONTENT): this kernel has no fanotify permission events "
           "(FAN_OPEN_PERM needs CONFIG_FANOTIFY_ACCESS_PERMISSIONS)");
     }
+    if (errno == EPERM) {  // Root without the capability, e.g. in a container.
+      return absl::PermissionDeniedError(
+          "fanotify_init(FAN_CLASS_CONTENT): Operation not permitted (the guard needs "
+          "CAP_SYS_ADMIN)");
+    }
     return core::ErrnoToStatus(errno, "fanotify_init(FAN_CLASS_CONTENT)");
   }
   shared.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
