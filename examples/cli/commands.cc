@@ -463,8 +463,8 @@ and a kernel with fanotify permission events (FailedPrecondition otherwise). It 
 access from the path and the process as /proc shows it; docs/runtime.md says what it cannot stop.
 )",
           .flags = {"rules", "duration", "files", "pods", "format", "guard-mount", "guard-deny",
-                    "guard-deny-path", "guard-mode", "guard-scope", "guard-access",
-                    "guard-timeout", "guard-max-pending"},
+                    "guard-deny-path", "guard-mode", "guard-scope", "guard-access", "guard-timeout",
+                    "guard-max-pending"},
           .min_arguments = 0,
           .max_arguments = 0,
           .run = RunRuntimeWatch,
