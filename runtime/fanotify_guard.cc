@@ -8,14 +8,15 @@
 
 #include <cerrno>
 #include <condition_variable>
-#include <cstring>
 #include <deque>
 #include <mutex>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "bulwark/core/file.h"
 #include "bulwark/runtime/engine.h"
+#include "bulwark/runtime/internal/fanotify_records.h"
 #include "bulwark/runtime/internal/proc_reader.h"
 
 namespace bulwark::runtime {
@@ -86,14 +87,12 @@ v1::Event AccessEvent(const Pending& pending) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(const RuleSet& rules,
-                                                                    ResponsePolicy policy,
-                                                                    FanotifyGuardOptions options) {
+FanotifyGuard::Decide FanotifyGuard::RuleDecision(const RuleSet& rules, ResponsePolicy policy) {
   // Every matching rule is asked: a deny rule must not hide behind an earlier alerting one.
   auto engine = std::make_shared<Engine>(
       rules, EngineOptions{.matching = EngineOptions::Matching::kAll, .include_event = true});
   auto responder = std::make_shared<Responder>(std::move(policy), nullptr);
-  Decide decide = [engine, responder](const v1::Event& event) {
+  return [engine, responder](const v1::Event& event) {
     std::string denying_rule;
     engine->Process(event, [&](v1::Alert&& alert) {
       if (!denying_rule.empty()) return;
@@ -104,7 +103,12 @@ absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(const RuleSe
     });
     return denying_rule;
   };
-  return Start(std::move(decide), std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(const RuleSet& rules,
+                                                                    ResponsePolicy policy,
+                                                                    FanotifyGuardOptions options) {
+  return Start(RuleDecision(rules, std::move(policy)), std::move(options));
 }
 
 absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(Decide decide,
@@ -122,7 +126,19 @@ absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(Decide decid
   shared.decide = std::move(decide);
   shared.fanotify_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
                                      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
-  if (shared.fanotify_fd < 0) return core::ErrnoToStatus(errno, "fanotify_init(FAN_CLASS_CONTENT)");
+  if (shared.fanotify_fd < 0) {
+    if (errno == EINVAL) {
+      return absl::FailedPreconditionError(
+          "fanotify_init(FAN_CLASS_CONTENT): this kernel has no fanotify permission events "
+          "(FAN_OPEN_PERM needs CONFIG_FANOTIFY_ACCESS_PERMISSIONS)");
+    }
+    if (errno == EPERM) {  // Root without the capability, e.g. in a container.
+      return absl::PermissionDeniedError(
+          "fanotify_init(FAN_CLASS_CONTENT): Operation not permitted (the guard needs "
+          "CAP_SYS_ADMIN)");
+    }
+    return core::ErrnoToStatus(errno, "fanotify_init(FAN_CLASS_CONTENT)");
+  }
   shared.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (shared.stop_fd < 0) return core::ErrnoToStatus(errno, "eventfd");
   const uint64_t mask =
@@ -130,7 +146,16 @@ absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(Decide decid
   for (const std::string& mount : shared.options.mounts) {
     if (fanotify_mark(shared.fanotify_fd, FAN_MARK_ADD | FAN_MARK_MOUNT, mask, AT_FDCWD,
                       mount.c_str()) != 0) {
-      return core::ErrnoToStatus(errno, absl::StrCat("fanotify_mark(FAN_MARK_MOUNT, ", mount, ")"));
+      const int error = errno;
+      const std::string call = absl::StrCat("fanotify_mark(FAN_MARK_MOUNT, ", mount, ")");
+      // Kernels before 5.0 refuse the whole mask for the exec bit: say so, not just "EINVAL".
+      if (error == EINVAL && (mask & FAN_OPEN_EXEC_PERM) != 0 &&
+          fanotify_mark(shared.fanotify_fd, FAN_MARK_ADD | FAN_MARK_MOUNT,
+                        mask & ~uint64_t{FAN_OPEN_EXEC_PERM}, AT_FDCWD, mount.c_str()) == 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            call, ": this kernel has no FAN_OPEN_EXEC_PERM (Linux 5.0+); guard opens only"));
+      }
+      return core::ErrnoToStatus(error, call);
     }
   }
   guard->decider_ = std::thread([g = guard.get()] { g->DecideLoop(); });
@@ -232,39 +257,34 @@ void FanotifyGuard::ReadLoop() {
     if (!(fds[0].revents & POLLIN)) continue;
     const ssize_t n = read(shared.fanotify_fd, buffer, sizeof(buffer));
     if (n <= 0) continue;  // EAGAIN/EINTR; errors show up again at the next poll.
-    size_t offset = 0;
-    while (offset + sizeof(fanotify_event_metadata) <= static_cast<size_t>(n)) {
-      fanotify_event_metadata event;
-      std::memcpy(&event, buffer + offset, sizeof(event));
-      if (event.event_len < sizeof(event) || offset + event.event_len > static_cast<size_t>(n)) {
-        break;
-      }
-      offset += event.event_len;
-      if (event.fd < 0) continue;  // FAN_NOFD (queue overflow): nothing is held.
-      auto pending = std::make_shared<Pending>();
-      pending->fd = event.fd;
-      pending->pid = event.pid;
-      pending->exec = (event.mask & FAN_OPEN_EXEC_PERM) != 0;
-      char target[4096];
-      const ssize_t length =
-          readlink(absl::StrCat("/proc/self/fd/", event.fd).c_str(), target, sizeof(target));
-      if (length > 0) pending->path.assign(target, static_cast<size_t>(length));
-      pending->deadline = absl::Now() + shared.options.response_timeout;
-      std::lock_guard<std::mutex> lock(shared.mutex);
-      // Our own accesses (the decision reads /proc, the audit may log) and overload pass at once.
-      if (event.pid == self || shared.to_decide.size() >= shared.options.max_pending) {
-        pending->answered = true;
-        if (event.pid != self) {
-          timed_out_.fetch_add(1);
-          allowed_.fetch_add(1);
-        }
-        Respond(shared.fanotify_fd, *pending, /*allow=*/true);
-        continue;
-      }
-      shared.waiting.push_back(pending);
-      shared.to_decide.push_back(std::move(pending));
-      shared.queued.notify_one();
-    }
+    // A record it cannot read ends this buffer (only a kernel speaking another metadata version
+    // writes one); the accesses of the records after it stay held until the guard stops.
+    internal::ForEachFanotifyRecord(
+        absl::MakeConstSpan(buffer, static_cast<size_t>(n)),
+        [&](internal::FanotifyRecord record) {
+          auto pending = std::make_shared<Pending>();
+          pending->pid = record.pid();
+          pending->exec = (record.mask() & FAN_OPEN_EXEC_PERM) != 0;
+          pending->path = record.path();
+          pending->fd = record.ReleaseFd();  // Closed by whoever answers (Respond).
+          pending->deadline = absl::Now() + shared.options.response_timeout;
+          std::lock_guard<std::mutex> lock(shared.mutex);
+          // Our own accesses (the decision reads /proc, the audit may log) and overload pass at
+          // once.
+          if (pending->pid == self || shared.to_decide.size() >= shared.options.max_pending) {
+            pending->answered = true;
+            if (pending->pid != self) {
+              timed_out_.fetch_add(1);
+              allowed_.fetch_add(1);
+            }
+            Respond(shared.fanotify_fd, *pending, /*allow=*/true);
+            return;
+          }
+          shared.waiting.push_back(pending);
+          shared.to_decide.push_back(std::move(pending));
+          shared.queued.notify_one();
+        })
+        .IgnoreError();
   }
 }
 

@@ -76,14 +76,23 @@ class FanotifyGuard {
   using Decide = std::function<std::string(const v1::Event&)>;
 
   // Rules and policy: an alert whose ResponseDecision is kDeny denies the access. `rules` is
-  // borrowed and must outlive the guard. Errors: PermissionDenied when not root,
-  // InvalidArgument without mounts or access kinds, the errno of fanotify_init/fanotify_mark.
+  // borrowed and must outlive the guard. Errors: PermissionDenied when not root or without
+  // CAP_SYS_ADMIN, InvalidArgument without mounts or access kinds, FailedPrecondition when the
+  // kernel has no permission events (CONFIG_FANOTIFY_ACCESS_PERMISSIONS) or, with `execs`, no
+  // FAN_OPEN_EXEC_PERM (Linux < 5.0); otherwise the errno of fanotify_init/fanotify_mark
+  // (NotFound for a missing mount path).
   static absl::StatusOr<std::unique_ptr<FanotifyGuard>> Start(const RuleSet& rules,
                                                               ResponsePolicy policy,
                                                               FanotifyGuardOptions options);
   // Any decision function (it may block; the access is allowed after response_timeout).
+  // Errors as above.
   static absl::StatusOr<std::unique_ptr<FanotifyGuard>> Start(Decide decide,
                                                               FanotifyGuardOptions options);
+  // The decision Start(rules, policy, options) uses: the rules' alerts for the access (every
+  // matching rule), the first one `policy` answers with kDeny names the denying rule. Lets a
+  // caller combine it with decisions of its own. `rules` is borrowed and must outlive the
+  // function; the function is safe to call from one thread at a time.
+  static Decide RuleDecision(const RuleSet& rules, ResponsePolicy policy);
   // Stops both threads and allows the accesses still held; nothing is checked afterwards and the
   // counters are final. Idempotent.
   void Stop();

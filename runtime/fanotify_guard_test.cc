@@ -4,18 +4,25 @@
 // decision comes in time. Needs root; skipped otherwise.
 #include "bulwark/runtime/fanotify_guard.h"
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
+#include <sys/fanotify.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -28,6 +35,7 @@ namespace {
 
 using ::bulwark::core::testing::IsOk;
 using ::bulwark::core::testing::StatusIs;
+using ::testing::HasSubstr;
 
 constexpr char kRules[] = R"(
 - rule: Secret read
@@ -60,6 +68,33 @@ int RunChild(const std::vector<std::string>& argv) {
   int status = 0;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Starts a guard on a new thread whose system call `nr` fails with EINVAL when its argument
+// `arg` has one of `bits` (a seccomp filter on that thread only): a kernel without the feature.
+absl::Status StartWithoutKernelFeature(long nr, int arg, uint32_t bits,
+                                       const FanotifyGuardOptions& options) {
+  absl::Status status;
+  std::thread([&] {
+    sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 3),
+        // The low 32 bits of the argument (little-endian layout of the 64-bit slot).
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                 static_cast<uint32_t>(offsetof(seccomp_data, args) + 8 * arg)),
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, bits, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    sock_fprog program{static_cast<unsigned short>(std::size(filter)), filter};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0) {
+      status = absl::InternalError(absl::StrCat("seccomp: ", std::strerror(errno)));
+      return;
+    }
+    status = FanotifyGuard::Start([](const v1::Event&) { return std::string(); }, options).status();
+  }).join();
+  return status;
 }
 
 class FanotifyGuardTest : public ::testing::Test {
@@ -176,6 +211,24 @@ TEST_F(FanotifyGuardTest, FailsOpenWhenNoDecisionComesInTime) {
   ASSERT_FALSE(verdicts.empty());
   EXPECT_TRUE(verdicts[0].timed_out);
   EXPECT_EQ(verdicts[0].event.fd().name(), Cat("secret.txt"));
+}
+
+TEST_F(FanotifyGuardTest, SaysWhenTheKernelHasNoPermissionEvents) {
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+  GTEST_SKIP() << "the seccomp filter reads the low half of arguments on little-endian only";
+#endif
+  EXPECT_THAT(StartWithoutKernelFeature(SYS_fanotify_init, 0, FAN_CLASS_CONTENT, Options(true)),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("no fanotify permission events (FAN_OPEN_PERM needs "
+                                 "CONFIG_FANOTIFY_ACCESS_PERMISSIONS)")));
+  EXPECT_THAT(StartWithoutKernelFeature(SYS_fanotify_mark, 2, FAN_OPEN_EXEC_PERM, Options(true)),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("no FAN_OPEN_EXEC_PERM (Linux 5.0+); guard opens only")));
+  // Opens alone need no exec permission events.
+  FanotifyGuardOptions opens_only = Options(true);
+  opens_only.execs = false;
+  EXPECT_THAT(StartWithoutKernelFeature(SYS_fanotify_mark, 2, FAN_OPEN_EXEC_PERM, opens_only),
+              IsOk());
 }
 
 TEST(FanotifyGuardOptionsTest, NeedsMountsAndRoot) {

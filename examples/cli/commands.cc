@@ -427,6 +427,10 @@ load, 2 when there are errors. `bulwark runtime lint` is the same command.
           .summary = "Watch this host live (process connector, /proc, fanotify) and run rules",
           .usage = R"(usage: bulwark runtime watch [--rules FILE_OR_DIR[,...]] [--duration SECONDS]
                              [--files MOUNT[,...]] [--pods PODS.json] [--format text|json]
+                             [--guard-mount DIR[,...] (--guard-deny SELECTOR |
+                              --guard-deny-path PREFIX)... [--guard-mode enforce|audit]
+                             [--guard-scope containers|all] [--guard-access open,exec]
+                             [--guard-timeout DURATION] [--guard-max-pending N]]
 
 Needs root. Reports fork, exec (with argv, ids, capabilities and the container id from the
 cgroup), exit, uid/gid changes and ptrace attaches of every process through the netlink process
@@ -436,10 +440,31 @@ descriptors are read from /proc first. Container and Kubernetes fields come from
 output of `kubectl get pods -A -o json`), Docker's /var/lib/docker and the OCI bundles of
 containerd and CRI-O. Without --rules prints the events as
 JSON Lines of bulwark.runtime.v1.Event; with --rules prints the alerts as `bulwark runtime
-replay` does. Stops after --duration or on SIGINT/SIGTERM. Exit status 0, 1 with alerts, 2 on
-errors (PermissionDenied when not root).
+replay` does. Stops after --duration or on SIGINT/SIGTERM. Exit status 0, 1 with alerts or
+guard denials, 2 on errors (PermissionDenied when not root).
+
+The guard (off unless --guard-mount is given) refuses opens and execs before they happen, with
+fanotify permission events: the kernel holds each open/exec of a file on the mounts holding the
+--guard-mount directories until the guard answers; a denied call fails with EPERM.
+  --guard-deny SELECTOR      Deny when an alert of --rules matches SELECTOR: rule:NAME, tag:TAG,
+                             priority:LEVEL (that severe or more), joined by ',' to require all
+                             (tag:T1611,priority:Critical). Repeatable; any selector denies.
+  --guard-deny-path PREFIX   Deny opens/execs of PREFIX and files below it (host paths, symlinks
+                             resolved). Repeatable.
+  --guard-mode MODE          enforce (default) or audit: allow everything, report "would deny".
+  --guard-scope SCOPE        containers (default: host processes are never denied) or all.
+  --guard-access KINDS       open, exec or open,exec (default; exec needs Linux 5.0+).
+  --guard-timeout DURATION   Fail open: allow an access not decided in time (default 250ms).
+  --guard-max-pending N      Accesses waiting for a decision; more are allowed (default 1024).
+Each denial (or would-be denial, or time-out) is printed as "<time>: Guard denied open of PATH by
+NAME (pid N, container ID): RULE", or with --format json as {"guard": {...}, "event": {...}}; a
+summary goes to stderr at the end. The guard needs root with CAP_SYS_ADMIN (PermissionDenied)
+and a kernel with fanotify permission events (FailedPrecondition otherwise). It judges each
+access from the path and the process as /proc shows it; docs/runtime.md says what it cannot stop.
 )",
-          .flags = {"rules", "duration", "files", "pods", "format"},
+          .flags = {"rules", "duration", "files", "pods", "format", "guard-mount", "guard-deny",
+                    "guard-deny-path", "guard-mode", "guard-scope", "guard-access", "guard-timeout",
+                    "guard-max-pending"},
           .min_arguments = 0,
           .max_arguments = 0,
           .run = RunRuntimeWatch,

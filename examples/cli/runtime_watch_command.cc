@@ -1,7 +1,11 @@
 // `bulwark runtime watch`: the live collector on this host. Without --rules it prints the events
 // as JSON Lines of bulwark.runtime.v1.Event; with --rules it prints the alerts, as
-// `bulwark runtime replay` does.
+// `bulwark runtime replay` does. With --guard-mount it also runs the fanotify guard
+// (runtime_watch_guard.h) and prints what it denied.
 #include <csignal>
+#include <cstdio>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -13,6 +17,7 @@
 #include "absl/time/time.h"
 #include "bulwark/core/status_macros.h"
 #include "bulwark/examples/cli/command.h"
+#include "bulwark/examples/cli/runtime_watch_guard.h"
 #include "bulwark/examples/cli/stdout_writer.h"
 #include "bulwark/runtime/collector.h"
 #include "bulwark/runtime/engine.h"
@@ -49,6 +54,8 @@ absl::StatusOr<ExitCode> RunRuntimeWatch(const ParsedArgs& args) {
     std::vector<std::string> paths = absl::StrSplit(*rules_flag, ',', absl::SkipEmpty());
     BULWARK_ASSIGN_OR_RETURN(rules, runtime::RuleSet::Load(paths));
   }
+  BULWARK_ASSIGN_OR_RETURN(std::optional<GuardSetup> guard_setup,
+                           ParseGuardFlags(args, rules.get()));
   // Container and pod metadata without a cluster: the pod list given, then what Docker,
   // containerd and CRI-O keep on this host.
   std::unique_ptr<runtime::PodListProvider> pods;
@@ -66,12 +73,29 @@ absl::StatusOr<ExitCode> RunRuntimeWatch(const ParsedArgs& args) {
   if (const std::string* files = args.Find("files"); files != nullptr) {
     options.file_mounts = absl::StrSplit(*files, ',', absl::SkipEmpty());
   }
+  // The guard starts first: without root its error names the guard flags the user gave.
+  std::unique_ptr<GuardLog> guard_log;
+  std::unique_ptr<runtime::FanotifyGuard> guard;
+  if (guard_setup.has_value()) {
+    guard_log = std::make_unique<GuardLog>(guard_setup->options.max_pending);
+    BULWARK_ASSIGN_OR_RETURN(guard, StartGuard(*guard_setup, rules.get(), *guard_log));
+  }
   BULWARK_ASSIGN_OR_RETURN(std::unique_ptr<runtime::Collector> collector,
                            runtime::Collector::Start(options));
+  size_t guard_denials = 0;
+  const auto print_guard_verdicts = [&] {
+    if (guard_log == nullptr) return;
+    for (const runtime::GuardVerdict& verdict : guard_log->Take()) {
+      guard_denials += verdict.deny && !verdict.timed_out;
+      WriteToStdout(FormatGuardVerdict(verdict, guard_setup->options.response_timeout, json));
+    }
+  };
   std::unique_ptr<runtime::Engine> engine;
   if (rules != nullptr) engine = std::make_unique<runtime::Engine>(*rules, engine_options);
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
+  // Last, so that whoever waits for this line may interrupt the command from then on.
+  if (guard != nullptr) std::fprintf(stderr, "%s", DescribeGuard(*guard_setup).c_str());
   size_t alerts = 0;
   const absl::Time end = absl::Now() + duration;
   while (!interrupted && absl::Now() < end) {
@@ -95,9 +119,21 @@ absl::StatusOr<ExitCode> RunRuntimeWatch(const ParsedArgs& args) {
                 ": ", runtime::PriorityName(alert.priority()), " ", alert.output(), "\n"));
           });
         }));
+    print_guard_verdicts();
     BULWARK_RETURN_IF_ERROR(FlushStdout());
   }
-  return alerts > 0 ? ExitCode::kFindingsAtOrAboveFailOn : ExitCode::kOk;
+  if (guard != nullptr) {
+    guard->Stop();  // Allows whatever is still held; the counters are final.
+    print_guard_verdicts();
+    BULWARK_RETURN_IF_ERROR(FlushStdout());
+    std::string summary = absl::StrCat("guard: ", guard->allowed(), " allowed, ", guard->denied(),
+                                       " denied, ", guard->timed_out(), " timed out (allowed)");
+    if (guard_log->dropped() != 0) {
+      absl::StrAppend(&summary, ", ", guard_log->dropped(), " verdicts not printed");
+    }
+    std::fprintf(stderr, "%s\n", summary.c_str());
+  }
+  return alerts + guard_denials > 0 ? ExitCode::kFindingsAtOrAboveFailOn : ExitCode::kOk;
 }
 
 }  // namespace bulwark::cli

@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "bulwark/core/file.h"
+#include "bulwark/core/status_macros.h"
+#include "bulwark/runtime/internal/fanotify_records.h"
 
 namespace bulwark::runtime::internal {
 
@@ -40,27 +42,16 @@ absl::Status FanotifyWatch::Drain(int64_t ignore_pid,
       return core::ErrnoToStatus(errno, "read(fanotify)");
     }
     if (n == 0) return absl::OkStatus();
-    size_t offset = 0;
-    while (offset + sizeof(fanotify_event_metadata) <= static_cast<size_t>(n)) {
-      fanotify_event_metadata event;
-      std::memcpy(&event, buffer + offset, sizeof(event));
-      if (event.event_len < sizeof(event) || offset + event.event_len > static_cast<size_t>(n)) {
-        break;
-      }
-      offset += event.event_len;
-      if (event.fd < 0) continue;  // FAN_NOFD: the queue overflowed.
-      std::string path;
-      char target[4096];
-      const std::string link = absl::StrCat("/proc/self/fd/", event.fd);
-      const ssize_t length = readlink(link.c_str(), target, sizeof(target));
-      if (length > 0) path.assign(target, static_cast<size_t>(length));
-      close(event.fd);
-      if (event.pid == ignore_pid || path.empty()) continue;
-      const int64_t pid = event.pid;
-      if (event.mask & FAN_OPEN) out({FileNotification::Kind::kOpen, pid, path});
-      if (event.mask & FAN_MODIFY) out({FileNotification::Kind::kModify, pid, path});
-      if (event.mask & FAN_CLOSE_WRITE) out({FileNotification::Kind::kCloseWrite, pid, path});
-    }
+    BULWARK_RETURN_IF_ERROR(ForEachFanotifyRecord(
+        absl::MakeConstSpan(buffer, static_cast<size_t>(n)), [&](FanotifyRecord record) {
+          if (record.pid() == ignore_pid || record.path().empty()) return;
+          const int64_t pid = record.pid();
+          const uint64_t mask = record.mask();
+          if (mask & FAN_OPEN) out({FileNotification::Kind::kOpen, pid, record.path()});
+          if (mask & FAN_MODIFY) out({FileNotification::Kind::kModify, pid, record.path()});
+          if (mask & FAN_CLOSE_WRITE)
+            out({FileNotification::Kind::kCloseWrite, pid, record.path()});
+        }));
   }
 }
 
