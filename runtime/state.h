@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -90,7 +91,13 @@ class RuntimeState {
 
  private:
   ProcessInfo& Upsert(int64_t pid);
-  void SetSnapshot(ProcessInfo& info, const v1::Process& snapshot);
+  // Puts `info` in the table as `pid`'s entry, replacing any, and evicts beyond the cap.
+  void Adopt(int64_t pid, std::unique_ptr<ProcessInfo> info);
+  // Removes `pid`'s entry, keeping its storage for a later process.
+  void Erase(int64_t pid);
+  // An entry for a new process `pid` with nothing else known: a spare one when there is one.
+  std::unique_ptr<ProcessInfo> NewProcessInfo(int64_t pid);
+  void SetSnapshot(ProcessInfo& info, const v1::Process& snapshot, int64_t pid);
   void NoteContainer(const std::string& container_id);
   void EvictIfFull();
   struct PendingCredentials {
@@ -106,6 +113,9 @@ class RuntimeState {
   StateOptions options_;
   size_t max_processes_;
   absl::flat_hash_map<int64_t, std::unique_ptr<ProcessInfo>> processes_;
+  // Entries of exited processes, reused for new ones: their messages and strings keep their
+  // allocations, so a clone copies its parent without allocating. At most kMaxSpareProcesses.
+  std::vector<std::unique_ptr<ProcessInfo>> spare_processes_;
   std::deque<int64_t> insertion_order_;  // May hold pids that already exited.
   absl::flat_hash_map<std::string, v1::Container> containers_;
   std::deque<std::string> container_order_;

@@ -99,12 +99,30 @@ std::string ResolvePath(const std::string& path, int64_t dirfd, const FdTable& f
   return absl::EndsWith(base, "/") ? absl::StrCat(base, path) : absl::StrCat(base, "/", path);
 }
 
+// Whether a successful call of `type` creates a descriptor (see CreatedFd).
+bool CreatesFd(v1::EventType type) {
+  switch (type) {
+    case v1::EVENT_TYPE_OPEN:
+    case v1::EVENT_TYPE_OPENAT:
+    case v1::EVENT_TYPE_OPENAT2:
+    case v1::EVENT_TYPE_CREAT:
+    case v1::EVENT_TYPE_SOCKET:
+    case v1::EVENT_TYPE_ACCEPT:
+    case v1::EVENT_TYPE_ACCEPT4:
+    case v1::EVENT_TYPE_MEMFD_CREATE:
+    case v1::EVENT_TYPE_USERFAULTFD:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The descriptor a successful call creates (open, socket, accept, memfd_create, userfaultfd),
 // or false when the event creates none.
 // `out` is overwritten (a reused scratch message).
 bool CreatedFd(const v1::Event& event, const FdTable& fds, const ProcessInfo* info,
                v1::FileDescriptor& out) {
-  if (event.result() < 0) return false;
+  if (event.result() < 0 || !CreatesFd(event.type())) return false;
   if (HasContent(event.fd())) {
     out = event.fd();
   } else {
@@ -220,7 +238,7 @@ void RuntimeState::ApplyFds(const v1::Event& event, int64_t pid, const ProcessIn
       if (ok) {
         fds_.Duplicate(pid, ActedOnFd(event), event.result(),
                        (event.file().flags() & O_CLOEXEC) != 0);
-        event_fd_ = fds_.Find(pid, event.result());
+        event_fd_ = std::as_const(fds_).Find(pid, event.result());
       }
       break;
     case v1::EVENT_TYPE_CLOSE:
@@ -241,14 +259,16 @@ void RuntimeState::ApplyFds(const v1::Event& event, int64_t pid, const ProcessIn
       }
       break;
     default:
-      if (CreatedFd(event, fds_, info, created_fd_)) event_fd_ = fds_.Set(pid, created_fd_);
+      // Moved in: the entry it replaces leaves its storage to the scratch message.
+      if (CreatedFd(event, fds_, info, created_fd_)) {
+        event_fd_ = fds_.Set(pid, std::move(created_fd_));
+      }
       break;
   }
-  if (event_fd_ == nullptr) {
+  // The event's own description wins over the table's when it has one.
+  if (event_fd_ == nullptr && !HasContent(event.fd())) {
     const int64_t num = ActedOnFd(event);
-    const v1::FileDescriptor* known = num >= 0 ? fds_.Find(pid, num) : nullptr;
-    // The event's own description wins over the table's when it has one.
-    event_fd_ = HasContent(event.fd()) || known == nullptr ? nullptr : known;
+    if (num >= 0) event_fd_ = std::as_const(fds_).Find(pid, num);
   }
   if (event_fd_ == nullptr && event.has_fd()) event_fd_ = &event.fd();
 }
