@@ -27,7 +27,10 @@ const v1::FileDescriptor* FdTable::Find(int64_t pid, int64_t num) const {
 
 v1::FileDescriptor* FdTable::Find(int64_t pid, int64_t num) {
   auto process = processes_.find(pid);
-  if (process == processes_.end() || !process->second->contains(num)) return nullptr;
+  if (process == processes_.end()) return nullptr;
+  auto fd = process->second->find(num);
+  if (fd == process->second->end()) return nullptr;
+  if (process->second.use_count() == 1) return &fd->second;
   return &Unshare(process->second).find(num)->second;
 }
 
@@ -66,10 +69,16 @@ v1::FileDescriptor* FdTable::Set(int64_t pid, const v1::FileDescriptor& fd) {
 
 void FdTable::Close(int64_t pid, int64_t num) {
   auto process = processes_.find(pid);
-  if (process == processes_.end() || !process->second->contains(num)) return;
-  Descriptors& descriptors = Unshare(process->second);
-  total_ -= descriptors.erase(num);
-  if (descriptors.empty()) processes_.erase(process);
+  if (process == processes_.end()) return;
+  auto fd = process->second->find(num);
+  if (fd == process->second->end()) return;
+  --total_;
+  if (process->second.use_count() == 1) {
+    process->second->erase(fd);
+  } else {
+    Unshare(process->second).erase(num);
+  }
+  if (process->second->empty()) processes_.erase(process);
 }
 
 void FdTable::Duplicate(int64_t pid, int64_t old_num, int64_t new_num, bool close_on_exec) {

@@ -173,6 +173,7 @@ void RuntimeState::Apply(const v1::Event& event) {
     }
   }
   const int64_t pid = event.pid() != 0 ? event.pid() : event.process().pid();
+  event_process_ = nullptr;
   if (pid == 0) return;
   if (event.has_parent() && event.parent().pid() != 0 && event.parent().pid() != pid &&
       (!event.parent().exepath().empty() || !event.parent().exe().empty())) {
@@ -188,7 +189,10 @@ void RuntimeState::Apply(const v1::Event& event) {
     auto it = processes_.find(pid);
     if (it != processes_.end()) info = it->second.get();
   }
-  if (info != nullptr) NoteContainer(info->process.container_id());
+  // Checked here so that events without a provider do not touch the process entry.
+  if (info != nullptr && options_.metadata_provider != nullptr) {
+    NoteContainer(info->process.container_id());
+  }
   if (info != nullptr && event.has_process()) NoteHostNamespaces(info->process);
   ApplyFds(event, pid, info);
 
@@ -214,6 +218,7 @@ void RuntimeState::Apply(const v1::Event& event) {
       child_info->cmdline = info->cmdline;
       child_info->args = info->args;
       Adopt(child, std::move(child_info));
+      if (!processes_.contains(pid)) info = nullptr;  // Evicted to make room for the child.
       break;
     }
     case v1::EVENT_TYPE_EXECVE:
@@ -249,6 +254,8 @@ void RuntimeState::Apply(const v1::Event& event) {
     default:
       break;
   }
+  event_pid_ = pid;
+  event_process_ = info;
 }
 
 void RuntimeState::ApplyCredentials(const PendingCredentials& change) {
@@ -281,6 +288,7 @@ void RuntimeState::FinishEvent() {
     pending_credentials_.reset();
   }
   event_fd_ = nullptr;
+  event_process_ = nullptr;
   if (closing_fd_.has_value()) {
     fds_.Close(closing_fd_->first, closing_fd_->second);
     closing_fd_.reset();
@@ -293,6 +301,7 @@ void RuntimeState::FinishEvent() {
 }
 
 const ProcessInfo* RuntimeState::FindProcess(int64_t pid) const {
+  if (pid == event_pid_ && event_process_ != nullptr) return event_process_;
   auto it = processes_.find(pid);
   return it == processes_.end() ? nullptr : it->second.get();
 }

@@ -120,6 +120,10 @@ class RuntimeState {
   absl::flat_hash_map<std::string, v1::Container> containers_;
   std::deque<std::string> container_order_;
   std::optional<int64_t> exited_pid_;
+  // The entry of the last applied event's process (nullptr when unknown or after FinishEvent),
+  // so that the rules' lookup of the same pid skips the hash table.
+  int64_t event_pid_ = 0;
+  ProcessInfo* event_process_ = nullptr;
   std::optional<PendingCredentials> pending_credentials_;
   uint64_t evicted_processes_ = 0;
   FdTable fds_;
