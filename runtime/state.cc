@@ -52,15 +52,16 @@ RuntimeState::RuntimeState(StateOptions options)
           .max_fds = std::min<uint64_t>(options_.fds.max_fds, options_.limits.max_entries),
           .max_fds_per_process = options_.fds.max_fds_per_process}) {}
 
-ProcessInfo& RuntimeState::Upsert(int64_t pid) {
-  auto [it, inserted] = processes_.try_emplace(pid);
-  if (inserted) {
-    it->second = NewProcessInfo(pid);
-    insertion_order_.push_back(pid);
-    EvictIfFull();
-    return *processes_.at(pid);
+ProcessInfo& RuntimeState::StoreSnapshot(int64_t pid, const v1::Process& snapshot) {
+  if (auto it = processes_.find(pid); it != processes_.end()) {
+    FillFromSnapshot(*it->second, snapshot, pid);
+    return *it->second;
   }
-  return *it->second;
+  std::unique_ptr<ProcessInfo> info = SpareProcessInfo();
+  FillFromSnapshot(*info, snapshot, pid);
+  ProcessInfo& stored = *info;
+  Adopt(pid, std::move(info));  // Evicts older entries only: the new one is the youngest.
+  return stored;
 }
 
 void RuntimeState::Adopt(int64_t pid, std::unique_ptr<ProcessInfo> info) {
@@ -84,22 +85,10 @@ void RuntimeState::Erase(int64_t pid) {
   processes_.erase(it);
 }
 
-std::unique_ptr<ProcessInfo> RuntimeState::NewProcessInfo(int64_t pid) {
-  std::unique_ptr<ProcessInfo> info;
-  if (spare_processes_.empty()) {
-    info = std::make_unique<ProcessInfo>();
-  } else {
-    // Clear() keeps the strings' and repeated fields' allocations for the next values.
-    info = std::move(spare_processes_.back());
-    spare_processes_.pop_back();
-    info->process.Clear();
-    info->name.clear();
-    info->container_id.clear();
-    info->cmdline.clear();
-    info->args.clear();
-  }
-  info->process.set_pid(pid);
-  info->process.set_tid(pid);
+std::unique_ptr<ProcessInfo> RuntimeState::SpareProcessInfo() {
+  if (spare_processes_.empty()) return std::make_unique<ProcessInfo>();
+  std::unique_ptr<ProcessInfo> info = std::move(spare_processes_.back());
+  spare_processes_.pop_back();
   return info;
 }
 
@@ -123,7 +112,7 @@ void RuntimeState::EvictIfFull() {
   }
 }
 
-void RuntimeState::SetSnapshot(ProcessInfo& info, const v1::Process& snapshot, int64_t pid) {
+void RuntimeState::FillFromSnapshot(ProcessInfo& info, const v1::Process& snapshot, int64_t pid) {
   info.process = snapshot;
   v1::Process& p = info.process;
   p.set_pid(pid);
@@ -177,14 +166,13 @@ void RuntimeState::Apply(const v1::Event& event) {
   if (pid == 0) return;
   if (event.has_parent() && event.parent().pid() != 0 && event.parent().pid() != pid &&
       (!event.parent().exepath().empty() || !event.parent().exe().empty())) {
-    SetSnapshot(Upsert(event.parent().pid()), event.parent(), event.parent().pid());
+    StoreSnapshot(event.parent().pid(), event.parent());
   }
   ProcessInfo* info = nullptr;
   // A snapshot that names the executable replaces what we knew; a bare pid does not.
   if (event.has_process() && (!event.process().exepath().empty() ||
                               !event.process().exe().empty() || !event.process().name().empty())) {
-    info = &Upsert(pid);
-    SetSnapshot(*info, event.process(), pid);
+    info = &StoreSnapshot(pid, event.process());
   } else {
     auto it = processes_.find(pid);
     if (it != processes_.end()) info = it->second.get();
@@ -206,7 +194,7 @@ void RuntimeState::Apply(const v1::Event& event) {
       if (!ok || child <= 0 || info == nullptr || child == pid) break;
       // Copied into a spare entry's storage; the derived text is the parent's (same name,
       // container and arguments).
-      std::unique_ptr<ProcessInfo> child_info = NewProcessInfo(child);
+      std::unique_ptr<ProcessInfo> child_info = SpareProcessInfo();
       v1::Process& copy = child_info->process;
       copy = info->process;
       copy.set_pid(child);

@@ -90,14 +90,17 @@ class RuntimeState {
   uint64_t evicted_processes() const { return evicted_processes_; }
 
  private:
-  ProcessInfo& Upsert(int64_t pid);
+  // Makes `snapshot` (with pid `pid`) what the table knows of `pid`, adding an entry if needed.
+  ProcessInfo& StoreSnapshot(int64_t pid, const v1::Process& snapshot);
+  // Overwrites all of `info` (message and derived text) from `snapshot`.
+  void FillFromSnapshot(ProcessInfo& info, const v1::Process& snapshot, int64_t pid);
   // Puts `info` in the table as `pid`'s entry, replacing any, and evicts beyond the cap.
   void Adopt(int64_t pid, std::unique_ptr<ProcessInfo> info);
   // Removes `pid`'s entry, keeping its storage for a later process.
   void Erase(int64_t pid);
-  // An entry for a new process `pid` with nothing else known: a spare one when there is one.
-  std::unique_ptr<ProcessInfo> NewProcessInfo(int64_t pid);
-  void SetSnapshot(ProcessInfo& info, const v1::Process& snapshot, int64_t pid);
+  // Storage for a new entry: a spare one when there is one. Its content is stale; the caller
+  // overwrites all of it (the message by assignment, which reuses the strings' allocations).
+  std::unique_ptr<ProcessInfo> SpareProcessInfo();
   void NoteContainer(const std::string& container_id);
   void EvictIfFull();
   struct PendingCredentials {
