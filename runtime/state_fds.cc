@@ -184,20 +184,26 @@ bool CreatedFd(const v1::Event& event, const FdTable& fds, const ProcessInfo* in
 }
 
 // Copies the socket tuple an event reports (connect, bind, sendto ...) onto a known descriptor.
+// Strings are assigned only when they change: the calls on one socket mostly repeat them.
 void MergeSocketTuple(const v1::Event& event, v1::FileDescriptor& known) {
   const v1::FileDescriptor& reported = event.fd();
   if (!reported.client_ip().empty()) {
-    known.set_client_ip(reported.client_ip());
+    if (known.client_ip() != reported.client_ip()) known.set_client_ip(reported.client_ip());
     known.set_client_port(reported.client_port());
   }
   if (!reported.server_ip().empty()) {
-    known.set_server_ip(reported.server_ip());
+    if (known.server_ip() != reported.server_ip()) known.set_server_ip(reported.server_ip());
     known.set_server_port(reported.server_port());
   }
   // An inet socket's name is its tuple: drop a placeholder such as "socket:[123]".
-  if (!reported.name().empty() || !reported.server_ip().empty()) known.set_name(reported.name());
+  if ((!reported.name().empty() || !reported.server_ip().empty()) &&
+      known.name() != reported.name()) {
+    known.set_name(reported.name());
+  }
   if (reported.family() != 0) known.set_family(reported.family());
-  if (!reported.l4proto().empty()) known.set_l4proto(reported.l4proto());
+  if (!reported.l4proto().empty() && known.l4proto() != reported.l4proto()) {
+    known.set_l4proto(reported.l4proto());
+  }
   if (reported.type() != v1::FD_TYPE_UNSPECIFIED) known.set_type(reported.type());
   if (event.type() == v1::EVENT_TYPE_CONNECT && event.result() >= 0) known.set_connected(true);
   if (event.type() == v1::EVENT_TYPE_LISTEN || event.type() == v1::EVENT_TYPE_BIND) {
