@@ -55,7 +55,9 @@ v1::FileDescriptor* FdTable::Set(int64_t pid, v1::FileDescriptor&& fd) {
   }
   const int64_t num = fd.num();
   ++total_;
-  return &descriptors->emplace(num, std::move(fd)).first->second;
+  v1::FileDescriptor& stored = descriptors->emplace(num, std::move(fd)).first->second;
+  fd = std::move(spare_);  // Swaps: the caller's next descriptor reuses a closed one's storage.
+  return &stored;
 }
 
 v1::FileDescriptor* FdTable::Set(int64_t pid, const v1::FileDescriptor& fd) {
@@ -74,6 +76,7 @@ void FdTable::Close(int64_t pid, int64_t num) {
   if (fd == process->second->end()) return;
   --total_;
   if (process->second.use_count() == 1) {
+    spare_ = std::move(fd->second);  // Swaps: keeps the strings' allocations.
     process->second->erase(fd);
   } else {
     Unshare(process->second).erase(num);

@@ -37,7 +37,9 @@ class FdTable {
   // As above, for changing it: `pid`'s descriptors become its own first (copy on write).
   v1::FileDescriptor* Find(int64_t pid, int64_t num);
   // Records `fd` as descriptor fd.num() of `pid`, replacing what was there. Returns the stored
-  // entry, or nullptr when a cap is reached or fd.num() < 0.
+  // entry, or nullptr when a cap is reached or fd.num() < 0. When stored, `fd` is left holding
+  // storage the table no longer needs (the replaced entry's or a closed one's): a caller that
+  // reuses one message for what it stores allocates nothing in the steady state.
   v1::FileDescriptor* Set(int64_t pid, v1::FileDescriptor&& fd);
   // As above, copying `fd` into the entry already there (reusing its storage) when there is one.
   v1::FileDescriptor* Set(int64_t pid, const v1::FileDescriptor& fd);
@@ -74,6 +76,8 @@ class FdTable {
   // Never null nor empty; shared between processes after fork until one changes.
   absl::flat_hash_map<int64_t, std::shared_ptr<Descriptors>> processes_;
   size_t total_ = 0;
+  // The storage (strings) of the last closed descriptor, handed out by the next Set(&&).
+  v1::FileDescriptor spare_;
   uint64_t dropped_ = 0;
 };
 

@@ -40,8 +40,11 @@ void RefreshDerivedText(ProcessInfo& info) {
     if (i > 0) info.args += ' ';
     info.args += p.args(i);
   }
-  info.cmdline.clear();
-  absl::StrAppend(&info.cmdline, p.name(), info.args.empty() ? "" : " ", info.args);
+  info.cmdline = p.name();
+  if (!info.args.empty()) {
+    info.cmdline += ' ';
+    info.cmdline += info.args;
+  }
 }
 
 RuntimeState::RuntimeState(StateOptions options)
