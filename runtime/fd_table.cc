@@ -12,6 +12,22 @@ bool IsCloseOnExec(const std::pair<const int64_t, v1::FileDescriptor>& entry) {
 
 }  // namespace
 
+FdTable::FdTable(const FdTable& other)
+    : options_(other.options_), total_(other.total_), dropped_(other.dropped_) {
+  // Processes that share descriptors in `other` share the same copy here.
+  absl::flat_hash_map<const Descriptors*, std::shared_ptr<Descriptors>> copies;
+  for (const auto& [pid, descriptors] : other.processes_) {
+    std::shared_ptr<Descriptors>& copy = copies[descriptors.get()];
+    if (copy == nullptr) copy = std::make_shared<Descriptors>(*descriptors);
+    processes_.emplace(pid, copy);
+  }
+}
+
+FdTable& FdTable::operator=(const FdTable& other) {
+  if (this != &other) *this = FdTable(other);
+  return *this;
+}
+
 FdTable::Descriptors& FdTable::Unshare(std::shared_ptr<Descriptors>& descriptors) {
   if (descriptors.use_count() > 1) descriptors = std::make_shared<Descriptors>(*descriptors);
   return *descriptors;

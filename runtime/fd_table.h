@@ -31,6 +31,12 @@ struct FdTableOptions {
 class FdTable {
  public:
   explicit FdTable(FdTableOptions options = {}) : options_(options) {}
+  // A copy shares no storage with `other` (forked processes share only within one table), so
+  // copies may be used from different threads.
+  FdTable(const FdTable& other);
+  FdTable& operator=(const FdTable& other);
+  FdTable(FdTable&&) = default;
+  FdTable& operator=(FdTable&&) = default;
 
   // Descriptor `num` of process `pid`, or nullptr. Valid until the next change of the table.
   const v1::FileDescriptor* Find(int64_t pid, int64_t num) const;

@@ -90,6 +90,23 @@ TEST(FdTableTest, ForkSharesUntilEitherChanges) {
   EXPECT_EQ(table.process_count(), 0u);
 }
 
+TEST(FdTableTest, CopiesShareNothing) {
+  FdTable table;
+  table.Set(10, File(3, "/a"));
+  table.CopyProcess(10, 11);
+  FdTable copy = table;
+  EXPECT_EQ(copy.size(), 2u);
+  copy.Find(10, 3)->set_name("/copy");
+  copy.Set(11, File(4, "/b"));
+  EXPECT_EQ(table.Find(10, 3)->name(), "/a");
+  EXPECT_EQ(table.Find(11, 3)->name(), "/a");
+  EXPECT_EQ(table.Find(11, 4), nullptr);
+  EXPECT_EQ(copy.Find(11, 3)->name(), "/a");  // The copy of the child is its own.
+  table = copy;
+  EXPECT_EQ(table.Find(10, 3)->name(), "/copy");
+  EXPECT_EQ(table.size(), 3u);
+}
+
 TEST(FdTableTest, CapsAreEnforcedAndCounted) {
   FdTable table({.max_fds = 5, .max_fds_per_process = 3});
   for (int i = 0; i < 4; ++i) table.Set(1, File(i, "/f"));
