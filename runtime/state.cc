@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "bulwark/runtime/cgroup.h"
 
 namespace bulwark::runtime {
