@@ -55,6 +55,58 @@ TEST(FdTableTest, OpenDupCloseForkExecExit) {
   EXPECT_EQ(table.process_count(), 0u);
 }
 
+TEST(FdTableTest, ForkSharesUntilEitherChanges) {
+  FdTable table;
+  table.Set(10, File(3, "/a"));
+  table.Set(10, File(4, "/b", /*cloexec=*/true));
+  table.CopyProcess(10, 11);
+  EXPECT_EQ(table.size(), 4u);
+  EXPECT_EQ(table.process_count(), 2u);
+  // A change through the child's mutable entry stays the child's.
+  v1::FileDescriptor* child_fd = table.Find(11, 3);
+  ASSERT_NE(child_fd, nullptr);
+  child_fd->set_name("/changed");
+  EXPECT_EQ(table.Find(10, 3)->name(), "/a");
+  EXPECT_EQ(table.Find(11, 3)->name(), "/changed");
+  // The parent's later open is not the child's.
+  table.Set(10, File(5, "/c"));
+  EXPECT_EQ(table.Find(11, 5), nullptr);
+  table.CopyProcess(10, 12);
+  table.CloseOnExec(12);
+  EXPECT_EQ(table.Find(12, 4), nullptr);
+  EXPECT_NE(table.Find(10, 4), nullptr);
+  table.Close(12, 3);
+  EXPECT_NE(table.Find(10, 3), nullptr);
+  EXPECT_EQ(table.size(), 3u + 2u + 1u);
+  // The parent's exit leaves the children their descriptors.
+  table.ForgetProcess(10);
+  ASSERT_NE(table.Find(12, 5), nullptr);
+  EXPECT_EQ(table.Find(12, 5)->name(), "/c");
+  EXPECT_EQ(table.Find(11, 4)->name(), "/b");
+  EXPECT_EQ(table.size(), 3u);
+  table.ForgetProcess(11);
+  table.ForgetProcess(12);
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_EQ(table.process_count(), 0u);
+}
+
+TEST(FdTableTest, CopiesShareNothing) {
+  FdTable table;
+  table.Set(10, File(3, "/a"));
+  table.CopyProcess(10, 11);
+  FdTable copy = table;
+  EXPECT_EQ(copy.size(), 2u);
+  copy.Find(10, 3)->set_name("/copy");
+  copy.Set(11, File(4, "/b"));
+  EXPECT_EQ(table.Find(10, 3)->name(), "/a");
+  EXPECT_EQ(table.Find(11, 3)->name(), "/a");
+  EXPECT_EQ(table.Find(11, 4), nullptr);
+  EXPECT_EQ(copy.Find(11, 3)->name(), "/a");  // The copy of the child is its own.
+  table = copy;
+  EXPECT_EQ(table.Find(10, 3)->name(), "/copy");
+  EXPECT_EQ(table.size(), 3u);
+}
+
 TEST(FdTableTest, CapsAreEnforcedAndCounted) {
   FdTable table({.max_fds = 5, .max_fds_per_process = 3});
   for (int i = 0; i < 4; ++i) table.Set(1, File(i, "/f"));

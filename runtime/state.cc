@@ -3,17 +3,24 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "bulwark/runtime/cgroup.h"
 
 namespace bulwark::runtime {
 namespace {
 
+// Spare process entries kept for reuse (RuntimeState::spare_processes_).
+constexpr size_t kMaxSpareProcesses = 64;
+
 // Linux comm is at most 15 bytes; Falco's proc.name is the basename of the executable otherwise.
-std::string NameFromPath(absl::string_view path) {
+absl::string_view NameFromPath(absl::string_view path) {
   size_t slash = path.rfind('/');
-  return std::string(slash == absl::string_view::npos ? path : path.substr(slash + 1));
+  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// Sets a message's string field to `value`, reusing the field's allocation (the generated
+// setters build a temporary std::string from a string_view).
+void Assign(std::string* field, absl::string_view value) {
+  field->assign(value.data(), value.size());
 }
 
 void Truncate(std::string& text, size_t max) {
@@ -26,9 +33,17 @@ void RefreshDerivedText(ProcessInfo& info) {
   const v1::Process& p = info.process;
   info.name = p.name();
   info.container_id = p.container_id();
-  info.args = absl::StrJoin(p.args(), " ");
-  info.cmdline.clear();
-  absl::StrAppend(&info.cmdline, p.name(), info.args.empty() ? "" : " ", info.args);
+  // Built in place rather than joined into a new string: the entries' capacity is reused.
+  info.args.clear();
+  for (int i = 0; i < p.args_size(); ++i) {
+    if (i > 0) info.args += ' ';
+    info.args += p.args(i);
+  }
+  info.cmdline = p.name();
+  if (!info.args.empty()) {
+    info.cmdline += ' ';
+    info.cmdline += info.args;
+  }
 }
 
 RuntimeState::RuntimeState(StateOptions options)
@@ -39,24 +54,54 @@ RuntimeState::RuntimeState(StateOptions options)
           .max_fds = std::min<uint64_t>(options_.fds.max_fds, options_.limits.max_entries),
           .max_fds_per_process = options_.fds.max_fds_per_process}) {}
 
-ProcessInfo& RuntimeState::Upsert(int64_t pid) {
+ProcessInfo& RuntimeState::StoreSnapshot(int64_t pid, const v1::Process& snapshot) {
+  if (auto it = processes_.find(pid); it != processes_.end()) {
+    FillFromSnapshot(*it->second, snapshot, pid);
+    return *it->second;
+  }
+  std::unique_ptr<ProcessInfo> info = SpareProcessInfo();
+  FillFromSnapshot(*info, snapshot, pid);
+  ProcessInfo& stored = *info;
+  Adopt(pid, std::move(info));  // Evicts older entries only: the new one is the youngest.
+  return stored;
+}
+
+void RuntimeState::Adopt(int64_t pid, std::unique_ptr<ProcessInfo> info) {
   auto [it, inserted] = processes_.try_emplace(pid);
+  if (!inserted && spare_processes_.size() < kMaxSpareProcesses) {
+    spare_processes_.push_back(std::move(it->second));
+  }
+  it->second = std::move(info);
   if (inserted) {
-    it->second = std::make_unique<ProcessInfo>();
-    it->second->process.set_pid(pid);
-    it->second->process.set_tid(pid);
     insertion_order_.push_back(pid);
     EvictIfFull();
-    return *processes_.at(pid);
   }
-  return *it->second;
+}
+
+void RuntimeState::Erase(int64_t pid) {
+  auto it = processes_.find(pid);
+  if (it == processes_.end()) return;
+  if (spare_processes_.size() < kMaxSpareProcesses) {
+    spare_processes_.push_back(std::move(it->second));
+  }
+  processes_.erase(it);
+}
+
+std::unique_ptr<ProcessInfo> RuntimeState::SpareProcessInfo() {
+  if (spare_processes_.empty()) return std::make_unique<ProcessInfo>();
+  std::unique_ptr<ProcessInfo> info = std::move(spare_processes_.back());
+  spare_processes_.pop_back();
+  return info;
 }
 
 void RuntimeState::EvictIfFull() {
   while (processes_.size() > max_processes_ && !insertion_order_.empty()) {
     int64_t oldest = insertion_order_.front();
     insertion_order_.pop_front();
-    if (processes_.erase(oldest) > 0) ++evicted_processes_;
+    if (processes_.contains(oldest)) {
+      Erase(oldest);
+      ++evicted_processes_;
+    }
     fds_.ForgetProcess(oldest);
   }
   // Drop stale pids (exited processes) so the queue stays proportional to the table.
@@ -69,14 +114,17 @@ void RuntimeState::EvictIfFull() {
   }
 }
 
-void RuntimeState::SetSnapshot(ProcessInfo& info, const v1::Process& snapshot) {
+void RuntimeState::FillFromSnapshot(ProcessInfo& info, const v1::Process& snapshot, int64_t pid) {
   info.process = snapshot;
   v1::Process& p = info.process;
+  p.set_pid(pid);
   const size_t max_path = options_.limits.max_path_length;
   Truncate(*p.mutable_exepath(), max_path);
   Truncate(*p.mutable_exe(), max_path);
   Truncate(*p.mutable_cwd(), max_path);
-  if (p.name().empty()) p.set_name(NameFromPath(p.exepath().empty() ? p.exe() : p.exepath()));
+  if (p.name().empty()) {
+    Assign(p.mutable_name(), NameFromPath(p.exepath().empty() ? p.exe() : p.exepath()));
+  }
   if (p.container_id().empty()) {
     for (const std::string& cgroup : p.cgroups()) {
       if (std::optional<CgroupContainer> c = ContainerFromCgroup(cgroup)) {
@@ -116,24 +164,25 @@ void RuntimeState::Apply(const v1::Event& event) {
     }
   }
   const int64_t pid = event.pid() != 0 ? event.pid() : event.process().pid();
+  event_process_ = nullptr;
   if (pid == 0) return;
   if (event.has_parent() && event.parent().pid() != 0 && event.parent().pid() != pid &&
       (!event.parent().exepath().empty() || !event.parent().exe().empty())) {
-    SetSnapshot(Upsert(event.parent().pid()), event.parent());
+    StoreSnapshot(event.parent().pid(), event.parent());
   }
   ProcessInfo* info = nullptr;
   // A snapshot that names the executable replaces what we knew; a bare pid does not.
   if (event.has_process() && (!event.process().exepath().empty() ||
                               !event.process().exe().empty() || !event.process().name().empty())) {
-    info = &Upsert(pid);
-    v1::Process snapshot = event.process();
-    snapshot.set_pid(pid);
-    SetSnapshot(*info, snapshot);
+    info = &StoreSnapshot(pid, event.process());
   } else {
     auto it = processes_.find(pid);
     if (it != processes_.end()) info = it->second.get();
   }
-  if (info != nullptr) NoteContainer(info->process.container_id());
+  // Checked here so that events without a provider do not touch the process entry.
+  if (info != nullptr && options_.metadata_provider != nullptr) {
+    NoteContainer(info->process.container_id());
+  }
   if (info != nullptr && event.has_process()) NoteHostNamespaces(info->process);
   ApplyFds(event, pid, info);
 
@@ -145,14 +194,21 @@ void RuntimeState::Apply(const v1::Event& event) {
     case v1::EVENT_TYPE_VFORK: {
       int64_t child = event.clone().child_pid() != 0 ? event.clone().child_pid() : event.result();
       if (!ok || child <= 0 || info == nullptr || child == pid) break;
-      v1::Process copy = info->process;
+      // Copied into a spare entry's storage; the derived text is the parent's (same name,
+      // container and arguments).
+      std::unique_ptr<ProcessInfo> child_info = SpareProcessInfo();
+      v1::Process& copy = child_info->process;
+      copy = info->process;
       copy.set_pid(child);
       copy.set_tid(event.clone().child_tid() != 0 ? event.clone().child_tid() : child);
       copy.set_ppid(pid);
       copy.set_start_time_ns(event.timestamp_ns());
-      ProcessInfo& child_info = Upsert(child);
-      child_info.process = std::move(copy);
-      RefreshDerivedText(child_info);
+      child_info->name = info->name;
+      child_info->container_id = info->container_id;
+      child_info->cmdline = info->cmdline;
+      child_info->args = info->args;
+      Adopt(child, std::move(child_info));
+      if (!processes_.contains(pid)) info = nullptr;  // Evicted to make room for the child.
       break;
     }
     case v1::EVENT_TYPE_EXECVE:
@@ -160,9 +216,10 @@ void RuntimeState::Apply(const v1::Event& event) {
       if (!ok || info == nullptr || !event.has_exec() || event.has_process()) break;
       v1::Process& p = info->process;
       const v1::Exec& exec = event.exec();
-      p.set_exepath(exec.filename().substr(0, options_.limits.max_path_length));
-      p.set_exe(exec.filename().substr(0, options_.limits.max_path_length));
-      p.set_name(NameFromPath(exec.filename()).substr(0, 15));
+      const absl::string_view filename = exec.filename();
+      Assign(p.mutable_exepath(), filename.substr(0, options_.limits.max_path_length));
+      Assign(p.mutable_exe(), filename.substr(0, options_.limits.max_path_length));
+      Assign(p.mutable_name(), NameFromPath(filename).substr(0, 15));
       *p.mutable_args() = exec.args();
       if (!exec.env().empty()) *p.mutable_env() = exec.env();
       if (!exec.cwd().empty()) p.set_cwd(exec.cwd());
@@ -187,6 +244,8 @@ void RuntimeState::Apply(const v1::Event& event) {
     default:
       break;
   }
+  event_pid_ = pid;
+  event_process_ = info;
 }
 
 void RuntimeState::ApplyCredentials(const PendingCredentials& change) {
@@ -219,18 +278,20 @@ void RuntimeState::FinishEvent() {
     pending_credentials_.reset();
   }
   event_fd_ = nullptr;
+  event_process_ = nullptr;
   if (closing_fd_.has_value()) {
     fds_.Close(closing_fd_->first, closing_fd_->second);
     closing_fd_.reset();
   }
   if (exited_pid_.has_value()) {
     fds_.ForgetProcess(*exited_pid_);
-    processes_.erase(*exited_pid_);
+    Erase(*exited_pid_);
     exited_pid_.reset();
   }
 }
 
 const ProcessInfo* RuntimeState::FindProcess(int64_t pid) const {
+  if (pid == event_pid_ && event_process_ != nullptr) return event_process_;
   auto it = processes_.find(pid);
   return it == processes_.end() ? nullptr : it->second.get();
 }

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -89,8 +90,17 @@ class RuntimeState {
   uint64_t evicted_processes() const { return evicted_processes_; }
 
  private:
-  ProcessInfo& Upsert(int64_t pid);
-  void SetSnapshot(ProcessInfo& info, const v1::Process& snapshot);
+  // Makes `snapshot` (with pid `pid`) what the table knows of `pid`, adding an entry if needed.
+  ProcessInfo& StoreSnapshot(int64_t pid, const v1::Process& snapshot);
+  // Overwrites all of `info` (message and derived text) from `snapshot`.
+  void FillFromSnapshot(ProcessInfo& info, const v1::Process& snapshot, int64_t pid);
+  // Puts `info` in the table as `pid`'s entry, replacing any, and evicts beyond the cap.
+  void Adopt(int64_t pid, std::unique_ptr<ProcessInfo> info);
+  // Removes `pid`'s entry, keeping its storage for a later process.
+  void Erase(int64_t pid);
+  // Storage for a new entry: a spare one when there is one. Its content is stale; the caller
+  // overwrites all of it (the message by assignment, which reuses the strings' allocations).
+  std::unique_ptr<ProcessInfo> SpareProcessInfo();
   void NoteContainer(const std::string& container_id);
   void EvictIfFull();
   struct PendingCredentials {
@@ -106,10 +116,17 @@ class RuntimeState {
   StateOptions options_;
   size_t max_processes_;
   absl::flat_hash_map<int64_t, std::unique_ptr<ProcessInfo>> processes_;
+  // Entries of exited processes, reused for new ones: their messages and strings keep their
+  // allocations, so a clone copies its parent without allocating. At most kMaxSpareProcesses.
+  std::vector<std::unique_ptr<ProcessInfo>> spare_processes_;
   std::deque<int64_t> insertion_order_;  // May hold pids that already exited.
   absl::flat_hash_map<std::string, v1::Container> containers_;
   std::deque<std::string> container_order_;
   std::optional<int64_t> exited_pid_;
+  // The entry of the last applied event's process (nullptr when unknown or after FinishEvent),
+  // so that the rules' lookup of the same pid skips the hash table.
+  int64_t event_pid_ = 0;
+  ProcessInfo* event_process_ = nullptr;
   std::optional<PendingCredentials> pending_credentials_;
   uint64_t evicted_processes_ = 0;
   FdTable fds_;

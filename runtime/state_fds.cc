@@ -99,12 +99,30 @@ std::string ResolvePath(const std::string& path, int64_t dirfd, const FdTable& f
   return absl::EndsWith(base, "/") ? absl::StrCat(base, path) : absl::StrCat(base, "/", path);
 }
 
+// Whether a successful call of `type` creates a descriptor (see CreatedFd).
+bool CreatesFd(v1::EventType type) {
+  switch (type) {
+    case v1::EVENT_TYPE_OPEN:
+    case v1::EVENT_TYPE_OPENAT:
+    case v1::EVENT_TYPE_OPENAT2:
+    case v1::EVENT_TYPE_CREAT:
+    case v1::EVENT_TYPE_SOCKET:
+    case v1::EVENT_TYPE_ACCEPT:
+    case v1::EVENT_TYPE_ACCEPT4:
+    case v1::EVENT_TYPE_MEMFD_CREATE:
+    case v1::EVENT_TYPE_USERFAULTFD:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The descriptor a successful call creates (open, socket, accept, memfd_create, userfaultfd),
 // or false when the event creates none.
 // `out` is overwritten (a reused scratch message).
 bool CreatedFd(const v1::Event& event, const FdTable& fds, const ProcessInfo* info,
                v1::FileDescriptor& out) {
-  if (event.result() < 0) return false;
+  if (event.result() < 0 || !CreatesFd(event.type())) return false;
   if (HasContent(event.fd())) {
     out = event.fd();
   } else {
@@ -166,20 +184,26 @@ bool CreatedFd(const v1::Event& event, const FdTable& fds, const ProcessInfo* in
 }
 
 // Copies the socket tuple an event reports (connect, bind, sendto ...) onto a known descriptor.
+// Strings are assigned only when they change: the calls on one socket mostly repeat them.
 void MergeSocketTuple(const v1::Event& event, v1::FileDescriptor& known) {
   const v1::FileDescriptor& reported = event.fd();
   if (!reported.client_ip().empty()) {
-    known.set_client_ip(reported.client_ip());
+    if (known.client_ip() != reported.client_ip()) known.set_client_ip(reported.client_ip());
     known.set_client_port(reported.client_port());
   }
   if (!reported.server_ip().empty()) {
-    known.set_server_ip(reported.server_ip());
+    if (known.server_ip() != reported.server_ip()) known.set_server_ip(reported.server_ip());
     known.set_server_port(reported.server_port());
   }
   // An inet socket's name is its tuple: drop a placeholder such as "socket:[123]".
-  if (!reported.name().empty() || !reported.server_ip().empty()) known.set_name(reported.name());
+  if ((!reported.name().empty() || !reported.server_ip().empty()) &&
+      known.name() != reported.name()) {
+    known.set_name(reported.name());
+  }
   if (reported.family() != 0) known.set_family(reported.family());
-  if (!reported.l4proto().empty()) known.set_l4proto(reported.l4proto());
+  if (!reported.l4proto().empty() && known.l4proto() != reported.l4proto()) {
+    known.set_l4proto(reported.l4proto());
+  }
   if (reported.type() != v1::FD_TYPE_UNSPECIFIED) known.set_type(reported.type());
   if (event.type() == v1::EVENT_TYPE_CONNECT && event.result() >= 0) known.set_connected(true);
   if (event.type() == v1::EVENT_TYPE_LISTEN || event.type() == v1::EVENT_TYPE_BIND) {
@@ -220,7 +244,7 @@ void RuntimeState::ApplyFds(const v1::Event& event, int64_t pid, const ProcessIn
       if (ok) {
         fds_.Duplicate(pid, ActedOnFd(event), event.result(),
                        (event.file().flags() & O_CLOEXEC) != 0);
-        event_fd_ = fds_.Find(pid, event.result());
+        event_fd_ = std::as_const(fds_).Find(pid, event.result());
       }
       break;
     case v1::EVENT_TYPE_CLOSE:
@@ -241,14 +265,16 @@ void RuntimeState::ApplyFds(const v1::Event& event, int64_t pid, const ProcessIn
       }
       break;
     default:
-      if (CreatedFd(event, fds_, info, created_fd_)) event_fd_ = fds_.Set(pid, created_fd_);
+      // Moved in: the entry it replaces leaves its storage to the scratch message.
+      if (CreatedFd(event, fds_, info, created_fd_)) {
+        event_fd_ = fds_.Set(pid, std::move(created_fd_));
+      }
       break;
   }
-  if (event_fd_ == nullptr) {
+  // The event's own description wins over the table's when it has one.
+  if (event_fd_ == nullptr && !HasContent(event.fd())) {
     const int64_t num = ActedOnFd(event);
-    const v1::FileDescriptor* known = num >= 0 ? fds_.Find(pid, num) : nullptr;
-    // The event's own description wins over the table's when it has one.
-    event_fd_ = HasContent(event.fd()) || known == nullptr ? nullptr : known;
+    if (num >= 0) event_fd_ = std::as_const(fds_).Find(pid, num);
   }
   if (event_fd_ == nullptr && event.has_fd()) event_fd_ = &event.fd();
 }

@@ -125,5 +125,73 @@ TEST(RuntimeStateTest, CloneExecSetuidAndMetadataProvider) {
   EXPECT_EQ(state.FindContainer("4f0c5dd16e5b")->name(), "web");
 }
 
+// Entries of exited processes are reused for new ones: nothing of the old process may show.
+TEST(RuntimeStateTest, ExitedProcessLeavesNothingToTheNextOne) {
+  RuntimeState state;
+  auto apply = [&state](const v1::Event& event) {
+    state.Apply(event);
+    state.FinishEvent();
+  };
+  v1::Event parent;
+  parent.set_pid(10);
+  v1::Process* p = parent.mutable_process();
+  p->set_name("nginx");
+  p->set_cwd("/srv");
+  p->set_uid(33);
+  p->add_env("SECRET=1");
+  p->add_args("--serve");
+  p->add_cgroups(std::string("0::/docker/") + kId);
+  p->mutable_namespaces()->set_mnt(4026532555);
+  apply(parent);
+  for (int64_t child = 11; child <= 13; ++child) {
+    v1::Event clone;
+    clone.set_type(v1::EVENT_TYPE_CLONE);
+    clone.set_pid(10);
+    clone.set_result(child);
+    clone.set_timestamp_ns(child);
+    apply(clone);
+    v1::Event exit;
+    exit.set_type(v1::EVENT_TYPE_PROCEXIT);
+    exit.set_pid(child);
+    apply(exit);
+    EXPECT_EQ(state.FindProcess(child), nullptr);
+  }
+  // A new process known only by its name, then a clone of it.
+  v1::Event bare;
+  bare.set_pid(20);
+  bare.mutable_process()->set_name("cron");
+  apply(bare);
+  v1::Event clone;
+  clone.set_type(v1::EVENT_TYPE_CLONE);
+  clone.set_pid(20);
+  clone.set_result(21);
+  clone.set_timestamp_ns(99);
+  apply(clone);
+  for (int64_t pid : {20, 21}) {
+    const ProcessInfo* info = state.FindProcess(pid);
+    ASSERT_NE(info, nullptr) << pid;
+    EXPECT_EQ(info->process.pid(), pid);
+    EXPECT_EQ(info->process.name(), "cron");
+    EXPECT_EQ(info->name, "cron");
+    EXPECT_EQ(info->cmdline, "cron");
+    EXPECT_EQ(info->args, "");
+    EXPECT_EQ(info->process.container_id(), "host");
+    EXPECT_EQ(info->container_id, "host");
+    EXPECT_EQ(info->process.cwd(), "");
+    EXPECT_EQ(info->process.uid(), 0);
+    EXPECT_THAT(info->process.env(), ::testing::IsEmpty());
+    EXPECT_THAT(info->process.cgroups(), ::testing::IsEmpty());
+    EXPECT_FALSE(info->process.has_namespaces());
+  }
+  EXPECT_EQ(state.FindProcess(21)->process.ppid(), 20);
+  EXPECT_EQ(state.FindProcess(21)->process.start_time_ns(), 99u);
+  // The long-lived parent kept its own data.
+  const ProcessInfo* nginx = state.FindProcess(10);
+  ASSERT_NE(nginx, nullptr);
+  EXPECT_EQ(nginx->cmdline, "nginx --serve");
+  EXPECT_EQ(nginx->process.container_id(), "4f0c5dd16e5b");
+  EXPECT_THAT(nginx->process.env(), ::testing::ElementsAre("SECRET=1"));
+}
+
 }  // namespace
 }  // namespace bulwark::runtime
