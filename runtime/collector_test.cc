@@ -12,8 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -35,6 +37,27 @@ using ::bulwark::core::testing::IsOk;
 using ::bulwark::core::testing::StatusIs;
 
 constexpr char kContainerId[] = "b0a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1";
+
+// A TCP socket listening on 127.0.0.1 at a port the kernel picks (stored in `port`), or -1 with
+// errno set.
+int LoopbackTcpListener(int& port) {
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listener < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      listen(listener, 4) != 0 ||
+      getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    const int error = errno;
+    close(listener);
+    errno = error;
+    return -1;
+  }
+  port = ntohs(address.sin_port);
+  return listener;
+}
 
 // A cgroup v1 or v2 directory we may create, or "" when none is writable.
 std::string CgroupRoot() {
@@ -261,15 +284,9 @@ TEST(CollectorTest, ContainerProcessInHostMountNamespace) {
 // the process's open descriptors with socket tuples resolved.
 TEST(CollectorTest, ReportsConnectionsWithTheOwningDescriptor) {
   if (geteuid() != 0) GTEST_SKIP() << "the live collector needs root";
-  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-  ASSERT_EQ(listen(listener, 4), 0);
-  socklen_t length = sizeof(address);
-  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
-  const int port = ntohs(address.sin_port);
+  int port = 0;
+  const int listener = LoopbackTcpListener(port);
+  ASSERT_GE(listener, 0) << strerror(errno);
 
   absl::StatusOr<std::unique_ptr<Collector>> collector =
       Collector::Start({.connection_interval = absl::Milliseconds(50)});
@@ -343,21 +360,15 @@ TEST(CollectorTest, ReportsConnectionsWithTheOwningDescriptor) {
 // pid and descriptor, and a rule on evt.type = close sees it.
 TEST(CollectorTest, ReportsSocketClosesWithTheOwner) {
   if (geteuid() != 0) GTEST_SKIP() << "the live collector needs root";
-  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-  ASSERT_EQ(listen(listener, 4), 0);
-  socklen_t length = sizeof(address);
-  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
-  const int tcp_port = ntohs(address.sin_port);
+  int tcp_port = 0;
+  const int listener = LoopbackTcpListener(tcp_port);
+  ASSERT_GE(listener, 0) << strerror(errno);
   const int udp_peer = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   sockaddr_in6 udp_address{};
   udp_address.sin6_family = AF_INET6;
   udp_address.sin6_addr = in6addr_loopback;
   ASSERT_EQ(bind(udp_peer, reinterpret_cast<sockaddr*>(&udp_address), sizeof(udp_address)), 0);
-  length = sizeof(udp_address);
+  socklen_t length = sizeof(udp_address);
   getsockname(udp_peer, reinterpret_cast<sockaddr*>(&udp_address), &length);
   const int udp_port = ntohs(udp_address.sin6_port);
 
