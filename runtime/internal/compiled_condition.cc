@@ -190,10 +190,10 @@ bool Comparison::MatchText(absl::string_view value) const {
     case Op::kGlob: {
       // fnmatch sees the value up to its first NUL.
       absl::string_view subject = value.substr(0, value.find('\0'));
+      if (!glob_star_pieces.empty()) return MatchStarPieces(glob_star_pieces, subject);
       if (!absl::StartsWith(subject, glob_prefix) || !absl::EndsWith(subject, glob_suffix)) {
         return false;
       }
-      if (!glob_star_pieces.empty()) return MatchStarPieces(glob_star_pieces, subject);
       return GlobMatch(strings[0], value, 0);
     }
     case Op::kIGlob:

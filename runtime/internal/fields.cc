@@ -764,7 +764,7 @@ absl::StatusOr<BoundField> BindField(const FieldExpr& expr) {
 
 namespace {
 
-// The numeric fields of the event itself that at most one value: what ExtractRaw yields for
+// The numeric fields of the event itself that have at most one value: what ExtractRaw yields for
 // them, shared with ScalarNumber() so the two cannot differ.
 std::optional<int64_t> EventScalar(F id, const v1::Event& e, const v1::FileDescriptor* fd) {
   switch (id) {
