@@ -13,7 +13,9 @@ Engine::Engine(const RuleSet& rules, EngineOptions options)
     : rules_(rules),
       options_(std::move(options)),
       state_(options_.state),
-      memo_(rules.compiled().macro_slots) {}
+      memo_(rules.compiled().macro_slots),
+      alert_block_(new char[kAlertBlockSize]),
+      alert_arena_(ArenaWithBlock(alert_block_.get())) {}
 
 template <typename OnMatch>
 void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
@@ -38,50 +40,62 @@ void Engine::Evaluate(const v1::Event& event, OnMatch&& on_match) {
   state_.FinishEvent();
 }
 
+void Engine::BuildAlert(const internal::CompiledRule& rule, internal::ExtractContext& context,
+                        v1::Alert& alert) {
+  const v1::Event& event = context.event();
+  const RuleDefinition& def = rules_.rules()[rule.definition_index];
+  alert.set_rule(def.name);
+  alert.set_priority(def.priority);
+  for (const std::string& tag : def.tags) alert.add_tags(tag);
+  alert.set_source(def.source);
+  alert.set_timestamp_ns(event.timestamp_ns());
+  // Each distinct field is rendered once, for the output text and for output_fields.
+  rendered_.resize(rule.output_fields.size());
+  for (size_t i = 0; i < rule.output_fields.size(); ++i) {
+    rendered_[i].clear();
+    internal::AppendRenderedField(rule.output_fields[i], context, rendered_[i]);
+  }
+  std::string& output = *alert.mutable_output();
+  for (const internal::OutputPart& part : rule.output) {
+    output += part.is_field ? rendered_[part.output_field] : part.literal;
+  }
+  auto& output_fields = *alert.mutable_output_fields();
+  for (size_t i = 0; i < rule.output_fields.size(); ++i) {
+    output_fields[rule.output_fields[i].name] = rendered_[i];
+  }
+  if (options_.include_event) {
+    *alert.mutable_event() = event;
+    if (context.process() != nullptr)
+      *alert.mutable_event()->mutable_process() = context.process()->process;
+    if (context.container() != nullptr) *alert.mutable_container() = *context.container();
+  }
+}
+
 void Engine::Process(const v1::Event& event, const std::function<void(v1::Alert&&)>& sink) {
+  bool built = false;
   Evaluate(event, [&](const internal::CompiledRule& rule, internal::ExtractContext& context) {
-    const RuleDefinition& def = rules_.rules()[rule.definition_index];
-    v1::Alert alert;
-    alert.set_rule(def.name);
-    alert.set_priority(def.priority);
-    for (const std::string& tag : def.tags) alert.add_tags(tag);
-    alert.set_source(def.source);
-    alert.set_timestamp_ns(event.timestamp_ns());
-    // Each distinct field is rendered once, for the output text and for output_fields.
-    rendered_.resize(rule.output_fields.size());
-    for (size_t i = 0; i < rule.output_fields.size(); ++i) {
-      rendered_[i].clear();
-      internal::AppendRenderedField(rule.output_fields[i], context, rendered_[i]);
-    }
-    std::string output;
-    for (const internal::OutputPart& part : rule.output) {
-      output += part.is_field ? rendered_[part.output_field] : part.literal;
-    }
-    alert.set_output(std::move(output));
-    auto& output_fields = *alert.mutable_output_fields();
-    for (size_t i = 0; i < rule.output_fields.size(); ++i) {
-      output_fields[rule.output_fields[i].name] = rendered_[i];
-    }
-    if (options_.include_event) {
-      *alert.mutable_event() = event;
-      if (context.process() != nullptr)
-        *alert.mutable_event()->mutable_process() = context.process()->process;
-      if (context.container() != nullptr) *alert.mutable_container() = *context.container();
-    }
-    sink(std::move(alert));
+    auto* alert = google::protobuf::Arena::CreateMessage<v1::Alert>(&alert_arena_);
+    BuildAlert(rule, context, *alert);
+    built = true;
+    sink(std::move(*alert));
   });
+  if (built) alert_arena_.Reset();
 }
 
 std::vector<v1::Alert> Engine::Process(const v1::Event& event) {
   std::vector<v1::Alert> alerts;
-  Process(event, [&alerts](v1::Alert&& alert) { alerts.push_back(std::move(alert)); });
+  Evaluate(event, [&](const internal::CompiledRule& rule, internal::ExtractContext& context) {
+    BuildAlert(rule, context, alerts.emplace_back());
+  });
   return alerts;
 }
 
 std::vector<v1::Alert> Engine::ProcessBatch(absl::Span<const v1::Event> events) {
   std::vector<v1::Alert> alerts;
   for (const v1::Event& event : events) {
-    Process(event, [&alerts](v1::Alert&& alert) { alerts.push_back(std::move(alert)); });
+    Evaluate(event, [&](const internal::CompiledRule& rule, internal::ExtractContext& context) {
+      BuildAlert(rule, context, alerts.emplace_back());
+    });
   }
   return alerts;
 }

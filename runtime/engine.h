@@ -10,6 +10,7 @@
 #define BULWARK_RUNTIME_ENGINE_H_
 
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,8 +21,12 @@
 #include "bulwark/runtime/internal/fields.h"
 #include "bulwark/runtime/rule_set.h"
 #include "bulwark/runtime/state.h"
+#include "google/protobuf/arena.h"
 
 namespace bulwark::runtime {
+namespace internal {
+struct CompiledRule;
+}  // namespace internal
 
 struct EngineOptions {
   StateOptions state;
@@ -40,7 +45,9 @@ class Engine {
 
   // Applies `event` to the state and returns the alerts of every matching rule.
   std::vector<v1::Alert> Process(const v1::Event& event);
-  // Calls `sink` for each alert instead of returning them (no vector per event).
+  // Calls `sink` for each alert instead of returning them (no vector per event). The alert lives
+  // in the engine's arena until `sink` returns: read or serialise it there; moving it into a
+  // message of your own copies it.
   void Process(const v1::Event& event, const std::function<void(v1::Alert&&)>& sink);
   // Processes events in order; returns every alert.
   std::vector<v1::Alert> ProcessBatch(absl::Span<const v1::Event> events);
@@ -52,6 +59,18 @@ class Engine {
  private:
   template <typename OnMatch>
   void Evaluate(const v1::Event& event, OnMatch&& on_match);
+  // Fills `alert` (empty) for `rule`, which matched the context's event.
+  void BuildAlert(const internal::CompiledRule& rule, internal::ExtractContext& context,
+                  v1::Alert& alert);
+  // The sink path's alerts are built in an arena whose first block the engine owns, so that
+  // neither building nor dropping them allocates or frees once the block is big enough.
+  static constexpr size_t kAlertBlockSize = 64 * 1024;
+  static google::protobuf::ArenaOptions ArenaWithBlock(char* block) {
+    google::protobuf::ArenaOptions options;
+    options.initial_block = block;
+    options.initial_block_size = kAlertBlockSize;
+    return options;
+  }
 
   const RuleSet& rules_;
   EngineOptions options_;
@@ -60,6 +79,8 @@ class Engine {
   internal::FieldCache field_cache_;
   std::vector<size_t> matches_;        // Rule indices matched by the current event (scratch).
   std::vector<std::string> rendered_;  // Output field values of the alert being built (scratch).
+  std::unique_ptr<char[]> alert_block_;
+  google::protobuf::Arena alert_arena_;
 };
 
 // Writes one alert as one JSON line (protobuf JSON mapping) to `out`.

@@ -685,13 +685,22 @@ const v1::FileDescriptor* ExtractContext::fd() const {
 }
 
 const ProcessInfo* ExtractContext::Ancestor(int generation) const {
-  const ProcessInfo* current = process_;
-  for (int i = 0; i < generation && current != nullptr && state_ != nullptr; ++i) {
-    int64_t ppid = current->process.ppid();
-    if (ppid <= 0 || ppid == current->process.pid()) return nullptr;
-    current = state_->FindProcess(ppid);
+  if (generation <= 0) return process_;
+  if (generation > kMaxAncestors) return nullptr;
+  while (ancestors_known_ < generation && !ancestors_complete_) {
+    const ProcessInfo* child = ancestors_known_ == 0 ? process_ : ancestors_[ancestors_known_ - 1];
+    const ProcessInfo* parent = nullptr;
+    if (child != nullptr && state_ != nullptr) {
+      const int64_t ppid = child->process.ppid();
+      if (ppid > 0 && ppid != child->process.pid()) parent = state_->FindProcess(ppid);
+    }
+    if (parent == nullptr) {
+      ancestors_complete_ = true;
+      break;
+    }
+    ancestors_[ancestors_known_++] = parent;
   }
-  return current;
+  return generation <= ancestors_known_ ? ancestors_[generation - 1] : nullptr;
 }
 
 absl::StatusOr<BoundField> BindField(const FieldExpr& expr) {
@@ -750,8 +759,10 @@ absl::StatusOr<BoundField> BindField(const FieldExpr& expr) {
       bound.key = arg;
       break;
   }
-  if ((spec.id == F::kProcNs || spec.id == F::kProcNsIsHost) &&
-      !NamespaceId(v1::Namespaces(), bound.key).has_value()) {
+  if (spec.id == F::kProcNs || spec.id == F::kProcNsIsHost) {
+    bound.namespace_field = NamespaceField(bound.key);
+  }
+  if ((spec.id == F::kProcNs || spec.id == F::kProcNsIsHost) && bound.namespace_field == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("field ", expr.name, " needs a namespace kind (",
                                                    absl::StrJoin(NamespaceKinds(), ", "),
                                                    "), got '", bound.key, "'"));
@@ -831,6 +842,7 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
     case F::kEvtDir:
       return text("<");
     case F::kEvtRes:
+      if (absl::string_view name = StaticResultName(e.result()); !name.empty()) return text(name);
       return owned(RenderResult(e.result()));
     case F::kEvtArg:
     case F::kEvtRawarg: {
@@ -887,14 +899,15 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
       return;
     case F::kProcNs:
       if (p) {
-        const uint64_t id = NamespaceId(p->namespaces(), field.key).value_or(0);
+        const uint64_t id = NamespaceIdOf(p->namespaces(), *field.namespace_field);
         if (id != 0) number(static_cast<int64_t>(id));
       }
       return;
     case F::kProcNsIsHost: {
       if (!p || context.state() == nullptr) return;
-      const uint64_t id = NamespaceId(p->namespaces(), field.key).value_or(0);
-      const uint64_t host = NamespaceId(context.state()->host_namespaces(), field.key).value_or(0);
+      const uint64_t id = NamespaceIdOf(p->namespaces(), *field.namespace_field);
+      const uint64_t host =
+          NamespaceIdOf(context.state()->host_namespaces(), *field.namespace_field);
       if (id != 0 && host != 0) boolean(id == host);
       return;
     }
@@ -1001,8 +1014,7 @@ void ExtractRaw(const BoundField& field, ExtractContext& context, FieldValues& o
         return;
       }
       // No index: every ancestor (Falco's proc.aname matches any of them).
-      constexpr int kMaxAncestors = 64;
-      for (int generation = 1; generation <= kMaxAncestors; ++generation) {
+      for (int generation = 1; generation <= ExtractContext::kMaxAncestors; ++generation) {
         const ProcessInfo* a = context.Ancestor(generation);
         if (a == nullptr) break;
         emit(*a);

@@ -19,6 +19,7 @@
 #include "bulwark/runtime/event.pb.h"
 #include "bulwark/runtime/internal/condition_ast.h"
 #include "bulwark/runtime/state.h"
+#include "google/protobuf/descriptor.h"
 
 namespace bulwark::runtime::internal {
 
@@ -34,6 +35,8 @@ struct BoundField {
   int64_t index = -1;  // Numeric argument ([2]); -1 when absent.
   std::string key;     // Text argument ([/var/run/docker.sock], evt.arg.<name>).
   bool has_arg = false;
+  // proc.ns[kind] and proc.ns_is_host[kind]: the v1::Namespaces field of the kind.
+  const google::protobuf::FieldDescriptor* namespace_field = nullptr;
   // Applied innermost first (tolower, toupper, b64, basename, len); `len` makes the value numeric.
   std::vector<std::string> transformers;
 };
@@ -115,7 +118,10 @@ class ExtractContext {
     owned_.push_front(std::move(text));
     return owned_.front();
   }
-  // The ancestor `generation` levels up (1 = parent), or nullptr.
+  // Ancestors beyond this many generations are not followed (a bound on parent-pid loops).
+  static constexpr int kMaxAncestors = 64;
+  // The ancestor `generation` levels up (1 = parent), or nullptr. The chain is looked up once
+  // per context: rules read proc.pname, proc.aname[2..4] and proc.aname many times per event.
   const ProcessInfo* Ancestor(int generation) const;
   // The descriptor the event acts on: the state's (the event's fd merged with its fd table) or
   // the event's own, or nullptr.
@@ -129,6 +135,11 @@ class ExtractContext {
   MacroMemo* memo_;
   FieldCache* fields_;
   std::forward_list<std::string> owned_;
+  // ancestors_[i] is generation i + 1, for i < ancestors_known_; the chain ends there when
+  // ancestors_complete_ (a root or an unknown parent was reached).
+  mutable const ProcessInfo* ancestors_[kMaxAncestors];
+  mutable int ancestors_known_ = 0;
+  mutable bool ancestors_complete_ = false;
 };
 
 // Resolves `field`. Errors: InvalidArgument "filter_check called with nonexistent field <name>"
