@@ -9,7 +9,6 @@
 #define BULWARK_RUNTIME_INTERNAL_PREFIX_INDEX_H_
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -44,22 +43,22 @@ class PrefixIndex {
     return payloads_[nodes_[at].payload];
   }
 
-  // Lays the edges out for the lookups (call once, after the last At): each node's children
-  // sorted by character in one array, found through a 256-bit set of the characters present.
+  // Lays the edges out for the lookups (call once, after the last At): a node with one child
+  // keeps its character, a node with more gets a 256-entry table of children by character.
   void Freeze() {
     for (size_t i = 0; i < nodes_.size(); ++i) {
-      std::vector<std::pair<char, uint32_t>>& edges = building_[i];
-      std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
-        return static_cast<unsigned char>(a.first) < static_cast<unsigned char>(b.first);
-      });
+      const std::vector<std::pair<char, uint32_t>>& edges = building_[i];
       CharNode& node = nodes_[i];
-      node.first_child = static_cast<uint32_t>(children_.size());
-      if (edges.size() == 1) node.only_child = static_cast<unsigned char>(edges[0].first);
-      for (const auto& [ch, child] : edges) {
-        const unsigned char c = static_cast<unsigned char>(ch);
-        node.present[c >> 6] |= uint64_t{1} << (c & 63);
-        for (int w = (c >> 6) + 1; w < 4; ++w) ++node.rank_base[w];
-        children_.push_back(child);
+      if (edges.size() == 1) {
+        node.only_child = static_cast<unsigned char>(edges[0].first);
+        node.child = edges[0].second;
+      } else if (edges.size() > 1) {
+        node.child = static_cast<uint32_t>(tables_.size());
+        node.has_table = true;
+        tables_.resize(tables_.size() + 256, 0);
+        for (const auto& [ch, child] : edges) {
+          tables_[node.child + static_cast<unsigned char>(ch)] = child;
+        }
       }
     }
     building_ = {};
@@ -78,29 +77,23 @@ class PrefixIndex {
 
  private:
   struct CharNode {
-    uint64_t present[4] = {};   // Characters with a child, as bits.
-    uint32_t first_child = 0;   // Into children_, which lists them ascending by character.
-    int32_t payload = -1;       // Into payloads_ when a prefix ends here.
-    uint8_t rank_base[4] = {};  // Children with a character below 64 * i (at most 192).
-    int16_t only_child = -1;    // The character of the only child, if there is exactly one.
+    // With one child: that child. With more: where the node's table starts in tables_.
+    uint32_t child = 0;
+    int32_t payload = -1;     // Into payloads_ when a prefix ends here.
+    int16_t only_child = -1;  // The character of the only child, if there is exactly one.
+    bool has_table = false;
   };
   // The child of `at` along `ch`, or 0 (the root is nobody's child).
   uint32_t Find(uint32_t at, char ch) const {
     const CharNode& node = nodes_[at];
     const unsigned char c = static_cast<unsigned char>(ch);
-    // Most nodes of a prefix trie have one child: no rank to compute (popcount is a library
-    // call without -mpopcnt).
-    if (node.only_child >= 0) return node.only_child == c ? children_[node.first_child] : 0;
-    const int word = c >> 6;
-    const uint64_t bit = uint64_t{1} << (c & 63);
-    if ((node.present[word] & bit) == 0) return 0;
-    const int rank = node.rank_base[word] + std::popcount(node.present[word] & (bit - 1));
-    return children_[node.first_child + rank];
+    if (node.only_child >= 0) return node.only_child == c ? node.child : 0;
+    return node.has_table ? tables_[node.child + c] : 0;
   }
 
   std::vector<CharNode> nodes_{1};
   std::vector<std::vector<std::pair<char, uint32_t>>> building_{1};  // Edges until Freeze().
-  std::vector<uint32_t> children_;
+  std::vector<uint32_t> tables_;  // 256 children (0: none) per node with several.
   std::vector<Payload> payloads_;
 };
 
