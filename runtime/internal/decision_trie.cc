@@ -202,7 +202,7 @@ void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
   }
 }
 
-bool DecisionTrie::TestHolds(const FlatNode& node, ExtractContext& context,
+inline bool DecisionTrie::TestHolds(const FlatNode& node, ExtractContext& context,
                              PrefilterState& prefilter) const {
   if (node.skip.bit >= 0) {
     const uint64_t needed = FilterBit(node.skip.filter) & ~prefilter.computed;

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
 #include "bulwark/runtime/internal/compiled_condition.h"
 #include "bulwark/runtime/internal/fields.h"
@@ -132,7 +133,9 @@ class DecisionTrie {
   };
   // Whether the node's test holds: known without running it when it is a negation whose
   // requirement fails.
-  bool TestHolds(const FlatNode& node, ExtractContext& context, PrefilterState& prefilter) const;
+  // Inlined into Match, its only caller: it runs for every node the walk visits.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE bool TestHolds(const FlatNode& node, ExtractContext& context,
+                                              PrefilterState& prefilter) const;
   // The filter reading `requirement`'s field, created on first use.
   size_t FilterFor(const PrefixRequirement& requirement,
                    absl::flat_hash_map<std::string, size_t>& filter_of_field);
