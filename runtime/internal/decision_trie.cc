@@ -166,6 +166,13 @@ void DecisionTrie::AppendDepthFirst(const std::vector<TrieNode>& nodes, uint32_t
   const size_t at = flat_.size();
   FlatNode flat;
   flat.subtree = node.subtree;
+  int first_word = -1;
+  for (size_t w = 0; w < Mask::kWords; ++w) {
+    if (node.subtree.words[w] == 0) continue;
+    if (first_word < 0) first_word = static_cast<int>(w);
+    flat.last_word = static_cast<uint8_t>(w);
+  }
+  flat.first_word = static_cast<uint8_t>(std::max(first_word, 0));
   flat.filters = node.filters;
   flat.min_rule = node.min_rule;
   if (index != 0) flat.test = program_.Add(node.test);
@@ -198,7 +205,7 @@ void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
         filter.index->ForEachPrefixOf(value.text, collect);
       }
     }
-    state.allowed &= ~(filter.constrained & ~satisfied);
+    state.allowed.ClearUnsatisfied(filter.constrained, satisfied);
   }
 }
 
@@ -227,7 +234,7 @@ void DecisionTrie::Match(ExtractContext& context, bool first_only,
     }
   };
   PrefilterState prefilter;
-  prefilter.allowed.set();
+  prefilter.allowed.SetAll();
   record(flat_[0]);
   // Depth-first over flat_: entering a node whose test holds moves to its first child; a pruned
   // or failed node skips its subtree.
@@ -243,13 +250,13 @@ void DecisionTrie::Match(ExtractContext& context, bool first_only,
     // No rule below can hold when each fails its prefix requirement. The requirements already
     // read decide for free; the others are read once the node's own test holds, so a field is
     // not read for rules a false test already rules out.
-    if ((node.subtree & prefilter.allowed).none() || !TestHolds(node, context, prefilter)) {
+    if (!AnyAllowed(node, prefilter.allowed) || !TestHolds(node, context, prefilter)) {
       i = node.end;
       continue;
     }
     if (const uint64_t needed = node.filters & ~prefilter.computed; needed != 0) {
       Prefilter(needed, context, prefilter);
-      if ((node.subtree & prefilter.allowed).none()) {
+      if (!AnyAllowed(node, prefilter.allowed)) {
         i = node.end;
         continue;
       }

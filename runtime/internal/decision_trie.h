@@ -22,7 +22,6 @@
 #define BULWARK_RUNTIME_INTERNAL_DECISION_TRIE_H_
 
 #include <algorithm>
-#include <bitset>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -82,7 +81,25 @@ class DecisionTrie {
   // One bit per candidate (its position in load order); candidates past the last bit share it,
   // and it is never cleared.
   static constexpr size_t kMaskBits = 256;
-  using Mask = std::bitset<kMaskBits>;
+  // One bit per candidate position, as words the walk can test a few of at a time.
+  struct Mask {
+    static constexpr size_t kWords = kMaskBits / 64;
+    uint64_t words[kWords] = {};
+
+    void set(size_t bit) { words[bit / 64] |= uint64_t{1} << (bit % 64); }
+    bool test(size_t bit) const { return ((words[bit / 64] >> (bit % 64)) & 1) != 0; }
+    void SetAll() {
+      for (uint64_t& word : words) word = ~uint64_t{0};
+    }
+    Mask& operator|=(const Mask& other) {
+      for (size_t i = 0; i < kWords; ++i) words[i] |= other.words[i];
+      return *this;
+    }
+    // Clears the bits set in `constrained` but not in `satisfied`.
+    void ClearUnsatisfied(const Mask& constrained, const Mask& satisfied) {
+      for (size_t i = 0; i < kWords; ++i) words[i] &= ~(constrained.words[i] & ~satisfied.words[i]);
+    }
+  };
   // A negated conjunct `not X` with a prefix requirement on X: its bit in the negation space of
   // the field's index, and the filter that reads the field.
   struct NegationSkip {
@@ -103,6 +120,10 @@ class DecisionTrie {
   // so the walk reads nodes front to back and skips a subtree by jumping to its end.
   struct FlatNode {
     Mask subtree;
+    // The words of `subtree` that may be nonzero: a subtree's candidates are near each other in
+    // load order, so the walk's check of them usually reads one word.
+    uint8_t first_word = 0;
+    uint8_t last_word = 0;
     uint64_t filters = 0;
     size_t min_rule = SIZE_MAX;
     uint32_t end = 0;         // One past the last node of this subtree.
@@ -131,6 +152,13 @@ class DecisionTrie {
     Mask negations_met;  // Negation bits whose requirement holds (their test must run).
     uint64_t computed = 0;
   };
+  // Whether some candidate in the node's subtree is still allowed.
+  static bool AnyAllowed(const FlatNode& node, const Mask& allowed) {
+    for (size_t w = node.first_word; w <= node.last_word; ++w) {
+      if ((node.subtree.words[w] & allowed.words[w]) != 0) return true;
+    }
+    return false;
+  }
   // Whether the node's test holds: known without running it when it is a negation whose
   // requirement fails.
   // Inlined into Match, its only caller: it runs for every node the walk visits.
