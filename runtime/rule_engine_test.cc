@@ -205,6 +205,21 @@ TEST(ConditionTest, StarGlobsDecideAsFnmatch) {
   }
 }
 
+// `contains` decides as std::string::find does, including needles whose first characters recur
+// in the value, needles at either end, and needles as long as the value.
+TEST(ConditionTest, ContainsDecidesAsFind) {
+  const char* const needles[] = {"/", "//", "../", "/.ssh/", "id_rsa", "aab", "x", "/a/b/../c"};
+  const char* const paths[] = {
+      "/a/b/../c", "/home/u/.ssh/id_rsa", "/.ssh/", "/aaab", "/aa/b", "/tmp/x", "//", "/a"};
+  for (const char* needle : needles) {
+    for (const char* path : paths) {
+      const bool expected = std::string(path).find(needle) != std::string::npos;
+      EXPECT_EQ(Fires(absl::StrCat("fd.name contains '", needle, "'"), Open(40, path, 0)), expected)
+          << needle << " in " << path;
+    }
+  }
+}
+
 // Rules sharing leading conjuncts share trie nodes; the first match is still the first rule in
 // load order, and prefix requirements prune only rules that cannot hold.
 TEST(EngineTest, DecisionTrieKeepsLoadOrder) {

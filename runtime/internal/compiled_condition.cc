@@ -139,6 +139,26 @@ bool MatchStarPieces(const std::vector<std::string>& pieces, absl::string_view s
   return true;
 }
 
+// Whether `needle` occurs in `haystack`. Rules' needles ("/.ssh/", "../", "stratum+tcp") start with
+// characters that paths and command lines are full of, so a candidate position is checked on its
+// second character inline before the rest is compared: most are rejected without a call.
+bool ContainsText(absl::string_view haystack, absl::string_view needle) {
+  if (needle.size() <= 1)
+    return needle.empty() || haystack.find(needle[0]) != absl::string_view::npos;
+  if (haystack.size() < needle.size()) return false;
+  const char* at = haystack.data();
+  const char* const last = haystack.data() + haystack.size() - needle.size();
+  while (at <= last) {
+    at = static_cast<const char*>(std::memchr(at, needle[0], static_cast<size_t>(last - at) + 1));
+    if (at == nullptr) return false;
+    if (at[1] == needle[1] && std::memcmp(at + 2, needle.data() + 2, needle.size() - 2) == 0) {
+      return true;
+    }
+    ++at;
+  }
+  return false;
+}
+
 bool ContainsIgnoreCase(absl::string_view haystack, absl::string_view lower_needle) {
   return std::search(haystack.begin(), haystack.end(), lower_needle.begin(), lower_needle.end(),
                      [](char a, char b) { return absl::ascii_tolower(a) == b; }) != haystack.end();
@@ -179,7 +199,7 @@ bool Comparison::MatchText(absl::string_view value) const {
       return value >= strings[0];
     case Op::kContains:
     case Op::kBContains:
-      return absl::StrContains(value, strings[0]);
+      return ContainsText(value, strings[0]);
     case Op::kIContains:
       return ContainsIgnoreCase(value, strings[0]);
     case Op::kStartsWith:

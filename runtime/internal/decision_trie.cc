@@ -210,7 +210,7 @@ void DecisionTrie::Prefilter(uint64_t needed, ExtractContext& context,
 }
 
 inline bool DecisionTrie::TestHolds(const FlatNode& node, ExtractContext& context,
-                             PrefilterState& prefilter) const {
+                                    PrefilterState& prefilter) const {
   if (node.skip.bit >= 0) {
     const uint64_t needed = FilterBit(node.skip.filter) & ~prefilter.computed;
     if (needed != 0) Prefilter(needed, context, prefilter);
