@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "bulwark/runtime/internal/fields.h"
+#include "bulwark/runtime/internal/prefix_index.h"
 #include "re2/re2.h"
 
 namespace bulwark::runtime::internal {
@@ -58,6 +59,25 @@ struct IpAddress {
 bool ParseIpAddress(absl::string_view text, IpAddress& out);
 bool NetContains(const IpNet& net, const IpAddress& address);
 
+struct Comparison;
+
+// The alternatives of a merged comparison grouped by operator, so that a value is tried against
+// all equalities in one set lookup, all prefixes in one index walk, then the suffixes and
+// substrings, and only the remaining operators one by one.
+struct TextAlternatives {
+  absl::flat_hash_set<std::string> exact;  // = / in / intersects operands.
+  PrefixIndex<char> prefixes;  // startswith operands and `prefix*` globs (payload unused).
+  bool has_prefixes = false;
+  std::vector<std::string> suffixes;      // endswith operands.
+  std::vector<std::string> needles;       // contains operands.
+  std::vector<const Comparison*> others;  // Owned by the merged comparison's alternatives.
+
+  // Groups `alternatives` (each a plain comparison on the same field).
+  explicit TextAlternatives(const std::vector<std::shared_ptr<const Comparison>>& alternatives);
+  // Whether `value` satisfies some alternative.
+  bool Match(absl::string_view value) const;
+};
+
 struct Comparison {
   BoundField field;
   Op op = Op::kEq;
@@ -77,6 +97,8 @@ struct Comparison {
   // `f op1 a or f op2 b or ...` merged (see MergeTextAlternatives): `field` is read once and
   // matches when any value matches any alternative. Empty for a plain comparison.
   std::vector<std::shared_ptr<const Comparison>> alternatives;
+  // `alternatives` grouped for matching (set whenever they are).
+  std::shared_ptr<const TextAlternatives> grouped_alternatives;
 
   // The comparison on the context's event (the reference semantics).
   bool Evaluate(ExtractContext& context) const;

@@ -228,6 +228,61 @@ bool Comparison::MatchText(absl::string_view value) const {
   return false;
 }
 
+TextAlternatives::TextAlternatives(
+    const std::vector<std::shared_ptr<const Comparison>>& alternatives) {
+  for (const auto& alternative : alternatives) {
+    const Comparison& c = *alternative;
+    switch (c.op) {
+      case Op::kEq:
+      case Op::kIn:
+      case Op::kIntersects:
+        exact.insert(c.strings.begin(), c.strings.end());
+        exact.insert(c.string_set.begin(), c.string_set.end());
+        continue;
+      case Op::kStartsWith:
+      case Op::kBStartsWith:
+        prefixes.At(c.strings[0]) = 1;
+        has_prefixes = true;
+        continue;
+      case Op::kGlob:
+        // `prefix*`: fnmatch stops at the value's first NUL, which a literal prefix cannot
+        // contain, so the glob holds exactly when the value starts with the prefix.
+        if (c.glob_star_pieces.size() == 2 && c.glob_star_pieces[1].empty()) {
+          prefixes.At(c.glob_star_pieces[0]) = 1;
+          has_prefixes = true;
+          continue;
+        }
+        break;
+      case Op::kEndsWith:
+        suffixes.push_back(c.strings[0]);
+        continue;
+      case Op::kContains:
+      case Op::kBContains:
+        needles.push_back(c.strings[0]);
+        continue;
+      default:
+        break;
+    }
+    others.push_back(&c);
+  }
+  prefixes.Freeze();
+}
+
+bool TextAlternatives::Match(absl::string_view value) const {
+  if (!exact.empty() && exact.contains(value)) return true;
+  if (has_prefixes && prefixes.HasPrefixOf(value)) return true;
+  for (const std::string& suffix : suffixes) {
+    if (absl::EndsWith(value, suffix)) return true;
+  }
+  for (const std::string& needle : needles) {
+    if (ContainsText(value, needle)) return true;
+  }
+  for (const Comparison* other : others) {
+    if (other->MatchText(value)) return true;
+  }
+  return false;
+}
+
 bool Comparison::MatchNumber(int64_t value) const {
   switch (op) {
     case Op::kEq:
@@ -255,17 +310,10 @@ bool Comparison::Evaluate(ExtractContext& context) const {
   const FieldValues& values = ExtractFieldValues(field, context, scratch);
   if (op == Op::kExists) return !values.empty();
   if (values.empty()) return false;
-  if (!alternatives.empty()) {
+  if (grouped_alternatives != nullptr) {
     for (const FieldValue& value : values) {
-      std::string number_text;
-      absl::string_view text = value.text;
-      if (value.is_number) {
-        number_text = absl::StrCat(value.number);
-        text = number_text;
-      }
-      for (const auto& alternative : alternatives) {
-        if (alternative->MatchText(text)) return true;
-      }
+      const std::string number_text = value.is_number ? absl::StrCat(value.number) : "";
+      if (grouped_alternatives->Match(value.is_number ? number_text : value.text)) return true;
     }
     return false;
   }
@@ -652,6 +700,7 @@ void MergeTextAlternatives(Node& node) {
       multi->alternatives = merged.comparison->alternatives;
     }
     multi->alternatives.push_back(child.comparison);
+    multi->grouped_alternatives = std::make_shared<TextAlternatives>(multi->alternatives);
     merged.comparison = std::move(multi);
     merged.memo_slot = -1;  // Now tests more than the macro it may have come from.
   }

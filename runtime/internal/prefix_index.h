@@ -64,6 +64,18 @@ class PrefixIndex {
     building_ = {};
   }
 
+  // Whether some indexed prefix is a prefix of `value`. Frozen indexes only.
+  bool HasPrefixOf(absl::string_view value) const {
+    if (nodes_[0].payload >= 0) return true;
+    uint32_t at = 0;
+    for (char ch : value) {
+      at = Find(at, ch);
+      if (at == 0) return false;
+      if (nodes_[at].payload >= 0) return true;
+    }
+    return false;
+  }
+
   // Calls `f(payload)` for every indexed prefix of `value`, shortest first. Frozen indexes only.
   template <typename F>
   void ForEachPrefixOf(absl::string_view value, F&& f) const {

@@ -199,12 +199,9 @@ bool TestProgram::RunComparison(const Instr& instr, ExtractContext& context) {
         if (value.is_number) return c.Evaluate(context);
       }
       for (const FieldValue& value : values) {
-        if (c.alternatives.empty()) {
-          if (c.MatchText(value.text)) return true;
-          continue;
-        }
-        for (const auto& alternative : c.alternatives) {
-          if (alternative->MatchText(value.text)) return true;
+        if (c.grouped_alternatives != nullptr ? c.grouped_alternatives->Match(value.text)
+                                              : c.MatchText(value.text)) {
+          return true;
         }
       }
       return false;
