@@ -68,8 +68,10 @@ struct TextAlternatives {
   absl::flat_hash_set<std::string> exact;  // = / in / intersects operands.
   PrefixIndex<char> prefixes;  // startswith operands and `prefix*` globs (payload unused).
   bool has_prefixes = false;
-  std::vector<std::string> suffixes;      // endswith operands.
-  std::vector<std::string> needles;       // contains operands.
+  std::vector<std::string> suffixes;  // endswith operands.
+  std::vector<std::string> needles;   // contains operands.
+  // Globs whose only wildcard is `*`, as their pieces (owned by the alternatives).
+  std::vector<const std::vector<std::string>*> star_globs;
   std::vector<const Comparison*> others;  // Owned by the merged comparison's alternatives.
 
   // Groups `alternatives` (each a plain comparison on the same field).

@@ -117,6 +117,38 @@ bool GlobMatch(const std::string& pattern, absl::string_view value, int flags) {
   return fnmatch(pattern.c_str(), std::string(value).c_str(), flags) == 0;
 }
 
+// Where `needle` first occurs in `haystack`, or npos. Rules' needles ("/.ssh/", "../",
+// "stratum+tcp") start with characters that paths and command lines are full of, so a candidate
+// position is checked on its second character inline before the rest is compared: most are
+// rejected without a call.
+size_t FindText(absl::string_view haystack, absl::string_view needle) {
+  if (needle.empty()) return 0;
+  if (haystack.size() < needle.size()) return absl::string_view::npos;
+  const char* const begin = haystack.data();
+  const char* const last = begin + haystack.size() - needle.size();
+  for (const char* at = begin; at <= last; ++at) {
+    at = static_cast<const char*>(std::memchr(at, needle[0], static_cast<size_t>(last - at) + 1));
+    if (at == nullptr) break;
+    if (needle.size() == 1 ||
+        (at[1] == needle[1] && std::memcmp(at + 2, needle.data() + 2, needle.size() - 2) == 0)) {
+      return static_cast<size_t>(at - begin);
+    }
+  }
+  return absl::string_view::npos;
+}
+
+bool ContainsText(absl::string_view haystack, absl::string_view needle) {
+  return FindText(haystack, needle) != absl::string_view::npos;
+}
+
+// What fnmatch(3) sees of `value`: the text up to its first NUL.
+absl::string_view GlobSubject(absl::string_view value) {
+  const void* nul = std::memchr(value.data(), '\0', value.size());
+  return nul == nullptr
+             ? value
+             : value.substr(0, static_cast<size_t>(static_cast<const char*>(nul) - value.data()));
+}
+
 // fnmatch(pattern, subject, 0) for a pattern whose only wildcard is `*` (which then matches any
 // text, `/` included), given as the literal pieces between its stars: the first piece starts the
 // subject, the last ends it, and the others follow in order between them, each at its leftmost
@@ -132,31 +164,11 @@ bool MatchStarPieces(const std::vector<std::string>& pieces, absl::string_view s
   absl::string_view middle =
       subject.substr(head.size(), subject.size() - head.size() - tail.size());
   for (size_t i = 1; i + 1 < pieces.size(); ++i) {
-    const size_t at = middle.find(pieces[i]);
+    const size_t at = FindText(middle, pieces[i]);
     if (at == absl::string_view::npos) return false;
     middle.remove_prefix(at + pieces[i].size());
   }
   return true;
-}
-
-// Whether `needle` occurs in `haystack`. Rules' needles ("/.ssh/", "../", "stratum+tcp") start with
-// characters that paths and command lines are full of, so a candidate position is checked on its
-// second character inline before the rest is compared: most are rejected without a call.
-bool ContainsText(absl::string_view haystack, absl::string_view needle) {
-  if (needle.size() <= 1)
-    return needle.empty() || haystack.find(needle[0]) != absl::string_view::npos;
-  if (haystack.size() < needle.size()) return false;
-  const char* at = haystack.data();
-  const char* const last = haystack.data() + haystack.size() - needle.size();
-  while (at <= last) {
-    at = static_cast<const char*>(std::memchr(at, needle[0], static_cast<size_t>(last - at) + 1));
-    if (at == nullptr) return false;
-    if (at[1] == needle[1] && std::memcmp(at + 2, needle.data() + 2, needle.size() - 2) == 0) {
-      return true;
-    }
-    ++at;
-  }
-  return false;
 }
 
 bool ContainsIgnoreCase(absl::string_view haystack, absl::string_view lower_needle) {
@@ -209,7 +221,7 @@ bool Comparison::MatchText(absl::string_view value) const {
       return absl::EndsWith(value, strings[0]);
     case Op::kGlob: {
       // fnmatch sees the value up to its first NUL.
-      absl::string_view subject = value.substr(0, value.find('\0'));
+      absl::string_view subject = GlobSubject(value);
       if (!glob_star_pieces.empty()) return MatchStarPieces(glob_star_pieces, subject);
       if (!absl::StartsWith(subject, glob_prefix) || !absl::EndsWith(subject, glob_suffix)) {
         return false;
@@ -252,6 +264,10 @@ TextAlternatives::TextAlternatives(
           has_prefixes = true;
           continue;
         }
+        if (!c.glob_star_pieces.empty()) {
+          star_globs.push_back(&c.glob_star_pieces);
+          continue;
+        }
         break;
       case Op::kEndsWith:
         suffixes.push_back(c.strings[0]);
@@ -276,6 +292,12 @@ bool TextAlternatives::Match(absl::string_view value) const {
   }
   for (const std::string& needle : needles) {
     if (ContainsText(value, needle)) return true;
+  }
+  if (!star_globs.empty()) {
+    const absl::string_view subject = GlobSubject(value);
+    for (const std::vector<std::string>* pieces : star_globs) {
+      if (MatchStarPieces(*pieces, subject)) return true;
+    }
   }
   for (const Comparison* other : others) {
     if (other->MatchText(value)) return true;
