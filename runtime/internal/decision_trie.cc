@@ -129,8 +129,10 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
     CollectSubtests(nodes[i].test, subtests);
   }
   for (const auto& [node, key] : subtests) ++occurrences[key];
+  // A test found once (a macro only one rule of this event type uses) is not memoised: the walk
+  // visits a node at most once per event, so its slot would only cost a load and a store.
   for (auto& [node, key] : subtests) {
-    if (occurrences[key] > 1) node->memo_slot = slots.SlotFor(key);
+    node->memo_slot = occurrences[key] > 1 ? slots.SlotFor(key) : -1;
   }
   // Children were created in load order of their first rule, so they are already ascending by
   // min_rule; keep that invariant explicit for Match's early exit.
