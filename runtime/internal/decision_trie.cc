@@ -4,6 +4,7 @@
 #include <bit>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
@@ -18,6 +19,52 @@ void Flatten(const Node& node, std::vector<const Node*>& out) {
     return;
   }
   out.push_back(&node);
+}
+
+// A rough relative cost of evaluating `node` once: one per comparison and operand, more for
+// fields that follow the parent chain or render text and for patterns.
+int EstimatedCost(const Node& node) {
+  if (node.kind != Node::Kind::kCompare) {
+    int cost = 0;
+    for (const Node& child : node.children) cost += EstimatedCost(child);
+    return cost;
+  }
+  const Comparison& c = *node.comparison;
+  if (!c.alternatives.empty()) {
+    int cost = 0;
+    for (const auto& alternative : c.alternatives) {
+      Node leaf;
+      leaf.comparison = alternative;
+      cost += EstimatedCost(leaf);
+    }
+    return cost;
+  }
+  int cost = 1;
+  if (c.field.has_arg || !c.field.transformers.empty()) cost += 3;
+  const absl::string_view field = c.field.name;
+  if (absl::StartsWith(field, "proc.a") || absl::StartsWith(field, "evt.arg") ||
+      absl::StartsWith(field, "proc.env")) {
+    cost += 3;
+  }
+  switch (c.op) {
+    case Op::kEq:
+    case Op::kIn:
+    case Op::kIntersects:
+    case Op::kNe:
+    case Op::kExists:
+      break;
+    case Op::kGlob:
+    case Op::kIGlob:
+    case Op::kRegex:
+    case Op::kIContains:
+      cost += 3;
+      break;
+    default:
+      cost +=
+          static_cast<int>(std::max<size_t>(c.strings.size(), 1)) - 1 + (c.nets.empty() ? 0 : 2);
+      break;
+  }
+  return cost;
 }
 
 // Every node of `node`'s tree with its structural key.
@@ -54,6 +101,11 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
     const size_t bit = std::min(position, kMaskBits - 1);
     conjuncts.clear();
     Flatten(candidate.condition, conjuncts);
+    // Conjunction commutes (conditions have no side effects), so the cheapest conjuncts run
+    // first and a false one spares the costly ones after it.
+    std::stable_sort(conjuncts.begin(), conjuncts.end(), [](const Node* a, const Node* b) {
+      return EstimatedCost(*a) < EstimatedCost(*b);
+    });
     // Prefix requirements, at most one per field (the first conjunct's); the shared last bit is
     // never constrained.
     absl::flat_hash_map<std::string, bool> constrained_fields;
