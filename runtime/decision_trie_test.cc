@@ -1,6 +1,9 @@
 // The engine's decision trie (conjunct sharing, prefix prefilter, merged `or` comparisons) must
 // give exactly what evaluating every candidate rule in load order gives: on the upstream Falco
 // rules plus Bulwark's, over the generated event mix, event by event.
+#include <arpa/inet.h>
+
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -9,6 +12,7 @@
 #include "bulwark/core/status_matchers.h"
 #include "bulwark/core/testing/shared_testdata.h"
 #include "bulwark/runtime/engine.h"
+#include "bulwark/runtime/internal/comparison.h"
 #include "bulwark/runtime/internal/compiled_rules.h"
 #include "bulwark/runtime/internal/fields.h"
 #include "bulwark/runtime/rule_set.h"
@@ -50,6 +54,33 @@ std::vector<std::string> AlertRules(const std::vector<v1::Alert>& alerts) {
   std::vector<std::string> names;
   for (const v1::Alert& alert : alerts) names.push_back(alert.rule());
   return names;
+}
+
+// The address parser's fast path for dotted quads agrees with inet_pton(3) on what is an address
+// and on its bytes, leading zeros, overflows, NULs and IPv6 included.
+TEST(ComparisonTest, IpAddressesParseAsInetPton) {
+  const std::string cases[] = {"10.0.0.1",    "255.255.255.255", "0.0.0.0",    "256.1.1.1",
+                               "01.2.3.4",    "1.2.3",           "1.2.3.4.5",  "1.2.3.4 ",
+                               " 1.2.3.4",    "1..2.3",          "1.2.3.04",   "1234.1.1.1",
+                               "1.2.3.-4",    "::1",             "fe80::1",    "::ffff:1.2.3.4",
+                               "",            "a.b.c.d",         "1.2.3.0x4",  "99.199.249.255",
+                               std::string("1.2.3.4\0junk", 12)};
+  for (const std::string& text : cases) {
+    unsigned char expected[16] = {};
+    int family = 0;
+    const std::string c_text(text.c_str());  // inet_pton reads up to the first NUL.
+    if (inet_pton(AF_INET, c_text.c_str(), expected) == 1) {
+      family = AF_INET;
+    } else if (inet_pton(AF_INET6, c_text.c_str(), expected) == 1) {
+      family = AF_INET6;
+    }
+    internal::IpAddress parsed;
+    const bool ok = internal::ParseIpAddress(text, parsed);
+    EXPECT_EQ(ok, family != 0) << text;
+    if (!ok || family == 0) continue;
+    EXPECT_EQ(parsed.family, family) << text;
+    EXPECT_EQ(std::memcmp(parsed.bytes, expected, family == AF_INET ? 4 : 16), 0) << text;
+  }
 }
 
 TEST(DecisionTrieTest, SameMatchesAsEveryCandidateOnUpstreamRules) {

@@ -53,7 +53,34 @@ std::optional<Op> OpFromText(absl::string_view text) {
   return it->second;
 }
 
+// The common case of inet_pton(AF_INET): four decimal groups of 1-3 digits, each at most 255
+// and without a leading zero. Returns false for anything else (which inet_pton then decides), so
+// an address this accepts is one inet_pton accepts with the same bytes.
+bool ParseDottedQuad(absl::string_view text, unsigned char* out) {
+  size_t at = 0;
+  for (int group = 0; group < 4; ++group) {
+    if (group > 0) {
+      if (at >= text.size() || text[at] != '.') return false;
+      ++at;
+    }
+    const size_t start = at;
+    unsigned value = 0;
+    while (at < text.size() && at - start < 3 && text[at] >= '0' && text[at] <= '9') {
+      value = value * 10 + static_cast<unsigned>(text[at] - '0');
+      ++at;
+    }
+    const size_t digits = at - start;
+    if (digits == 0 || value > 255 || (digits > 1 && text[start] == '0')) return false;
+    out[group] = static_cast<unsigned char>(value);
+  }
+  return at == text.size();
+}
+
 bool ParseIp(absl::string_view text, int& family, unsigned char* out) {
+  if (ParseDottedQuad(text, out)) {
+    family = AF_INET;
+    return true;
+  }
   text = text.substr(0, text.find('\0'));  // inet_pton reads up to the first NUL.
   char s[INET6_ADDRSTRLEN + 1];            // Longer text is no address.
   if (text.size() >= sizeof(s)) return false;
