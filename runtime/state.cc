@@ -179,6 +179,13 @@ void RuntimeState::Apply(const v1::Event& event) {
     auto it = processes_.find(pid);
     if (it != processes_.end()) info = it->second.get();
   }
+  if (info != nullptr) {
+    // The rules read this entry's name, container id and command line right after Apply: start
+    // loading its lines now, so the bookkeeping below overlaps the cache misses.
+    __builtin_prefetch(&info->process);
+    __builtin_prefetch(&info->name);
+    __builtin_prefetch(&info->args);
+  }
   // Checked here so that events without a provider do not touch the process entry.
   if (info != nullptr && options_.metadata_provider != nullptr) {
     NoteContainer(info->process.container_id());
