@@ -8,6 +8,7 @@
 
 #include <utility>
 
+#include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -1230,6 +1231,18 @@ std::string ValueText(const FieldValue& value) {
 namespace {
 void ApplyTransformers(const BoundField& field, ExtractContext& context, const FieldValues& raw,
                        FieldValues& out);
+
+// `raw` with the field's transformers applied, in `scratch`. Out of line so that the common path
+// of ExtractFieldValuesSlow (no transformers) carries no FieldValues of its own.
+ABSL_ATTRIBUTE_NOINLINE const FieldValues& TransformedValues(const BoundField& field,
+                                                             ExtractContext& context,
+                                                             const FieldValues& raw,
+                                                             FieldValues& scratch) {
+  FieldValues transformed;
+  ApplyTransformers(field, context, raw, transformed);
+  scratch = std::move(transformed);
+  return scratch;
+}
 }  // namespace
 
 FieldCache::FieldCache() : stamps_(std::size(kFields), 0), values_(std::size(kFields)) {}
@@ -1257,10 +1270,7 @@ const FieldValues& ExtractFieldValuesSlow(const BoundField& field, ExtractContex
     ExtractRaw(field, context, scratch);
   }
   if (field.transformers.empty()) return *raw;
-  FieldValues transformed;
-  ApplyTransformers(field, context, *raw, transformed);
-  scratch = std::move(transformed);
-  return scratch;
+  return TransformedValues(field, context, *raw, scratch);
 }
 
 void ExtractField(const BoundField& field, ExtractContext& context, FieldValues& out) {
