@@ -96,16 +96,35 @@ DecisionTrie DecisionTrie::Build(const std::vector<Candidate>& candidates, Conju
   // Negated conjuncts with a prefix requirement: (node, requirement), and how many per field.
   std::vector<std::pair<uint32_t, PrefixRequirement>> negations;
   absl::flat_hash_map<std::string, int> negations_per_field;
+  // How many candidates have each conjunct.
+  absl::flat_hash_map<std::string, int> conjunct_uses;
+  for (const Candidate& candidate : candidates) {
+    conjuncts.clear();
+    Flatten(candidate.condition, conjuncts);
+    for (const Node* conjunct : conjuncts) ++conjunct_uses[StructuralKey(*conjunct)];
+  }
   for (size_t position = 0; position < candidates.size(); ++position) {
     const Candidate& candidate = candidates[position];
     const size_t bit = std::min(position, kMaskBits - 1);
     conjuncts.clear();
     Flatten(candidate.condition, conjuncts);
     // Conjunction commutes (conditions have no side effects), so the cheapest conjuncts run
-    // first and a false one spares the costly ones after it.
-    std::stable_sort(conjuncts.begin(), conjuncts.end(), [](const Node* a, const Node* b) {
-      return EstimatedCost(*a) < EstimatedCost(*b);
+    // first and a false one spares the costly ones after it; among equally cheap ones, those more
+    // rules share come first, so that the rules share trie nodes.
+    struct Ranked {
+      const Node* conjunct;
+      int cost;
+      int uses;
+    };
+    std::vector<Ranked> ranked;
+    for (const Node* conjunct : conjuncts) {
+      ranked.push_back(
+          {conjunct, EstimatedCost(*conjunct), conjunct_uses[StructuralKey(*conjunct)]});
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+      return a.cost != b.cost ? a.cost < b.cost : a.uses > b.uses;
     });
+    for (size_t i = 0; i < ranked.size(); ++i) conjuncts[i] = ranked[i].conjunct;
     // Prefix requirements, at most one per field (the first conjunct's); the shared last bit is
     // never constrained.
     absl::flat_hash_map<std::string, bool> constrained_fields;
