@@ -3,8 +3,11 @@
 // false one skips every rule below it without visiting them.
 //   DecisionTrie trie = DecisionTrie::Build(candidates, slots);   // at load time
 //   trie.Match(context, /*first_only=*/true, matches);            // per event
-// A rule's condition `c1 and c2 and ... and cn` (nested ands and macros flattened) is the path
-// c1 -> c2 -> ... -> cn from the root; rules sharing leading conjuncts share trie nodes.
+// A rule's condition `c1 and c2 and ... and cn` (nested ands and macros flattened) is a path
+// from the root through its conjuncts, ordered cheapest first (a rough cost per comparison,
+// operand, pattern and field kind; among equal costs, the conjuncts more rules have first):
+// conjunction commutes, so a false cheap test spares the costly ones, and rules sharing leading
+// conjuncts share trie nodes.
 // A test that occurs more than once in a trie (as a conjunct on several paths or inside other
 // conjuncts) gets a MacroMemo slot, so each is evaluated at most once per event.
 // A prefilter reads each field that rules require a prefix of (`fd.name startswith /etc`,
