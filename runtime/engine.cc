@@ -71,9 +71,28 @@ void Engine::BuildAlert(const internal::CompiledRule& rule, internal::ExtractCon
   }
 }
 
+namespace {
+
+// Debian's libprotobuf is not built with ThreadSanitizer, and map_field.h gives a map field extra
+// members under it: the library's arena cleanup of an Alert (which has a map) then reads our
+// TSan-built layout wrongly. TSan builds hand the sink heap alerts instead.
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kAlertsInArena = false;
+#else
+constexpr bool kAlertsInArena = true;
+#endif
+
+}  // namespace
+
 void Engine::Process(const v1::Event& event, const std::function<void(v1::Alert&&)>& sink) {
   bool built = false;
   Evaluate(event, [&](const internal::CompiledRule& rule, internal::ExtractContext& context) {
+    if (!kAlertsInArena) {
+      v1::Alert alert;
+      BuildAlert(rule, context, alert);
+      sink(std::move(alert));
+      return;
+    }
     auto* alert = google::protobuf::Arena::CreateMessage<v1::Alert>(&alert_arena_);
     BuildAlert(rule, context, *alert);
     built = true;
