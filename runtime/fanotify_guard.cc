@@ -105,6 +105,16 @@ FanotifyGuard::Decide FanotifyGuard::RuleDecision(const RuleSet& rules, Response
   };
 }
 
+FanotifyGuard::Decide FanotifyGuard::PathDecision(GuardPathPolicy paths, Decide otherwise,
+                                                  std::string rule_prefix) {
+  return [paths = std::move(paths), otherwise = std::move(otherwise),
+          rule_prefix = std::move(rule_prefix)](const v1::Event& event) {
+    const absl::string_view prefix = paths.DenyingPrefix(event);
+    if (!prefix.empty()) return absl::StrCat(rule_prefix, prefix);
+    return otherwise ? otherwise(event) : std::string();
+  };
+}
+
 absl::StatusOr<std::unique_ptr<FanotifyGuard>> FanotifyGuard::Start(const RuleSet& rules,
                                                                     ResponsePolicy policy,
                                                                     FanotifyGuardOptions options) {
