@@ -44,8 +44,9 @@ namespace bulwark::runtime {
 
 // One access the guard answered.
 struct GuardVerdict {
-  // openat or execve, with the process as /proc showed it (after a time-out: pid, type and
-  // fd.name only).
+  // openat or execve, with the process as /proc showed it and its container id from its
+  // cgroups ("host" for none; empty when /proc could not be read), after a time-out: pid, type
+  // and fd.name only.
   v1::Event event;
   std::string rule;        // The rule whose alert decided deny; empty otherwise.
   bool deny = false;       // The decision was deny.

@@ -97,6 +97,21 @@ absl::Status StartWithoutKernelFeature(long nr, int arg, uint32_t bits,
   return status;
 }
 
+constexpr char kContainerId[] = "feedc0de5ca1ab1efeedc0de5ca1ab1efeedc0de5ca1ab1efeedc0de5ca1ab1e";
+
+// A cgroup named like a docker container's systemd scope, created in the first writable
+// hierarchy; "" when none is writable.
+std::string DockerScope() {
+  for (const char* root : {"/sys/fs/cgroup/pids", "/sys/fs/cgroup/unified", "/sys/fs/cgroup"}) {
+    if (access(absl::StrCat(root, "/cgroup.procs").c_str(), W_OK) != 0) continue;
+    const std::string scope = absl::StrCat(root, "/system.slice/docker-", kContainerId, ".scope");
+    std::error_code error;
+    std::filesystem::create_directories(scope, error);
+    return error ? "" : scope;
+  }
+  return "";
+}
+
 class FanotifyGuardTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -201,7 +216,7 @@ TEST_F(FanotifyGuardTest, DeniesOpensAndExecsBelowADenyPath) {
                           absl::StrCat("deny path ", Cat("private"), ": ", Cat("private/tool"))));
 }
 
-TEST_F(FanotifyGuardTest, ContainerScopedDenyPathSparesHostProcesses) {
+TEST_F(FanotifyGuardTest, ContainerScopedDenyPathDeniesContainerProcessesOnly) {
   std::filesystem::create_directory(dir_ / "private");
   std::ofstream(dir_ / "private" / "key.pem") << "key\n";
   auto paths = GuardPathPolicy::Create({Cat("private")});  // Containers only, the default.
@@ -209,9 +224,29 @@ TEST_F(FanotifyGuardTest, ContainerScopedDenyPathSparesHostProcesses) {
   auto guard = FanotifyGuard::Start(FanotifyGuard::PathDecision(*std::move(paths)),
                                     Options(/*enabled=*/true));
   ASSERT_THAT(guard, IsOk());
-  EXPECT_EQ(RunChild({"/bin/cat", Cat("private/key.pem")}), 0);
+  EXPECT_EQ(RunChild({"/bin/cat", Cat("private/key.pem")}), 0);  // This test is on the host.
+  const std::string scope = DockerScope();
+  if (scope.empty()) {
+    (*guard)->Stop();
+    GTEST_SKIP() << "no writable cgroup hierarchy to make a container process";
+  }
+  // A child that joins a cgroup named like a docker container's, then opens.
+  EXPECT_EQ(RunChild({"/bin/sh", "-c",
+                      absl::StrCat("echo 0 > ", scope, "/cgroup.procs && exec /bin/cat ",
+                                   Cat("private/key.pem"))}),
+            1);
   (*guard)->Stop();
-  EXPECT_EQ((*guard)->denied(), 0u);
+  rmdir(scope.c_str());
+  EXPECT_EQ((*guard)->denied(), 1u);
+  std::vector<std::string> containers;
+  for (const GuardVerdict& v : Verdicts()) {
+    if (GuardAccessPath(v.event) == Cat("private/key.pem")) {
+      containers.push_back(
+          absl::StrCat(v.event.process().container_id(), v.denied ? " denied" : ""));
+    }
+  }
+  EXPECT_THAT(containers, ::testing::UnorderedElementsAre(
+                              "host", absl::StrCat(std::string(kContainerId, 12), " denied")));
 }
 
 TEST_F(FanotifyGuardTest, OffByDefaultOnlyAudits) {
