@@ -13,7 +13,7 @@ PACKAGES=(
   python3-dev libsqlite3-dev zlib1g-dev libyara-dev libsodium-dev libcbor-dev
   libvectorscan-dev
   # Python tests (Debian's /usr/bin/python3 runs them)
-  python3 python3-pytest python3-jsonschema python3-yaml
+  python3 python3-pytest python3-jsonschema python3-yaml python3-protobuf
   # Fuzzing and sanitizers (--config=fuzz)
   clang-14 libclang-rt-14-dev
   # Tools that tests compare against

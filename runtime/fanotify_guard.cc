@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "bulwark/core/file.h"
+#include "bulwark/runtime/cgroup.h"
 #include "bulwark/runtime/engine.h"
 #include "bulwark/runtime/internal/fanotify_records.h"
 #include "bulwark/runtime/internal/proc_reader.h"
@@ -57,6 +58,16 @@ void Respond(int fanotify_fd, Pending& pending, bool allow) {
   close(pending.fd);
 }
 
+// The container of a process read from /proc, by its cgroups; "host" when none names one.
+std::string ContainerIdOf(const v1::Process& process) {
+  for (const std::string& cgroup : process.cgroups()) {
+    if (std::optional<CgroupContainer> container = ContainerFromCgroup(cgroup)) {
+      return container->id;
+    }
+  }
+  return "host";
+}
+
 // The event the access stands for, with the process as /proc shows it. An exec is judged before
 // it happens, so the process is described by the program it is about to run.
 v1::Event AccessEvent(const Pending& pending) {
@@ -65,7 +76,12 @@ v1::Event AccessEvent(const Pending& pending) {
   event.set_pid(pending.pid);
   event.set_tid(pending.pid);
   absl::StatusOr<v1::Process> process = internal::ReadProcProcess(pending.pid);
-  if (process.ok()) *event.mutable_process() = *std::move(process);
+  if (process.ok()) {
+    *event.mutable_process() = *std::move(process);
+    // Decisions that read the event directly (GuardPathPolicy's scope) need the container too,
+    // not only an Engine, whose state would derive it from the cgroups the same way.
+    event.mutable_process()->set_container_id(ContainerIdOf(event.process()));
+  }
   event.mutable_process()->set_pid(pending.pid);
   if (pending.exec) {
     event.set_type(v1::EVENT_TYPE_EXECVE);
@@ -102,6 +118,16 @@ FanotifyGuard::Decide FanotifyGuard::RuleDecision(const RuleSet& rules, Response
       }
     });
     return denying_rule;
+  };
+}
+
+FanotifyGuard::Decide FanotifyGuard::PathDecision(GuardPathPolicy paths, Decide otherwise,
+                                                  std::string rule_prefix) {
+  return [paths = std::move(paths), otherwise = std::move(otherwise),
+          rule_prefix = std::move(rule_prefix)](const v1::Event& event) {
+    const absl::string_view prefix = paths.DenyingPrefix(event);
+    if (!prefix.empty()) return absl::StrCat(rule_prefix, prefix);
+    return otherwise ? otherwise(event) : std::string();
   };
 }
 

@@ -9,6 +9,8 @@
 //   BULWARK_ASSIGN_OR_RETURN(auto guard, FanotifyGuard::Start(
 //       *rules, policy, {.mounts = {"/srv"}, .enabled = true}));
 //   ... opens are checked on the guard's own threads until `guard` is destroyed ...
+// Path prefixes deny without rules: Start(PathDecision(paths, RuleDecision(...)), options), with
+// a GuardPathPolicy (guard_path_policy.h).
 // Off by default: unless options.enabled, every access is allowed and only audited ("would
 // deny"). Fails open: a decision not made within response_timeout (or a full queue) is answered
 // FAN_ALLOW and audited as timed out; when the guard ends, the kernel allows whatever is pending.
@@ -34,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "bulwark/runtime/event.pb.h"
+#include "bulwark/runtime/guard_path_policy.h"
 #include "bulwark/runtime/response.h"
 #include "bulwark/runtime/rule_set.h"
 
@@ -41,8 +44,9 @@ namespace bulwark::runtime {
 
 // One access the guard answered.
 struct GuardVerdict {
-  // openat or execve, with the process as /proc showed it (after a time-out: pid, type and
-  // fd.name only).
+  // openat or execve, with the process as /proc showed it and its container id from its
+  // cgroups ("host" for none; empty when /proc could not be read), after a time-out: pid, type
+  // and fd.name only.
   v1::Event event;
   std::string rule;        // The rule whose alert decided deny; empty otherwise.
   bool deny = false;       // The decision was deny.
@@ -93,6 +97,12 @@ class FanotifyGuard {
   // caller combine it with decisions of its own. `rules` is borrowed and must outlive the
   // function; the function is safe to call from one thread at a time.
   static Decide RuleDecision(const RuleSet& rules, ResponsePolicy policy);
+  // `paths` first, then `otherwise`: an access GuardPathPolicy denies is denied with the rule
+  // name `rule_prefix` + the prefix ("deny path /srv/private"), without asking `otherwise`;
+  // every other access is decided by `otherwise` (empty: allowed). Safe to call from one thread
+  // at a time (from several when `otherwise` is).
+  static Decide PathDecision(GuardPathPolicy paths, Decide otherwise = nullptr,
+                             std::string rule_prefix = "deny path ");
   // Stops both threads and allows the accesses still held; nothing is checked afterwards and the
   // counters are final. Idempotent.
   void Stop();

@@ -1,7 +1,7 @@
 // The fanotify guard on a tmpfs mounted by the test (in a private mount namespace): opens and
 // execs of files there by child processes are refused with EPERM when a rule with a deny
-// response matches, allowed otherwise, only audited when the guard is off, and allowed when no
-// decision comes in time. Needs root; skipped otherwise.
+// response or a deny path prefix matches, allowed otherwise, only audited when the guard is off,
+// and allowed when no decision comes in time. Needs root; skipped otherwise.
 #include "bulwark/runtime/fanotify_guard.h"
 
 #include <linux/filter.h>
@@ -97,6 +97,21 @@ absl::Status StartWithoutKernelFeature(long nr, int arg, uint32_t bits,
   return status;
 }
 
+constexpr char kContainerId[] = "feedc0de5ca1ab1efeedc0de5ca1ab1efeedc0de5ca1ab1efeedc0de5ca1ab1e";
+
+// A cgroup named like a docker container's systemd scope, created in the first writable
+// hierarchy; "" when none is writable.
+std::string DockerScope() {
+  for (const char* root : {"/sys/fs/cgroup/pids", "/sys/fs/cgroup/unified", "/sys/fs/cgroup"}) {
+    if (access(absl::StrCat(root, "/cgroup.procs").c_str(), W_OK) != 0) continue;
+    const std::string scope = absl::StrCat(root, "/system.slice/docker-", kContainerId, ".scope");
+    std::error_code error;
+    std::filesystem::create_directories(scope, error);
+    return error ? "" : scope;
+  }
+  return "";
+}
+
 class FanotifyGuardTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -173,6 +188,67 @@ TEST_F(FanotifyGuardTest, DeniesOpensAndExecsThatADenyRuleMatches) {
   EXPECT_THAT(allowed, ::testing::Contains(absl::StrCat(" ", Cat("public.txt"))));
 }
 
+TEST_F(FanotifyGuardTest, DeniesOpensAndExecsBelowADenyPath) {
+  std::filesystem::create_directory(dir_ / "private");
+  std::ofstream(dir_ / "private" / "key.pem") << "key\n";
+  std::filesystem::create_directory(dir_ / "privateer");
+  std::ofstream(dir_ / "privateer" / "notes.txt") << "notes\n";
+  std::filesystem::copy_file("/bin/true", dir_ / "private" / "tool");
+  std::filesystem::permissions(dir_ / "private" / "tool", std::filesystem::perms::owner_all);
+  // This test's children are host processes: the scope must include them.
+  auto paths = GuardPathPolicy::Create({Cat("private") + "/"}, /*only_in_containers=*/false);
+  ASSERT_THAT(paths, IsOk());
+  auto guard = FanotifyGuard::Start(FanotifyGuard::PathDecision(*std::move(paths)),
+                                    Options(/*enabled=*/true));
+  ASSERT_THAT(guard, IsOk());
+  EXPECT_EQ(RunChild({"/bin/cat", Cat("private/key.pem")}), 1);
+  EXPECT_EQ(RunChild({Cat("private/tool")}), 200 + EPERM);
+  EXPECT_EQ(RunChild({"/bin/cat", Cat("privateer/notes.txt")}), 0);
+  EXPECT_EQ(RunChild({"/bin/cat", Cat("secret.txt")}), 0);  // No rules: only the prefix denies.
+  (*guard)->Stop();
+  EXPECT_EQ((*guard)->denied(), 2u);
+  std::vector<std::string> denied;
+  for (const GuardVerdict& v : Verdicts()) {
+    if (v.denied) denied.push_back(absl::StrCat(v.rule, ": ", GuardAccessPath(v.event)));
+  }
+  EXPECT_THAT(denied, ::testing::UnorderedElementsAre(
+                          absl::StrCat("deny path ", Cat("private"), ": ", Cat("private/key.pem")),
+                          absl::StrCat("deny path ", Cat("private"), ": ", Cat("private/tool"))));
+}
+
+TEST_F(FanotifyGuardTest, ContainerScopedDenyPathDeniesContainerProcessesOnly) {
+  std::filesystem::create_directory(dir_ / "private");
+  std::ofstream(dir_ / "private" / "key.pem") << "key\n";
+  auto paths = GuardPathPolicy::Create({Cat("private")});  // Containers only, the default.
+  ASSERT_THAT(paths, IsOk());
+  auto guard = FanotifyGuard::Start(FanotifyGuard::PathDecision(*std::move(paths)),
+                                    Options(/*enabled=*/true));
+  ASSERT_THAT(guard, IsOk());
+  EXPECT_EQ(RunChild({"/bin/cat", Cat("private/key.pem")}), 0);  // This test is on the host.
+  const std::string scope = DockerScope();
+  if (scope.empty()) {
+    (*guard)->Stop();
+    GTEST_SKIP() << "no writable cgroup hierarchy to make a container process";
+  }
+  // A child that joins a cgroup named like a docker container's, then opens.
+  EXPECT_EQ(RunChild({"/bin/sh", "-c",
+                      absl::StrCat("echo 0 > ", scope, "/cgroup.procs && exec /bin/cat ",
+                                   Cat("private/key.pem"))}),
+            1);
+  (*guard)->Stop();
+  rmdir(scope.c_str());
+  EXPECT_EQ((*guard)->denied(), 1u);
+  std::vector<std::string> containers;
+  for (const GuardVerdict& v : Verdicts()) {
+    if (GuardAccessPath(v.event) == Cat("private/key.pem")) {
+      containers.push_back(
+          absl::StrCat(v.event.process().container_id(), v.denied ? " denied" : ""));
+    }
+  }
+  EXPECT_THAT(containers, ::testing::UnorderedElementsAre(
+                              "host", absl::StrCat(std::string(kContainerId, 12), " denied")));
+}
+
 TEST_F(FanotifyGuardTest, OffByDefaultOnlyAudits) {
   EXPECT_FALSE(FanotifyGuardOptions{}.enabled);
   auto guard = FanotifyGuard::Start(*rules_, policy_, Options(/*enabled=*/false));
@@ -229,6 +305,34 @@ TEST_F(FanotifyGuardTest, SaysWhenTheKernelHasNoPermissionEvents) {
   opens_only.execs = false;
   EXPECT_THAT(StartWithoutKernelFeature(SYS_fanotify_mark, 2, FAN_OPEN_EXEC_PERM, opens_only),
               IsOk());
+}
+
+v1::Event OpenBy(const std::string& path, const std::string& container_id) {
+  v1::Event event;
+  event.set_type(v1::EVENT_TYPE_OPENAT);
+  event.mutable_process()->set_container_id(container_id);
+  event.mutable_fd()->set_name(path);
+  return event;
+}
+
+TEST(PathDecisionTest, PathsFirstThenTheOtherDecision) {
+  auto paths = GuardPathPolicy::Create({"/srv/private"});
+  ASSERT_THAT(paths, IsOk());
+  int asked = 0;
+  FanotifyGuard::Decide decide =
+      FanotifyGuard::PathDecision(*paths, [&asked](const v1::Event& event) {
+        ++asked;
+        return event.fd().name() == "/srv/secret.txt" ? std::string("Secret read") : "";
+      });
+  EXPECT_EQ(decide(OpenBy("/srv/private/key.pem", "4f0c5dd16e5b")), "deny path /srv/private");
+  EXPECT_EQ(asked, 0);  // Denied by the prefix without asking the rules.
+  EXPECT_EQ(decide(OpenBy("/srv/privateer/key.pem", "4f0c5dd16e5b")), "");
+  EXPECT_EQ(decide(OpenBy("/srv/secret.txt", "4f0c5dd16e5b")), "Secret read");
+  EXPECT_EQ(decide(OpenBy("/srv/private/key.pem", "host")), "");  // Host: the rules decide.
+  EXPECT_EQ(asked, 3);
+  FanotifyGuard::Decide labelled = FanotifyGuard::PathDecision(*paths, nullptr, "--deny ");
+  EXPECT_EQ(labelled(OpenBy("/srv/private", "4f0c5dd16e5b")), "--deny /srv/private");
+  EXPECT_EQ(labelled(OpenBy("/srv/secret.txt", "4f0c5dd16e5b")), "");
 }
 
 TEST(FanotifyGuardOptionsTest, NeedsMountsAndRoot) {

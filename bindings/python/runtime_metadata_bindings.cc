@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "bulwark/bindings/python/runtime_bindings.h"
 #include "bulwark/bindings/python/status_exceptions.h"
+#include "bulwark/core/limits.h"
 #include "bulwark/runtime/metadata_providers.h"
 #include "google/protobuf/util/json_util.h"
 #include "pybind11/stl.h"
@@ -52,8 +53,9 @@ class OwningChainedProvider : public ContainerMetadataProvider {
 };
 
 // A provider written in Python: an object whose lookup(container_id) returns the container as a
-// dict in protobuf's JSON mapping of bulwark.runtime.v1.Container, as JSON text, or None. The
-// engine calls Lookup from the thread applying events, usually with the GIL released by
+// dict in protobuf's JSON mapping of bulwark.runtime.v1.Container, as JSON text, as protobuf
+// wire bytes, as a message object with SerializeToString() (protobuf's Python package), or None.
+// The engine calls Lookup from the thread applying events, usually with the GIL released by
 // process(), so Lookup takes the GIL. An exception, or a value that is not a Container, is a
 // failure: counted, its message kept (the last kMaxErrors) for the facade to report, and the
 // container stays without metadata. Never lets a Python exception cross into the engine.
@@ -95,17 +97,23 @@ class PythonMetadataProvider : public ContainerMetadataProvider {
   std::optional<runtime::v1::Container> ToContainer(const std::string& id,
                                                     const py::object& result) {
     if (result.is_none()) return std::nullopt;
-    std::string json;
-    if (py::isinstance<py::str>(result)) {
-      json = result.cast<std::string>();
-    } else if (py::isinstance<py::dict>(result)) {
-      json = py::module_::import("json").attr("dumps")(result).cast<std::string>();
-    } else {
-      Fail(id, absl::StrCat("returned ",
-                            py::str(result.get_type().attr("__name__")).cast<std::string>(),
-                            "; expected a dict (bulwark.runtime.v1.Container), JSON text or None"));
-      return std::nullopt;
+    if (py::isinstance<py::bytes>(result)) return FromWire(id, result, "bytes");
+    if (py::isinstance<py::str>(result)) return FromJson(id, result.cast<std::string>());
+    if (py::isinstance<py::dict>(result)) {
+      return FromJson(id, py::module_::import("json").attr("dumps")(result).cast<std::string>());
     }
+    if (py::hasattr(result, "SerializeToString")) return FromMessage(id, result);
+    Fail(id, absl::StrCat("returned ", TypeName(result),
+                          "; expected a dict or JSON text (bulwark.runtime.v1.Container), the "
+                          "message or its serialized bytes, or None"));
+    return std::nullopt;
+  }
+
+  static std::string TypeName(const py::handle& object) {
+    return py::str(object.get_type().attr("__name__")).cast<std::string>();
+  }
+
+  std::optional<runtime::v1::Container> FromJson(const std::string& id, const std::string& json) {
     runtime::v1::Container container;
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = false;
@@ -113,6 +121,52 @@ class PythonMetadataProvider : public ContainerMetadataProvider {
         google::protobuf::util::JsonStringToMessage(json, &container, options);
     if (!status.ok()) {
       Fail(id, absl::StrCat("not a bulwark.runtime.v1.Container: ", status.message().ToString()));
+      return std::nullopt;
+    }
+    return container;
+  }
+
+  // A protobuf message object (protobuf's Python package, or anything with SerializeToString):
+  // its own type, when it names one, must be Container, and its wire form is parsed.
+  std::optional<runtime::v1::Container> FromMessage(const std::string& id,
+                                                    const py::object& message) {
+    const std::string& expected = runtime::v1::Container::descriptor()->full_name();
+    if (py::hasattr(message, "DESCRIPTOR") &&
+        py::hasattr(message.attr("DESCRIPTOR"), "full_name")) {
+      const std::string full_name = py::str(message.attr("DESCRIPTOR").attr("full_name"));
+      if (full_name != expected) {
+        Fail(id, absl::StrCat("returned a ", full_name, " message; expected ", expected));
+        return std::nullopt;
+      }
+    }
+    const py::object wire = message.attr("SerializeToString")();
+    if (!py::isinstance<py::bytes>(wire)) {
+      Fail(id, absl::StrCat("SerializeToString() of the returned ", TypeName(message), " gave ",
+                            TypeName(wire), ", not bytes"));
+      return std::nullopt;
+    }
+    return FromWire(id, wire, absl::StrCat(TypeName(message), ".SerializeToString()"));
+  }
+
+  // Protobuf wire bytes of a Container. Fields this version does not know are kept as unknown
+  // fields (protobuf's rule for a newer writer), so they are ignored, not an error.
+  std::optional<runtime::v1::Container> FromWire(const std::string& id, const py::handle& bytes,
+                                                 absl::string_view what) {
+    char* data = nullptr;
+    Py_ssize_t size = 0;
+    if (PyBytes_AsStringAndSize(bytes.ptr(), &data, &size) != 0) throw py::error_already_set();
+    const uint64_t limit = core::Limits{}.max_file_bytes;
+    if (static_cast<uint64_t>(size) > limit) {
+      Fail(id, absl::StrCat(what, ": ", size, " bytes, more than the ", limit,
+                            " bytes (core::Limits max_file_bytes) a Container may have"));
+      return std::nullopt;
+    }
+    runtime::v1::Container container;
+    if (!container.ParseFromArray(data, static_cast<int>(size))) {
+      Fail(id, absl::StrCat(what,
+                            ": not a serialized bulwark.runtime.v1.Container (malformed "
+                            "protobuf wire data, ",
+                            size, " bytes)"));
       return std::nullopt;
     }
     return container;

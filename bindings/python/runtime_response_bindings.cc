@@ -1,6 +1,6 @@
 // bulwark.runtime response interface: Responder decisions for alerts (as JSON texts of
 // bulwark.runtime.v1.Alert), the C++ enforcers (SignalEnforcer, ProcessKiller) and the
-// fanotify guard (deny before the operation). Decisions
+// fanotify guard (deny before the operation, by rules and by path prefix). Decisions
 // cross the boundary as (action, pid, container_id, rule, start_time_ns) tuples; the Python
 // facade turns them into ResponseDecision dataclasses.
 #include <signal.h>
@@ -23,6 +23,7 @@
 #include "bulwark/bindings/python/status_exceptions.h"
 #include "bulwark/runtime/alert.pb.h"
 #include "bulwark/runtime/fanotify_guard.h"
+#include "bulwark/runtime/guard_path_policy.h"
 #include "bulwark/runtime/response.h"
 #include "google/protobuf/util/json_util.h"
 #include "pybind11/functional.h"
@@ -226,13 +227,35 @@ void DefineRuntimeResponseBindings(py::module_& runtime_module) {
           },
           py::arg("alert_json"));
 
+  py::class_<runtime::GuardPathPolicy>(runtime_module, "_GuardPathPolicy")
+      .def(py::init([](const std::vector<std::string>& prefixes, bool only_in_containers) {
+             return ValueOrThrow(runtime::GuardPathPolicy::Create(prefixes, only_in_containers));
+           }),
+           py::arg("prefixes"), py::arg("only_in_containers"))
+      .def_property_readonly("prefixes", &runtime::GuardPathPolicy::prefixes)
+      .def_property_readonly("only_in_containers", &runtime::GuardPathPolicy::only_in_containers)
+      .def(
+          "denying_prefix",
+          [](const runtime::GuardPathPolicy& self, const std::string& path,
+             const std::string& container_id) -> std::optional<std::string> {
+            const absl::string_view prefix = self.DenyingPrefix(path, container_id);
+            if (prefix.empty()) return std::nullopt;
+            return std::string(prefix);
+          },
+          py::arg("path"), py::arg("container_id"));
+
   py::class_<PyFanotifyGuard>(runtime_module, "_FanotifyGuard")
-      .def(py::init([](const PyRuleSet& rules, bool policy_enabled,
-                       const std::vector<RuleTuple>& policy_rules, std::vector<std::string> mounts,
+      .def(py::init([](const PyRuleSet* rules, bool policy_enabled,
+                       const std::vector<RuleTuple>& policy_rules,
+                       const runtime::GuardPathPolicy& deny_paths, std::vector<std::string> mounts,
                        bool opens, bool execs, bool enabled, double response_timeout,
                        size_t max_pending) {
+             if (rules == nullptr && !policy_rules.empty()) {
+               ThrowIfError(absl::InvalidArgumentError(
+                   "the fanotify guard: a response policy with rules needs a RuleSet"));
+             }
              auto result = std::make_unique<PyFanotifyGuard>();
-             result->rules = rules.rules;
+             if (rules != nullptr) result->rules = rules->rules;
              runtime::FanotifyGuardOptions options{
                  .mounts = std::move(mounts),
                  .opens = opens,
@@ -250,19 +273,24 @@ void DefineRuntimeResponseBindings(py::module_& runtime_module) {
                  self->verdicts.push_back(verdict);
                }
              };
-             runtime::ResponsePolicy policy = PolicyFromPython(policy_enabled, policy_rules);
+             runtime::FanotifyGuard::Decide by_rules;
+             if (result->rules != nullptr) {
+               by_rules = runtime::FanotifyGuard::RuleDecision(
+                   *result->rules, PolicyFromPython(policy_enabled, policy_rules));
+             }
+             runtime::FanotifyGuard::Decide decide =
+                 runtime::FanotifyGuard::PathDecision(deny_paths, std::move(by_rules));
              absl::StatusOr<std::unique_ptr<runtime::FanotifyGuard>> guard;
              {
                py::gil_scoped_release nogil;
-               guard = runtime::FanotifyGuard::Start(*result->rules, std::move(policy),
-                                                     std::move(options));
+               guard = runtime::FanotifyGuard::Start(std::move(decide), std::move(options));
              }
              result->guard = ValueOrThrow(std::move(guard));
              return result;
            }),
-           py::arg("rules"), py::arg("policy_enabled"), py::arg("policy_rules"), py::arg("mounts"),
-           py::arg("opens"), py::arg("execs"), py::arg("enabled"), py::arg("response_timeout"),
-           py::arg("max_pending"))
+           py::arg("rules").none(true), py::arg("policy_enabled"), py::arg("policy_rules"),
+           py::arg("deny_paths"), py::arg("mounts"), py::arg("opens"), py::arg("execs"),
+           py::arg("enabled"), py::arg("response_timeout"), py::arg("max_pending"))
       .def("take_verdicts",
            [](PyFanotifyGuard& self) {
              std::vector<runtime::GuardVerdict> taken;
@@ -298,6 +326,7 @@ void DefineRuntimeResponseBindings(py::module_& runtime_module) {
     result["enabled"] = defaults.enabled;
     result["response_timeout"] = absl::ToDoubleSeconds(defaults.response_timeout);
     result["max_pending"] = defaults.max_pending;
+    result["deny_paths_only_in_containers"] = runtime::GuardPathPolicy().only_in_containers();
     return result;
   });
 }

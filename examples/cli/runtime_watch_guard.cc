@@ -1,8 +1,6 @@
 #include "bulwark/examples/cli/runtime_watch_guard.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <system_error>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -86,18 +84,6 @@ absl::StatusOr<runtime::ResponseRule> ParseSelector(const std::string& selector,
   return rule;
 }
 
-absl::StatusOr<std::string> ParseDenyPath(const std::string& prefix) {
-  if (!absl::StartsWith(prefix, "/")) {
-    return FlagError("guard-deny-path", prefix, "must be an absolute path");
-  }
-  // The guard sees the kernel's path of each file (symlinks resolved), so resolve the prefix too.
-  std::error_code error;
-  std::string resolved = std::filesystem::weakly_canonical(prefix, error).string();
-  if (error) resolved = std::filesystem::path(prefix).lexically_normal().string();
-  while (resolved.size() > 1 && resolved.back() == '/') resolved.pop_back();
-  return resolved;
-}
-
 absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
   absl::Duration timeout;
   double seconds = 0;
@@ -112,21 +98,8 @@ absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
   return timeout;
 }
 
-// `path` is `prefix` or lies below it.
-bool IsAtOrBelow(absl::string_view path, absl::string_view prefix) {
-  if (prefix == "/") return absl::StartsWith(path, "/");
-  return absl::StartsWith(path, prefix) &&
-         (path.size() == prefix.size() || path[prefix.size()] == '/');
-}
-
 bool IsExec(const runtime::v1::Event& event) {
   return event.type() == runtime::v1::EVENT_TYPE_EXECVE;
-}
-
-// After a time-out the guard knows only fd.name, for execs too.
-const std::string& AccessPath(const runtime::v1::Event& event) {
-  return IsExec(event) && !event.exec().filename().empty() ? event.exec().filename()
-                                                           : event.fd().name();
 }
 
 }  // namespace
@@ -174,10 +147,13 @@ absl::StatusOr<std::optional<GuardSetup>> ParseGuardFlags(const ParsedArgs& args
                              ParseSelector(selector, *rules, setup.containers_only));
     setup.policy.rules.push_back(std::move(rule));
   }
-  for (const std::string& prefix : args.FindAll("guard-deny-path")) {
-    BULWARK_ASSIGN_OR_RETURN(std::string path, ParseDenyPath(prefix));
-    setup.deny_paths.push_back(std::move(path));
+  absl::StatusOr<runtime::GuardPathPolicy> deny_paths =
+      runtime::GuardPathPolicy::Create(args.FindAll("guard-deny-path"), setup.containers_only);
+  if (!deny_paths.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--guard-deny-path: ", deny_paths.status().message()));
   }
+  setup.deny_paths = *std::move(deny_paths);
   if (setup.policy.rules.empty() && setup.deny_paths.empty()) {
     return absl::InvalidArgumentError(
         "--guard-mount: nothing to deny; add --guard-deny SELECTOR or --guard-deny-path PREFIX");
@@ -222,16 +198,8 @@ runtime::FanotifyGuard::Decide GuardDecision(const GuardSetup& setup,
   if (!setup.policy.rules.empty()) {
     by_rules = runtime::FanotifyGuard::RuleDecision(*rules, setup.policy);
   }
-  return [paths = setup.deny_paths, containers_only = setup.containers_only,
-          by_rules = std::move(by_rules)](const runtime::v1::Event& event) -> std::string {
-    const std::string& container = event.process().container_id();
-    if (!containers_only || (!container.empty() && container != "host")) {
-      for (const std::string& prefix : paths) {
-        if (IsAtOrBelow(AccessPath(event), prefix)) return "--guard-deny-path " + prefix;
-      }
-    }
-    return by_rules ? by_rules(event) : std::string();
-  };
+  return runtime::FanotifyGuard::PathDecision(setup.deny_paths, std::move(by_rules),
+                                              "--guard-deny-path ");
 }
 
 void GuardLog::Add(const runtime::GuardVerdict& verdict) {
@@ -280,7 +248,7 @@ std::string FormatGuardVerdict(const runtime::GuardVerdict& verdict, absl::Durat
                                                   : "would_deny")},
         {"rule", JsonString(verdict.rule)},
         {"access", core::Value(std::string(access))},
-        {"path", JsonString(AccessPath(event))},
+        {"path", JsonString(runtime::GuardAccessPath(event))},
         {"pid", core::Value(event.pid())},
         {"container", JsonString(container)},
     };
@@ -295,7 +263,7 @@ std::string FormatGuardVerdict(const runtime::GuardVerdict& verdict, absl::Durat
                    verdict.timed_out ? "allowed"
                    : verdict.denied  ? "denied"
                                      : "would deny",
-                   " ", access, " of ", AccessPath(event), " by ");
+                   " ", access, " of ", runtime::GuardAccessPath(event), " by ");
   std::string who = absl::StrCat("pid ", event.pid());
   if (!container.empty()) absl::StrAppend(&who, ", container ", container);
   const std::string& name = event.process().name();
@@ -317,8 +285,8 @@ std::string DescribeGuard(const GuardSetup& setup) {
   return absl::StrCat("guard: holding ", kinds, " on ", absl::StrJoin(options.mounts, ", "), " (",
                       options.enabled ? "enforce" : "audit only, nothing is denied", "; ",
                       setup.containers_only ? "container processes only" : "all processes", "; ",
-                      setup.policy.rules.size(), " alert selector(s), ", setup.deny_paths.size(),
-                      " path prefix(es); fail open after ",
+                      setup.policy.rules.size(), " alert selector(s), ",
+                      setup.deny_paths.prefixes().size(), " path prefix(es); fail open after ",
                       absl::FormatDuration(options.response_timeout), ")\n");
 }
 

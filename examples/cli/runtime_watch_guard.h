@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "bulwark/examples/cli/flags.h"
 #include "bulwark/runtime/fanotify_guard.h"
+#include "bulwark/runtime/guard_path_policy.h"
 #include "bulwark/runtime/response.h"
 #include "bulwark/runtime/rule_set.h"
 
@@ -34,9 +35,10 @@ struct GuardSetup {
   runtime::FanotifyGuardOptions options;
   // One kDeny selector per --guard-deny (rule:, tag:, priority: criteria, all required).
   runtime::ResponsePolicy policy;
-  // --guard-deny-path prefixes, absolute, resolved through existing symlinks, no trailing '/'.
-  std::vector<std::string> deny_paths;
-  // --guard-scope containers (the default): host processes are never denied.
+  // --guard-deny-path prefixes (normalised and resolved by GuardPathPolicy), in the scope below.
+  runtime::GuardPathPolicy deny_paths;
+  // --guard-scope containers (the default): host processes are never denied, neither by an
+  // alert selector nor by a path prefix.
   bool containers_only = true;
 };
 
@@ -44,8 +46,8 @@ struct GuardSetup {
 // (may be null: no --rules) is only read, to check that each rule: and tag: names something
 // loaded. Errors: InvalidArgument naming the flag and value (a guard flag without --guard-mount,
 // --guard-mount without anything to deny, --guard-deny without --rules, an unknown criterion,
-// rule, tag or priority, a relative --guard-deny-path, a bad mode, scope, access list, duration
-// or count).
+// rule, tag or priority, a --guard-deny-path that GuardPathPolicy refuses, a bad mode, scope,
+// access list, duration or count).
 absl::StatusOr<std::optional<GuardSetup>> ParseGuardFlags(const ParsedArgs& args,
                                                           const runtime::RuleSet* rules);
 

@@ -97,7 +97,7 @@ TEST_F(RuntimeWatchGuardTest, ParsesEveryFlag) {
   EXPECT_EQ(guard.options.response_timeout, absl::Milliseconds(1500));
   EXPECT_EQ(guard.options.max_pending, 64u);
   EXPECT_FALSE(guard.containers_only);
-  EXPECT_THAT(guard.deny_paths, ::testing::ElementsAre("/srv/private"));
+  EXPECT_THAT(guard.deny_paths.prefixes(), ::testing::ElementsAre("/srv/private"));
   EXPECT_TRUE(guard.policy.enabled);
   ASSERT_EQ(guard.policy.rules.size(), 2u);
   EXPECT_EQ(guard.policy.rules[0].rule, "Secret read");
@@ -138,6 +138,8 @@ TEST_F(RuntimeWatchGuardTest, RefusesWhatItCannotHonour) {
       {{"--guard-mount", "/srv", "--guard-deny", "user:root"}, "'user:' is unknown"},
       {{"--guard-mount", "/srv", "--guard-deny", "tag:T1552,tag:filesystem"}, "given twice"},
       {{"--guard-mount", "/srv", "--guard-deny-path", "srv/x"}, "must be an absolute path"},
+      {{"--guard-mount", "/srv", "--guard-deny-path", "/srv/../etc"},
+       "--guard-deny-path: guard path prefix '/srv/../etc': must not contain '..'"},
       {{"--guard-mount", "/srv", "--guard-deny-path", "/x", "--guard-mode", "block"},
        "--guard-mode 'block': expected enforce or audit"},
       {{"--guard-mount", "/srv", "--guard-deny-path", "/x", "--guard-scope", "pods"},

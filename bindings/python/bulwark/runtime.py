@@ -55,19 +55,31 @@ class ContainerMetadataProvider:
 
     _native = None
 
-    def lookup(self, container_id: str) -> Union[dict, str, None]:
-        """The container (bulwark.runtime.v1.Container as a dict in protobuf's JSON mapping, or
-        as JSON text) for a 12-digit id, or None when unknown or unreadable."""
+    def lookup(self, container_id: str) -> Union[dict, str, bytes, "ContainerMessage", None]:
+        """The container for a 12-digit id, or None when unknown or unreadable. A
+        bulwark.runtime.v1.Container as a dict in protobuf's JSON mapping or as JSON text, or in
+        protobuf's wire form: serialized bytes, or a message built with protobuf's Python package
+        from runtime/event.proto (anything with SerializeToString(); its DESCRIPTOR, when it has
+        one, must name bulwark.runtime.v1.Container). Wire fields this version does not know are
+        ignored, as protobuf does; malformed bytes are a failure. The built-in providers return
+        dicts."""
         if self._native is None:
             raise NotImplementedError(f"{type(self).__name__} must override lookup()")
         text = self._native.lookup_json(container_id)
         return None if text is None else json.loads(text)
 
 
+class ContainerMessage(Protocol):
+    """A bulwark.runtime.v1.Container message object, e.g. one of the class protoc generates
+    from runtime/event.proto for protobuf's Python package."""
+
+    def SerializeToString(self) -> bytes: ...
+
+
 class MetadataLookup(Protocol):
     """Any object an Engine or ChainedProvider accepts as a metadata provider."""
 
-    def lookup(self, container_id: str) -> Union[dict, str, None]: ...
+    def lookup(self, container_id: str) -> Union[dict, str, bytes, ContainerMessage, None]: ...
 
 
 def _native_provider(provider, python_providers: list):
@@ -329,30 +341,78 @@ class Responder:
 _GUARD_DEFAULTS = _bulwark.runtime._fanotify_guard_defaults()
 
 
-class FanotifyGuard:
-    """Deny before the operation (needs root): the kernel holds every open and exec of a file on
-    `mounts` until the guard has evaluated `rules`; an alert whose `policy` decision is "deny"
-    makes the call fail with EPERM. Off by default (`enabled=False`: everything is allowed and
-    only recorded); fails open after `response_timeout` seconds. Runs on its own threads until
-    close() (or the end of a `with` block). Raises PermissionError when not root."""
+class GuardPathPolicy:
+    """Path-prefix deny for a FanotifyGuard: an open or exec of a file at or below one of
+    `prefixes` is denied before it happens, with no rule involved (like a Tetragon policy's
+    Prefix match with an Override action). Prefixes match whole path components: /srv/private
+    covers /srv/private and /srv/private/key.pem, never /srv/privateer. Each is normalised
+    ('.' and repeated or trailing '/' dropped) and resolved through the symlinks that exist now,
+    since the kernel reports resolved paths; an empty or relative prefix, or one with a '..'
+    component, raises InvalidArgumentError. With `only_in_containers` (the default) host
+    processes are never denied. Immutable."""
 
     def __init__(
         self,
-        rules: RuleSet,
-        policy: ResponsePolicy,
+        prefixes: Sequence[str],
+        *,
+        only_in_containers: bool = _GUARD_DEFAULTS["deny_paths_only_in_containers"],
+    ) -> None:
+        if isinstance(prefixes, (str, bytes)):
+            raise TypeError("GuardPathPolicy takes a sequence of path prefixes, not one string")
+        self._native = _bulwark.runtime._GuardPathPolicy([str(p) for p in prefixes],
+                                                        bool(only_in_containers))
+
+    @property
+    def prefixes(self) -> List[str]:
+        """The prefixes as the guard compares them (normalised, resolved), in the order given."""
+        return self._native.prefixes
+
+    @property
+    def only_in_containers(self) -> bool:
+        return self._native.only_in_containers
+
+    def denying_prefix(self, path: str, container_id: str) -> Optional[str]:
+        """The first prefix `path` is at or below, for a process in `container_id` ("" or
+        "host" for a host process), or None when the policy does not deny it."""
+        return self._native.denying_prefix(str(path), container_id)
+
+    def __repr__(self) -> str:
+        return (f"GuardPathPolicy({self.prefixes!r}, "
+                f"only_in_containers={self.only_in_containers!r})")
+
+
+class FanotifyGuard:
+    """Deny before the operation (needs root): the kernel holds every open and exec of a file on
+    `mounts` until the guard has decided. An access at or below a `deny_paths` prefix is denied
+    (verdict rule "deny path PREFIX"); any other is evaluated against `rules`, and an alert whose
+    `policy` decision is "deny" makes the call fail with EPERM. `deny_paths` is a
+    GuardPathPolicy, or a sequence of prefixes for GuardPathPolicy(prefixes) (container processes
+    only). `rules` and `policy` may be None for a guard of path prefixes only. Off by default
+    (`enabled=False`: everything is allowed and only recorded); fails open after
+    `response_timeout` seconds. Runs on its own threads until close() (or the end of a `with`
+    block). Raises PermissionError when not root, InvalidArgumentError for a bad prefix."""
+
+    def __init__(
+        self,
+        rules: Optional[RuleSet],
+        policy: Optional[ResponsePolicy],
         mounts: Sequence[str],
         *,
+        deny_paths: Union[GuardPathPolicy, Sequence[str]] = (),
         opens: bool = _GUARD_DEFAULTS["opens"],
         execs: bool = _GUARD_DEFAULTS["execs"],
         enabled: bool = _GUARD_DEFAULTS["enabled"],
         response_timeout: float = _GUARD_DEFAULTS["response_timeout"],
         max_pending: int = _GUARD_DEFAULTS["max_pending"],
     ) -> None:
+        if not isinstance(deny_paths, GuardPathPolicy):
+            deny_paths = GuardPathPolicy(deny_paths)
+        policy = policy if policy is not None else ResponsePolicy()
         policy_rules = [(r.rule, r.tag, r.minimum_priority, r.only_in_containers, r.action)
                         for r in policy.rules]
         self._native = _bulwark.runtime._FanotifyGuard(
-            rules, policy.enabled, policy_rules, [str(m) for m in mounts], opens, execs, enabled,
-            float(response_timeout), int(max_pending))
+            rules, policy.enabled, policy_rules, deny_paths._native, [str(m) for m in mounts],
+            opens, execs, enabled, float(response_timeout), int(max_pending))
 
     def verdicts(self) -> List[dict]:
         """The accesses answered since the last call: {"event": bulwark.runtime.v1.Event dict,
@@ -376,11 +436,13 @@ class FanotifyGuard:
 
 __all__ = [
     "ChainedProvider",
+    "ContainerMessage",
     "ContainerMetadataProvider",
     "DockerStateProvider",
     "Enforcer",
     "Engine",
     "FanotifyGuard",
+    "GuardPathPolicy",
     "MetadataLookup",
     "OciBundleProvider",
     "PodListProvider",
