@@ -44,7 +44,7 @@ std::vector<const SocketInfo*> SocketTable::Update(
     auto before = previous_by_inode.find(socket.inode);
     if (before == previous_by_inode.end() || previous[before->second].cookie != socket.cookie) {
       fresh.push_back(&socket);
-    } else if (socket.path.empty()) {
+    } else if (socket.family == AF_UNIX && socket.path.empty()) {
       // A client whose peer has closed no longer names it; it keeps the name it had.
       socket.path = previous[before->second].path;
     }
