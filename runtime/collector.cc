@@ -139,6 +139,7 @@ absl::StatusOr<std::unique_ptr<Collector>> Collector::Start(const CollectorOptio
   }
   std::unique_ptr<Collector> collector(new Collector());
   collector->options_ = options;
+  collector->sockets_ = std::make_unique<internal::SocketTable>(options.limits.max_entries);
   BULWARK_ASSIGN_OR_RETURN(collector->connector_, internal::ProcConnector::Open());
   if (!options.file_mounts.empty()) {
     BULWARK_ASSIGN_OR_RETURN(collector->files_, internal::FanotifyWatch::Open(options.file_mounts));
@@ -160,7 +161,7 @@ absl::StatusOr<std::unique_ptr<Collector>> Collector::Start(const CollectorOptio
   return collector;
 }
 
-Collector::Collector() : sockets_(std::make_unique<internal::SocketTable>()) {}
+Collector::Collector() = default;
 Collector::~Collector() = default;
 
 void Collector::AddOpenFds(int64_t pid, v1::Event& event) const {

@@ -18,6 +18,7 @@ std::vector<const SocketInfo*> SocketTable::Update(
   sockets_ = std::move(dump);
   if (!undumped_namespaces.empty()) {
     for (SocketInfo& socket : previous) {
+      if (sockets_.size() >= max_sockets_) break;
       if (undumped_namespaces.contains(socket.netns)) sockets_.push_back(std::move(socket));
     }
   }
@@ -59,6 +60,7 @@ std::vector<const SocketInfo*> SocketTable::Update(
   absl::flat_hash_set<uint64_t> closed_inodes;
   for (SocketInfo& socket : previous) {
     if (socket.family != AF_UNIX || socket.inode == 0) continue;
+    if (undumped_namespaces.contains(socket.netns)) continue;  // Kept, or beyond max_sockets.
     auto now = by_inode_.find(socket.inode);
     if (now != by_inode_.end() && sockets_[now->second].cookie == socket.cookie) continue;
     closed_inodes.insert(socket.inode);

@@ -9,6 +9,7 @@
 #ifndef BULWARK_RUNTIME_INTERNAL_SOCKET_TABLE_H_
 #define BULWARK_RUNTIME_INTERNAL_SOCKET_TABLE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <tuple>
@@ -31,6 +32,10 @@ class SocketTable {
     uint64_t last_dump = 0;        // The Update that last listed it.
   };
 
+  // `max_sockets` caps the sockets kept from namespaces a dump missed (see Update); the dump
+  // itself is the caller's to cap (SockDiag::Dump's max_sockets).
+  explicit SocketTable(size_t max_sockets = SIZE_MAX) : max_sockets_(max_sockets) {}
+
   // Replaces the known sockets with `dump`; returns the sockets (with an inode) that the
   // previous dump did not have (or had with another cookie: the inode was reused), in dump
   // order. Valid until the next Update. A socket orphaned since the previous dump (closed, its
@@ -39,7 +44,8 @@ class SocketTable {
   // heard of after it). Unix sockets of the previous dump missing from this one are closed:
   // closed_unix() lists them until the next Update. Sockets of the previous dump in a network
   // namespace of `undumped_namespaces` (one that exists but whose dump failed) are kept as
-  // they were, neither closed nor new. Owners of sockets no longer listed, remembered or just
+  // they were, neither closed nor new, while the table holds fewer than max_sockets (beyond,
+  // they are forgotten, not closed). Owners of sockets no longer listed, remembered or just
   // closed are forgotten. An unnamed Unix socket whose peer is in the dump takes the peer's path.
   std::vector<const SocketInfo*> Update(
       std::vector<SocketInfo> dump, const absl::flat_hash_set<uint64_t>& undumped_namespaces = {});
@@ -61,6 +67,7 @@ class SocketTable {
   size_t size() const { return sockets_.size(); }
 
  private:
+  size_t max_sockets_;
   std::vector<SocketInfo> sockets_;
   std::vector<SocketInfo> closed_unix_;
   absl::flat_hash_map<uint64_t, size_t> by_inode_;

@@ -237,6 +237,12 @@ TEST(SocketTableUnixTest, SocketsOfANamespaceThatWasNotDumpedAreKept) {
   ASSERT_NE(table.Find(21), nullptr);
   EXPECT_EQ(table.Find(21)->path, "@in-container");
   ASSERT_NE(table.Owner(21), nullptr);
+  // A table full already forgets it instead of keeping it, and does not report it closed.
+  SocketTable small(1);
+  small.Update({Unix(11, "/host.sock", 0, 1), Unix(21, "@in-container", 0, 2)});
+  small.Update({Unix(11, "/host.sock", 0, 1)}, {2});
+  EXPECT_EQ(small.Find(21), nullptr);
+  EXPECT_THAT(small.closed_unix(), ::testing::IsEmpty());
   // The next dump of namespace 2 lacks it: now it is closed.
   table.Update({Unix(11, "/host.sock", 0, 1)});
   ASSERT_EQ(table.closed_unix().size(), 1u);
