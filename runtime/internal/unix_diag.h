@@ -26,9 +26,9 @@ namespace bulwark::runtime::internal {
 // ignore the flag and the uid stays 0).
 unix_diag_req UnixDumpRequest();
 
-// The name of a Unix socket address (sockaddr_un.sun_path bytes as UNIX_DIAG_NAME carries them),
-// as Falco's driver prints it: a path up to its first NUL; an abstract name (leading NUL) as '@'
-// followed by the name up to its next NUL. Bytes that are not UTF-8 become U+FFFD (events are
+// The name of a Unix socket address (sockaddr_un.sun_path bytes as UNIX_DIAG_NAME carries them):
+// a path up to its first NUL; an abstract name (leading NUL) as '@' (the convention of Falco and
+// ss) followed by the name up to its next NUL. Bytes that are not UTF-8 become U+FFFD (events are
 // protobuf strings).
 std::string UnixSocketName(absl::string_view sun_path);
 
