@@ -35,8 +35,10 @@ struct SocketInfo {
   // client's descriptor by the address it connected to).
   std::string path;
   uint64_t peer_inode = 0;  // Unix sockets: the connected peer's inode (UNIX_DIAG_PEER); 0 if none.
-  uint64_t netns = 0;       // Network namespace id (NamespacedSockDiag sets it); 0 when unknown.
-  uint64_t cookie = 0;      // The kernel's socket cookie; stable for the socket's lifetime.
+  // Unix listeners: the inodes of clients whose connections wait for accept (UNIX_DIAG_ICONS).
+  std::vector<uint64_t> pending_clients;
+  uint64_t netns = 0;   // Network namespace id (NamespacedSockDiag sets it); 0 when unknown.
+  uint64_t cookie = 0;  // The kernel's socket cookie; stable for the socket's lifetime.
 };
 
 // ParseSockDiagReply's `protocol` for inet messages that name their protocol themselves in an

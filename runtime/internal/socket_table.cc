@@ -50,10 +50,19 @@ std::vector<const SocketInfo*> SocketTable::Update(
       socket.path = previous[before->second].path;
     }
   }
+  // A client waiting for accept has no listed peer yet; its listener lists it as pending.
+  absl::flat_hash_map<uint64_t, size_t> listener_of_pending;
+  for (size_t i = 0; i < sockets_.size(); ++i) {
+    for (uint64_t client : sockets_[i].pending_clients) listener_of_pending.emplace(client, i);
+  }
   for (SocketInfo& socket : sockets_) {
-    if (socket.family != AF_UNIX || !socket.path.empty() || socket.peer_inode == 0) continue;
-    if (auto peer = by_inode_.find(socket.peer_inode); peer != by_inode_.end()) {
+    if (socket.family != AF_UNIX || !socket.path.empty()) continue;
+    if (auto peer = by_inode_.find(socket.peer_inode);
+        socket.peer_inode != 0 && peer != by_inode_.end()) {
       socket.path = sockets_[peer->second].path;
+    } else if (auto listener = listener_of_pending.find(socket.inode);
+               listener != listener_of_pending.end()) {
+      socket.path = sockets_[listener->second].path;
     }
   }
   closed_unix_.clear();

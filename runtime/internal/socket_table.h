@@ -46,7 +46,8 @@ class SocketTable {
   // namespace of `undumped_namespaces` (one that exists but whose dump failed) are kept as
   // they were, neither closed nor new, while the table holds fewer than max_sockets (beyond,
   // they are forgotten, not closed). Owners of sockets no longer listed, remembered or just
-  // closed are forgotten. An unnamed Unix socket whose peer is in the dump takes the peer's path.
+  // closed are forgotten. An unnamed Unix socket whose peer is in the dump takes the peer's path
+  // (a client waiting for accept: its listener's).
   std::vector<const SocketInfo*> Update(
       std::vector<SocketInfo> dump, const absl::flat_hash_set<uint64_t>& undumped_namespaces = {});
   // The Unix sockets the last Update found closed (listed by the dump before, not by it), with

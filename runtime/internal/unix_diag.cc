@@ -37,7 +37,7 @@ unix_diag_req UnixDumpRequest() {
   unix_diag_req request{};
   request.sdiag_family = AF_UNIX;
   request.udiag_states = kAllStates;
-  request.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_UID;
+  request.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_UID;
   return request;
 }
 
@@ -93,8 +93,20 @@ absl::StatusOr<SocketInfo> ParseUnixDiagMessage(absl::Span<const uint8_t> payloa
         BULWARK_ASSIGN_OR_RETURN(socket.uid, U32Attribute(value, offset, "UNIX_DIAG_UID"));
         break;
       }
+      case UNIX_DIAG_ICONS:
+        // At most 16,383 inodes: nla_len is 16 bits.
+        if (value.size() % sizeof(uint32_t) != 0) {
+          return Malformed(offset, absl::StrCat("UNIX_DIAG_ICONS of ", value.size(),
+                                                " bytes, not a multiple of 4"));
+        }
+        for (size_t i = 0; i < value.size(); i += sizeof(uint32_t)) {
+          uint32_t inode = 0;
+          std::memcpy(&inode, value.data() + i, sizeof(inode));
+          if (inode != 0) socket.pending_clients.push_back(inode);
+        }
+        break;
       default:
-        break;  // VFS, ICONS, RQLEN, MEMINFO, SHUTDOWN: not asked for.
+        break;  // VFS, RQLEN, MEMINFO, SHUTDOWN: not asked for.
     }
     // The last attribute's padding may be missing.
     offset += std::min<size_t>(NLA_ALIGN(attr.nla_len), payload.size() - offset);

@@ -22,8 +22,8 @@
 namespace bulwark::runtime::internal {
 
 // A SOCK_DIAG_BY_FAMILY dump request for every Unix socket in every state, showing
-// UNIX_DIAG_NAME, UNIX_DIAG_PEER and UNIX_DIAG_UID (the last from Linux 5.3; older kernels
-// ignore the flag and the uid stays 0).
+// UNIX_DIAG_NAME, UNIX_DIAG_PEER, UNIX_DIAG_ICONS and UNIX_DIAG_UID (the last from Linux 5.3;
+// older kernels ignore the flag and the uid stays 0).
 unix_diag_req UnixDumpRequest();
 
 // The name of a Unix socket address (sockaddr_un.sun_path bytes as UNIX_DIAG_NAME carries them):
@@ -34,10 +34,12 @@ std::string UnixSocketName(absl::string_view sun_path);
 
 // Parses the payload of one SOCK_DIAG_BY_FAMILY message of a unix_diag reply (a unix_diag_msg and
 // its attributes): family AF_UNIX, type (SOCK_*), state (TCP_LISTEN / TCP_ESTABLISHED /
-// TCP_CLOSE numbers), inode, cookie, path (UNIX_DIAG_NAME), peer_inode (UNIX_DIAG_PEER) and uid
+// TCP_CLOSE numbers), inode, cookie, path (UNIX_DIAG_NAME), peer_inode (UNIX_DIAG_PEER),
+// pending_clients (UNIX_DIAG_ICONS: the clients of a listener's unaccepted connections) and uid
 // (UNIX_DIAG_UID). Other attributes are skipped. Errors: InvalidArgument naming the byte offset
 // in `payload` for a truncated message, an attribute whose length is below its header or beyond
-// the message, a name longer than sun_path, a peer or uid that is not 4 bytes, another family.
+// the message, a name longer than sun_path, a peer or uid that is not 4 bytes, an ICONS list
+// that is not a whole number of 4-byte inodes, another family.
 absl::StatusOr<SocketInfo> ParseUnixDiagMessage(absl::Span<const uint8_t> payload);
 
 }  // namespace bulwark::runtime::internal

@@ -81,6 +81,7 @@ TEST(UnixDiagParserTest, ReadsEveryAskedAttribute) {
       Attribute(UNIX_DIAG_VFS, std::string(8, 'v')),  // Not asked for: skipped.
       Attribute(UNIX_DIAG_PEER, U32(78)),
       Attribute(UNIX_DIAG_UID, U32(1000)),
+      Attribute(UNIX_DIAG_ICONS, U32(7) + U32(0) + U32(8)),  // 0: a client already gone.
       Attribute(42, "future attribute"),
   }));
   ASSERT_THAT(socket, IsOk());
@@ -92,6 +93,7 @@ TEST(UnixDiagParserTest, ReadsEveryAskedAttribute) {
   EXPECT_EQ(socket->path, "/run/app.sock");
   EXPECT_EQ(socket->peer_inode, 78u);
   EXPECT_EQ(socket->uid, 1000u);
+  EXPECT_THAT(socket->pending_clients, ::testing::ElementsAre(7u, 8u));
 
   // The same through the reply parser, which ParseSockDiagReply hands Unix messages to.
   std::vector<SocketInfo> out;
@@ -142,6 +144,8 @@ TEST(UnixDiagParserTest, MalformedMessagesAreErrorsNamingTheByte) {
               invalid("UNIX_DIAG_PEER of 2 bytes, not 4"));
   EXPECT_THAT(ParseUnixDiagMessage(UnixMessage({Attribute(UNIX_DIAG_UID, U32(1) + "x")})),
               invalid("UNIX_DIAG_UID of 5 bytes"));
+  EXPECT_THAT(ParseUnixDiagMessage(UnixMessage({Attribute(UNIX_DIAG_ICONS, U32(1) + "ab")})),
+              invalid("UNIX_DIAG_ICONS of 6 bytes, not a multiple of 4"));
   EXPECT_THAT(ParseUnixDiagMessage(UnixMessage({Attribute(UNIX_DIAG_NAME, std::string(109, 'x'))})),
               invalid("UNIX_DIAG_NAME of 109 bytes, longer than sun_path"));
   // The reply parser says where the message starts.
@@ -215,6 +219,16 @@ TEST(SocketTableUnixTest, SocketsMissingFromTheNextDumpAreClosedWithTheirOwner) 
   EXPECT_EQ(table.Owner(13), nullptr);
 }
 
+TEST(SocketTableUnixTest, AClientWaitingForAcceptIsNamedByItsListener) {
+  SocketTable table;
+  SocketInfo listener = Unix(11, "/run/app.sock");
+  listener.state = TCP_LISTEN;
+  listener.pending_clients = {12};
+  table.Update({listener, Unix(12, ""), Unix(13, "")});
+  EXPECT_EQ(table.Find(12)->path, "/run/app.sock");
+  EXPECT_EQ(table.Find(13)->path, "");  // Not pending anywhere, no peer: a socketpair end, say.
+}
+
 TEST(SocketTableUnixTest, AReusedInodeIsAClosedSocketAndANewOne) {
   SocketTable table;
   table.Update({Unix(11, "/a")});
@@ -277,9 +291,10 @@ int BoundUnixSocket(int type, const std::string& name) {
   return fd;
 }
 
-// Real sockets: a path-bound stream listener with a connected client and its accepted end, an
-// abstract datagram socket and a socketpair. The dump agrees with `ss -x` on names and inodes,
-// the client is named by its peer, and once closed the next dump's diff lists them all.
+// Real sockets: a path-bound stream listener with a connected client and its accepted end, a
+// second client it has not accepted, an abstract datagram socket and a socketpair. The dump agrees
+// with `ss -x` on names and inodes, the client is named by its peer, and once closed the next
+// dump's diff lists them all.
 TEST(UnixDiagDumpTest, DumpAgreesWithSsAndClosesShowInTheNextDump) {
   char dir_template[] = "/tmp/unix_diag_test.XXXXXX";
   ASSERT_NE(mkdtemp(dir_template), nullptr);
@@ -296,6 +311,8 @@ TEST(UnixDiagDumpTest, DumpAgreesWithSsAndClosesShowInTheNextDump) {
   ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
   const int accepted = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
   ASSERT_GE(accepted, 0);
+  const int waiting = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);  // Never accepted.
+  ASSERT_EQ(connect(waiting, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
   int pair[2];
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair), 0);
 
@@ -310,12 +327,13 @@ TEST(UnixDiagDumpTest, DumpAgreesWithSsAndClosesShowInTheNextDump) {
     int type;
     int state;
     std::string name;
-    int peer_fd;  // -1: none.
+    int peer_fd;  // -1: none; -2: a peer not listed (waiting for accept).
   };
   const std::vector<Expected> expected = {
       {listener, SOCK_STREAM, TCP_LISTEN, path, -1},
       {accepted, SOCK_STREAM, TCP_ESTABLISHED, path, client},
       {client, SOCK_STREAM, TCP_ESTABLISHED, path, accepted},  // Its peer's name.
+      {waiting, SOCK_STREAM, TCP_ESTABLISHED, path, -2},       // Its listener's name.
       {datagram, SOCK_DGRAM, TCP_CLOSE, "@" + abstract, -1},
       {pair[0], SOCK_SEQPACKET, TCP_ESTABLISHED, "", pair[1]},
   };
@@ -329,15 +347,19 @@ TEST(UnixDiagDumpTest, DumpAgreesWithSsAndClosesShowInTheNextDump) {
     EXPECT_EQ(socket->type, e.type);
     EXPECT_EQ(socket->state, e.state);
     EXPECT_EQ(socket->path, e.name);
-    EXPECT_EQ(socket->peer_inode, e.peer_fd < 0 ? 0 : InodeOf(e.peer_fd));
+    if (e.peer_fd != -2) {
+      EXPECT_EQ(socket->peer_inode, e.peer_fd < 0 ? 0 : InodeOf(e.peer_fd));
+    }
     EXPECT_EQ(socket->uid, geteuid());
     EXPECT_NE(socket->cookie, 0u);
-    const std::string own_name = e.fd == client || e.name.empty() ? "*" : e.name;
+    const std::string own_name = e.fd == client || e.fd == waiting || e.name.empty() ? "*" : e.name;
     EXPECT_THAT(ss, HasSubstr(absl::StrCat(" ", own_name, " ", socket->inode, " "))) << ss;
   }
   EXPECT_THAT(table.closed_unix(), ::testing::IsEmpty());
 
-  for (int fd : {listener, datagram, client, accepted, pair[0], pair[1]}) close(fd);
+  EXPECT_THAT(table.Find(InodeOf(listener))->pending_clients,
+              ::testing::ElementsAre(InodeOf(waiting)));
+  for (int fd : {listener, datagram, client, accepted, waiting, pair[0], pair[1]}) close(fd);
   absl::StatusOr<std::vector<SocketInfo>> after = (*diag)->Dump(10'000'000);
   ASSERT_THAT(after, IsOk());
   table.Update(*std::move(after));
