@@ -1,8 +1,8 @@
 // The AF_UNIX half of NETLINK_SOCK_DIAG (linux/unix_diag.h, sock_diag(7)): the request that dumps
-// every Unix socket of a network namespace with its name, its peer's inode and its owner uid, and
-// the parser of one socket's reply message. The kernel multicasts no destroy notice for Unix
-// sockets (only inet has SKNLGRP_*_DESTROY groups), so their closes are found by diffing two
-// dumps (socket_table.h).
+// every Unix socket of a network namespace with its name, its peer's inode, a listener's pending
+// clients and its owner uid, and the parser of one socket's reply message. The kernel multicasts no
+// destroy notice for Unix sockets (only inet has SKNLGRP_*_DESTROY groups), so their closes are
+// found by diffing two dumps (socket_table.h).
 //   unix_diag_req request = UnixDumpRequest();   // sent by SockDiag::Dump
 //   BULWARK_ASSIGN_OR_RETURN(SocketInfo socket, ParseUnixDiagMessage(payload));
 // Thread safety: pure functions.
