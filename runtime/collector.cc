@@ -139,6 +139,7 @@ absl::StatusOr<std::unique_ptr<Collector>> Collector::Start(const CollectorOptio
   }
   std::unique_ptr<Collector> collector(new Collector());
   collector->options_ = options;
+  collector->sockets_ = std::make_unique<internal::SocketTable>(options.limits.max_entries);
   BULWARK_ASSIGN_OR_RETURN(collector->connector_, internal::ProcConnector::Open());
   if (!options.file_mounts.empty()) {
     BULWARK_ASSIGN_OR_RETURN(collector->files_, internal::FanotifyWatch::Open(options.file_mounts));
@@ -151,7 +152,7 @@ absl::StatusOr<std::unique_ptr<Collector>> Collector::Start(const CollectorOptio
     BULWARK_ASSIGN_OR_RETURN(std::vector<internal::SocketInfo> dump,
                              DumpSockets(*collector->sock_diag_, options));
     const std::vector<const internal::SocketInfo*> baseline =
-        collector->sockets_->Update(std::move(dump));
+        collector->sockets_->Update(std::move(dump), collector->sock_diag_->undumped_namespaces());
     // Owners of the sockets open now, so that their closes name them.
     if (socket_closes) RecordOwners(baseline, options.limits.max_entries, *collector->sockets_);
     collector->next_dump_ = absl::Now() + options.connection_interval;
@@ -160,7 +161,7 @@ absl::StatusOr<std::unique_ptr<Collector>> Collector::Start(const CollectorOptio
   return collector;
 }
 
-Collector::Collector() : sockets_(std::make_unique<internal::SocketTable>()) {}
+Collector::Collector() = default;
 Collector::~Collector() = default;
 
 void Collector::AddOpenFds(int64_t pid, v1::Event& event) const {
@@ -185,7 +186,18 @@ absl::Status Collector::PollConnections(const std::function<void(v1::Event&&)>& 
   next_dump_ = absl::Now() + options_.connection_interval;
   BULWARK_ASSIGN_OR_RETURN(std::vector<internal::SocketInfo> dump,
                            DumpSockets(*sock_diag_, options_));
-  std::vector<const internal::SocketInfo*> fresh = sockets_->Update(std::move(dump));
+  std::vector<const internal::SocketInfo*> fresh =
+      sockets_->Update(std::move(dump), sock_diag_->undumped_namespaces());
+  // Unix sockets have no destroy notice: those the last dump listed and this one does not are
+  // closed. Emitted before new owners are recorded, which may reuse a closed socket's inode.
+  if (options_.socket_closes) {
+    for (const internal::SocketInfo& socket : sockets_->closed_unix()) {
+      v1::Event event = internal::SocketCloseEvent(socket, *sockets_);
+      if (event.pid() == getpid()) continue;  // The collector's own sockets.
+      event.set_timestamp_ns(static_cast<uint64_t>(absl::ToUnixNanos(absl::Now())));
+      emit(std::move(event));
+    }
+  }
   // Owners of the new sockets: one scan of every process's descriptors per dump.
   RecordOwners(fresh, options_.limits.max_entries, *sockets_);
   for (const internal::SocketInfo* socket : fresh) {

@@ -13,7 +13,8 @@
 // FAN_OPEN; the open flags are not known), write (FAN_MODIFY) and close (FAN_CLOSE_WRITE), and
 // from the socket dumps listen, accept, connect and bind (new sockets since the previous dump,
 // with their owner's pid and descriptor), and close (with a SocketDestroy) for each TCP/UDP socket
-// as the kernel destroys it (sock_diag's destroy multicast groups). Snapshot and exec events list
+// as the kernel destroys it (sock_diag's destroy multicast groups) and for each Unix socket a dump
+// no longer lists (the kernel has no destroy group for them). Snapshot and exec events list
 // the process's open descriptors in Event.open_fds (sockets with their address tuples). Sockets of
 // containers with their own network namespace are dumped inside that namespace
 // (all_network_namespaces). Errors: PermissionDenied when not root; the errno of the failing
@@ -50,16 +51,22 @@ struct CollectorOptions {
   // Also dump the sockets of every other network namespace a process is in (containers with
   // their own network), entering each with setns on a short-lived thread. Default: true.
   bool all_network_namespaces = true;
-  // Also report each TCP/UDP socket as the kernel destroys it: a close event with its tuple, and
-  // its owner's pid and descriptor when a dump saw it open (needs `connections`). Default: true.
+  // Also report socket closes (needs `connections`): each TCP/UDP socket as the kernel destroys
+  // it, and each Unix socket that a dump listed and the next one does not; a close event with
+  // its tuple or Unix path, and its owner's pid and descriptor when a dump saw it open.
+  // Default: true.
   bool socket_closes = true;
-  // How often sockets are dumped; a connection opened and closed between two dumps is not
-  // seen. Default: 250 ms.
+  // How often sockets (TCP, UDP and Unix) are dumped. A connection opened and closed between two
+  // dumps is not seen open; a Unix socket's close is seen up to one interval late, and not at
+  // all when it was opened and closed between two dumps (TCP/UDP closes are heard at once).
+  // Shorter is more complete and costs one dump of every socket (in every network namespace) and
+  // its diff per interval. Default: 250 ms.
   absl::Duration connection_interval = absl::Milliseconds(250);
   // List each snapshot or exec'd process's open descriptors in Event.open_fds. Default: true.
   bool descriptors = true;
-  // Caps: sockets per dump, descriptors read per process, and descriptor links read per scan
-  // for socket owners (max_entries), paths (max_path_length). Default: core::Limits defaults.
+  // Caps: sockets per dump and so sockets tracked (ResourceExhausted from Poll beyond),
+  // descriptors read per process, and descriptor links read per scan for socket owners
+  // (max_entries), paths (max_path_length). Default: core::Limits defaults.
   core::Limits limits;
   // Descriptors listed per process. Default: 65,536.
   size_t max_fds_per_process = 65'536;

@@ -6,13 +6,17 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -606,6 +610,191 @@ TEST(CollectorTest, ReportsSocketClosesInsideOtherNetworkNamespaces) {
   }
   EXPECT_EQ(client_ends, 1);
   EXPECT_EQ(server_ends, 2);  // The accepted connection and the listener.
+}
+
+// A forked child (async-signal-safe calls only) holding six Unix sockets: a stream listener and a
+// datagram socket bound to paths in `dir`, a stream listener and a datagram socket with abstract
+// names, a client connected to the path listener (unnamed itself) and its accepted end; optionally
+// inside a new network namespace. It reports descriptors and inodes through a pipe, closes all six
+// on the first byte it reads and exits on the second.
+class UnixSocketChild {
+ public:
+  static constexpr int kSockets = 6;
+  enum Index { kPathStream, kPathDgram, kAbstractStream, kAbstractDgram, kClient, kAccepted };
+
+  UnixSocketChild(const std::string& dir, const std::string& abstract_prefix, bool new_netns)
+      : names_{dir + "/stream.sock",
+               dir + "/dgram.sock",
+               "@" + abstract_prefix + "-stream",
+               "@" + abstract_prefix + "-dgram",
+               dir + "/stream.sock",
+               dir + "/stream.sock"} {
+    int report[2], command[2];
+    if (pipe(report) != 0 || pipe(command) != 0) return;
+    // Addresses are built before fork: the child only makes system calls.
+    sockaddr_un addresses[4] = {};
+    socklen_t lengths[4] = {};
+    for (int i = 0; i < 4; ++i) {
+      std::string name = names_[i];
+      if (name[0] == '@') name[0] = '\0';
+      addresses[i].sun_family = AF_UNIX;
+      std::memcpy(addresses[i].sun_path, name.data(), name.size());
+      lengths[i] = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size());
+    }
+    pid_ = fork();
+    if (pid_ == 0) {
+      close(report[0]);
+      close(command[1]);
+      int64_t reported[2 * kSockets] = {};
+      if (!new_netns || unshare(CLONE_NEWNET) == 0) {
+        for (int i = 0; i < 4; ++i) {
+          const int type = i % 2 == 0 ? SOCK_STREAM : SOCK_DGRAM;
+          const int fd = socket(AF_UNIX, type, 0);
+          if (bind(fd, reinterpret_cast<sockaddr*>(&addresses[i]), lengths[i]) != 0) _exit(1);
+          if (type == SOCK_STREAM && listen(fd, 4) != 0) _exit(1);
+          reported[i] = fd;
+        }
+        reported[kClient] = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (connect(static_cast<int>(reported[kClient]),
+                    reinterpret_cast<sockaddr*>(&addresses[kPathStream]),
+                    lengths[kPathStream]) != 0) {
+          _exit(1);
+        }
+        reported[kAccepted] = accept(static_cast<int>(reported[kPathStream]), nullptr, nullptr);
+        for (int i = 0; i < kSockets; ++i) {
+          struct stat info {};
+          fstat(static_cast<int>(reported[i]), &info);
+          reported[kSockets + i] = static_cast<int64_t>(info.st_ino);
+        }
+      }
+      (void)!write(report[1], reported, sizeof(reported));
+      char byte;
+      (void)!read(command[0], &byte, 1);
+      for (int i = 0; i < kSockets; ++i) close(static_cast<int>(reported[i]));
+      (void)!read(command[0], &byte, 1);
+      _exit(0);
+    }
+    close(report[1]);
+    close(command[0]);
+    command_ = command[1];
+    int64_t reported[2 * kSockets] = {};
+    if (read(report[0], reported, sizeof(reported)) == sizeof(reported)) {
+      for (int i = 0; i < kSockets; ++i) {
+        fds_[i] = static_cast<int>(reported[i]);
+        inodes_[i] = static_cast<uint64_t>(reported[kSockets + i]);
+      }
+    }
+    close(report[0]);
+  }
+  ~UnixSocketChild() {
+    if (pid_ <= 0) return;
+    close(command_);  // EOF ends the child wherever it waits.
+    waitpid(pid_, nullptr, 0);
+  }
+
+  bool ready() const { return pid_ > 0 && inodes_[0] != 0; }
+  pid_t pid() const { return pid_; }
+  int fd(int i) const { return fds_[i]; }
+  uint64_t inode(int i) const { return inodes_[i]; }
+  // What a close event names socket `i`: its path or abstract name; the client its peer's path.
+  const std::string& name(int i) const { return names_[i]; }
+  int type(int i) const {
+    return i == kPathDgram || i == kAbstractDgram ? SOCK_DGRAM : SOCK_STREAM;
+  }
+  void CloseSockets() { (void)!write(command_, "c", 1); }
+
+ private:
+  pid_t pid_ = -1;
+  int command_ = -1;
+  std::string names_[kSockets];
+  int fds_[kSockets] = {};
+  uint64_t inodes_[kSockets] = {};
+};
+
+// The collector reports the close of each of the child's six Unix sockets within a few dumps:
+// event of the child's pid with the descriptor number, inode, path (abstract names with '@', the
+// unnamed client by its peer's path) and socket type, and a rule on evt.type = close and a Unix
+// path sees them. `new_netns`: the child lives in its own network namespace.
+void ExpectUnixClosesReported(bool new_netns) {
+  char dir[] = "/tmp/collector_unix.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  absl::StatusOr<std::unique_ptr<Collector>> collector = Collector::Start(
+      {.snapshot = false, .connection_interval = absl::Milliseconds(50), .descriptors = false});
+  ASSERT_THAT(collector, IsOk());
+  absl::StatusOr<std::unique_ptr<const RuleSet>> rules =
+      RuleSet::LoadContents({{"u.yaml", absl::StrCat(R"(
+- rule: Close of a test Unix socket
+  desc: t
+  condition: evt.type = close and fd.typechar = u and fd.name startswith ")",
+                                                     dir, R"(/"
+  output: "fd=%fd.num %fd.name %fd.sockfamily"
+  priority: NOTICE
+)")}});
+  ASSERT_THAT(rules, IsOk());
+  Engine engine(**rules);
+
+  UnixSocketChild child(dir, absl::StrCat("bulwark-collector-test-", getpid()), new_netns);
+  ASSERT_TRUE(child.ready());
+  std::map<uint64_t, v1::Event> closes;  // By inode.
+  std::vector<v1::Alert> alerts;
+  auto poll_once = [&] {
+    return (*collector)->Poll(absl::Milliseconds(50), [&](v1::Event&& event) {
+      for (v1::Alert& alert : engine.Process(event)) alerts.push_back(std::move(alert));
+      if (event.type() != v1::EVENT_TYPE_CLOSE || event.fd().family() != AF_UNIX) return;
+      for (int i = 0; i < UnixSocketChild::kSockets; ++i) {
+        if (event.fd().inode() == child.inode(i)) closes.emplace(child.inode(i), event);
+      }
+    });
+  };
+  // Several dumps see the sockets open (and a dump of the child's namespace starts).
+  const absl::Time opened_until = absl::Now() + absl::Milliseconds(400);
+  while (absl::Now() < opened_until) ASSERT_THAT(poll_once(), IsOk());
+  ASSERT_TRUE(closes.empty());
+  child.CloseSockets();
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (absl::Now() < deadline && closes.size() < UnixSocketChild::kSockets) {
+    ASSERT_THAT(poll_once(), IsOk());
+  }
+  const uint64_t child_netns = NamespaceOf(child.pid(), "net");
+
+  ASSERT_EQ(closes.size(), static_cast<size_t>(UnixSocketChild::kSockets))
+      << "failed namespaces: " << (*collector)->failed_network_namespaces();
+  for (int i = 0; i < UnixSocketChild::kSockets; ++i) {
+    SCOPED_TRACE(child.name(i));
+    const v1::Event& e = closes[child.inode(i)];
+    EXPECT_EQ(e.pid(), child.pid());
+    EXPECT_EQ(e.fd().num(), child.fd(i));
+    EXPECT_EQ(e.fd().type(), v1::FD_TYPE_UNIX);
+    EXPECT_EQ(e.fd().name(), child.name(i));
+    EXPECT_TRUE(e.socket_destroy().owner_known());
+    EXPECT_EQ(e.socket_destroy().socket_type(), child.type(i));
+    EXPECT_EQ(e.socket_destroy().uid(), 0u);
+    EXPECT_NE(e.socket_destroy().cookie(), 0u);
+    EXPECT_EQ(e.socket_destroy().netns(), child_netns);
+  }
+  EXPECT_EQ(closes[child.inode(UnixSocketChild::kPathStream)].socket_destroy().state(),
+            static_cast<uint32_t>(TCP_LISTEN));
+  EXPECT_EQ(new_netns, child_netns != NamespaceOfSelf("net"));
+  // The rule fires for the four descriptors named by a path (not the abstract ones).
+  std::vector<std::string> outputs;
+  for (const v1::Alert& alert : alerts) outputs.push_back(alert.output());
+  std::vector<std::string> expected;
+  for (int i : {UnixSocketChild::kPathStream, UnixSocketChild::kPathDgram, UnixSocketChild::kClient,
+                UnixSocketChild::kAccepted}) {
+    expected.push_back(absl::StrCat("fd=", child.fd(i), " ", child.name(i), " unix"));
+  }
+  EXPECT_THAT(outputs, ::testing::UnorderedElementsAreArray(expected));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CollectorTest, ReportsUnixSocketClosesWithPathAndOwner) {
+  if (geteuid() != 0) GTEST_SKIP() << "the live collector needs root";
+  ExpectUnixClosesReported(/*new_netns=*/false);
+}
+
+TEST(CollectorTest, ReportsUnixSocketClosesInsideOtherNetworkNamespaces) {
+  if (geteuid() != 0) GTEST_SKIP() << "the live collector and unshare need root";
+  ExpectUnixClosesReported(/*new_netns=*/true);
 }
 
 }  // namespace

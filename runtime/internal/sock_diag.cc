@@ -4,7 +4,6 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
-#include <linux/unix_diag.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include "bulwark/core/file.h"
 #include "bulwark/core/limits.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/runtime/internal/unix_diag.h"
 
 namespace bulwark::runtime::internal {
 namespace {
@@ -30,28 +30,6 @@ std::string IpText(int family, const uint32_t (&address)[4]) {
 
 absl::Status Malformed(size_t offset, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("sock_diag reply at byte ", offset, ": ", what));
-}
-
-// The route attributes (rtattr) in `attrs`: the Unix socket name, when present.
-void ParseUnixAttributes(absl::Span<const uint8_t> attrs, SocketInfo& socket) {
-  size_t offset = 0;
-  while (offset + sizeof(nlattr) <= attrs.size()) {
-    nlattr attr;
-    std::memcpy(&attr, attrs.data() + offset, sizeof(attr));
-    if (attr.nla_len < sizeof(nlattr) || attr.nla_len > attrs.size() - offset) return;
-    const uint8_t* value = attrs.data() + offset + NLA_HDRLEN;
-    const size_t length = attr.nla_len - NLA_HDRLEN;
-    if ((attr.nla_type & NLA_TYPE_MASK) == UNIX_DIAG_NAME && length > 0) {
-      std::string name(reinterpret_cast<const char*>(value), length);
-      if (name[0] == '\0') {
-        name[0] = '@';  // Abstract namespace, as ss and Falco print it.
-      } else if (size_t nul = name.find('\0'); nul != std::string::npos) {
-        name.resize(nul);
-      }
-      socket.path = std::move(name);
-    }
-    offset += NLA_ALIGN(attr.nla_len);
-  }
 }
 
 // The protocol an inet message names in its INET_DIAG_PROTOCOL attribute, or -1.
@@ -102,13 +80,9 @@ absl::StatusOr<bool> ParseSockDiagReply(absl::Span<const uint8_t> datagram, int 
     }
     SocketInfo socket;
     if (protocol == 0) {
-      unix_diag_msg message;
-      if (body.size() < sizeof(message)) return Malformed(message_offset, "truncated unix_diag");
-      std::memcpy(&message, body.data(), sizeof(message));
-      socket.family = message.udiag_family;
-      socket.state = message.udiag_state;
-      socket.inode = message.udiag_ino;
-      ParseUnixAttributes(body.subspan(NLMSG_ALIGN(sizeof(message))), socket);
+      absl::StatusOr<SocketInfo> parsed = ParseUnixDiagMessage(body);
+      if (!parsed.ok()) return Malformed(message_offset, parsed.status().message());
+      socket = *std::move(parsed);
     } else {
       inet_diag_msg message;
       if (body.size() < sizeof(message)) return Malformed(message_offset, "truncated inet_diag");
@@ -160,9 +134,7 @@ absl::Status SockDiag::DumpOne(int family, int protocol, size_t max_sockets,
   request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   if (family == AF_UNIX) {
     request.header.nlmsg_len = NLMSG_LENGTH(sizeof(unix_diag_req));
-    request.unix_request.sdiag_family = AF_UNIX;
-    request.unix_request.udiag_states = kAllStates;
-    request.unix_request.udiag_show = UDIAG_SHOW_NAME;
+    request.unix_request = UnixDumpRequest();
   } else {
     request.header.nlmsg_len = NLMSG_LENGTH(sizeof(inet_diag_req_v2));
     request.inet.sdiag_family = static_cast<uint8_t>(family);

@@ -22,6 +22,7 @@ namespace bulwark::runtime::internal {
 struct SocketInfo {
   uint64_t inode = 0;
   int family = 0;        // AF_INET, AF_INET6, AF_UNIX.
+  int type = 0;          // Unix sockets: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET; 0 for inet.
   int protocol = 0;      // IPPROTO_TCP / IPPROTO_UDP; 0 for Unix sockets.
   int state = 0;         // TCP_* state (UDP: TCP_ESTABLISHED when connected, TCP_CLOSE otherwise).
   std::string local_ip;  // Text form ("10.0.0.2", "::1"); empty for Unix sockets.
@@ -29,9 +30,15 @@ struct SocketInfo {
   std::string remote_ip;
   uint16_t remote_port = 0;
   uint32_t uid = 0;
-  std::string path;     // Unix sockets: the bound path ("@name" for the abstract namespace).
+  // Unix sockets: the bound path ("@name" for the abstract namespace, unix_diag.h); for an
+  // unnamed socket connected to a named one, SocketTable::Update sets its peer's (Falco names a
+  // client's descriptor by the address it connected to).
+  std::string path;
+  uint64_t peer_inode = 0;  // Unix sockets: the connected peer's inode (UNIX_DIAG_PEER); 0 if none.
+  // Unix listeners: the inodes of clients whose connections wait for accept (UNIX_DIAG_ICONS).
+  std::vector<uint64_t> pending_clients;
   uint64_t netns = 0;   // Network namespace id (NamespacedSockDiag sets it); 0 when unknown.
-  uint64_t cookie = 0;  // The kernel's socket cookie (inet sockets); stable for its lifetime.
+  uint64_t cookie = 0;  // The kernel's socket cookie; stable for the socket's lifetime.
 };
 
 // ParseSockDiagReply's `protocol` for inet messages that name their protocol themselves in an

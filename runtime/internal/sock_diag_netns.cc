@@ -161,6 +161,7 @@ absl::StatusOr<std::vector<SocketInfo>> NamespacedSockDiag::DumpOwn(size_t max_s
 
 absl::StatusOr<std::vector<SocketInfo>> NamespacedSockDiag::Dump(size_t max_sockets) {
   BULWARK_ASSIGN_OR_RETURN(std::vector<SocketInfo> sockets, DumpOwn(max_sockets));
+  undumped_.clear();
   absl::flat_hash_map<uint64_t, int64_t> namespaces =
       ListNetworkNamespaces(max_sockets, proc_root_);
   namespaces.erase(own_id_);
@@ -181,6 +182,7 @@ absl::StatusOr<std::vector<SocketInfo>> NamespacedSockDiag::Dump(size_t max_sock
       absl::StatusOr<Namespace> opened = OpenNamespace(id, pid);
       if (!opened.ok()) {
         ++failed_;  // The process left, or we may not enter; try again next time.
+        undumped_.insert(id);
         continue;
       }
       space = others_.emplace(id, *std::move(opened)).first;
@@ -192,6 +194,7 @@ absl::StatusOr<std::vector<SocketInfo>> NamespacedSockDiag::Dump(size_t max_sock
     }
     if (!dump.ok()) {
       ++failed_;
+      undumped_.insert(id);
       others_.erase(space);
       continue;
     }

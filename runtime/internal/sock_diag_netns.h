@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "bulwark/runtime/internal/sock_destroy.h"
 #include "bulwark/runtime/internal/sock_diag.h"
@@ -78,6 +79,9 @@ class NamespacedSockDiag {
   size_t other_namespaces() const { return others_.size(); }
   // Times a namespace could not be entered or dumped, over every Dump.
   uint64_t failed_namespaces() const { return failed_; }
+  // The namespaces the last Dump found processes in but could not enter or dump: their sockets
+  // are unknown this time, not gone (SocketTable::Update keeps them).
+  const absl::flat_hash_set<uint64_t>& undumped_namespaces() const { return undumped_; }
 
  private:
   // The netlink sockets opened inside one other namespace.
@@ -108,6 +112,7 @@ class NamespacedSockDiag {
   std::vector<SocketInfo> dropped_notices_;
   uint64_t lost_of_dropped_ = 0;
   uint64_t failed_ = 0;
+  absl::flat_hash_set<uint64_t> undumped_;
 };
 
 }  // namespace bulwark::runtime::internal
