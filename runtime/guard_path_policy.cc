@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "bulwark/core/limits.h"
 #include "bulwark/core/status_macros.h"
+#include "bulwark/runtime/internal/path_prefix.h"
 
 namespace bulwark::runtime {
 namespace {
@@ -18,12 +19,6 @@ namespace {
 absl::Status PrefixError(absl::string_view prefix, absl::string_view why) {
   return absl::InvalidArgumentError(
       absl::StrCat("guard path prefix '", absl::CEscape(prefix), "': ", why));
-}
-
-// `path` is `prefix` or lies below it; both normalised.
-bool IsAtOrBelow(absl::string_view path, absl::string_view prefix) {
-  if (!absl::StartsWith(path, prefix)) return false;
-  return path.size() == prefix.size() || prefix == "/" || path[prefix.size()] == '/';
 }
 
 // The kernel reports each access by its resolved path: resolve the prefix the same way, as far
@@ -81,7 +76,7 @@ absl::string_view GuardPathPolicy::DenyingPrefix(absl::string_view path,
                                                  absl::string_view container_id) const {
   if (only_in_containers_ && (container_id.empty() || container_id == "host")) return {};
   for (const std::string& prefix : prefixes_) {
-    if (IsAtOrBelow(path, prefix)) return prefix;
+    if (internal::IsPathAtOrBelow(path, prefix)) return prefix;
   }
   return {};
 }

@@ -19,6 +19,7 @@
 #include "bulwark/runtime/event_types.h"
 #include "bulwark/runtime/internal/comparison.h"
 #include "bulwark/runtime/internal/condition_parser.h"
+#include "bulwark/runtime/internal/path_prefix.h"
 #include "re2/re2.h"
 
 namespace bulwark::runtime::internal {
@@ -205,11 +206,7 @@ bool ContainsIgnoreCase(absl::string_view haystack, absl::string_view lower_need
 
 bool PathPrefixMatch(absl::string_view value, const std::vector<std::string>& prefixes) {
   for (const std::string& prefix : prefixes) {
-    if (!absl::StartsWith(value, prefix)) continue;
-    if (value.size() == prefix.size() || absl::EndsWith(prefix, "/") ||
-        value[prefix.size()] == '/') {
-      return true;
-    }
+    if (IsPathAtOrBelow(value, prefix)) return true;
   }
   return false;
 }
