@@ -6,8 +6,6 @@ opens. The live part runs a child interpreter in its own mount namespace (unshar
 it is skipped with a message when not root or when the kernel has no fanotify permission
 events."""
 
-import ast
-import inspect
 import json
 import os
 import subprocess
@@ -75,20 +73,6 @@ def test_policy_rules_need_rules():
     policy = runtime.ResponsePolicy(enabled=True, rules=[runtime.ResponseRule(action="deny")])
     with pytest.raises(bulwark.InvalidArgumentError, match="needs a RuleSet"):
         runtime.FanotifyGuard(None, policy, ["/"], deny_paths=["/srv"])
-
-
-def test_stub_defaults_are_the_runtime_defaults():
-    with open(os.path.splitext(runtime.__file__)[0] + ".pyi", encoding="utf-8") as file:
-        tree = ast.parse(file.read())
-    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    for name in ("GuardPathPolicy", "FanotifyGuard"):
-        init = next(f for f in classes[name].body if f.name == "__init__")
-        stub = {a.arg: ast.literal_eval(d)
-                for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults)}
-        actual = {n: p.default
-                  for n, p in inspect.signature(getattr(runtime, name)).parameters.items()
-                  if p.kind == p.KEYWORD_ONLY}
-        assert stub == actual, name
 
 
 # Runs in a child interpreter inside `unshare --mount`: mounts a tmpfs on argv[1], guards it

@@ -78,7 +78,7 @@ def test_stub_defaults_are_the_runtime_defaults():
     with open(os.path.splitext(runtime.__file__)[0] + ".pyi", encoding="utf-8") as file:
         tree = ast.parse(file.read())
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    for name in ("SignalEnforcer", "FanotifyGuard"):
+    for name in ("SignalEnforcer", "FanotifyGuard", "GuardPathPolicy"):
         init = next(f for f in classes[name].body if f.name == "__init__")
         stub = {a.arg: ast.literal_eval(d)
                 for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults)}
